@@ -1,0 +1,244 @@
+//! The command line, as clap reads it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+const AFTER_HELP: &str = "\
+Choosing the owner you act as: `--as NAME`, else TOASTER_OWNER, else the owner this client
+last chose with `toaster owner use NAME` (the first owner added to a new database is chosen
+for you). A client is `cli:USER@HOST`, or TOASTER_CLIENT when set. Owners identify people
+on a trusted network; they are not passwords.
+
+Exit codes:
+  0  success
+  1  user error: something named does not exist or exists already, a value was refused,
+     someone else changed the project first, or the database cannot be used as it is
+  2  usage error: the command line itself is wrong
+  3  internal error: the file system or the database failed
+  4  busy: the database stayed locked by other processes; try again
+
+`--json` prints one JSON document on standard output; field names are stable
+(see the README's \"JSON output\" section).";
+
+/// Toaster: BitBake/Yocto projects, their configuration history, and their builds.
+#[derive(Debug, Parser)]
+#[command(name = "toaster", version, after_long_help = AFTER_HELP, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// The database file (created by the first `owner add`).
+    #[arg(
+        long,
+        global = true,
+        env = "TOASTER_DB",
+        default_value = "toaster.sqlite",
+        value_name = "PATH"
+    )]
+    pub db: PathBuf,
+
+    /// Act as this owner.
+    #[arg(
+        long = "as",
+        global = true,
+        env = "TOASTER_OWNER",
+        value_name = "OWNER"
+    )]
+    pub acting: Option<String>,
+
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The command groups.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Owners: who creates, changes and builds projects.
+    #[command(subcommand)]
+    Owner(OwnerCommand),
+    /// Projects: create, list, clone, delete, and their configuration history.
+    #[command(subcommand)]
+    Project(ProjectCommand),
+    /// A project's configuration: machine, distro, targets, variables, packages, recipes.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+/// `toaster owner …`
+#[derive(Debug, Subcommand)]
+pub enum OwnerCommand {
+    /// Add an owner (the first one of a new database also creates the database).
+    Add {
+        /// The new owner's name.
+        name: String,
+        /// Their e-mail address.
+        #[arg(long)]
+        email: Option<String>,
+    },
+    /// List the owners.
+    List,
+    /// Show an owner (default: the one you act as).
+    Show {
+        /// The owner.
+        name: Option<String>,
+    },
+    /// Rename an owner or change their e-mail address.
+    Edit {
+        /// The owner.
+        name: String,
+        /// A new name.
+        #[arg(long = "name", value_name = "NEW_NAME")]
+        new_name: Option<String>,
+        /// A new e-mail address ("" clears it).
+        #[arg(long)]
+        email: Option<String>,
+    },
+    /// Act as this owner from this client from now on.
+    Use {
+        /// The owner.
+        name: String,
+    },
+}
+
+/// `toaster project …`
+#[derive(Debug, Subcommand)]
+pub enum ProjectCommand {
+    /// Create a project with its release's default configuration.
+    Create {
+        /// The project's name.
+        name: String,
+        /// Its directory: new, or existing and empty (default: ./NAME).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// The Yocto release series, e.g. scarthgap (default: wrynose).
+        #[arg(long)]
+        release: Option<String>,
+    },
+    /// List the projects.
+    List,
+    /// Show a project.
+    Show {
+        /// The project.
+        name: String,
+    },
+    /// Create a new project with another's current configuration.
+    Clone {
+        /// The project to copy.
+        source: String,
+        /// The new project's name.
+        name: String,
+        /// The new project's directory (default: ./NAME).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// Delete a project's records, and with --files its directory.
+    Delete {
+        /// The project.
+        name: String,
+        /// Also remove the project directory (only if Toaster created it for this project;
+        /// shared download and sstate directories outside it are never touched).
+        #[arg(long)]
+        files: bool,
+    },
+    /// List a project's configuration revisions.
+    History {
+        /// The project.
+        name: String,
+    },
+    /// Go back to the configuration before the one in effect (as a new revision).
+    Undo {
+        /// The project.
+        name: String,
+    },
+    /// Restore the configuration of an earlier revision (as a new revision).
+    Revert {
+        /// The project.
+        name: String,
+        /// The revision to restore.
+        #[arg(long = "to", value_name = "N")]
+        to: u32,
+    },
+    /// Restore the release's default configuration (as a new revision, so undo works).
+    Reset {
+        /// The project.
+        name: String,
+    },
+}
+
+/// Options shared by the commands that change a configuration.
+#[derive(Debug, Args)]
+pub struct Base {
+    /// Refuse the change unless revision N is still the newest (for scripts that read first).
+    #[arg(long, value_name = "N")]
+    pub base: Option<u32>,
+}
+
+/// `toaster config …`
+///
+/// KEY is `machine`, `distro`, `targets`, `packages` (added to images), `recipes`, or a
+/// BitBake variable name such as IMAGE_FSTYPES.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Set a key (lists take space-separated words).
+    Set {
+        /// The project.
+        project: String,
+        /// The key.
+        key: String,
+        /// The value.
+        value: String,
+        #[command(flatten)]
+        base: Base,
+    },
+    /// Remove a key's value.
+    Unset {
+        /// The project.
+        project: String,
+        /// The key.
+        key: String,
+        #[command(flatten)]
+        base: Base,
+    },
+    /// Add words to a list key, keeping those there.
+    Add {
+        /// The project.
+        project: String,
+        /// The key.
+        key: String,
+        /// The words to add.
+        #[arg(required = true)]
+        words: Vec<String>,
+        #[command(flatten)]
+        base: Base,
+    },
+    /// Remove words from a list key.
+    Remove {
+        /// The project.
+        project: String,
+        /// The key.
+        key: String,
+        /// The words to remove.
+        #[arg(required = true)]
+        words: Vec<String>,
+        #[command(flatten)]
+        base: Base,
+    },
+    /// Print one key's value.
+    Get {
+        /// The project.
+        project: String,
+        /// The key.
+        key: String,
+    },
+    /// Show the whole configuration (default: the newest revision).
+    Show {
+        /// The project.
+        project: String,
+        /// Show this revision instead.
+        #[arg(long, value_name = "N")]
+        revision: Option<u32>,
+    },
+}

@@ -1,0 +1,141 @@
+use std::io::Write;
+
+use serde::Serialize;
+use toaster_core::model::{ConfigChange, ConfigKey, RevisionNumber};
+
+use super::Outcome;
+use super::project::changed;
+use crate::args::ConfigCommand;
+use crate::context::Context;
+use crate::output::{ConfigView, Output};
+
+pub fn run(ctx: &Context, out: &Output, command: ConfigCommand) -> Outcome {
+    let actor = ctx.actor(&ctx.open()?)?;
+    let key = |k: &str| ConfigKey::parse(k).map_err(toaster_core::Error::from);
+    let (project, change, base) = match command {
+        ConfigCommand::Get { project, key: name } => {
+            let revision = actor.config(&project)?;
+            let view = Value {
+                project,
+                revision: revision.number.0,
+                value: revision.config.get(&key(&name)?),
+                key: name,
+            };
+            out.emit(&view, |w| match &view.value {
+                Some(value) => writeln!(w, "{value}"),
+                None => Ok(()),
+            })?;
+            return Ok(());
+        }
+        ConfigCommand::Show { project, revision } => {
+            let revision = match revision {
+                Some(n) => actor.revision(&project, RevisionNumber(n))?,
+                None => actor.config(&project)?,
+            };
+            let view = ConfigView::new(&project, &revision);
+            out.emit(&view, |w| show(w, &view))?;
+            return Ok(());
+        }
+        ConfigCommand::Set {
+            project,
+            key: name,
+            value,
+            base,
+        } => (
+            project,
+            ConfigChange::Set {
+                key: key(&name)?,
+                value,
+            },
+            base,
+        ),
+        ConfigCommand::Unset {
+            project,
+            key: name,
+            base,
+        } => (project, ConfigChange::Unset { key: key(&name)? }, base),
+        ConfigCommand::Add {
+            project,
+            key: name,
+            words,
+            base,
+        } => (
+            project,
+            ConfigChange::Add {
+                key: key(&name)?,
+                words,
+            },
+            base,
+        ),
+        ConfigCommand::Remove {
+            project,
+            key: name,
+            words,
+            base,
+        } => (
+            project,
+            ConfigChange::Remove {
+                key: key(&name)?,
+                words,
+            },
+            base,
+        ),
+    };
+    let outcome = actor.change_config(&project, &[change], base.base.map(RevisionNumber))?;
+    Ok(changed(out, &project, outcome)?)
+}
+
+/// What `config get --json` prints.
+#[derive(Serialize)]
+struct Value {
+    project: String,
+    revision: u32,
+    key: String,
+    value: Option<String>,
+}
+
+fn show(w: &mut dyn Write, view: &ConfigView) -> std::io::Result<()> {
+    let r = &view.revision;
+    writeln!(
+        w,
+        "project {}, revision {} by {} at {}",
+        view.project, r.revision, r.author, r.created_at
+    )?;
+    writeln!(w, "  ({})", r.description)?;
+    let words = |list: &[String]| {
+        if list.is_empty() {
+            "-".to_owned()
+        } else {
+            list.join(" ")
+        }
+    };
+    writeln!(w, "machine:  {}", view.machine.as_deref().unwrap_or("-"))?;
+    writeln!(w, "distro:   {}", view.distro.as_deref().unwrap_or("-"))?;
+    writeln!(w, "targets:  {}", words(&view.targets))?;
+    writeln!(w, "packages: {}", words(&view.packages))?;
+    writeln!(w, "recipes:  {}", words(&view.recipes))?;
+    writeln!(w, "layers:")?;
+    for layer in &view.layers {
+        let place = match (&layer.path, &layer.url) {
+            (Some(path), _) => path.clone(),
+            (None, Some(url)) => {
+                let subdir = layer
+                    .subdir
+                    .as_deref()
+                    .map(|s| format!(" ({s})"))
+                    .unwrap_or_default();
+                format!(
+                    "{url} @ {}{subdir}",
+                    layer.reference.as_deref().unwrap_or("-")
+                )
+            }
+            (None, None) => "-".to_owned(),
+        };
+        writeln!(w, "  {:<20} {place}", layer.name)?;
+    }
+    writeln!(w, "variables:")?;
+    for (name, value) in &view.variables {
+        writeln!(w, "  {name} = \"{value}\"")?;
+    }
+    Ok(())
+}

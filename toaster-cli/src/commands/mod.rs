@@ -1,0 +1,30 @@
+//! One module per command group; each turns parsed arguments into facade calls and output.
+
+pub mod config;
+pub mod owner;
+pub mod project;
+
+use std::io;
+
+/// Why a command failed.
+pub enum Failure {
+    /// The core refused or failed.
+    Core(toaster_core::Error),
+    /// Writing the output failed.
+    Output(io::Error),
+}
+
+impl From<toaster_core::Error> for Failure {
+    fn from(e: toaster_core::Error) -> Failure {
+        Failure::Core(e)
+    }
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Failure {
+        Failure::Output(e)
+    }
+}
+
+/// What every command returns.
+pub type Outcome = Result<(), Failure>;

@@ -1,0 +1,145 @@
+use std::path::PathBuf;
+
+use serde::Serialize;
+use toaster_core::ChangeOutcome;
+use toaster_core::model::RevisionNumber;
+
+use super::Outcome;
+use crate::args::ProjectCommand;
+use crate::context::Context;
+use crate::output::{ChangeView, Output, ProjectView, RevisionView, table};
+
+pub fn run(ctx: &Context, out: &Output, command: ProjectCommand) -> Outcome {
+    let actor = ctx.actor(&ctx.open()?)?;
+    let default_dir = |name: &str, dir: Option<PathBuf>| dir.unwrap_or_else(|| PathBuf::from(name));
+    match command {
+        ProjectCommand::Create { name, dir, release } => {
+            let project =
+                actor.create_project(&name, &default_dir(&name, dir), release.as_deref())?;
+            let view = ProjectView::from(&project);
+            out.emit(&view, |w| {
+                writeln!(
+                    w,
+                    "created project {} ({}) in {}",
+                    view.name, view.release, view.dir
+                )
+            })?;
+        }
+        ProjectCommand::Clone { source, name, dir } => {
+            let project = actor.clone_project(&source, &name, &default_dir(&name, dir))?;
+            let view = ProjectView::from(&project);
+            out.emit(&view, |w| {
+                writeln!(
+                    w,
+                    "created project {} from {source} in {}",
+                    view.name, view.dir
+                )
+            })?;
+        }
+        ProjectCommand::List => {
+            let views: Vec<ProjectView> = actor.projects()?.iter().map(ProjectView::from).collect();
+            out.emit(&views, |w| {
+                let rows: Vec<Vec<String>> = views
+                    .iter()
+                    .map(|p| {
+                        vec![
+                            p.name.clone(),
+                            p.release.clone(),
+                            p.revision.to_string(),
+                            p.owner.clone(),
+                            p.dir.clone(),
+                        ]
+                    })
+                    .collect();
+                table(
+                    w,
+                    &["NAME", "RELEASE", "REVISION", "OWNER", "DIRECTORY"],
+                    &rows,
+                )
+            })?;
+        }
+        ProjectCommand::Show { name } => {
+            let view = ProjectView::from(&actor.project(&name)?);
+            out.emit(&view, |w| {
+                writeln!(w, "name:      {}", view.name)?;
+                writeln!(w, "release:   {}", view.release)?;
+                writeln!(w, "owner:     {}", view.owner)?;
+                writeln!(w, "directory: {}", view.dir)?;
+                writeln!(w, "revision:  {}", view.revision)?;
+                writeln!(w, "created:   {}", view.created_at)
+            })?;
+        }
+        ProjectCommand::Delete { name, files } => {
+            let project = actor.delete_project(&name, files)?;
+            let view = Deleted {
+                project: project.name.to_string(),
+                dir: project.dir.display().to_string(),
+                files_removed: files,
+            };
+            out.emit(&view, |w| {
+                writeln!(w, "deleted project {}", view.project)?;
+                if files {
+                    writeln!(w, "removed {}", view.dir)
+                } else {
+                    writeln!(w, "kept its directory {}", view.dir)
+                }
+            })?;
+        }
+        ProjectCommand::History { name } => {
+            let history = actor.history(&name)?;
+            let views: Vec<RevisionView> = history.iter().map(RevisionView::from).collect();
+            out.emit(&views, |w| {
+                let rows: Vec<Vec<String>> = views
+                    .iter()
+                    .map(|r| {
+                        vec![
+                            r.revision.to_string(),
+                            r.created_at.clone(),
+                            r.author.clone(),
+                            r.description.clone(),
+                        ]
+                    })
+                    .collect();
+                table(w, &["REV", "WHEN", "AUTHOR", "WHAT"], &rows)
+            })?;
+        }
+        ProjectCommand::Undo { name } => changed(out, &name, actor.undo(&name)?)?,
+        ProjectCommand::Revert { name, to } => {
+            changed(out, &name, actor.revert(&name, RevisionNumber(to))?)?;
+        }
+        ProjectCommand::Reset { name } => changed(out, &name, actor.reset(&name)?)?,
+    }
+    Ok(())
+}
+
+/// What `project delete --json` prints.
+#[derive(Serialize)]
+struct Deleted {
+    project: String,
+    dir: String,
+    files_removed: bool,
+}
+
+/// Reports a configuration change: the new revision, or that nothing changed.
+pub fn changed(out: &Output, project: &str, outcome: ChangeOutcome) -> std::io::Result<()> {
+    let view = ChangeView {
+        project: project.to_owned(),
+        changed: outcome.changed,
+        revision: RevisionView::from(&outcome.revision),
+    };
+    out.emit(&view, |w| {
+        if view.changed {
+            writeln!(
+                w,
+                "{}: revision {}: {}",
+                view.project, view.revision.revision, view.revision.description
+            )
+        } else {
+            writeln!(
+                w,
+                "{}: unchanged, still revision {}",
+                view.project, view.revision.revision
+            )
+        }
+    })
+}

@@ -1,0 +1,48 @@
+//! Where a command runs: which database, which client, which owner acts.
+
+use std::path::PathBuf;
+
+use toaster_core::{Actor, Error, Toaster};
+
+/// The database path and the owner named on the command line or in the environment.
+pub struct Context {
+    pub db: PathBuf,
+    pub acting: Option<String>,
+}
+
+impl Context {
+    /// Opens the existing database.
+    pub fn open(&self) -> Result<Toaster, Error> {
+        Toaster::open_sqlite(&self.db)
+    }
+
+    /// The owner acting: `--as`/TOASTER_OWNER, else the one this client last chose.
+    pub fn actor(&self, toaster: &Toaster) -> Result<Actor, Error> {
+        match &self.acting {
+            Some(name) => toaster.act_as(name, &client()),
+            None => toaster.act_as_remembered(&client()),
+        }
+    }
+}
+
+/// This client's identity: TOASTER_CLIENT if set, else the command line, the login name and
+/// the host, e.g. `cli:alice@buildhost`.
+pub fn client() -> String {
+    if let Some(client) = std::env::var("TOASTER_CLIENT")
+        .ok()
+        .filter(|c| !c.is_empty())
+    {
+        return client;
+    }
+    let user = ["USER", "LOGNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| "unknown".to_owned());
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_else(|| "localhost".to_owned());
+    format!("cli:{user}@{host}")
+}

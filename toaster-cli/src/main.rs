@@ -1,0 +1,58 @@
+//! `toaster`: the command line of Toaster-rs. Parsing, output and exit codes only; every
+//! rule lives in `toaster-core`.
+
+mod args;
+mod commands;
+mod context;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use toaster_core::ErrorKind;
+
+use crate::args::{Cli, Command};
+use crate::commands::Failure;
+use crate::context::Context;
+use crate::output::Output;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let ctx = Context {
+        db: cli.db,
+        acting: cli.acting,
+    };
+    let out = Output::new(cli.json);
+    let outcome = match cli.command {
+        Command::Owner(command) => commands::owner::run(&ctx, &out, command),
+        Command::Project(command) => commands::project::run(&ctx, &out, command),
+        Command::Config(command) => commands::config::run(&ctx, &out, command),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Core(e)) => {
+            eprintln!("error: {e}");
+            if let Some(hint) = e.hint() {
+                eprintln!("hint: {hint}");
+            }
+            ExitCode::from(exit_code(e.kind()))
+        }
+        Err(Failure::Output(e)) => {
+            eprintln!("error: could not write the output: {e}");
+            ExitCode::from(3)
+        }
+    }
+}
+
+/// The documented exit code of each kind of error (see `toaster --help`).
+fn exit_code(kind: ErrorKind) -> u8 {
+    match kind {
+        ErrorKind::NotFound
+        | ErrorKind::AlreadyExists
+        | ErrorKind::Invalid
+        | ErrorKind::Conflict
+        | ErrorKind::Database => 1,
+        ErrorKind::Internal => 3,
+        ErrorKind::Busy => 4,
+    }
+}

@@ -1,0 +1,168 @@
+//! The facade's umbrella error, its kinds, and the hint each one gives.
+
+use crate::model::{ModelError, Name, RevisionNumber};
+use crate::project_dir::ProjectDirError;
+use crate::store::StoreError;
+
+/// Everything the [`crate::Toaster`] facade can report.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A value given was not acceptable.
+    #[error(transparent)]
+    Invalid(#[from] ModelError),
+    /// The store refused or failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The project directory could not be used.
+    #[error(transparent)]
+    ProjectDir(#[from] ProjectDirError),
+    /// A change was based on a revision that is no longer the newest.
+    #[error(
+        "project `{project}` changed meanwhile: the change was based on revision {base}, but revision {head} is the newest; nothing was changed"
+    )]
+    Conflict {
+        /// The project.
+        project: Name,
+        /// The revision the change was based on.
+        base: RevisionNumber,
+        /// The newest revision.
+        head: RevisionNumber,
+    },
+    /// No owner was named and this client has none remembered.
+    #[error("no owner is chosen for this client ({client})")]
+    NoOwner {
+        /// The client.
+        client: String,
+    },
+    /// A revision number the project does not have.
+    #[error("project `{project}` has no revision {number}: its revisions are 1 to {head}")]
+    NoRevision {
+        /// The project.
+        project: Name,
+        /// The number asked for.
+        number: RevisionNumber,
+        /// Its newest revision.
+        head: RevisionNumber,
+    },
+    /// Undo was asked for at the first configuration.
+    #[error(
+        "nothing to undo in project `{project}`: revision {effective} is its first configuration"
+    )]
+    NothingToUndo {
+        /// The project.
+        project: Name,
+        /// The revision in effect.
+        effective: RevisionNumber,
+    },
+}
+
+/// The class of an [`Error`], for frontends to map onto exit codes or exception types.
+/// Frontends match it exhaustively, so a new kind forces a decision in each of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// Something named does not exist.
+    NotFound,
+    /// Something to be created exists already.
+    AlreadyExists,
+    /// A value broke a rule.
+    Invalid,
+    /// Someone else changed the same thing first.
+    Conflict,
+    /// The database cannot be used as it is (not a database, too new).
+    Database,
+    /// The database stayed locked; trying again later may work.
+    Busy,
+    /// The file system or the database failed.
+    Internal,
+}
+
+impl Error {
+    /// The class of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Invalid(_) | Error::NoOwner { .. } | Error::NothingToUndo { .. } => {
+                ErrorKind::Invalid
+            }
+            Error::Conflict { .. } => ErrorKind::Conflict,
+            Error::NoRevision { .. } => ErrorKind::NotFound,
+            Error::Store(e) => match e {
+                StoreError::NotFound { .. } | StoreError::Missing { .. } => ErrorKind::NotFound,
+                StoreError::AlreadyExists { .. } => ErrorKind::AlreadyExists,
+                StoreError::Conflict { .. } => ErrorKind::Conflict,
+                StoreError::NotADatabase { .. } | StoreError::TooNew { .. } => ErrorKind::Database,
+                StoreError::Busy { .. } => ErrorKind::Busy,
+                StoreError::Corrupt { .. } | StoreError::Io { .. } | StoreError::Backend { .. } => {
+                    ErrorKind::Internal
+                }
+            },
+            Error::ProjectDir(e) => match e {
+                ProjectDirError::NotEmpty { .. }
+                | ProjectDirError::NotADirectory { .. }
+                | ProjectDirError::NotTheProjects { .. }
+                | ProjectDirError::HoldsDatabase { .. } => ErrorKind::Invalid,
+                ProjectDirError::Gone { .. } => ErrorKind::NotFound,
+                ProjectDirError::Io { .. } => ErrorKind::Internal,
+            },
+        }
+    }
+
+    /// What to do next, in one sentence, where there is more to say than the message.
+    pub fn hint(&self) -> Option<String> {
+        let hint = match self {
+            Error::Invalid(_) => return None,
+            Error::Conflict { project, .. } => format!(
+                "look at `toaster project history {project}` and make the change again on top of the newest revision"
+            ),
+            Error::NoOwner { .. } => "choose one with `toaster owner use NAME`, or pass `--as NAME` (or set TOASTER_OWNER); `toaster owner list` shows who exists".to_owned(),
+            Error::NoRevision { project, .. } | Error::NothingToUndo { project, .. } => {
+                format!("`toaster project history {project}` lists the revisions you can revert to")
+            }
+            Error::Store(e) => match e {
+                StoreError::NotFound { entity: "owner", .. } => {
+                    "`toaster owner list` shows the owners; `toaster owner add NAME` adds one".to_owned()
+                }
+                StoreError::NotFound { entity: "project", .. } => {
+                    "`toaster project list` shows the projects".to_owned()
+                }
+                StoreError::NotFound { entity: "revision", .. } => {
+                    "`toaster project history PROJECT` lists its revisions".to_owned()
+                }
+                StoreError::NotFound { .. } => return None,
+                StoreError::Missing { .. } => "start one here with `toaster owner add NAME`, or point to an existing one with `--db PATH` or TOASTER_DB".to_owned(),
+                StoreError::AlreadyExists { entity: "project directory", .. } => {
+                    "every project needs a directory of its own; choose another with `--dir`".to_owned()
+                }
+                StoreError::AlreadyExists { .. } => "choose another name".to_owned(),
+                StoreError::Conflict { .. } => "read the project again and repeat the change".to_owned(),
+                StoreError::NotADatabase { .. } => {
+                    "point `--db` (or TOASTER_DB) at a Toaster database, or at a new path to start one".to_owned()
+                }
+                StoreError::TooNew { .. } => {
+                    "use the newer Toaster that wrote it; this one will not change it".to_owned()
+                }
+                StoreError::Busy { .. } => "another process held the database for long; try again".to_owned(),
+                StoreError::Corrupt { .. } => {
+                    "restore the database from a backup, or report this with the file".to_owned()
+                }
+                StoreError::Io { .. } | StoreError::Backend { .. } => return None,
+            },
+            Error::ProjectDir(e) => match e {
+                ProjectDirError::NotEmpty { .. } | ProjectDirError::NotADirectory { .. } => {
+                    "choose a new or empty directory with `--dir`".to_owned()
+                }
+                ProjectDirError::Gone { .. } => {
+                    "delete the project without `--files` to remove its records".to_owned()
+                }
+                ProjectDirError::NotTheProjects { .. } => {
+                    "nothing was deleted; remove the directory yourself if it is really unused, or delete the project without `--files`".to_owned()
+                }
+                ProjectDirError::HoldsDatabase { .. } => {
+                    "nothing was deleted; move the database out of the project directory first".to_owned()
+                }
+                ProjectDirError::Io { .. } => return None,
+            },
+        };
+        Some(hint)
+    }
+}

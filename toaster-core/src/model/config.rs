@@ -1,0 +1,207 @@
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use super::ModelError;
+
+/// Everything a project builds with: machine, distro, targets, variables, layers, and the
+/// packages and recipes it adds. One value of this is one revision's configuration.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProjectConfig {
+    /// `MACHINE`.
+    pub machine: Option<String>,
+    /// `DISTRO`.
+    pub distro: Option<String>,
+    /// What `bitbake` is asked to build, in order.
+    pub targets: Vec<Target>,
+    /// Other BitBake variables, by name.
+    pub variables: BTreeMap<String, String>,
+    /// The layers, in `BBLAYERS` order.
+    pub layers: Vec<LayerRef>,
+    /// Packages added to every image (`IMAGE_INSTALL:append`).
+    pub packages: Vec<String>,
+    /// Extra recipes built beside the targets.
+    pub recipes: Vec<String>,
+}
+
+/// A build target: a recipe or image, optionally with one task (`core-image-sato:do_populate_sdk`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Target {
+    /// The recipe, image or `mc:NAME:recipe` multiconfig target.
+    pub recipe: String,
+    /// The task, always with its `do_` prefix.
+    pub task: Option<String>,
+}
+
+impl Target {
+    /// Parses `recipe`, `recipe:task`, `recipe:do_task` or `mc:NAME:recipe[:task]`.
+    pub fn parse(value: &str) -> Result<Target, ModelError> {
+        let bad = |reason: &str| {
+            ModelError::invalid(
+                "target",
+                value,
+                reason,
+                "write `RECIPE` or `RECIPE:TASK`, e.g. `core-image-minimal:do_populate_sdk`",
+            )
+        };
+        let parts: Vec<&str> = value.split(':').collect();
+        let (recipe, task) = match parts.as_slice() {
+            [recipe] => ((*recipe).to_owned(), None),
+            [recipe, task] if *recipe != "mc" => ((*recipe).to_owned(), Some(*task)),
+            ["mc", config, recipe] => (format!("mc:{config}:{recipe}"), None),
+            ["mc", config, recipe, task] => (format!("mc:{config}:{recipe}"), Some(*task)),
+            _ => return Err(bad("it has too many `:` parts")),
+        };
+        for word in recipe.split(':') {
+            check_word("target", value, word)?;
+        }
+        let task = match task {
+            None => None,
+            Some(task) => {
+                check_word("target", value, task)?;
+                Some(if task.starts_with("do_") {
+                    task.to_owned()
+                } else {
+                    format!("do_{task}")
+                })
+            }
+        };
+        Ok(Target { recipe, task })
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.task {
+            Some(task) => write!(f, "{}:{task}", self.recipe),
+            None => f.write_str(&self.recipe),
+        }
+    }
+}
+
+impl TryFrom<String> for Target {
+    type Error = ModelError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Target::parse(&value)
+    }
+}
+
+impl From<Target> for String {
+    fn from(target: Target) -> String {
+        target.to_string()
+    }
+}
+
+/// A layer of a project, by name and where it comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LayerRef {
+    /// The layer's name (its directory name or collection).
+    pub name: String,
+    /// Where it comes from.
+    pub source: LayerSource,
+}
+
+/// Where a layer comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LayerSource {
+    /// A directory used where it is.
+    Local {
+        /// The layer directory.
+        path: PathBuf,
+    },
+    /// A git repository at a requested ref, optionally in a subdirectory.
+    Git {
+        /// Clone URL.
+        url: String,
+        /// Requested branch, tag or commit.
+        reference: String,
+        /// The layer's directory inside the repository.
+        subdir: Option<String>,
+        /// The commit the reference resolved to, once fetched.
+        commit: Option<String>,
+    },
+}
+
+/// One word of a recipe, package, machine or distro name: BitBake's recipe-name characters.
+pub(crate) fn check_word(what: &'static str, whole: &str, word: &str) -> Result<(), ModelError> {
+    let hint = "use letters, digits, `-`, `_`, `.` and `+` only";
+    if word.is_empty() {
+        return Err(ModelError::invalid(
+            what,
+            whole,
+            "a part of it is empty",
+            hint,
+        ));
+    }
+    if word.len() > 255 {
+        return Err(ModelError::invalid(
+            what,
+            whole,
+            "it is longer than 255 bytes",
+            hint,
+        ));
+    }
+    match word
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '+')))
+    {
+        Some(c) => Err(ModelError::invalid(
+            what,
+            whole,
+            format!("it contains {c:?}"),
+            hint,
+        )),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_parse_and_print_with_do_prefix() {
+        let t = Target::parse("core-image-sato:populate_sdk").unwrap();
+        assert_eq!(t.recipe, "core-image-sato");
+        assert_eq!(t.to_string(), "core-image-sato:do_populate_sdk");
+        assert_eq!(Target::parse("gcc-cross").unwrap().task, None);
+        let mc = Target::parse("mc:arm:core-image-minimal:do_build").unwrap();
+        assert_eq!(mc.recipe, "mc:arm:core-image-minimal");
+        assert_eq!(mc.task.as_deref(), Some("do_build"));
+    }
+
+    #[test]
+    fn targets_refuse_injection_and_garbage() {
+        for bad in [
+            "",
+            ":",
+            "a:",
+            "a b",
+            "a;rm",
+            "a\"b",
+            "a:b:c",
+            "x:y:z:w:v",
+            "${@x}",
+        ] {
+            assert!(Target::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn config_json_round_trips_and_tolerates_missing_fields() {
+        let config = super::super::Release::DEFAULT.defaults();
+        let text = serde_json::to_string(&config).unwrap();
+        assert_eq!(
+            serde_json::from_str::<ProjectConfig>(&text).unwrap(),
+            config
+        );
+        let partial: ProjectConfig = serde_json::from_str(r#"{"machine":"qemuarm"}"#).unwrap();
+        assert_eq!(partial.machine.as_deref(), Some("qemuarm"));
+    }
+}

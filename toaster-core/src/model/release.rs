@@ -1,0 +1,174 @@
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::{LayerRef, LayerSource, ModelError, ProjectConfig};
+
+/// Known release series, newest first: codename, Yocto version, and the branch name the
+/// core layers use for it.
+const SERIES: &[(&str, &str, &str)] = &[
+    ("blacksail", "6.1", "master"),
+    ("wrynose", "6.0", "wrynose"),
+    ("whinlatter", "5.3", "whinlatter"),
+    ("walnascar", "5.2", "walnascar"),
+    ("styhead", "5.1", "styhead"),
+    ("scarthgap", "5.0", "scarthgap"),
+    ("nanbield", "4.3", "nanbield"),
+    ("mickledore", "4.2", "mickledore"),
+    ("langdale", "4.1", "langdale"),
+    ("kirkstone", "4.0", "kirkstone"),
+    ("honister", "3.4", "honister"),
+    ("hardknott", "3.3", "hardknott"),
+    ("gatesgarth", "3.2", "gatesgarth"),
+    ("dunfell", "3.1", "dunfell"),
+];
+
+/// A Yocto Project release series, by codename (`scarthgap`, `wrynose`, …).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(into = "String")]
+pub struct Release(&'static str);
+
+impl Release {
+    /// The series a new project gets when none is named: the newest stable release.
+    pub const DEFAULT: Release = Release("wrynose");
+
+    /// Looks up a codename (case-insensitive).
+    pub fn parse(value: &str) -> Result<Release, ModelError> {
+        let wanted = value.trim().to_ascii_lowercase();
+        if let Some((name, _, _)) = SERIES.iter().find(|(name, _, _)| *name == wanted) {
+            return Ok(Release(name));
+        }
+        let known: Vec<&str> = SERIES.iter().map(|(name, _, _)| *name).collect();
+        let hint = match SERIES.iter().find(|(_, version, _)| *version == wanted) {
+            Some((name, _, _)) => format!("version {wanted} is the series `{name}`"),
+            None => format!("use a codename: {}", known.join(", ")),
+        };
+        Err(ModelError::invalid(
+            "release series",
+            value,
+            "it is not a known Yocto Project release series",
+            hint,
+        ))
+    }
+
+    /// Every known series, newest first.
+    pub fn all() -> impl Iterator<Item = Release> {
+        SERIES.iter().map(|(name, _, _)| Release(name))
+    }
+
+    /// The codename.
+    pub fn name(&self) -> &'static str {
+        self.0
+    }
+
+    /// The Yocto Project version (`5.0` for scarthgap).
+    pub fn version(&self) -> &'static str {
+        self.entry().1
+    }
+
+    /// The branch the core layers carry for this series.
+    pub fn branch(&self) -> &'static str {
+        self.entry().2
+    }
+
+    fn entry(&self) -> &'static (&'static str, &'static str, &'static str) {
+        // Invariant: a Release is only made from an entry of SERIES.
+        SERIES
+            .iter()
+            .find(|(name, _, _)| *name == self.0)
+            .unwrap_or(&SERIES[0])
+    }
+
+    /// The configuration a new project of this series starts with, and what `reset`
+    /// restores: the reference distribution on the QEMU x86-64 machine with the core layers,
+    /// shared download and sstate directories beside the project.
+    pub fn defaults(&self) -> ProjectConfig {
+        let git = |name: &str, url: &str, subdir: &str| LayerRef {
+            name: name.to_owned(),
+            source: LayerSource::Git {
+                url: url.to_owned(),
+                reference: self.branch().to_owned(),
+                subdir: Some(subdir.to_owned()),
+                commit: None,
+            },
+        };
+        let variables = BTreeMap::from([
+            ("DL_DIR".to_owned(), "${TOPDIR}/../downloads".to_owned()),
+            ("PACKAGE_CLASSES".to_owned(), "package_rpm".to_owned()),
+            (
+                "SSTATE_DIR".to_owned(),
+                "${TOPDIR}/../sstate-cache".to_owned(),
+            ),
+        ]);
+        ProjectConfig {
+            machine: Some("qemux86-64".to_owned()),
+            distro: Some("poky".to_owned()),
+            targets: Vec::new(),
+            variables,
+            layers: vec![
+                git(
+                    "openembedded-core",
+                    "https://git.openembedded.org/openembedded-core",
+                    "meta",
+                ),
+                git(
+                    "meta-poky",
+                    "https://git.yoctoproject.org/meta-yocto",
+                    "meta-poky",
+                ),
+                git(
+                    "meta-yocto-bsp",
+                    "https://git.yoctoproject.org/meta-yocto",
+                    "meta-yocto-bsp",
+                ),
+            ],
+            packages: Vec::new(),
+            recipes: Vec::new(),
+        }
+    }
+}
+
+impl fmt::Display for Release {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Release {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Release::parse(&name).map_err(serde::de::Error::custom)
+    }
+}
+
+impl From<Release> for String {
+    fn from(release: Release) -> String {
+        release.0.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_codenames_and_helps_with_versions() {
+        assert_eq!(Release::parse("Scarthgap").unwrap().version(), "5.0");
+        assert_eq!(Release::parse("blacksail").unwrap().branch(), "master");
+        let err = Release::parse("5.0").unwrap_err().to_string();
+        assert!(err.contains("`scarthgap`"), "{err}");
+        let err = Release::parse("zzz").unwrap_err().to_string();
+        assert!(err.contains("wrynose"), "{err}");
+    }
+
+    #[test]
+    fn defaults_follow_the_series_branch() {
+        let config = Release::parse("kirkstone").unwrap().defaults();
+        assert_eq!(config.machine.as_deref(), Some("qemux86-64"));
+        assert!(config.layers.iter().all(|l| matches!(
+            &l.source,
+            LayerSource::Git { reference, .. } if reference == "kirkstone"
+        )));
+    }
+}

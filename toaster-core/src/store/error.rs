@@ -1,0 +1,93 @@
+use std::path::PathBuf;
+
+use crate::model::{ProjectId, RevisionNumber};
+
+/// What a store reports, whatever its backend.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// No record with that key.
+    #[error("no {entity} named `{key}`")]
+    NotFound {
+        /// The kind of record ("owner", "project").
+        entity: &'static str,
+        /// The key looked up.
+        key: String,
+    },
+    /// A record with that key exists already.
+    #[error("{entity} `{key}` already exists")]
+    AlreadyExists {
+        /// The kind of record.
+        entity: &'static str,
+        /// The key that is taken.
+        key: String,
+    },
+    /// A change based on a revision that is no longer the newest.
+    #[error("project {project} is at revision {head}, but the change was based on revision {base}")]
+    Conflict {
+        /// The project.
+        project: ProjectId,
+        /// The revision the change was based on.
+        base: RevisionNumber,
+        /// The project's newest revision.
+        head: RevisionNumber,
+    },
+    /// The database stayed locked by others for longer than the store waits.
+    #[error("the database {location} stayed locked by another process for {waited_ms} ms")]
+    Busy {
+        /// The database.
+        location: String,
+        /// How long the store waited.
+        waited_ms: u64,
+    },
+    /// The database file does not exist.
+    #[error("there is no Toaster database at {path}")]
+    Missing {
+        /// The path looked at.
+        path: PathBuf,
+    },
+    /// The file is not a Toaster database.
+    #[error("{path} is not a Toaster database: {detail}")]
+    NotADatabase {
+        /// The file.
+        path: PathBuf,
+        /// What was found instead.
+        detail: String,
+    },
+    /// The database was written by a newer Toaster.
+    #[error(
+        "the database {location} has schema version {found}, newer than the {supported} this Toaster knows"
+    )]
+    TooNew {
+        /// The database.
+        location: String,
+        /// Its schema version.
+        found: i64,
+        /// The newest this code knows.
+        supported: i64,
+    },
+    /// A stored record could not be read back.
+    #[error("a stored {what} is damaged: {detail}")]
+    Corrupt {
+        /// What was being read.
+        what: &'static str,
+        /// The decoder's message.
+        detail: String,
+    },
+    /// The file system refused.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path involved.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Any other failure of the database itself.
+    #[error("the database failed while it {operation}: {detail}")]
+    Backend {
+        /// What the store was doing.
+        operation: &'static str,
+        /// The driver's message.
+        detail: String,
+    },
+}

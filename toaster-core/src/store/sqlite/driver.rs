@@ -1,0 +1,39 @@
+//! Mapping rusqlite's errors onto [`StoreError`], so no driver type leaves the backend.
+
+use rusqlite::ErrorCode;
+
+use super::BUSY_TIMEOUT;
+use crate::store::StoreError;
+
+/// A driver error seen while the store did `operation`.
+pub(super) fn driver_error(e: rusqlite::Error, operation: &'static str) -> StoreError {
+    match code(&e) {
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy {
+            location: String::new(),
+            waited_ms: BUSY_TIMEOUT.as_millis() as u64,
+        },
+        _ => StoreError::Backend {
+            operation,
+            detail: e.to_string(),
+        },
+    }
+}
+
+/// Whether SQLite said the file is not a database.
+pub(super) fn is_not_a_database(e: &rusqlite::Error) -> bool {
+    code(e) == Some(ErrorCode::NotADatabase)
+}
+
+/// Whether a write broke a UNIQUE or PRIMARY KEY constraint.
+pub(super) fn is_unique_violation(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+            || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY)
+}
+
+fn code(e: &rusqlite::Error) -> Option<ErrorCode> {
+    match e {
+        rusqlite::Error::SqliteFailure(f, _) => Some(f.code),
+        _ => None,
+    }
+}

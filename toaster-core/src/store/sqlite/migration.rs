@@ -1,0 +1,74 @@
+//! Numbered SQL migrations, applied forward only, tracked in `PRAGMA user_version`.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::driver::{driver_error, is_not_a_database};
+use crate::store::StoreError;
+
+/// Migrations in order; migration `n` (from 1) brings the schema to version `n`.
+/// A shipped migration is never edited: add a new one.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
+
+/// Marks a file as Toaster's (`PRAGMA application_id`), ASCII "TSTR".
+const APPLICATION_ID: i64 = 0x5453_5452;
+
+/// The schema version this code writes.
+pub(super) const LATEST: i64 = MIGRATIONS.len() as i64;
+
+/// Brings the schema up to [`LATEST`] in one transaction, or refuses a database that is not
+/// Toaster's or is newer than this code.
+pub(super) fn migrate(conn: &mut Connection, location: &std::path::Path) -> Result<(), StoreError> {
+    let not_ours = |detail: String| StoreError::NotADatabase {
+        path: location.to_owned(),
+        detail,
+    };
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|e| map_open_error(e, location))?;
+    let (app_id, version, tables) = {
+        let read = |sql: &str| tx.query_row(sql, [], |r| r.get::<_, i64>(0));
+        (
+            read("PRAGMA application_id").map_err(|e| map_open_error(e, location))?,
+            read("PRAGMA user_version").map_err(|e| map_open_error(e, location))?,
+            read("SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'")
+                .map_err(|e| map_open_error(e, location))?,
+        )
+    };
+    if app_id != APPLICATION_ID && (app_id != 0 || tables > 0) {
+        return Err(not_ours(format!(
+            "it is an SQLite database of another program (application id {app_id:#x}, {tables} tables)"
+        )));
+    }
+    if version > LATEST {
+        return Err(StoreError::TooNew {
+            location: location.display().to_string(),
+            found: version,
+            supported: LATEST,
+        });
+    }
+    if version == LATEST {
+        return Ok(());
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        tx.execute_batch(sql)
+            .map_err(|e| driver_error(e, "applied a schema migration"))?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)
+            .map_err(|e| driver_error(e, "recorded the schema version"))?;
+    }
+    tx.pragma_update(None, "application_id", APPLICATION_ID)
+        .map_err(|e| driver_error(e, "marked the database as Toaster's"))?;
+    tx.commit()
+        .map_err(|e| driver_error(e, "committed the schema migration"))
+}
+
+/// Errors while opening: "file is not a database" becomes [`StoreError::NotADatabase`].
+pub(super) fn map_open_error(e: rusqlite::Error, location: &std::path::Path) -> StoreError {
+    if is_not_a_database(&e) {
+        StoreError::NotADatabase {
+            path: location.to_owned(),
+            detail: "the file is not an SQLite database".to_owned(),
+        }
+    } else {
+        driver_error(e, "opened the database")
+    }
+}

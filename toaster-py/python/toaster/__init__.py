@@ -1,0 +1,39 @@
+"""Toaster-rs from Python: projects, their revisioned configuration, and (soon) builds.
+
+Open a database with :meth:`Toaster.open` (or create one with :meth:`Toaster.init`), act as
+an owner, and work on projects through the :class:`Actor`::
+
+    with toaster.Toaster.open("toaster.sqlite") as db:
+        alice = db.act_as("alice")
+        alice.set("demo", "IMAGE_FSTYPES", "ext4 wic")
+"""
+
+from ._toaster import Actor, ChangeOutcome, Owner, Project, Revision, Toaster, __version__
+from .errors import (
+    AlreadyExistsError,
+    BusyError,
+    ConflictError,
+    DatabaseError,
+    InternalError,
+    NotFoundError,
+    ToasterError,
+    ValidationError,
+)
+
+__all__ = [
+    "Actor",
+    "AlreadyExistsError",
+    "BusyError",
+    "ChangeOutcome",
+    "ConflictError",
+    "DatabaseError",
+    "InternalError",
+    "NotFoundError",
+    "Owner",
+    "Project",
+    "Revision",
+    "Toaster",
+    "ToasterError",
+    "ValidationError",
+    "__version__",
+]

@@ -1,0 +1,41 @@
+"""The exceptions Toaster raises: one hierarchy under :class:`ToasterError`.
+
+Each also derives from the built-in exception that Python code already catches for that
+situation, so ``except LookupError`` sees a missing project.
+"""
+
+
+class ToasterError(Exception):
+    """Anything Toaster refuses or fails to do. ``hint`` says what to do next, if known."""
+
+    def __init__(self, message: str, hint: "str | None" = None) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+class NotFoundError(ToasterError, LookupError):
+    """Something named does not exist."""
+
+
+class AlreadyExistsError(ToasterError, ValueError):
+    """Something to be created exists already."""
+
+
+class ValidationError(ToasterError, ValueError):
+    """A value broke a rule; nothing was changed."""
+
+
+class ConflictError(ToasterError):
+    """Someone else changed the project first; nothing was changed."""
+
+
+class DatabaseError(ToasterError):
+    """The database cannot be used as it is (not a Toaster database, or too new)."""
+
+
+class BusyError(ToasterError, TimeoutError):
+    """The database stayed locked by other processes; trying again may work."""
+
+
+class InternalError(ToasterError, OSError):
+    """The file system or the database failed."""

@@ -1,0 +1,222 @@
+//! `toaster.Actor`: an owner acting through a client; every project operation goes here.
+
+use std::path::PathBuf;
+
+use pyo3::prelude::*;
+use toaster_core::model::{ConfigChange, ConfigKey, RevisionNumber};
+
+use crate::errors::{detach, to_py};
+use crate::model::{ChangeOutcome, Owner, Project, Revision, repr};
+
+/// An owner acting through a client.
+#[pyclass(module = "toaster", frozen)]
+pub struct Actor {
+    inner: toaster_core::Actor,
+}
+
+impl From<toaster_core::Actor> for Actor {
+    fn from(inner: toaster_core::Actor) -> Actor {
+        Actor { inner }
+    }
+}
+
+impl Actor {
+    fn change(
+        &self,
+        py: Python<'_>,
+        project: &str,
+        key: &str,
+        make: impl FnOnce(ConfigKey) -> ConfigChange + Send,
+        base: Option<u32>,
+    ) -> PyResult<ChangeOutcome> {
+        let outcome = detach(py, || {
+            let change = make(ConfigKey::parse(key)?);
+            self.inner
+                .change_config(project, &[change], base.map(RevisionNumber))
+        })?;
+        ChangeOutcome::new(py, outcome)
+    }
+}
+
+#[pymethods]
+impl Actor {
+    /// The owner acting.
+    #[getter]
+    fn owner(&self) -> Owner {
+        Owner::from(self.inner.owner())
+    }
+
+    /// The client acted from.
+    #[getter]
+    fn client(&self) -> &str {
+        self.inner.client()
+    }
+
+    /// Adds an owner.
+    #[pyo3(signature = (name, *, email = None))]
+    fn add_owner(&self, py: Python<'_>, name: &str, email: Option<&str>) -> PyResult<Owner> {
+        detach(py, || self.inner.add_owner(name, email)).map(|o| Owner::from(&o))
+    }
+
+    /// Every owner, by name.
+    fn owners(&self, py: Python<'_>) -> PyResult<Vec<Owner>> {
+        detach(py, || self.inner.owners()).map(|all| all.iter().map(Owner::from).collect())
+    }
+
+    /// Creates a project in `dir` (new, or existing and empty) for `release`.
+    #[pyo3(signature = (name, dir, *, release = None))]
+    fn create_project(
+        &self,
+        py: Python<'_>,
+        name: &str,
+        dir: PathBuf,
+        release: Option<&str>,
+    ) -> PyResult<Project> {
+        detach(py, || self.inner.create_project(name, &dir, release)).map(|p| Project::from(&p))
+    }
+
+    /// Creates `name` in `dir` with `source`'s current configuration.
+    fn clone_project(
+        &self,
+        py: Python<'_>,
+        source: &str,
+        name: &str,
+        dir: PathBuf,
+    ) -> PyResult<Project> {
+        detach(py, || self.inner.clone_project(source, name, &dir)).map(|p| Project::from(&p))
+    }
+
+    /// Every project, by name.
+    fn projects(&self, py: Python<'_>) -> PyResult<Vec<Project>> {
+        detach(py, || self.inner.projects()).map(|all| all.iter().map(Project::from).collect())
+    }
+
+    /// One project.
+    fn project(&self, py: Python<'_>, name: &str) -> PyResult<Project> {
+        detach(py, || self.inner.project(name)).map(|p| Project::from(&p))
+    }
+
+    /// Deletes a project's records, and with `files=True` its directory.
+    #[pyo3(signature = (name, *, files = false))]
+    fn delete_project(&self, py: Python<'_>, name: &str, files: bool) -> PyResult<Project> {
+        detach(py, || self.inner.delete_project(name, files)).map(|p| Project::from(&p))
+    }
+
+    /// The newest revision (or revision `number`) of a project's configuration.
+    #[pyo3(signature = (project, *, number = None))]
+    fn config(&self, py: Python<'_>, project: &str, number: Option<u32>) -> PyResult<Revision> {
+        detach(py, || match number {
+            Some(n) => self.inner.revision(project, RevisionNumber(n)),
+            None => self.inner.config(project),
+        })
+        .map(Revision::from)
+    }
+
+    /// One key's value: `machine`, `distro`, `targets`, `packages`, `recipes` or a variable.
+    fn get(&self, py: Python<'_>, project: &str, key: &str) -> PyResult<Option<String>> {
+        let key = ConfigKey::parse(key).map_err(|e| to_py(py, e.into()))?;
+        detach(py, || Ok(self.inner.config(project)?.config.get(&key)))
+    }
+
+    /// Sets a key, as a new revision (none if the value is already that).
+    #[pyo3(signature = (project, key, value, *, base = None))]
+    fn set(
+        &self,
+        py: Python<'_>,
+        project: &str,
+        key: &str,
+        value: String,
+        base: Option<u32>,
+    ) -> PyResult<ChangeOutcome> {
+        self.change(
+            py,
+            project,
+            key,
+            |key| ConfigChange::Set { key, value },
+            base,
+        )
+    }
+
+    /// Removes a key's value, as a new revision.
+    #[pyo3(signature = (project, key, *, base = None))]
+    fn unset(
+        &self,
+        py: Python<'_>,
+        project: &str,
+        key: &str,
+        base: Option<u32>,
+    ) -> PyResult<ChangeOutcome> {
+        self.change(py, project, key, |key| ConfigChange::Unset { key }, base)
+    }
+
+    /// Adds words to a list key, as a new revision.
+    #[pyo3(signature = (project, key, words, *, base = None))]
+    fn add(
+        &self,
+        py: Python<'_>,
+        project: &str,
+        key: &str,
+        words: Vec<String>,
+        base: Option<u32>,
+    ) -> PyResult<ChangeOutcome> {
+        self.change(
+            py,
+            project,
+            key,
+            |key| ConfigChange::Add { key, words },
+            base,
+        )
+    }
+
+    /// Removes words from a list key, as a new revision.
+    #[pyo3(signature = (project, key, words, *, base = None))]
+    fn remove(
+        &self,
+        py: Python<'_>,
+        project: &str,
+        key: &str,
+        words: Vec<String>,
+        base: Option<u32>,
+    ) -> PyResult<ChangeOutcome> {
+        self.change(
+            py,
+            project,
+            key,
+            |key| ConfigChange::Remove { key, words },
+            base,
+        )
+    }
+
+    /// Every revision of a project, oldest first.
+    fn history(&self, py: Python<'_>, project: &str) -> PyResult<Vec<Revision>> {
+        detach(py, || self.inner.history(project))
+            .map(|all| all.into_iter().map(Revision::from).collect())
+    }
+
+    /// Restores the configuration before the one in effect, as a new revision.
+    fn undo(&self, py: Python<'_>, project: &str) -> PyResult<ChangeOutcome> {
+        let outcome = detach(py, || self.inner.undo(project))?;
+        ChangeOutcome::new(py, outcome)
+    }
+
+    /// Restores revision `to`, as a new revision.
+    #[pyo3(signature = (project, *, to))]
+    fn revert(&self, py: Python<'_>, project: &str, to: u32) -> PyResult<ChangeOutcome> {
+        let outcome = detach(py, || self.inner.revert(project, RevisionNumber(to)))?;
+        ChangeOutcome::new(py, outcome)
+    }
+
+    /// Restores the release defaults, as a new revision.
+    fn reset(&self, py: Python<'_>, project: &str) -> PyResult<ChangeOutcome> {
+        let outcome = detach(py, || self.inner.reset(project))?;
+        ChangeOutcome::new(py, outcome)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Actor(owner={}, client={})",
+            repr(self.inner.owner().name.as_str()),
+            repr(self.inner.client())
+        )
+    }
+}

@@ -1,0 +1,35 @@
+//! The one place core errors become Python exceptions (classes in `toaster/errors.py`).
+
+use pyo3::prelude::*;
+use toaster_core::{Error, ErrorKind};
+
+/// The exception for a core error: its class follows the error's kind, its message is the
+/// error's, and its `hint` attribute says what to do next.
+pub fn to_py(py: Python<'_>, error: Error) -> PyErr {
+    // Exhaustive on purpose: a new kind of error needs a decision here.
+    let class = match error.kind() {
+        ErrorKind::NotFound => "NotFoundError",
+        ErrorKind::AlreadyExists => "AlreadyExistsError",
+        ErrorKind::Invalid => "ValidationError",
+        ErrorKind::Conflict => "ConflictError",
+        ErrorKind::Database => "DatabaseError",
+        ErrorKind::Busy => "BusyError",
+        ErrorKind::Internal => "InternalError",
+    };
+    let made = py
+        .import("toaster.errors")
+        .and_then(|module| module.getattr(class))
+        .and_then(|class| class.call1((error.to_string(), error.hint())));
+    match made {
+        Ok(exception) => PyErr::from_value(exception),
+        Err(import_failed) => import_failed,
+    }
+}
+
+/// Runs a core call with the GIL released and maps its error.
+pub fn detach<T: Send>(
+    py: Python<'_>,
+    call: impl FnOnce() -> Result<T, Error> + Send,
+) -> PyResult<T> {
+    py.detach(call).map_err(|e| to_py(py, e))
+}

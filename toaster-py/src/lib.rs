@@ -1,0 +1,24 @@
+//! `toaster._toaster`: the native part of the Python package `toaster`.
+//!
+//! Kept thin: each method converts its arguments, calls the `toaster-core` facade with the
+//! GIL released, and converts the result back. One wrapper file per core part, one error
+//! mapping (`errors.rs`).
+
+mod actor;
+mod errors;
+mod model;
+mod toaster;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _toaster(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<toaster::Toaster>()?;
+    m.add_class::<actor::Actor>()?;
+    m.add_class::<model::Owner>()?;
+    m.add_class::<model::Project>()?;
+    m.add_class::<model::Revision>()?;
+    m.add_class::<model::ChangeOutcome>()?;
+    Ok(())
+}

@@ -1,0 +1,104 @@
+//! `toaster.Toaster`: an open database.
+
+use std::path::PathBuf;
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+
+use crate::actor::Actor;
+use crate::errors::detach;
+
+/// An open Toaster database. Use it as a context manager, or call `close()`.
+#[pyclass(module = "toaster", frozen)]
+pub struct Toaster {
+    inner: std::sync::RwLock<Option<toaster_core::Toaster>>,
+    location: String,
+}
+
+impl Toaster {
+    fn wrap(inner: toaster_core::Toaster) -> Toaster {
+        Toaster {
+            location: inner.location(),
+            inner: std::sync::RwLock::new(Some(inner)),
+        }
+    }
+
+    fn get(&self) -> PyResult<toaster_core::Toaster> {
+        let guard = self.inner.read().unwrap_or_else(|p| p.into_inner());
+        guard.clone().ok_or_else(|| {
+            // Like a closed file: using it is a ValueError.
+            PyValueError::new_err(format!("the database {} is closed", self.location))
+        })
+    }
+}
+
+#[pymethods]
+impl Toaster {
+    /// Opens the SQLite database at `path`.
+    #[staticmethod]
+    fn open(py: Python<'_>, path: PathBuf) -> PyResult<Toaster> {
+        detach(py, || toaster_core::Toaster::open_sqlite(&path)).map(Toaster::wrap)
+    }
+
+    /// Creates a new SQLite database at `path`.
+    #[staticmethod]
+    fn init(py: Python<'_>, path: PathBuf) -> PyResult<Toaster> {
+        detach(py, || toaster_core::Toaster::init_sqlite(&path)).map(Toaster::wrap)
+    }
+
+    /// Acts as the owner `name` from `client`.
+    #[pyo3(signature = (name, *, client = "python"))]
+    fn act_as(&self, py: Python<'_>, name: &str, client: &str) -> PyResult<Actor> {
+        let toaster = self.get()?;
+        detach(py, || toaster.act_as(name, client)).map(Actor::from)
+    }
+
+    /// Acts as the owner `client` last chose with `use_owner`.
+    #[pyo3(signature = (*, client = "python"))]
+    fn act_as_remembered(&self, py: Python<'_>, client: &str) -> PyResult<Actor> {
+        let toaster = self.get()?;
+        detach(py, || toaster.act_as_remembered(client)).map(Actor::from)
+    }
+
+    /// Remembers `name` as the owner acting from `client`, and acts as them.
+    #[pyo3(signature = (name, *, client = "python"))]
+    fn use_owner(&self, py: Python<'_>, name: &str, client: &str) -> PyResult<Actor> {
+        let toaster = self.get()?;
+        detach(py, || toaster.use_owner(name, client)).map(Actor::from)
+    }
+
+    /// Adds the first owner of a new database and acts as them.
+    #[pyo3(signature = (name, *, email = None, client = "python"))]
+    fn add_first_owner(
+        &self,
+        py: Python<'_>,
+        name: &str,
+        email: Option<&str>,
+        client: &str,
+    ) -> PyResult<Actor> {
+        let toaster = self.get()?;
+        detach(py, || toaster.add_first_owner(name, email, client)).map(Actor::from)
+    }
+
+    /// Closes the database; actors made from it keep working until they are dropped.
+    fn close(&self) {
+        self.inner.write().unwrap_or_else(|p| p.into_inner()).take();
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    fn __exit__(
+        &self,
+        _kind: Option<Bound<'_, PyAny>>,
+        _value: Option<Bound<'_, PyAny>>,
+        _traceback: Option<Bound<'_, PyAny>>,
+    ) {
+        self.close();
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Toaster.open({})", crate::model::repr(&self.location))
+    }
+}

@@ -1,0 +1,151 @@
+"""Tests of the Python binding itself: conversions, keyword arguments, errors, resources.
+
+The rules behind each call are tested in toaster-core; here we check that they reach
+Python intact.
+"""
+
+import threading
+from pathlib import Path
+
+import pytest
+
+import toaster
+
+
+@pytest.fixture
+def db(tmp_path: Path):
+    with toaster.Toaster.init(tmp_path / "toaster.sqlite") as db:
+        yield db
+
+
+@pytest.fixture
+def alice(db: toaster.Toaster) -> toaster.Actor:
+    return db.add_first_owner("alice", email="a@example.com", client="pytest")
+
+
+@pytest.fixture
+def demo(alice: toaster.Actor, tmp_path: Path) -> toaster.Project:
+    return alice.create_project("demo", tmp_path / "demo", release="scarthgap")
+
+
+def test_owner_and_project_values_convert(alice, demo, tmp_path):
+    assert alice.owner.name == "alice"
+    assert alice.owner.email == "a@example.com"
+    assert alice.owner.client == "pytest"
+    assert alice.client == "pytest"
+    assert (demo.name, demo.release, demo.owner, demo.revision) == ("demo", "scarthgap", "alice", 1)
+    assert Path(demo.dir) == (tmp_path / "demo").resolve()
+    assert demo.created_at.endswith("Z")
+    assert [p.name for p in alice.projects()] == ["demo"]
+    assert repr(demo).startswith("Project(name='demo', release='scarthgap', revision=1")
+    assert repr(alice) == "Actor(owner='alice', client='pytest')"
+
+
+def test_configuration_round_trips_through_dicts(alice, demo):
+    outcome = alice.set("demo", "IMAGE_FSTYPES", "ext4 wic")
+    assert outcome.changed and outcome.revision.number == 2
+    assert not alice.set("demo", "IMAGE_FSTYPES", "ext4 wic").changed
+    alice.add("demo", "targets", ["core-image-minimal", "core-image-sato:populate_sdk"])
+    assert alice.get("demo", "targets") == "core-image-minimal core-image-sato:do_populate_sdk"
+    assert alice.get("demo", "NOT_SET") is None
+    config = alice.config("demo").config
+    assert config["machine"] == "qemux86-64"
+    assert config["variables"]["IMAGE_FSTYPES"] == "ext4 wic"
+    assert config["targets"] == ["core-image-minimal", "core-image-sato:do_populate_sdk"]
+    assert config["layers"][0] == {
+        "name": "openembedded-core",
+        "source": "git",
+        "url": "https://git.openembedded.org/openembedded-core",
+        "ref": "scarthgap",
+        "subdir": "meta",
+        "commit": None,
+    }
+    assert alice.config("demo", number=1).config["variables"].get("IMAGE_FSTYPES") is None
+
+
+def test_history_undo_revert_reset(alice, demo):
+    alice.set("demo", "machine", "qemuarm64")
+    undo = alice.undo("demo")
+    assert undo.revision.restores == 1
+    assert alice.get("demo", "machine") == "qemux86-64"
+    assert alice.revert("demo", to=2).revision.config["machine"] == "qemuarm64"
+    assert alice.reset("demo").revision.description == "reset to the scarthgap defaults"
+    assert [r.number for r in alice.history("demo")] == [1, 2, 3, 4, 5]
+
+
+@pytest.mark.parametrize(
+    "call, exception, builtin",
+    [
+        (lambda a: a.project("missing"), toaster.NotFoundError, LookupError),
+        (lambda a: a.set("demo", "machine", "bad machine"), toaster.ValidationError, ValueError),
+        (lambda a: a.set("demo", "A", "x", base=0), toaster.ConflictError, toaster.ToasterError),
+        (lambda a: a.add_owner("ALICE"), toaster.AlreadyExistsError, ValueError),
+        (lambda a: a.undo("demo"), toaster.ValidationError, ValueError),
+        (lambda a: a.revert("demo", to=7), toaster.NotFoundError, LookupError),
+    ],
+)
+def test_core_errors_map_to_their_exceptions(alice, demo, call, exception, builtin):
+    with pytest.raises(exception) as caught:
+        call(alice)
+    assert isinstance(caught.value, builtin)
+    assert isinstance(caught.value, toaster.ToasterError)
+    assert str(caught.value)
+
+
+def test_errors_carry_a_hint(alice, demo):
+    with pytest.raises(toaster.NotFoundError) as caught:
+        alice.project("missing")
+    assert "project list" in caught.value.hint
+
+
+def test_opening_what_is_not_a_database(tmp_path):
+    bogus = tmp_path / "notes.txt"
+    bogus.write_text("not a database\n" * 100)
+    with pytest.raises(toaster.DatabaseError):
+        toaster.Toaster.open(bogus)
+    with pytest.raises(toaster.NotFoundError):
+        toaster.Toaster.open(tmp_path / "absent.sqlite")
+    assert not (tmp_path / "absent.sqlite").exists()
+
+
+def test_a_closed_database_refuses_use(tmp_path):
+    db = toaster.Toaster.init(tmp_path / "t.sqlite")
+    db.add_first_owner("alice")
+    db.close()
+    with pytest.raises(ValueError, match="closed"):
+        db.act_as("alice")
+
+
+def test_remembered_owner_per_client(db, alice):
+    alice.add_owner("bob")
+    assert db.act_as_remembered(client="pytest").owner.name == "alice"
+    db.use_owner("bob", client="pytest")
+    assert db.act_as_remembered(client="pytest").owner.name == "bob"
+    with pytest.raises(toaster.ValidationError):
+        db.act_as_remembered(client="nobody")
+
+
+def test_calls_release_the_gil_for_other_threads(alice, demo):
+    errors = []
+
+    def worker(n: int) -> None:
+        try:
+            for i in range(10):
+                alice.add("demo", "packages", [f"pkg{n}-{i}"])
+        except Exception as e:  # reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(alice.config("demo").config["packages"]) == 40
+
+
+def test_delete_project_with_files(alice, demo):
+    deleted = alice.delete_project("demo", files=True)
+    assert deleted.name == "demo"
+    assert not Path(demo.dir).exists()
+    assert alice.projects() == []

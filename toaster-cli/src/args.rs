@@ -176,6 +176,20 @@ pub struct Base {
     pub base: Option<u32>,
 }
 
+/// The arguments of `config add` and `config remove`.
+#[derive(Debug, Args)]
+pub struct ListEdit {
+    /// The project.
+    pub project: String,
+    /// The key.
+    pub key: String,
+    /// The words.
+    #[arg(required = true)]
+    pub words: Vec<String>,
+    #[command(flatten)]
+    pub base: Base,
+}
+
 /// `toaster config …`
 ///
 /// KEY is `machine`, `distro`, `targets`, `packages` (added to images), `recipes`, or a
@@ -203,29 +217,9 @@ pub enum ConfigCommand {
         base: Base,
     },
     /// Add words to a list key, keeping those there.
-    Add {
-        /// The project.
-        project: String,
-        /// The key.
-        key: String,
-        /// The words to add.
-        #[arg(required = true)]
-        words: Vec<String>,
-        #[command(flatten)]
-        base: Base,
-    },
+    Add(ListEdit),
     /// Remove words from a list key.
-    Remove {
-        /// The project.
-        project: String,
-        /// The key.
-        key: String,
-        /// The words to remove.
-        #[arg(required = true)]
-        words: Vec<String>,
-        #[command(flatten)]
-        base: Base,
-    },
+    Remove(ListEdit),
     /// Print one key's value.
     Get {
         /// The project.

@@ -54,32 +54,28 @@ pub fn run(ctx: &Context, out: &Output, command: ConfigCommand) -> Outcome {
             key: name,
             base,
         } => (project, ConfigChange::Unset { key: key(&name)? }, base),
-        ConfigCommand::Add {
-            project,
-            key: name,
-            words,
-            base,
-        } => (
-            project,
-            ConfigChange::Add {
-                key: key(&name)?,
-                words,
-            },
-            base,
-        ),
-        ConfigCommand::Remove {
-            project,
-            key: name,
-            words,
-            base,
-        } => (
-            project,
-            ConfigChange::Remove {
-                key: key(&name)?,
-                words,
-            },
-            base,
-        ),
+        ConfigCommand::Add(edit) => {
+            let key = key(&edit.key)?;
+            (
+                edit.project,
+                ConfigChange::Add {
+                    key,
+                    words: edit.words,
+                },
+                edit.base,
+            )
+        }
+        ConfigCommand::Remove(edit) => {
+            let key = key(&edit.key)?;
+            (
+                edit.project,
+                ConfigChange::Remove {
+                    key,
+                    words: edit.words,
+                },
+                edit.base,
+            )
+        }
     };
     let outcome = actor.change_config(&project, &[change], base.base.map(RevisionNumber))?;
     Ok(changed(out, &project, outcome)?)

@@ -124,6 +124,25 @@ impl SqliteStore {
         }
     }
 
+    /// A UNIQUE violation becomes `AlreadyExists { entity, key }`; anything else is mapped
+    /// as usual.
+    fn unique(
+        &self,
+        e: rusqlite::Error,
+        operation: &'static str,
+        entity: &'static str,
+        key: &str,
+    ) -> StoreError {
+        if is_unique_violation(&e) {
+            StoreError::AlreadyExists {
+                entity,
+                key: key.to_owned(),
+            }
+        } else {
+            self.err(e, operation)
+        }
+    }
+
     fn owner_in(&self, conn: &Connection, name: &str) -> Result<Owner, StoreError> {
         conn.prepare_cached(&format!(
             "SELECT {OWNER_COLUMNS} FROM owner WHERE name = ?1"
@@ -219,16 +238,7 @@ impl Store for SqliteStore {
             let id = tx
                 .prepare_cached("INSERT INTO owner (name, email, created_at) VALUES (?1, ?2, ?3)")
                 .and_then(|mut s| s.insert(params![owner.name.as_str(), owner.email, now.0]))
-                .map_err(|e| {
-                    if is_unique_violation(&e) {
-                        StoreError::AlreadyExists {
-                            entity: "owner",
-                            key: owner.name.to_string(),
-                        }
-                    } else {
-                        self.err(e, "added an owner")
-                    }
-                })?;
+                .map_err(|e| self.unique(e, "added an owner", "owner", owner.name.as_str()))?;
             Ok(Owner {
                 id: OwnerId(id),
                 name: owner.name.clone(),
@@ -266,16 +276,7 @@ impl Store for SqliteStore {
             }
             tx.prepare_cached("UPDATE owner SET name = ?2, email = ?3 WHERE id = ?1")
                 .and_then(|mut s| s.execute(params![id.0, owner.name.as_str(), owner.email]))
-                .map_err(|e| {
-                    if is_unique_violation(&e) {
-                        StoreError::AlreadyExists {
-                            entity: "owner",
-                            key: owner.name.to_string(),
-                        }
-                    } else {
-                        self.err(e, "changed an owner")
-                    }
-                })?;
+                .map_err(|e| self.unique(e, "changed an owner", "owner", owner.name.as_str()))?;
             Ok(owner)
         })
     }
@@ -330,21 +331,11 @@ impl Store for SqliteStore {
                     ])
                 })
                 .map_err(|e| {
-                    if !is_unique_violation(&e) {
-                        return self.err(e, "created a project");
-                    }
-                    let dir_taken = e.to_string().contains("project.dir");
-                    StoreError::AlreadyExists {
-                        entity: if dir_taken {
-                            "project directory"
-                        } else {
-                            "project"
-                        },
-                        key: if dir_taken {
-                            dir.to_owned()
-                        } else {
-                            project.name.to_string()
-                        },
+                    // Which UNIQUE column refused is only in SQLite's message.
+                    if e.to_string().contains("project.dir") {
+                        self.unique(e, "created a project", "project directory", dir)
+                    } else {
+                        self.unique(e, "created a project", "project", project.name.as_str())
                     }
                 })?;
             let id = ProjectId(id);

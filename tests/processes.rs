@@ -79,7 +79,7 @@ fn setup(dir: &Path, projects: &[&str]) -> Toaster {
         .expect("owner");
     for project in projects {
         alice
-            .create_project(project, &dir.join(project), None)
+            .create_project(project, &dir.join(project), None, None)
             .expect("project");
     }
     toaster

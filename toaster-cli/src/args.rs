@@ -13,7 +13,8 @@ on a trusted network; they are not passwords.
 Exit codes:
   0  success
   1  user error: something named does not exist or exists already, a value was refused,
-     someone else changed the project first, or the database cannot be used as it is
+     the owner you act as may not do it, someone else changed the project first, or the
+     database cannot be used as it is
   2  usage error: the command line itself is wrong
   3  internal error: the file system or the database failed
   4  busy: the database stayed locked by other processes; try again
@@ -65,6 +66,54 @@ pub enum Command {
     /// A project's configuration: machine, distro, targets, variables, packages, recipes.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Groups of owners that projects are shared with (admins manage them).
+    #[command(subcommand)]
+    Group(GroupCommand),
+    /// The audit log: who created, changed or deleted what, when, from which client.
+    Audit(AuditArgs),
+}
+
+/// `toaster audit`
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Only entries about this project (also after it was deleted).
+    #[arg(long)]
+    pub project: Option<String>,
+    /// Only entries made by this owner.
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// Only entries since this time: `2026-11-27`, `2026-11-27T08:30Z`, or an age (`2h`, `7d`).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// At most this many entries, newest first.
+    #[arg(long, default_value_t = 100)]
+    pub limit: u32,
+}
+
+/// `toaster group …`
+#[derive(Debug, Subcommand)]
+pub enum GroupCommand {
+    /// Make a group (admins only).
+    Add {
+        /// The group's name.
+        name: String,
+    },
+    /// Add an owner to a group (admins only).
+    AddMember {
+        /// The group.
+        group: String,
+        /// The owner.
+        owner: String,
+    },
+    /// Remove an owner from a group (admins only).
+    RemoveMember {
+        /// The group.
+        group: String,
+        /// The owner.
+        owner: String,
+    },
+    /// List the groups and their members.
+    List,
 }
 
 /// `toaster owner …`
@@ -101,6 +150,16 @@ pub enum OwnerCommand {
         /// The owner.
         name: String,
     },
+    /// Make an owner an admin (admins only).
+    GrantAdmin {
+        /// The owner.
+        name: String,
+    },
+    /// Stop an owner being an admin (admins only; the last admin stays).
+    RevokeAdmin {
+        /// The owner.
+        name: String,
+    },
 }
 
 /// `toaster project …`
@@ -116,9 +175,16 @@ pub enum ProjectCommand {
         /// The Yocto release series, e.g. scarthgap (default: wrynose).
         #[arg(long)]
         release: Option<String>,
+        /// Share it with this group (one you belong to).
+        #[arg(long)]
+        group: Option<String>,
     },
-    /// List the projects.
-    List,
+    /// List the projects you may read.
+    List {
+        /// Only the projects you own.
+        #[arg(long)]
+        mine: bool,
+    },
     /// Show a project.
     Show {
         /// The project.
@@ -165,6 +231,37 @@ pub enum ProjectCommand {
     Reset {
         /// The project.
         name: String,
+    },
+    /// Change who may do what: MODE like `owner=rcbd,group=r,others=` (r read, c configure,
+    /// b build, d delete); classes left out keep their rights. Owner or admin.
+    Chmod {
+        /// The project.
+        name: String,
+        /// The new rights.
+        mode: String,
+    },
+    /// Give a project to another owner. Owner or admin.
+    Chown {
+        /// The project.
+        name: String,
+        /// The new owner.
+        owner: String,
+    },
+    /// Share a project with a group you belong to, or with none. Owner or admin.
+    Chgrp {
+        /// The project.
+        name: String,
+        /// The group.
+        #[arg(required_unless_present = "none")]
+        group: Option<String>,
+        /// Share it with no group.
+        #[arg(long, conflicts_with = "group")]
+        none: bool,
+    },
+    /// Show, or (admins) set, the mode new projects get.
+    DefaultMode {
+        /// The new default, like `owner=rcbd,group=r,others=`.
+        mode: Option<String>,
     },
 }
 

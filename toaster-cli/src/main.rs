@@ -27,6 +27,8 @@ fn main() -> ExitCode {
         Command::Owner(command) => commands::owner::run(&ctx, &out, command),
         Command::Project(command) => commands::project::run(&ctx, &out, command),
         Command::Config(command) => commands::config::run(&ctx, &out, command),
+        Command::Group(command) => commands::group::run(&ctx, &out, command),
+        Command::Audit(args) => commands::audit::run(&ctx, &out, args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -51,6 +53,7 @@ fn exit_code(kind: ErrorKind) -> u8 {
         | ErrorKind::AlreadyExists
         | ErrorKind::Invalid
         | ErrorKind::Conflict
+        | ErrorKind::Denied
         | ErrorKind::Database => 1,
         ErrorKind::Internal => 3,
         ErrorKind::Busy => 4,

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use serde::Serialize;
-use toaster_core::model::{LayerSource, Owner, Project, Revision};
+use toaster_core::model::{AuditEntry, Group, LayerSource, Owner, Project, Revision};
 
 /// Prints either JSON or text, to standard output. A closed pipe (`| head`) is not an error.
 pub struct Output {
@@ -73,6 +73,7 @@ pub struct OwnerView {
     pub name: String,
     pub email: Option<String>,
     pub client: Option<String>,
+    pub admin: bool,
     pub created_at: String,
 }
 
@@ -82,6 +83,7 @@ impl From<&Owner> for OwnerView {
             name: owner.name.to_string(),
             email: owner.email.clone(),
             client: owner.client.clone(),
+            admin: owner.admin,
             created_at: owner.created_at.to_rfc3339(),
         }
     }
@@ -94,6 +96,8 @@ pub struct ProjectView {
     pub dir: String,
     pub release: String,
     pub owner: String,
+    pub group: Option<String>,
+    pub mode: String,
     pub created_at: String,
     pub revision: u32,
 }
@@ -105,6 +109,8 @@ impl From<&Project> for ProjectView {
             dir: project.dir.display().to_string(),
             release: project.release.to_string(),
             owner: project.owner_name.to_string(),
+            group: project.group_name.as_ref().map(ToString::to_string),
+            mode: project.mode.to_string(),
             created_at: project.created_at.to_rfc3339(),
             revision: project.head.0,
         }
@@ -214,4 +220,48 @@ pub struct ChangeView {
     pub changed: bool,
     #[serde(flatten)]
     pub revision: RevisionView,
+}
+
+/// A group, as `group list --json` prints it.
+#[derive(Serialize)]
+pub struct GroupView {
+    pub name: String,
+    pub members: Vec<String>,
+    pub created_at: String,
+}
+
+impl From<&Group> for GroupView {
+    fn from(group: &Group) -> GroupView {
+        GroupView {
+            name: group.name.to_string(),
+            members: group.members.iter().map(ToString::to_string).collect(),
+            created_at: group.created_at.to_rfc3339(),
+        }
+    }
+}
+
+/// An audit entry, as `audit --json` prints it.
+#[derive(Serialize)]
+pub struct AuditView {
+    pub id: i64,
+    pub at: String,
+    pub owner: String,
+    pub client: String,
+    pub action: &'static str,
+    pub project: Option<String>,
+    pub detail: String,
+}
+
+impl From<&AuditEntry> for AuditView {
+    fn from(entry: &AuditEntry) -> AuditView {
+        AuditView {
+            id: entry.id,
+            at: entry.at.to_rfc3339(),
+            owner: entry.owner.to_string(),
+            client: entry.client.clone(),
+            action: entry.action.as_str(),
+            project: entry.project.as_ref().map(ToString::to_string),
+            detail: entry.detail.clone(),
+        }
+    }
 }

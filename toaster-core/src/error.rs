@@ -1,5 +1,6 @@
 //! The facade's umbrella error, its kinds, and the hint each one gives.
 
+use crate::access::Action;
 use crate::model::{ModelError, Name, RevisionNumber};
 use crate::project_dir::ProjectDirError;
 use crate::store::StoreError;
@@ -28,6 +29,24 @@ pub enum Error {
         base: RevisionNumber,
         /// The newest revision.
         head: RevisionNumber,
+    },
+    /// The acting owner may not do this.
+    #[error("owner `{owner}` may not {action}{}", project.as_ref().map(|p| format!(" project `{p}`")).unwrap_or_default())]
+    Denied {
+        /// Who tried.
+        owner: Name,
+        /// What they tried.
+        action: Action,
+        /// On which project, if any.
+        project: Option<Name>,
+    },
+    /// Sharing a project with a group needs membership of it.
+    #[error("owner `{owner}` is not a member of group `{group}`")]
+    NotAMember {
+        /// Who tried.
+        owner: Name,
+        /// The group.
+        group: Name,
     },
     /// No owner was named and this client has none remembered.
     #[error("no owner is chosen for this client ({client})")]
@@ -71,6 +90,8 @@ pub enum ErrorKind {
     Conflict,
     /// The database cannot be used as it is (not a database, too new).
     Database,
+    /// The acting owner may not do this.
+    Denied,
     /// The database stayed locked; trying again later may work.
     Busy,
     /// The file system or the database failed.
@@ -85,11 +106,13 @@ impl Error {
                 ErrorKind::Invalid
             }
             Error::Conflict { .. } => ErrorKind::Conflict,
+            Error::Denied { .. } | Error::NotAMember { .. } => ErrorKind::Denied,
             Error::NoRevision { .. } => ErrorKind::NotFound,
             Error::Store(e) => match e {
                 StoreError::NotFound { .. } | StoreError::Missing { .. } => ErrorKind::NotFound,
                 StoreError::AlreadyExists { .. } => ErrorKind::AlreadyExists,
                 StoreError::Conflict { .. } => ErrorKind::Conflict,
+                StoreError::LastAdmin { .. } => ErrorKind::Invalid,
                 StoreError::NotADatabase { .. } | StoreError::TooNew { .. } => ErrorKind::Database,
                 StoreError::Busy { .. } => ErrorKind::Busy,
                 StoreError::Corrupt { .. } | StoreError::Io { .. } | StoreError::Backend { .. } => {
@@ -114,6 +137,15 @@ impl Error {
             Error::Conflict { project, .. } => format!(
                 "look at `toaster project history {project}` and make the change again on top of the newest revision"
             ),
+            Error::Denied { project: Some(project), .. } => format!(
+                "ask the owner of `{project}` or an admin for the right (`toaster project chmod`), or act as another owner with `--as`"
+            ),
+            Error::Denied { project: None, .. } => {
+                "ask an admin to do it, or to make you one (`toaster owner grant-admin NAME`)".to_owned()
+            }
+            Error::NotAMember { group, .. } => {
+                format!("ask an admin to add you with `toaster group add-member {group} NAME`")
+            }
             Error::NoOwner { .. } => "choose one with `toaster owner use NAME`, or pass `--as NAME` (or set TOASTER_OWNER); `toaster owner list` shows who exists".to_owned(),
             Error::NoRevision { project, .. } | Error::NothingToUndo { project, .. } => {
                 format!("`toaster project history {project}` lists the revisions you can revert to")
@@ -125,6 +157,9 @@ impl Error {
                 StoreError::NotFound { entity: "project", .. } => {
                     "`toaster project list` shows the projects".to_owned()
                 }
+                StoreError::NotFound { entity: "group", .. } => {
+                    "`toaster group list` shows the groups; an admin adds one with `toaster group add NAME`".to_owned()
+                }
                 StoreError::NotFound { entity: "revision", .. } => {
                     "`toaster project history PROJECT` lists its revisions".to_owned()
                 }
@@ -135,6 +170,9 @@ impl Error {
                 }
                 StoreError::AlreadyExists { .. } => "choose another name".to_owned(),
                 StoreError::Conflict { .. } => "read the project again and repeat the change".to_owned(),
+                StoreError::LastAdmin { .. } => {
+                    "grant admin to another owner first (`toaster owner grant-admin NAME`)".to_owned()
+                }
                 StoreError::NotADatabase { .. } => {
                     "point `--db` (or TOASTER_DB) at a Toaster database, or at a new path to start one".to_owned()
                 }

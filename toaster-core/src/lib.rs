@@ -3,9 +3,10 @@
 //! Frontends (the `toaster` command, the Python binding) call the [`Toaster`] facade only:
 //! it opens a store, acts as an owner, and composes the modules below it.
 //!
-//! Module order (lower never imports higher): [`model`] → [`store`] → [`project_dir`] →
-//! the facade ([`Toaster`], [`Actor`]).
+//! Module order (lower never imports higher): [`model`] → [`access`] → [`store`] →
+//! [`project_dir`] → the facade ([`Toaster`], [`Actor`]).
 
+pub mod access;
 pub mod model;
 pub mod project_dir;
 pub mod store;

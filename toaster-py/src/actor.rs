@@ -63,16 +63,34 @@ impl Actor {
         detach(py, || self.inner.owners()).map(|all| all.iter().map(Owner::from).collect())
     }
 
-    /// Creates a project in `dir` (new, or existing and empty) for `release`.
-    #[pyo3(signature = (name, dir, *, release = None))]
+    /// Creates a project in `dir` (new, or existing and empty) for `release`, shared with
+    /// `group`.
+    #[pyo3(signature = (name, dir, *, release = None, group = None))]
     fn create_project(
         &self,
         py: Python<'_>,
         name: &str,
         dir: PathBuf,
         release: Option<&str>,
+        group: Option<&str>,
     ) -> PyResult<Project> {
-        detach(py, || self.inner.create_project(name, &dir, release)).map(|p| Project::from(&p))
+        detach(py, || self.inner.create_project(name, &dir, release, group))
+            .map(|p| Project::from(&p))
+    }
+
+    /// Changes a project's mode, e.g. `"group=rc,others=r"`.
+    fn chmod(&self, py: Python<'_>, project: &str, mode: &str) -> PyResult<Project> {
+        detach(py, || self.inner.chmod(project, mode)).map(|p| Project::from(&p))
+    }
+
+    /// Gives a project to another owner.
+    fn chown(&self, py: Python<'_>, project: &str, owner: &str) -> PyResult<Project> {
+        detach(py, || self.inner.chown(project, owner)).map(|p| Project::from(&p))
+    }
+
+    /// Shares a project with a group, or with none.
+    fn chgrp(&self, py: Python<'_>, project: &str, group: Option<&str>) -> PyResult<Project> {
+        detach(py, || self.inner.chgrp(project, group)).map(|p| Project::from(&p))
     }
 
     /// Creates `name` in `dir` with `source`'s current configuration.
@@ -86,9 +104,10 @@ impl Actor {
         detach(py, || self.inner.clone_project(source, name, &dir)).map(|p| Project::from(&p))
     }
 
-    /// Every project, by name.
-    fn projects(&self, py: Python<'_>) -> PyResult<Vec<Project>> {
-        detach(py, || self.inner.projects()).map(|all| all.iter().map(Project::from).collect())
+    /// The projects the actor may read, by name; with `mine=True`, only their own.
+    #[pyo3(signature = (*, mine = false))]
+    fn projects(&self, py: Python<'_>, mine: bool) -> PyResult<Vec<Project>> {
+        detach(py, || self.inner.projects(mine)).map(|all| all.iter().map(Project::from).collect())
     }
 
     /// One project.

@@ -12,6 +12,7 @@ pub fn to_py(py: Python<'_>, error: Error) -> PyErr {
         ErrorKind::AlreadyExists => "AlreadyExistsError",
         ErrorKind::Invalid => "ValidationError",
         ErrorKind::Conflict => "ConflictError",
+        ErrorKind::Denied => "PermissionDeniedError",
         ErrorKind::Database => "DatabaseError",
         ErrorKind::Busy => "BusyError",
         ErrorKind::Internal => "InternalError",

@@ -10,6 +10,7 @@ pub struct Owner {
     name: String,
     email: Option<String>,
     client: Option<String>,
+    admin: bool,
     /// RFC 3339, UTC.
     created_at: String,
 }
@@ -20,6 +21,7 @@ impl From<&model::Owner> for Owner {
             name: o.name.to_string(),
             email: o.email.clone(),
             client: o.client.clone(),
+            admin: o.admin,
             created_at: o.created_at.to_rfc3339(),
         }
     }
@@ -43,6 +45,9 @@ pub struct Project {
     dir: String,
     release: String,
     owner: String,
+    group: Option<String>,
+    /// Who may do what, like `owner=rcbd,group=r,others=`.
+    mode: String,
     created_at: String,
     /// Its newest configuration revision.
     revision: u32,
@@ -55,6 +60,8 @@ impl From<&model::Project> for Project {
             dir: p.dir.display().to_string(),
             release: p.release.to_string(),
             owner: p.owner_name.to_string(),
+            group: p.group_name.as_ref().map(ToString::to_string),
+            mode: p.mode.to_string(),
             created_at: p.created_at.to_rfc3339(),
             revision: p.head.0,
         }

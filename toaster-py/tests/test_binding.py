@@ -34,6 +34,8 @@ def test_owner_and_project_values_convert(alice, demo, tmp_path):
     assert alice.owner.client == "pytest"
     assert alice.client == "pytest"
     assert (demo.name, demo.release, demo.owner, demo.revision) == ("demo", "scarthgap", "alice", 1)
+    assert (demo.group, demo.mode) == (None, "owner=rcbd,group=r,others=")
+    assert alice.owner.admin
     assert Path(demo.dir) == (tmp_path / "demo").resolve()
     assert demo.created_at.endswith("Z")
     assert [p.name for p in alice.projects()] == ["demo"]
@@ -149,3 +151,19 @@ def test_delete_project_with_files(alice, demo):
     assert deleted.name == "demo"
     assert not Path(demo.dir).exists()
     assert alice.projects() == []
+
+
+def test_permissions_reach_python(db, alice, demo, tmp_path):
+    alice.add_owner("bob")
+    bob = db.act_as("bob", client="pytest")
+    assert bob.projects() == []
+    with pytest.raises(toaster.PermissionDeniedError) as caught:
+        bob.set("demo", "machine", "qemuarm")
+    assert isinstance(caught.value, PermissionError)
+    assert "may not configure project `demo`" in str(caught.value)
+    assert alice.chmod("demo", "others=rc").mode == "owner=rcbd,group=r,others=rc"
+    assert bob.set("demo", "machine", "qemuarm").changed
+    assert [p.name for p in bob.projects()] == ["demo"]
+    assert bob.projects(mine=True) == []
+    assert alice.chown("demo", "bob").owner == "bob"
+    assert alice.chgrp("demo", None).group is None

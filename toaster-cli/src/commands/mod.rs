@@ -1,6 +1,8 @@
 //! One module per command group; each turns parsed arguments into facade calls and output.
 
+pub mod audit;
 pub mod config;
+pub mod group;
 pub mod owner;
 pub mod project;
 

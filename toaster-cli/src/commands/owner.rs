@@ -17,10 +17,16 @@ pub fn run(ctx: &Context, out: &Output, command: OwnerCommand) -> Outcome {
                     .iter()
                     .map(|o| {
                         let email = o.email.clone().unwrap_or_default();
-                        vec![o.name.clone(), email, o.client.clone().unwrap_or_default()]
+                        let admin = if o.admin { "admin" } else { "" }.to_owned();
+                        vec![
+                            o.name.clone(),
+                            email,
+                            admin,
+                            o.client.clone().unwrap_or_default(),
+                        ]
                     })
                     .collect();
-                table(w, &["NAME", "EMAIL", "LAST CLIENT"], &rows)
+                table(w, &["NAME", "EMAIL", "ROLE", "LAST CLIENT"], &rows)
             })?;
             Ok(())
         }
@@ -41,6 +47,8 @@ pub fn run(ctx: &Context, out: &Output, command: OwnerCommand) -> Outcome {
             let owner = actor.edit_owner(&name, new_name.as_deref(), email.as_deref())?;
             Ok(show(out, &OwnerView::from(&owner))?)
         }
+        OwnerCommand::GrantAdmin { name } => set_admin(ctx, out, &name, true),
+        OwnerCommand::RevokeAdmin { name } => set_admin(ctx, out, &name, false),
         OwnerCommand::Use { name } => {
             let actor = ctx.open()?.use_owner(&name, &client())?;
             let view = OwnerView::from(actor.owner());
@@ -85,10 +93,16 @@ fn add(ctx: &Context, out: &Output, name: &str, email: Option<&str>) -> Outcome 
     Ok(())
 }
 
+fn set_admin(ctx: &Context, out: &Output, name: &str, admin: bool) -> Outcome {
+    let owner = ctx.actor(&ctx.open()?)?.set_admin(name, admin)?;
+    Ok(show(out, &OwnerView::from(&owner))?)
+}
+
 fn show(out: &Output, view: &OwnerView) -> std::io::Result<()> {
     out.emit(view, |w| {
         writeln!(w, "name:        {}", view.name)?;
         writeln!(w, "email:       {}", view.email.as_deref().unwrap_or("-"))?;
+        writeln!(w, "admin:       {}", if view.admin { "yes" } else { "no" })?;
         writeln!(w, "last client: {}", view.client.as_deref().unwrap_or("-"))?;
         writeln!(w, "added:       {}", view.created_at)
     })

@@ -2,7 +2,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 use toaster_core::ChangeOutcome;
-use toaster_core::model::RevisionNumber;
+use toaster_core::model::{Project, RevisionNumber};
 
 use super::Outcome;
 use crate::args::ProjectCommand;
@@ -13,9 +13,15 @@ pub fn run(ctx: &Context, out: &Output, command: ProjectCommand) -> Outcome {
     let actor = ctx.actor(&ctx.open()?)?;
     let default_dir = |name: &str, dir: Option<PathBuf>| dir.unwrap_or_else(|| PathBuf::from(name));
     match command {
-        ProjectCommand::Create { name, dir, release } => {
+        ProjectCommand::Create {
+            name,
+            dir,
+            release,
+            group,
+        } => {
+            let dir = default_dir(&name, dir);
             let project =
-                actor.create_project(&name, &default_dir(&name, dir), release.as_deref())?;
+                actor.create_project(&name, &dir, release.as_deref(), group.as_deref())?;
             let view = ProjectView::from(&project);
             out.emit(&view, |w| {
                 writeln!(
@@ -36,8 +42,9 @@ pub fn run(ctx: &Context, out: &Output, command: ProjectCommand) -> Outcome {
                 )
             })?;
         }
-        ProjectCommand::List => {
-            let views: Vec<ProjectView> = actor.projects()?.iter().map(ProjectView::from).collect();
+        ProjectCommand::List { mine } => {
+            let projects = actor.projects(mine)?;
+            let views: Vec<ProjectView> = projects.iter().map(ProjectView::from).collect();
             out.emit(&views, |w| {
                 let rows: Vec<Vec<String>> = views
                     .iter()
@@ -47,27 +54,43 @@ pub fn run(ctx: &Context, out: &Output, command: ProjectCommand) -> Outcome {
                             p.release.clone(),
                             p.revision.to_string(),
                             p.owner.clone(),
+                            p.group.clone().unwrap_or_else(|| "-".to_owned()),
+                            p.mode.clone(),
                             p.dir.clone(),
                         ]
                     })
                     .collect();
-                table(
-                    w,
-                    &["NAME", "RELEASE", "REVISION", "OWNER", "DIRECTORY"],
-                    &rows,
-                )
+                let header = [
+                    "NAME",
+                    "RELEASE",
+                    "REVISION",
+                    "OWNER",
+                    "GROUP",
+                    "MODE",
+                    "DIRECTORY",
+                ];
+                table(w, &header, &rows)
             })?;
         }
-        ProjectCommand::Show { name } => {
-            let view = ProjectView::from(&actor.project(&name)?);
-            out.emit(&view, |w| {
-                writeln!(w, "name:      {}", view.name)?;
-                writeln!(w, "release:   {}", view.release)?;
-                writeln!(w, "owner:     {}", view.owner)?;
-                writeln!(w, "directory: {}", view.dir)?;
-                writeln!(w, "revision:  {}", view.revision)?;
-                writeln!(w, "created:   {}", view.created_at)
-            })?;
+        ProjectCommand::Show { name } => show(out, &actor.project(&name)?)?,
+        ProjectCommand::Chmod { name, mode } => show(out, &actor.chmod(&name, &mode)?)?,
+        ProjectCommand::Chown { name, owner } => show(out, &actor.chown(&name, &owner)?)?,
+        ProjectCommand::Chgrp {
+            name,
+            group,
+            none: _,
+        } => {
+            show(out, &actor.chgrp(&name, group.as_deref())?)?;
+        }
+        ProjectCommand::DefaultMode { mode } => {
+            let mode = match mode {
+                Some(mode) => actor.set_default_mode(&mode)?,
+                None => actor.default_mode()?,
+            };
+            let view = DefaultMode {
+                default_mode: mode.to_string(),
+            };
+            out.emit(&view, |w| writeln!(w, "{}", view.default_mode))?;
         }
         ProjectCommand::Delete { name, files } => {
             let project = actor.delete_project(&name, files)?;
@@ -110,6 +133,26 @@ pub fn run(ctx: &Context, out: &Output, command: ProjectCommand) -> Outcome {
         ProjectCommand::Reset { name } => changed(out, &name, actor.reset(&name)?)?,
     }
     Ok(())
+}
+
+fn show(out: &Output, project: &Project) -> std::io::Result<()> {
+    let view = ProjectView::from(project);
+    out.emit(&view, |w| {
+        writeln!(w, "name:      {}", view.name)?;
+        writeln!(w, "release:   {}", view.release)?;
+        writeln!(w, "owner:     {}", view.owner)?;
+        writeln!(w, "group:     {}", view.group.as_deref().unwrap_or("-"))?;
+        writeln!(w, "mode:      {}", view.mode)?;
+        writeln!(w, "directory: {}", view.dir)?;
+        writeln!(w, "revision:  {}", view.revision)?;
+        writeln!(w, "created:   {}", view.created_at)
+    })
+}
+
+/// What `project default-mode --json` prints.
+#[derive(Serialize)]
+struct DefaultMode {
+    default_mode: String,
 }
 
 /// What `project delete --json` prints.

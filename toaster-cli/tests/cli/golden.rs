@@ -119,3 +119,40 @@ fn history_json_is_stable() {
     let text = transcript(&scratch, &[&["project", "history", "demo", "--json"]]);
     check("history.json.txt", &text);
 }
+
+#[test]
+fn two_owners_share_a_project_through_a_group_while_a_third_sees_nothing() {
+    let scratch = Scratch::new();
+    let text = transcript(
+        &scratch,
+        &[
+            &["owner", "add", "alice"],
+            &["owner", "add", "bob"],
+            &["owner", "add", "carol"],
+            &["group", "add", "acme"],
+            &["group", "add-member", "acme", "alice"],
+            &["group", "add-member", "acme", "bob"],
+            &["project", "create", "product", "--group", "acme"],
+            &["project", "chmod", "product", "group=rcb"],
+            &["project", "create", "experiment"],
+            &["--as", "bob", "project", "list"],
+            &[
+                "--as",
+                "bob",
+                "config",
+                "set",
+                "product",
+                "machine",
+                "qemuarm64",
+            ],
+            &["--as", "bob", "config", "show", "experiment"],
+            &["--as", "carol", "project", "list"],
+            &["--as", "carol", "config", "show", "product"],
+            &["--as", "carol", "project", "delete", "product"],
+            &["--as", "bob", "project", "chmod", "product", "others=r"],
+            &["project", "list"],
+            &["audit", "--project", "product"],
+        ],
+    );
+    check("sharing.txt", &text);
+}

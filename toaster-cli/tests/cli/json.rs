@@ -19,17 +19,26 @@ fn keys(value: &Value) -> Vec<&str> {
 fn listings_and_shows_have_stable_fields() {
     let s = Scratch::new().with_demo();
     let owners = s.json(&["owner", "list"]);
-    assert_eq!(keys(&owners[0]), ["client", "created_at", "email", "name"]);
-    assert_eq!(owners[0]["client"], "cli:tester@testhost");
     assert_eq!(
-        keys(&s.json(&["owner", "show"])),
-        ["client", "created_at", "email", "name"]
+        keys(&owners[0]),
+        ["admin", "client", "created_at", "email", "name"]
     );
+    assert_eq!(owners[0]["client"], "cli:tester@testhost");
+    assert_eq!(keys(&s.json(&["owner", "show"])), keys(&owners[0]));
 
     let projects = s.json(&["project", "list"]);
     assert_eq!(
         keys(&projects[0]),
-        ["created_at", "dir", "name", "owner", "release", "revision"]
+        [
+            "created_at",
+            "dir",
+            "group",
+            "mode",
+            "name",
+            "owner",
+            "release",
+            "revision"
+        ]
     );
     assert_eq!(s.json(&["project", "show", "demo"]), projects[0]);
 
@@ -91,6 +100,21 @@ fn listings_and_shows_have_stable_fields() {
     assert_eq!(
         s.json(&["config", "get", "demo", "UNSET_THING"])["value"],
         Value::Null
+    );
+
+    s.ok(&["group", "add", "team"]);
+    let group = s.json(&["group", "add-member", "team", "alice"]);
+    assert_eq!(keys(&group), ["created_at", "members", "name"]);
+    assert_eq!(s.json(&["group", "list"])[0], group);
+    let audit = s.json(&["audit", "--limit", "1"]);
+    assert_eq!(
+        keys(&audit[0]),
+        ["action", "at", "client", "detail", "id", "owner", "project"]
+    );
+    assert_eq!(audit[0]["action"], "group.members");
+    assert_eq!(
+        keys(&s.json(&["project", "default-mode"])),
+        ["default_mode"]
     );
 
     let deleted = s.json(&["project", "delete", "demo"]);

@@ -97,6 +97,7 @@ impl Scratch {
     }
 }
 
+mod access;
 mod concurrency;
 mod errors;
 mod golden;

@@ -26,6 +26,11 @@ id_type!(
     ProjectId
 );
 
+id_type!(
+    /// The store's key of a group.
+    GroupId
+);
+
 /// A project's configuration revision number: 1 for the configuration it was created with,
 /// then one more for every change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -2,10 +2,13 @@
 //!
 //! Nothing here does I/O; validation of names and values lives beside the types it guards.
 
+mod audit;
 mod config;
 mod config_change;
 mod error;
+mod group;
 mod ids;
+mod mode;
 mod name;
 mod owner;
 mod project;
@@ -13,13 +16,16 @@ mod release;
 mod revision;
 mod time;
 
+pub use audit::{AuditAction, AuditEntry, AuditFilter, NewAudit};
 pub use config::{LayerRef, LayerSource, ProjectConfig, Target};
 pub use config_change::{ConfigChange, ConfigKey};
 pub use error::ModelError;
-pub use ids::{OwnerId, ProjectId, RevisionNumber};
+pub use group::Group;
+pub use ids::{GroupId, OwnerId, ProjectId, RevisionNumber};
+pub use mode::{Mode, Right, Rights};
 pub use name::Name;
 pub use owner::{NewOwner, Owner, OwnerUpdate, check_email};
-pub use project::{NewProject, Project};
+pub use project::{NewProject, Project, ProjectAccess};
 pub use release::Release;
 pub use revision::{NewRevision, Revision};
 pub use time::Timestamp;

@@ -15,6 +15,8 @@ pub struct Owner {
     pub email: Option<String>,
     /// The client they last acted from (e.g. `cli:alice@buildhost`), if any.
     pub client: Option<String>,
+    /// Whether they administer the instance: owners, groups, and every project.
+    pub admin: bool,
     /// When the owner was added.
     pub created_at: Timestamp,
 }
@@ -35,6 +37,8 @@ pub struct OwnerUpdate {
     pub name: Option<Name>,
     /// A new e-mail address (`Some(None)` clears it).
     pub email: Option<Option<String>>,
+    /// Grant (`true`) or revoke (`false`) admin.
+    pub admin: Option<bool>,
 }
 
 /// Checks an e-mail address: one `@` with text on both sides, no spaces or control

@@ -2,7 +2,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Name, OwnerId, ProjectId, Release, RevisionNumber, Timestamp};
+use super::{GroupId, Mode, Name, OwnerId, ProjectId, Release, RevisionNumber, Timestamp};
 
 /// A BitBake project: a directory on disk, a release series, an owner and a revisioned
 /// configuration.
@@ -20,6 +20,12 @@ pub struct Project {
     pub owner: OwnerId,
     /// The owner's name, for display.
     pub owner_name: Name,
+    /// The group it shares rights with, if any.
+    pub group: Option<GroupId>,
+    /// That group's name, for display.
+    pub group_name: Option<Name>,
+    /// Who may do what.
+    pub mode: Mode,
     /// When it was created.
     pub created_at: Timestamp,
     /// The number of its newest configuration revision.
@@ -37,4 +43,19 @@ pub struct NewProject {
     pub release: Release,
     /// Who will own it.
     pub owner: OwnerId,
+    /// The group it will share rights with, if any.
+    pub group: Option<GroupId>,
+    /// Who may do what.
+    pub mode: Mode,
+}
+
+/// A project's owner, group and mode, as `chown`, `chgrp` and `chmod` set them together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProjectAccess {
+    /// The owner.
+    pub owner: OwnerId,
+    /// The group, if any.
+    pub group: Option<GroupId>,
+    /// The rights.
+    pub mode: Mode,
 }

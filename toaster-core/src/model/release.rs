@@ -25,7 +25,7 @@ const SERIES: &[(&str, &str, &str)] = &[
 ];
 
 /// A Yocto Project release series, by codename (`scarthgap`, `wrynose`, …).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(into = "String")]
 pub struct Release(&'static str);
 

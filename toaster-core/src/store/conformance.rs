@@ -9,8 +9,9 @@ use std::path::PathBuf;
 
 use super::{Store, StoreError};
 use crate::model::{
-    LayerRef, LayerSource, Name, NewOwner, NewProject, NewRevision, Owner, OwnerUpdate, Project,
-    ProjectConfig, Release, RevisionNumber, Target,
+    AuditAction, AuditFilter, LayerRef, LayerSource, Mode, Name, NewAudit, NewOwner, NewProject,
+    NewRevision, Owner, OwnerUpdate, Project, ProjectAccess, ProjectConfig, Release,
+    RevisionNumber, Target, Timestamp,
 };
 
 /// One check: it panics if the store misbehaves.
@@ -26,7 +27,12 @@ pub const CHECKS: &[(&str, Check)] = &[
         "owners_update_and_stay_unique",
         owners_update_and_stay_unique,
     ),
+    (
+        "the_first_owner_is_the_admin_and_the_last_admin_stays",
+        the_first_owner_is_the_admin_and_the_last_admin_stays,
+    ),
     ("clients_remember_their_owner", clients_remember_their_owner),
+    ("groups_have_members", groups_have_members),
     (
         "projects_start_at_revision_one",
         projects_start_at_revision_one,
@@ -34,6 +40,10 @@ pub const CHECKS: &[(&str, Check)] = &[
     (
         "project_names_and_dirs_are_unique",
         project_names_and_dirs_are_unique,
+    ),
+    (
+        "project_access_and_default_mode_round_trip",
+        project_access_and_default_mode_round_trip,
     ),
     (
         "configurations_round_trip_exactly",
@@ -50,6 +60,10 @@ pub const CHECKS: &[(&str, Check)] = &[
     (
         "deleting_a_project_removes_only_it",
         deleting_a_project_removes_only_it,
+    ),
+    (
+        "every_change_is_audited_and_filters_work",
+        every_change_is_audited_and_filters_work,
     ),
     ("unknown_keys_are_not_found", unknown_keys_are_not_found),
 ];
@@ -77,12 +91,28 @@ fn name(value: &str) -> Name {
     Name::parse("name", value).expect("valid test name")
 }
 
+/// An audit entry by `who` (by name only, as the first owner's is).
+fn entry(who: &str, action: AuditAction, project: Option<&str>, detail: &str) -> NewAudit {
+    NewAudit {
+        owner: None,
+        owner_name: name(who),
+        client: "conformance".to_owned(),
+        action,
+        project: project.map(name),
+        detail: detail.to_owned(),
+    }
+}
+
 fn owner(store: &dyn Store, value: &str) -> Owner {
+    let audit = entry(value, AuditAction::OwnerAdd, None, "added");
     store
-        .add_owner(&NewOwner {
-            name: name(value),
-            email: None,
-        })
+        .add_owner(
+            &NewOwner {
+                name: name(value),
+                email: None,
+            },
+            &audit,
+        )
         .expect("add owner")
 }
 
@@ -95,35 +125,75 @@ fn revision(author: &Owner, description: &str, config: ProjectConfig) -> NewRevi
     }
 }
 
+fn change(
+    store: &dyn Store,
+    who: &Owner,
+    project: &Project,
+    description: &str,
+) -> crate::model::Revision {
+    let audit = entry(
+        who.name.as_str(),
+        AuditAction::ConfigChange,
+        Some(project.name.as_str()),
+        description,
+    );
+    let head = store.project(project.name.as_str()).unwrap().head;
+    store
+        .commit_revision(
+            project.id,
+            head,
+            &revision(who, description, ProjectConfig::default()),
+            &audit,
+        )
+        .expect("commit")
+}
+
 fn project(store: &dyn Store, owner: &Owner, value: &str) -> Project {
     let new = NewProject {
         name: name(value),
         dir: PathBuf::from(format!("/srv/projects/{value}")),
         release: Release::DEFAULT,
         owner: owner.id,
+        group: None,
+        mode: Mode::PRIVATE,
     };
+    let audit = entry(
+        owner.name.as_str(),
+        AuditAction::ProjectCreate,
+        Some(value),
+        "created",
+    );
     store
         .create_project(
             &new,
             &revision(owner, "created", Release::DEFAULT.defaults()),
+            &audit,
         )
         .expect("create project")
 }
 
 fn owners_are_unique_without_case(store: &dyn Store) {
+    let audit = entry("alice", AuditAction::OwnerAdd, None, "added");
     let alice = store
-        .add_owner(&NewOwner {
-            name: name("alice"),
-            email: Some("a@example.com".into()),
-        })
+        .add_owner(
+            &NewOwner {
+                name: name("alice"),
+                email: Some("a@example.com".into()),
+            },
+            &audit,
+        )
         .unwrap();
     owner(store, "bob");
     assert_eq!(store.owner("ALICE").unwrap(), alice);
+    assert_eq!(store.owner_by_id(alice.id).unwrap(), alice);
     let err = store
-        .add_owner(&NewOwner {
-            name: name("Alice"),
-            email: None,
-        })
+        .add_owner(
+            &NewOwner {
+                name: name("Alice"),
+                email: None,
+            },
+            &audit,
+        )
         .unwrap_err();
     assert!(
         matches!(
@@ -147,11 +217,13 @@ fn owners_are_unique_without_case(store: &dyn Store) {
 fn owners_update_and_stay_unique(store: &dyn Store) {
     let alice = owner(store, "alice");
     owner(store, "bob");
+    let audit = entry("alice", AuditAction::OwnerEdit, None, "edit");
     let update = OwnerUpdate {
         name: Some(name("alicia")),
         email: Some(Some("x@y.z".into())),
+        admin: None,
     };
-    let changed = store.update_owner(alice.id, &update).unwrap();
+    let changed = store.update_owner(alice.id, &update, &audit).unwrap();
     assert_eq!(
         (changed.name.as_str(), changed.email.as_deref()),
         ("alicia", Some("x@y.z"))
@@ -159,23 +231,52 @@ fn owners_update_and_stay_unique(store: &dyn Store) {
     assert_eq!(store.owner("alicia").unwrap(), changed);
     let clash = OwnerUpdate {
         name: Some(name("BOB")),
-        email: None,
+        ..OwnerUpdate::default()
     };
-    let err = store.update_owner(alice.id, &clash).unwrap_err();
+    let err = store.update_owner(alice.id, &clash, &audit).unwrap_err();
     assert!(matches!(err, StoreError::AlreadyExists { .. }), "{err:?}");
     assert_eq!(
         store.owner("alicia").unwrap(),
         changed,
         "a refused rename changes nothing"
     );
-    let cleared = store.update_owner(
-        alice.id,
-        &OwnerUpdate {
-            name: None,
-            email: Some(None),
-        },
+    let clear = OwnerUpdate {
+        email: Some(None),
+        ..OwnerUpdate::default()
+    };
+    assert_eq!(
+        store.update_owner(alice.id, &clear, &audit).unwrap().email,
+        None
     );
-    assert_eq!(cleared.unwrap().email, None);
+}
+
+fn the_first_owner_is_the_admin_and_the_last_admin_stays(store: &dyn Store) {
+    let alice = owner(store, "alice");
+    let bob = owner(store, "bob");
+    assert!(alice.admin && !bob.admin);
+    let audit = entry("alice", AuditAction::AdminChange, None, "admin");
+    let revoke = OwnerUpdate {
+        admin: Some(false),
+        ..OwnerUpdate::default()
+    };
+    let before = store.audit(&AuditFilter::default()).unwrap().len();
+    let err = store.update_owner(alice.id, &revoke, &audit).unwrap_err();
+    assert!(matches!(err, StoreError::LastAdmin { .. }), "{err:?}");
+    assert!(
+        store.owner("alice").unwrap().admin,
+        "the refused change left nothing behind"
+    );
+    assert_eq!(
+        store.audit(&AuditFilter::default()).unwrap().len(),
+        before,
+        "nor an audit entry"
+    );
+    let grant = OwnerUpdate {
+        admin: Some(true),
+        ..OwnerUpdate::default()
+    };
+    assert!(store.update_owner(bob.id, &grant, &audit).unwrap().admin);
+    assert!(!store.update_owner(alice.id, &revoke, &audit).unwrap().admin);
 }
 
 fn clients_remember_their_owner(store: &dyn Store) {
@@ -194,11 +295,46 @@ fn clients_remember_their_owner(store: &dyn Store) {
     );
 }
 
+fn groups_have_members(store: &dyn Store) {
+    let alice = owner(store, "alice");
+    let bob = owner(store, "bob");
+    let audit = entry("alice", AuditAction::GroupAdd, None, "group");
+    let team = store.add_group(&name("team"), &audit).unwrap();
+    assert!(team.members.is_empty());
+    let err = store.add_group(&name("TEAM"), &audit).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::AlreadyExists {
+                entity: "group",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    store.set_membership(team.id, bob.id, true, &audit).unwrap();
+    store.set_membership(team.id, bob.id, true, &audit).unwrap();
+    let team = store
+        .set_membership(team.id, alice.id, true, &audit)
+        .unwrap();
+    let members: Vec<&str> = team.members.iter().map(Name::as_str).collect();
+    assert_eq!(members, ["alice", "bob"]);
+    assert_eq!(store.groups_of(bob.id).unwrap(), vec![team.id]);
+    let team = store
+        .set_membership(team.id, bob.id, false, &audit)
+        .unwrap();
+    assert_eq!(team.members.len(), 1);
+    assert!(store.groups_of(bob.id).unwrap().is_empty());
+    assert_eq!(store.group("Team").unwrap(), team);
+    assert_eq!(store.groups().unwrap(), vec![team]);
+}
+
 fn projects_start_at_revision_one(store: &dyn Store) {
     let alice = owner(store, "alice");
     let demo = project(store, &alice, "demo");
     assert_eq!(demo.head, RevisionNumber::FIRST);
     assert_eq!((demo.owner, demo.owner_name.as_str()), (alice.id, "alice"));
+    assert_eq!((demo.group, demo.mode), (None, Mode::PRIVATE));
     assert_eq!(store.project("DEMO").unwrap(), demo);
     let first = store.revision(demo.id, RevisionNumber::FIRST).unwrap();
     assert_eq!(first.author.as_str(), "alice");
@@ -221,9 +357,12 @@ fn project_names_and_dirs_are_unique(store: &dyn Store) {
         dir: PathBuf::from("/srv/elsewhere"),
         release: Release::DEFAULT,
         owner: alice.id,
+        group: None,
+        mode: Mode::PRIVATE,
     };
     let first = revision(&alice, "created", ProjectConfig::default());
-    let err = store.create_project(&again, &first).unwrap_err();
+    let audit = entry("alice", AuditAction::ProjectCreate, Some("Demo"), "created");
+    let err = store.create_project(&again, &first, &audit).unwrap_err();
     assert!(
         matches!(
             err,
@@ -236,7 +375,7 @@ fn project_names_and_dirs_are_unique(store: &dyn Store) {
     );
     again.name = name("other");
     again.dir = demo.dir.clone();
-    let err = store.create_project(&again, &first).unwrap_err();
+    let err = store.create_project(&again, &first, &audit).unwrap_err();
     assert!(
         matches!(
             err,
@@ -252,6 +391,39 @@ fn project_names_and_dirs_are_unique(store: &dyn Store) {
         1,
         "refused creations leave nothing"
     );
+}
+
+fn project_access_and_default_mode_round_trip(store: &dyn Store) {
+    let alice = owner(store, "alice");
+    let bob = owner(store, "bob");
+    let demo = project(store, &alice, "demo");
+    let audit = entry(
+        "alice",
+        AuditAction::PermissionChange,
+        Some("demo"),
+        "access",
+    );
+    let team = store.add_group(&name("team"), &audit).unwrap();
+    let mode = Mode::PRIVATE.with("group=rcb,others=r").unwrap();
+    let access = ProjectAccess {
+        owner: bob.id,
+        group: Some(team.id),
+        mode,
+    };
+    let changed = store.set_access(demo.id, &access, &audit).unwrap();
+    assert_eq!(
+        (changed.owner, changed.owner_name.as_str()),
+        (bob.id, "bob")
+    );
+    assert_eq!(
+        (changed.group, changed.group_name.as_ref().map(Name::as_str)),
+        (Some(team.id), Some("team"))
+    );
+    assert_eq!(changed.mode, mode);
+    assert_eq!(store.project("demo").unwrap(), changed);
+    assert_eq!(store.default_mode().unwrap(), Mode::PRIVATE);
+    store.set_default_mode(mode, &audit).unwrap();
+    assert_eq!(store.default_mode().unwrap(), mode);
 }
 
 fn configurations_round_trip_exactly(store: &dyn Store) {
@@ -290,7 +462,15 @@ fn configurations_round_trip_exactly(store: &dyn Store) {
     };
     let mut next = revision(&alice, "set everything", config.clone());
     next.restores = Some(RevisionNumber::FIRST);
-    let committed = store.commit_revision(demo.id, demo.head, &next).unwrap();
+    let audit = entry(
+        "alice",
+        AuditAction::ConfigChange,
+        Some("demo"),
+        "set everything",
+    );
+    let committed = store
+        .commit_revision(demo.id, demo.head, &next, &audit)
+        .unwrap();
     assert_eq!(committed.number, RevisionNumber(2));
     let read = store.revision(demo.id, RevisionNumber(2)).unwrap();
     assert_eq!(read, committed);
@@ -302,18 +482,15 @@ fn configurations_round_trip_exactly(store: &dyn Store) {
 fn stale_revisions_conflict_and_write_nothing(store: &dyn Store) {
     let alice = owner(store, "alice");
     let demo = project(store, &alice, "demo");
-    store
-        .commit_revision(
-            demo.id,
-            demo.head,
-            &revision(&alice, "one", ProjectConfig::default()),
-        )
-        .unwrap();
+    change(store, &alice, &demo, "one");
+    let audits = store.audit(&AuditFilter::default()).unwrap().len();
+    let audit = entry("alice", AuditAction::ConfigChange, Some("demo"), "stale");
     let err = store
         .commit_revision(
             demo.id,
             demo.head,
             &revision(&alice, "stale", ProjectConfig::default()),
+            &audit,
         )
         .unwrap_err();
     match err {
@@ -332,6 +509,11 @@ fn stale_revisions_conflict_and_write_nothing(store: &dyn Store) {
     let history = store.history(demo.id).unwrap();
     let descriptions: Vec<&str> = history.iter().map(|r| r.description.as_str()).collect();
     assert_eq!(descriptions, ["created", "one"]);
+    assert_eq!(
+        store.audit(&AuditFilter::default()).unwrap().len(),
+        audits,
+        "no entry for a refused change"
+    );
 }
 
 fn racing_commits_have_one_winner(store: &dyn Store) {
@@ -341,7 +523,8 @@ fn racing_commits_have_one_winner(store: &dyn Store) {
         let handles: Vec<_> = (0..6)
             .map(|i| {
                 let next = revision(&alice, &format!("racer {i}"), ProjectConfig::default());
-                scope.spawn(move || store.commit_revision(demo.id, demo.head, &next))
+                let audit = entry("alice", AuditAction::ConfigChange, Some("demo"), "race");
+                scope.spawn(move || store.commit_revision(demo.id, demo.head, &next, &audit))
             })
             .collect();
         handles
@@ -364,42 +547,123 @@ fn deleting_a_project_removes_only_it(store: &dyn Store) {
     let alice = owner(store, "alice");
     let demo = project(store, &alice, "demo");
     let keep = project(store, &alice, "keep");
-    store
-        .commit_revision(
-            keep.id,
-            keep.head,
-            &revision(&alice, "two", ProjectConfig::default()),
-        )
-        .unwrap();
+    change(store, &alice, &keep, "two");
     let kept_history = store.history(keep.id).unwrap();
-    store.delete_project(demo.id).unwrap();
+    let audit = entry("alice", AuditAction::ProjectDelete, Some("demo"), "deleted");
+    store.delete_project(demo.id, &audit).unwrap();
     assert!(matches!(
         store.project("demo"),
         Err(StoreError::NotFound { .. })
     ));
     assert!(store.history(demo.id).unwrap().is_empty());
     assert!(matches!(
-        store.delete_project(demo.id),
+        store.delete_project(demo.id, &audit),
         Err(StoreError::NotFound { .. })
     ));
     assert_eq!(store.history(keep.id).unwrap(), kept_history);
     assert_eq!(store.owner("alice").unwrap(), alice);
-    // The name and the directory are free again.
-    project(store, &alice, "demo");
+    // The name and the directory are free again, but the key is never given out again.
+    let again = project(store, &alice, "demo");
+    assert!(
+        again.id != demo.id && again.id != keep.id,
+        "{:?} reused",
+        again.id
+    );
+}
+
+fn every_change_is_audited_and_filters_work(store: &dyn Store) {
+    let start = Timestamp::now();
+    let alice = owner(store, "alice");
+    let bob = owner(store, "bob");
+    let demo = project(store, &alice, "demo");
+    change(store, &bob, &demo, "bob's change");
+    let audit = entry(
+        "alice",
+        AuditAction::ProjectDelete,
+        Some("demo"),
+        "deleted demo",
+    );
+    store.delete_project(demo.id, &audit).unwrap();
+
+    let all = store.audit(&AuditFilter::default()).unwrap();
+    let actions: Vec<AuditAction> = all.iter().map(|e| e.action).collect();
+    assert_eq!(
+        actions,
+        [
+            AuditAction::ProjectDelete,
+            AuditAction::ConfigChange,
+            AuditAction::ProjectCreate,
+            AuditAction::OwnerAdd,
+            AuditAction::OwnerAdd
+        ],
+        "newest first"
+    );
+    assert!(
+        all.windows(2)
+            .all(|w| w[0].id > w[1].id && w[0].at >= w[1].at)
+    );
+    assert!(
+        all.iter()
+            .all(|e| e.at >= start && e.client == "conformance")
+    );
+    assert_eq!(
+        all[0].project_id,
+        Some(demo.id),
+        "entries keep the deleted project's key"
+    );
+    assert_eq!(all[0].detail, "deleted demo");
+
+    let about_demo = store
+        .audit(&AuditFilter {
+            project: Some("DEMO".into()),
+            ..AuditFilter::default()
+        })
+        .unwrap();
+    assert_eq!(about_demo.len(), 3, "the project's entries outlive it");
+    let by_bob = store
+        .audit(&AuditFilter {
+            owner: Some("bob".into()),
+            ..AuditFilter::default()
+        })
+        .unwrap();
+    assert_eq!(
+        by_bob.iter().map(|e| e.action).collect::<Vec<_>>(),
+        [AuditAction::ConfigChange, AuditAction::OwnerAdd]
+    );
+    let later = Timestamp(all[0].at.0 + 1);
+    assert!(
+        store
+            .audit(&AuditFilter {
+                since: Some(later),
+                ..AuditFilter::default()
+            })
+            .unwrap()
+            .is_empty()
+    );
+    let newest = store
+        .audit(&AuditFilter {
+            limit: Some(2),
+            ..AuditFilter::default()
+        })
+        .unwrap();
+    assert_eq!(newest, all[..2]);
 }
 
 fn unknown_keys_are_not_found(store: &dyn Store) {
     let alice = owner(store, "alice");
     let demo = project(store, &alice, "demo");
+    let audit = entry("alice", AuditAction::ConfigChange, Some("x"), "x");
     for err in [
         store.owner("nobody").unwrap_err(),
         store.project("nothing").unwrap_err(),
+        store.group("nobody").unwrap_err(),
         store.revision(demo.id, RevisionNumber(9)).unwrap_err(),
         store
             .commit_revision(
                 crate::model::ProjectId(demo.id.0 + 100),
                 RevisionNumber(1),
                 &revision(&alice, "x", ProjectConfig::default()),
+                &audit,
             )
             .unwrap_err(),
     ] {

@@ -32,6 +32,12 @@ pub enum StoreError {
         /// The project's newest revision.
         head: RevisionNumber,
     },
+    /// A change would leave the instance without an admin.
+    #[error("`{owner}` is the last admin")]
+    LastAdmin {
+        /// The owner who would stop being admin.
+        owner: String,
+    },
     /// The database stayed locked by others for longer than the store waits.
     #[error("the database {location} stayed locked by another process for {waited_ms} ms")]
     Busy {

@@ -13,30 +13,65 @@ pub mod conformance;
 pub use error::StoreError;
 
 use crate::model::{
-    NewOwner, NewProject, NewRevision, Owner, OwnerId, OwnerUpdate, Project, ProjectId, Revision,
+    AuditEntry, AuditFilter, Group, GroupId, Mode, Name, NewAudit, NewOwner, NewProject,
+    NewRevision, Owner, OwnerId, OwnerUpdate, Project, ProjectAccess, ProjectId, Revision,
     RevisionNumber,
 };
 
-/// The storage of owners, projects and configuration revisions.
+/// The storage of owners, groups, projects, configuration revisions and the audit log.
 ///
 /// Synchronous, thread-safe and object safe (`Arc<dyn Store>`). Names are looked up without
-/// regard to case. Timestamps are taken by the store when a record is written.
+/// regard to case. Timestamps are taken by the store when a record is written. Every method
+/// that changes something takes the [`NewAudit`] entry that records it and writes both in
+/// one transaction: both are kept, or neither. The audit log is append-only.
 pub trait Store: Send + Sync {
     /// Where the data lives, for messages (a file path or a database URL without secrets).
     fn location(&self) -> String;
 
-    /// Adds an owner; `AlreadyExists` if the name is taken.
-    fn add_owner(&self, owner: &NewOwner) -> Result<Owner, StoreError>;
+    /// Adds an owner; the first owner of an empty store is made admin.
+    /// `AlreadyExists` if the name is taken.
+    fn add_owner(&self, owner: &NewOwner, audit: &NewAudit) -> Result<Owner, StoreError>;
     /// The owner of that name.
     fn owner(&self, name: &str) -> Result<Owner, StoreError>;
+    /// The owner with that key.
+    fn owner_by_id(&self, id: OwnerId) -> Result<Owner, StoreError>;
     /// Every owner, by name.
     fn owners(&self) -> Result<Vec<Owner>, StoreError>;
-    /// Changes an owner's name or e-mail address.
-    fn update_owner(&self, id: OwnerId, update: &OwnerUpdate) -> Result<Owner, StoreError>;
+    /// Changes an owner's name, e-mail address or admin flag. `LastAdmin` if it would leave
+    /// the instance without an admin.
+    fn update_owner(
+        &self,
+        id: OwnerId,
+        update: &OwnerUpdate,
+        audit: &NewAudit,
+    ) -> Result<Owner, StoreError>;
     /// Remembers `owner` as the one acting from `client`, and `client` as the owner's latest.
     fn remember_owner(&self, client: &str, owner: OwnerId) -> Result<(), StoreError>;
     /// The owner last remembered for `client`, if any.
     fn remembered_owner(&self, client: &str) -> Result<Option<Owner>, StoreError>;
+
+    /// Makes a group; `AlreadyExists` if the name is taken.
+    fn add_group(&self, name: &Name, audit: &NewAudit) -> Result<Group, StoreError>;
+    /// The group of that name.
+    fn group(&self, name: &str) -> Result<Group, StoreError>;
+    /// Every group, by name.
+    fn groups(&self) -> Result<Vec<Group>, StoreError>;
+    /// Adds (`member`) or removes an owner from a group. Adding a member or removing a
+    /// non-member changes nothing but is still recorded.
+    fn set_membership(
+        &self,
+        group: GroupId,
+        owner: OwnerId,
+        member: bool,
+        audit: &NewAudit,
+    ) -> Result<Group, StoreError>;
+    /// The groups an owner belongs to.
+    fn groups_of(&self, owner: OwnerId) -> Result<Vec<GroupId>, StoreError>;
+
+    /// The mode new projects get.
+    fn default_mode(&self) -> Result<Mode, StoreError>;
+    /// Changes the mode new projects get.
+    fn set_default_mode(&self, mode: Mode, audit: &NewAudit) -> Result<(), StoreError>;
 
     /// Creates a project with its first configuration revision.
     /// `AlreadyExists` if the name or the directory is taken.
@@ -44,13 +79,21 @@ pub trait Store: Send + Sync {
         &self,
         project: &NewProject,
         first: &NewRevision,
+        audit: &NewAudit,
     ) -> Result<Project, StoreError>;
     /// The project of that name.
     fn project(&self, name: &str) -> Result<Project, StoreError>;
     /// Every project, by name.
     fn projects(&self) -> Result<Vec<Project>, StoreError>;
-    /// Removes a project and every record beneath it.
-    fn delete_project(&self, id: ProjectId) -> Result<(), StoreError>;
+    /// Removes a project and every record beneath it (its audit entries stay).
+    fn delete_project(&self, id: ProjectId, audit: &NewAudit) -> Result<(), StoreError>;
+    /// Sets a project's owner, group and mode.
+    fn set_access(
+        &self,
+        project: ProjectId,
+        access: &ProjectAccess,
+        audit: &NewAudit,
+    ) -> Result<Project, StoreError>;
 
     /// Commits a revision on top of `base`. If the project's newest revision is no longer
     /// `base`, nothing is written and the error is `Conflict`.
@@ -59,9 +102,13 @@ pub trait Store: Send + Sync {
         project: ProjectId,
         base: RevisionNumber,
         revision: &NewRevision,
+        audit: &NewAudit,
     ) -> Result<Revision, StoreError>;
     /// One revision of a project.
     fn revision(&self, project: ProjectId, number: RevisionNumber) -> Result<Revision, StoreError>;
     /// Every revision of a project, oldest first.
     fn history(&self, project: ProjectId) -> Result<Vec<Revision>, StoreError>;
+
+    /// Audit entries matching `filter`, newest first.
+    fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError>;
 }

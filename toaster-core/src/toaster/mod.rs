@@ -1,21 +1,19 @@
-//! The facade: the one API every frontend calls.
+//! The facade: the one API every frontend calls. Every operation is made by an [`Actor`],
+//! checked against the permission policy, and written with its audit entry.
+
+mod audit;
+mod config;
+mod owners;
+mod projects;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::Error;
-use crate::model::{
-    ConfigChange, Name, NewOwner, NewProject, NewRevision, Owner, OwnerUpdate, Project,
-    ProjectConfig, Release, Revision, RevisionNumber,
-};
-use crate::project_dir;
+use crate::access::{self, Action, Principal};
+use crate::model::{AuditAction, Name, NewAudit, NewOwner, Owner, Project, Revision};
+use crate::store::Store;
 use crate::store::sqlite::SqliteStore;
-use crate::store::{Store, StoreError};
-
-/// How often a change that names no base revision is retried when others commit first.
-/// Every lost race means another change was committed, so the project makes progress; the
-/// growing pause (1 ms, 2 ms, …) lets a writer that keeps losing get through.
-const RETRIES: u32 = 64;
 
 /// An open Toaster instance: a store, and the database file when it is one.
 #[derive(Clone)]
@@ -85,8 +83,9 @@ impl Toaster {
         self.act_as(name, client)
     }
 
-    /// Adds the first owner of an empty instance, who needs nobody to act for them, and
-    /// remembers them for `client`. Once any owner exists, owners are added by an [`Actor`].
+    /// Adds the first owner of an empty instance, who becomes its admin and needs nobody
+    /// to act for them, and remembers them for `client`. Once any owner exists, owners are
+    /// added by an admin [`Actor`].
     pub fn add_first_owner(
         &self,
         name: &str,
@@ -102,7 +101,15 @@ impl Toaster {
                 ),
             });
         }
-        let owner = self.store.add_owner(&new)?;
+        let audit = NewAudit {
+            owner: None,
+            owner_name: new.name.clone(),
+            client: client.to_owned(),
+            action: AuditAction::OwnerAdd,
+            project: None,
+            detail: format!("added owner {} (the first, admin)", new.name),
+        };
+        let owner = self.store.add_owner(&new, &audit)?;
         self.store.remember_owner(client, owner.id)?;
         self.act_as(owner.name.as_str(), client)
     }
@@ -121,8 +128,8 @@ impl Toaster {
     }
 }
 
-/// An owner acting through a client: every operation on projects and owners goes through
-/// one, so that who did what is known (and, with permissions, allowed).
+/// An owner acting through a client: every operation on owners, groups and projects goes
+/// through one, so that who did what is known, allowed, and recorded.
 #[derive(Debug, Clone)]
 pub struct Actor {
     toaster: Toaster,
@@ -140,7 +147,7 @@ pub struct ChangeOutcome {
 }
 
 impl Actor {
-    /// The owner acting.
+    /// The owner acting (as they were when the actor was made).
     pub fn owner(&self) -> &Owner {
         &self.owner
     }
@@ -154,305 +161,55 @@ impl Actor {
         &*self.toaster.store
     }
 
-    // --- owners ---
-
-    /// Adds an owner.
-    pub fn add_owner(&self, name: &str, email: Option<&str>) -> Result<Owner, Error> {
-        let new = NewOwner::new(Name::parse("owner name", name)?, email.map(str::to_owned))?;
-        Ok(self.store().add_owner(&new)?)
+    /// The acting owner as the policy sees them now: rights granted or revoked since the
+    /// actor was made count at once.
+    fn principal(&self) -> Result<Principal, Error> {
+        let owner = self.store().owner_by_id(self.owner.id)?;
+        Ok(Principal::new(&owner, self.store().groups_of(owner.id)?))
     }
 
-    /// Every owner, by name.
-    pub fn owners(&self) -> Result<Vec<Owner>, Error> {
-        Ok(self.store().owners()?)
-    }
-
-    /// One owner.
-    pub fn owner_named(&self, name: &str) -> Result<Owner, Error> {
-        Ok(self.store().owner(name)?)
-    }
-
-    /// Renames an owner or changes their e-mail address (`Some("")` clears it).
-    pub fn edit_owner(
-        &self,
-        name: &str,
-        new_name: Option<&str>,
-        email: Option<&str>,
-    ) -> Result<Owner, Error> {
-        let owner = self.store().owner(name)?;
-        let update = OwnerUpdate {
-            name: new_name.map(|n| Name::parse("owner name", n)).transpose()?,
-            email: match email {
-                None => None,
-                Some("") => Some(None),
-                Some(email) => {
-                    crate::model::check_email(email)?;
-                    Some(Some(email.to_owned()))
-                }
-            },
-        };
-        Ok(self.store().update_owner(owner.id, &update)?)
-    }
-
-    // --- projects ---
-
-    /// Creates a project in `dir` (made if absent; an existing one must be empty) for
-    /// `release` (default: [`Release::DEFAULT`]), owned by the actor, configured with the
-    /// release defaults as revision 1.
-    pub fn create_project(
-        &self,
-        name: &str,
-        dir: &Path,
-        release: Option<&str>,
-    ) -> Result<Project, Error> {
-        let name = Name::parse("project name", name)?;
-        let release = release
-            .map(Release::parse)
-            .transpose()?
-            .unwrap_or(Release::DEFAULT);
-        let config = release.defaults();
-        let description = format!("created with the {release} defaults");
-        self.create_with(name, dir, release, config, description)
-    }
-
-    fn create_with(
-        &self,
-        name: Name,
-        dir: &Path,
-        release: Release,
-        config: ProjectConfig,
-        description: String,
-    ) -> Result<Project, Error> {
-        // Refuse a taken name before touching the disk.
-        match self.store().project(name.as_str()) {
-            Ok(_) => {
-                return Err(StoreError::AlreadyExists {
-                    entity: "project",
-                    key: name.to_string(),
-                }
-                .into());
-            }
-            Err(StoreError::NotFound { .. }) => {}
-            Err(e) => return Err(e.into()),
+    /// Fails with [`Error::Denied`] unless the actor may do an instance-wide `action`.
+    fn require(&self, action: Action) -> Result<Principal, Error> {
+        let principal = self.principal()?;
+        if principal.admin {
+            return Ok(principal);
         }
-        let prepared = project_dir::prepare(dir, &name)?;
-        let new = NewProject {
-            name,
-            dir: prepared.path().to_owned(),
-            release,
-            owner: self.owner.id,
-        };
-        let first = NewRevision {
-            author: self.owner.id,
-            description,
-            restores: None,
-            config,
-        };
-        match self.store().create_project(&new, &first) {
-            Ok(project) => Ok(project),
-            Err(e) => {
-                prepared.abandon();
-                Err(e.into())
-            }
-        }
-    }
-
-    /// Every project, by name.
-    pub fn projects(&self) -> Result<Vec<Project>, Error> {
-        Ok(self.store().projects()?)
-    }
-
-    /// One project.
-    pub fn project(&self, name: &str) -> Result<Project, Error> {
-        Ok(self.store().project(name)?)
-    }
-
-    /// A project's newest revision, with its configuration.
-    pub fn config(&self, project: &str) -> Result<Revision, Error> {
-        let project = self.project(project)?;
-        Ok(self.store().revision(project.id, project.head)?)
-    }
-
-    /// One revision of a project.
-    pub fn revision(&self, project: &str, number: RevisionNumber) -> Result<Revision, Error> {
-        let project = self.project(project)?;
-        if number.0 == 0 || number > project.head {
-            return Err(Error::NoRevision {
-                project: project.name,
-                number,
-                head: project.head,
-            });
-        }
-        Ok(self.store().revision(project.id, number)?)
-    }
-
-    /// Every revision of a project, oldest first.
-    pub fn history(&self, project: &str) -> Result<Vec<Revision>, Error> {
-        let project = self.project(project)?;
-        Ok(self.store().history(project.id)?)
-    }
-
-    /// Applies `changes` together as one new revision. With `base`, the change is refused
-    /// with [`Error::Conflict`] unless `base` is still the newest revision; without it, a
-    /// change that loses a race is applied again on top of the winner's revision.
-    /// A change that leaves the configuration as it was makes no revision.
-    pub fn change_config(
-        &self,
-        project: &str,
-        changes: &[ConfigChange],
-        base: Option<RevisionNumber>,
-    ) -> Result<ChangeOutcome, Error> {
-        self.commit(project, base, |head| {
-            let mut config = head.config.clone();
-            let mut descriptions = Vec::new();
-            for change in changes {
-                descriptions.extend(config.apply(change)?);
-            }
-            Ok((!descriptions.is_empty()).then(|| (descriptions.join("; "), None, config)))
+        Err(Error::Denied {
+            owner: self.owner.name.clone(),
+            action,
+            project: None,
         })
     }
 
-    /// Restores the configuration before the one in effect, as a new revision. Repeated
-    /// undos walk further back; `revert` to a later revision redoes.
-    pub fn undo(&self, project: &str) -> Result<ChangeOutcome, Error> {
-        self.commit(project, None, |head| {
-            let effective = head.effective();
-            let Some(target) = effective.previous() else {
-                return Err(Error::NothingToUndo {
-                    project: self.project(project)?.name,
-                    effective,
-                });
-            };
-            let restored = self.revision(project, target)?;
-            Ok(Some((
-                format!(
-                    "undo revision {effective}: back to revision {target} ({})",
-                    restored.description
-                ),
-                Some(target),
-                restored.config,
-            )))
-        })
-    }
-
-    /// Restores the configuration of revision `to`, as a new revision.
-    pub fn revert(&self, project: &str, to: RevisionNumber) -> Result<ChangeOutcome, Error> {
-        let restored = self.revision(project, to)?;
-        self.commit(project, None, |_| {
-            Ok(Some((
-                format!("revert to revision {to} ({})", restored.description),
-                Some(to),
-                restored.config.clone(),
-            )))
-        })
-    }
-
-    /// Replaces the configuration with the defaults of the project's release, as a new
-    /// revision (so it can be undone).
-    pub fn reset(&self, project: &str) -> Result<ChangeOutcome, Error> {
-        let release = self.project(project)?.release;
-        self.commit(project, None, |_| {
-            Ok(Some((
-                format!("reset to the {release} defaults"),
-                None,
-                release.defaults(),
-            )))
-        })
-    }
-
-    /// Creates `new_name` in `new_dir` with `source`'s current configuration and release.
-    pub fn clone_project(
-        &self,
-        source: &str,
-        new_name: &str,
-        new_dir: &Path,
-    ) -> Result<Project, Error> {
-        let name = Name::parse("project name", new_name)?;
-        let source = self.project(source)?;
-        let head = self.store().revision(source.id, source.head)?;
-        let description = format!("cloned from {} at revision {}", source.name, head.number);
-        self.create_with(name, new_dir, source.release, head.config, description)
-    }
-
-    /// Deletes a project's records; with `files`, also its directory, but only after
-    /// checking that the directory still carries the project's mark and does not hold the
-    /// database. Nothing outside the directory is touched.
-    pub fn delete_project(&self, project: &str, files: bool) -> Result<Project, Error> {
-        let project = self.project(project)?;
-        let dir = if files {
-            Some(project_dir::check_removable(
-                &project.dir,
-                &project.name,
-                self.toaster.database.as_deref(),
-            )?)
+    /// The project `name`, if the actor may do `action` on it; else [`Error::Denied`].
+    fn project_for(&self, name: &str, action: Action) -> Result<Project, Error> {
+        let project = self.store().project(name)?;
+        let principal = self.principal()?;
+        if access::allows(&principal, &project, action) {
+            Ok(project)
         } else {
-            None
-        };
-        self.store().delete_project(project.id)?;
-        if let Some(dir) = dir {
-            project_dir::remove(&dir)?;
+            Err(Error::Denied {
+                owner: self.owner.name.clone(),
+                action,
+                project: Some(project.name),
+            })
         }
-        Ok(project)
     }
 
-    /// Reads the head, lets `edit` build the next revision from it, and commits it on top of
-    /// that head; retries on a lost race unless the caller pinned `base`.
-    fn commit(
-        &self,
-        project: &str,
-        base: Option<RevisionNumber>,
-        edit: impl Fn(
-            &Revision,
-        ) -> Result<Option<(String, Option<RevisionNumber>, ProjectConfig)>, Error>,
-    ) -> Result<ChangeOutcome, Error> {
-        for attempt in 1.. {
-            let current = self.project(project)?;
-            if let Some(base) = base.filter(|b| *b != current.head) {
-                return Err(Error::Conflict {
-                    project: current.name,
-                    base,
-                    head: current.head,
-                });
-            }
-            let head = self.store().revision(current.id, current.head)?;
-            let Some((description, restores, config)) = edit(&head)? else {
-                return Ok(ChangeOutcome {
-                    revision: head,
-                    changed: false,
-                });
-            };
-            let next = NewRevision {
-                author: self.owner.id,
-                description,
-                restores,
-                config,
-            };
-            match self
-                .store()
-                .commit_revision(current.id, current.head, &next)
-            {
-                Ok(revision) => {
-                    return Ok(ChangeOutcome {
-                        revision,
-                        changed: true,
-                    });
-                }
-                Err(StoreError::Conflict { .. }) if base.is_none() && attempt < RETRIES => {
-                    std::thread::sleep(std::time::Duration::from_millis(u64::from(attempt)));
-                }
-                Err(StoreError::Conflict { head, .. }) => {
-                    return Err(Error::Conflict {
-                        project: current.name,
-                        base: current.head,
-                        head,
-                    });
-                }
-                Err(e) => return Err(e.into()),
-            }
+    /// The audit entry for a change this actor makes.
+    fn entry(&self, action: AuditAction, project: Option<&Name>, detail: String) -> NewAudit {
+        NewAudit {
+            owner: Some(self.owner.id),
+            owner_name: self.owner.name.clone(),
+            client: self.client.clone(),
+            action,
+            project: project.cloned(),
+            detail,
         }
-        unreachable!("the loop above only ends by returning")
     }
 }
 
+#[cfg(test)]
+mod access_tests;
 #[cfg(test)]
 mod tests;

@@ -2,7 +2,7 @@ use std::fs;
 
 use super::*;
 use crate::ErrorKind;
-use crate::model::ConfigKey;
+use crate::model::{ConfigChange, ConfigKey, Release, RevisionNumber};
 
 struct Fixture {
     tmp: tempfile::TempDir,
@@ -26,7 +26,12 @@ impl Fixture {
     fn demo(&self) -> (Actor, Project) {
         let alice = self.alice();
         let project = alice
-            .create_project("demo", &self.tmp.path().join("demo"), Some("scarthgap"))
+            .create_project(
+                "demo",
+                &self.tmp.path().join("demo"),
+                Some("scarthgap"),
+                None,
+            )
             .unwrap();
         (alice, project)
     }
@@ -103,7 +108,7 @@ fn refused_creations_leave_disk_and_database_as_they_were() {
     let fresh = f.tmp.path().join("fresh");
     assert_eq!(
         alice
-            .create_project("DEMO", &fresh, None)
+            .create_project("DEMO", &fresh, None, None)
             .unwrap_err()
             .kind(),
         ErrorKind::AlreadyExists
@@ -115,7 +120,7 @@ fn refused_creations_leave_disk_and_database_as_they_were() {
     fs::write(full.join("local.conf"), "x").unwrap();
     assert_eq!(
         alice
-            .create_project("other", &full, None)
+            .create_project("other", &full, None, None)
             .unwrap_err()
             .kind(),
         ErrorKind::Invalid
@@ -125,14 +130,14 @@ fn refused_creations_leave_disk_and_database_as_they_were() {
     for (name, release) in [("../x", None), ("", None), ("ok", Some("5.0"))] {
         assert_eq!(
             alice
-                .create_project(name, &fresh, release)
+                .create_project(name, &fresh, release, None)
                 .unwrap_err()
                 .kind(),
             ErrorKind::Invalid
         );
     }
     assert!(!fresh.exists());
-    assert_eq!(alice.projects().unwrap(), vec![demo]);
+    assert_eq!(alice.projects(false).unwrap(), vec![demo]);
 }
 
 #[test]
@@ -278,7 +283,7 @@ fn delete_with_files_removes_only_the_marked_directory() {
     fs::write(shared.join("big.tar"), "data").unwrap();
     std::os::unix::fs::symlink(&shared, demo.dir.join("downloads")).unwrap();
     alice
-        .create_project("keep", &f.tmp.path().join("keep"), None)
+        .create_project("keep", &f.tmp.path().join("keep"), None, None)
         .unwrap();
 
     fs::write(

@@ -16,6 +16,7 @@ from .errors import (
     DatabaseError,
     InternalError,
     NotFoundError,
+    PermissionDeniedError,
     ToasterError,
     ValidationError,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "InternalError",
     "NotFoundError",
     "Owner",
+    "PermissionDeniedError",
     "Project",
     "Revision",
     "Toaster",

@@ -29,6 +29,10 @@ class ConflictError(ToasterError):
     """Someone else changed the project first; nothing was changed."""
 
 
+class PermissionDeniedError(ToasterError, PermissionError):
+    """The owner acting may not do this; nothing was changed."""
+
+
 class DatabaseError(ToasterError):
     """The database cannot be used as it is (not a Toaster database, or too new)."""
 

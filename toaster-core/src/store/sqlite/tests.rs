@@ -1,7 +1,17 @@
 use std::fs;
 
 use super::*;
+use crate::model::{AuditAction, AuditFilter, Name, NewAudit, NewOwner};
+use crate::store::Store;
 use crate::store::conformance;
+
+fn check(name: &str) -> conformance::Check {
+    conformance::CHECKS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .expect("a check of that name")
+        .1
+}
 
 fn temp() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
@@ -116,7 +126,7 @@ fn a_damaged_configuration_is_reported_not_panicked() {
     let dir = temp();
     let path = dir.path().join("t.sqlite");
     let store = SqliteStore::init(&path).unwrap();
-    conformance::CHECKS[3].1(&store);
+    check("projects_start_at_revision_one")(&store);
     store
         .conn()
         .execute("UPDATE config_revision SET config = '{not json'", [])
@@ -146,11 +156,115 @@ fn a_writer_waits_for_another_connections_lock_instead_of_failing() {
         std::thread::sleep(Duration::from_millis(300));
         other.execute_batch("COMMIT").unwrap();
     });
+    let alice = Name::parse("n", "alice").unwrap();
+    let audit = NewAudit {
+        owner: None,
+        owner_name: alice.clone(),
+        client: "test".into(),
+        action: AuditAction::OwnerAdd,
+        project: None,
+        detail: "added".into(),
+    };
     store
-        .add_owner(&NewOwner {
-            name: Name::parse("n", "alice").unwrap(),
-            email: None,
-        })
+        .add_owner(
+            &NewOwner {
+                name: alice,
+                email: None,
+            },
+            &audit,
+        )
         .expect("waits for the lock, then writes");
     holder.join().unwrap();
+}
+
+#[test]
+fn the_audit_log_refuses_updates_and_deletes_even_through_sql() {
+    let dir = temp();
+    let store = SqliteStore::init(&dir.path().join("t.sqlite")).unwrap();
+    check("projects_start_at_revision_one")(&store);
+    let before = store.audit(&AuditFilter::default()).unwrap();
+    for sql in ["UPDATE audit SET detail = 'forged'", "DELETE FROM audit"] {
+        let err = store.conn().execute(sql, []).unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{err}");
+    }
+    assert_eq!(store.audit(&AuditFilter::default()).unwrap(), before);
+}
+
+#[test]
+fn a_change_whose_audit_entry_fails_is_not_kept() {
+    let dir = temp();
+    let store = SqliteStore::init(&dir.path().join("t.sqlite")).unwrap();
+    check("projects_start_at_revision_one")(&store);
+    let demo = store.project("demo").unwrap();
+    let alice = store.owner("alice").unwrap();
+    // Make every further audit write fail, as a full disk or a broken connection would.
+    store
+        .conn()
+        .execute_batch(
+            "CREATE TEMP TRIGGER audit_fails BEFORE INSERT ON main.audit \
+             BEGIN SELECT RAISE(ABORT, 'audit write failed'); END;",
+        )
+        .unwrap();
+    let next = crate::model::NewRevision {
+        author: alice.id,
+        description: "lost".into(),
+        restores: None,
+        config: Default::default(),
+    };
+    let audit = NewAudit {
+        owner: Some(alice.id),
+        owner_name: alice.name.clone(),
+        client: "test".into(),
+        action: AuditAction::ConfigChange,
+        project: Some(demo.name.clone()),
+        detail: "lost".into(),
+    };
+    let err = store
+        .commit_revision(demo.id, demo.head, &next, &audit)
+        .unwrap_err();
+    assert!(err.to_string().contains("audit write failed"), "{err}");
+    assert_eq!(
+        store.project("demo").unwrap().head,
+        demo.head,
+        "the head did not move"
+    );
+    assert_eq!(
+        store.history(demo.id).unwrap().len(),
+        1,
+        "no revision without its entry"
+    );
+}
+
+#[test]
+fn a_version_1_database_migrates_keeping_its_data_and_its_first_owner_becomes_admin() {
+    let dir = temp();
+    let path = dir.path().join("v1.sqlite");
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(migration::FIRST).unwrap();
+    conn.pragma_update(None, "application_id", migration::APPLICATION_ID)
+        .unwrap();
+    conn.execute_batch(
+        "PRAGMA user_version = 1;
+         INSERT INTO owner (name, created_at) VALUES ('alice', 1), ('bob', 2);
+         INSERT INTO project (name, dir, release, owner_id, created_at, head)
+             VALUES ('demo', '/p/demo', 'scarthgap', 2, 3, 1);
+         INSERT INTO config_revision VALUES (1, 1, 2, 3, 'created', NULL, '{}');",
+    )
+    .unwrap();
+    drop(conn);
+    let store = SqliteStore::open(&path).unwrap();
+    let owners = store.owners().unwrap();
+    assert_eq!(
+        owners
+            .iter()
+            .map(|o| (o.name.as_str(), o.admin))
+            .collect::<Vec<_>>(),
+        [("alice", true), ("bob", false)]
+    );
+    let demo = store.project("demo").unwrap();
+    assert_eq!(
+        (demo.owner_name.as_str(), demo.mode),
+        ("bob", crate::model::Mode::PRIVATE)
+    );
+    assert_eq!(store.history(demo.id).unwrap().len(), 1);
 }

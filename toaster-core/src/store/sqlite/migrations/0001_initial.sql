@@ -1,7 +1,9 @@
 -- Owners, the owner each client acts as, projects and their configuration revisions.
+-- Keys are AUTOINCREMENT so that a deleted record's key is never given to a new one: audit
+-- entries and build records keep pointing at what they meant.
 
 CREATE TABLE owner (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     name        TEXT    NOT NULL UNIQUE COLLATE NOCASE,
     email       TEXT,
     client      TEXT,
@@ -15,7 +17,7 @@ CREATE TABLE client_owner (
 );
 
 CREATE TABLE project (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     name        TEXT    NOT NULL UNIQUE COLLATE NOCASE,
     dir         TEXT    NOT NULL UNIQUE,
     release     TEXT    NOT NULL,

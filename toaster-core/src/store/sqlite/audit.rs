@@ -1,0 +1,65 @@
+//! Writing audit entries inside a change's transaction, and reading them back.
+
+use rusqlite::types::Value;
+use rusqlite::{Transaction, params, params_from_iter};
+
+use super::SqliteStore;
+use super::rows::{self, AUDIT_SELECT};
+use crate::model::{AuditEntry, AuditFilter, NewAudit, ProjectId, Timestamp};
+use crate::store::StoreError;
+
+impl SqliteStore {
+    /// Appends `entry` inside `tx`, so it commits or rolls back with the change it records.
+    pub(super) fn append_audit(
+        &self,
+        tx: &Transaction<'_>,
+        entry: &NewAudit,
+        project: Option<ProjectId>,
+    ) -> Result<(), StoreError> {
+        self.execute(
+            tx,
+            "INSERT INTO audit (at, owner_id, owner_name, client, action, project_id, project, \
+             detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                Timestamp::now().0,
+                entry.owner.map(|o| o.0),
+                entry.owner_name.as_str(),
+                entry.client,
+                entry.action.as_str(),
+                project.map(|p| p.0),
+                entry.project.as_ref().map(|p| p.as_str()),
+                entry.detail
+            ],
+            "wrote an audit entry",
+        )?;
+        Ok(())
+    }
+
+    /// Audit entries matching `filter`, newest first.
+    pub(super) fn read_audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut conditions = Vec::new();
+        let mut values: Vec<Value> = Vec::new();
+        if let Some(project) = &filter.project {
+            values.push(Value::Text(project.clone()));
+            conditions.push(format!("project = ?{} COLLATE NOCASE", values.len()));
+        }
+        if let Some(owner) = &filter.owner {
+            values.push(Value::Text(owner.clone()));
+            conditions.push(format!("owner_name = ?{} COLLATE NOCASE", values.len()));
+        }
+        if let Some(since) = filter.since {
+            values.push(Value::Integer(since.0));
+            conditions.push(format!("at >= ?{}", values.len()));
+        }
+        let mut sql = AUDIT_SELECT.to_owned();
+        if !conditions.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&conditions.join(" AND "));
+        }
+        sql.push_str(" ORDER BY id DESC");
+        if let Some(limit) = filter.limit {
+            sql.push_str(&format!(" LIMIT {limit}"));
+        }
+        self.list(&self.conn(), &sql, params_from_iter(values), rows::audit)
+    }
+}

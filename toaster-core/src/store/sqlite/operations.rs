@@ -1,0 +1,444 @@
+//! The [`Store`] operations on SQLite: each one statement group in one transaction.
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use super::SqliteStore;
+use super::rows::{self, GROUP_SELECT, OWNER_SELECT, PROJECT_SELECT, REVISION_SELECT, path_text};
+use crate::model::{
+    AuditEntry, AuditFilter, Group, GroupId, Mode, Name, NewAudit, NewOwner, NewProject,
+    NewRevision, Owner, OwnerId, OwnerUpdate, Project, ProjectAccess, ProjectId, Revision,
+    RevisionNumber, Timestamp,
+};
+use crate::store::{Store, StoreError};
+
+const DEFAULT_MODE: &str = "default_mode";
+
+impl SqliteStore {
+    fn owner_with_id(&self, conn: &Connection, id: OwnerId) -> Result<Owner, StoreError> {
+        let sql = format!("{OWNER_SELECT} WHERE id = ?1");
+        self.one(conn, &sql, [id.0], rows::owner, ("owner", &id.to_string()))
+    }
+
+    fn group_by_id(&self, conn: &Connection, id: GroupId) -> Result<Group, StoreError> {
+        let sql = format!("{GROUP_SELECT} WHERE g.id = ?1");
+        self.one(conn, &sql, [id.0], rows::group, ("group", &id.to_string()))
+    }
+
+    fn project_by_id(&self, conn: &Connection, id: ProjectId) -> Result<Project, StoreError> {
+        let sql = format!("{PROJECT_SELECT} WHERE p.id = ?1");
+        self.one(
+            conn,
+            &sql,
+            [id.0],
+            rows::project,
+            ("project", &id.to_string()),
+        )
+    }
+
+    fn insert_revision(
+        &self,
+        tx: &Transaction<'_>,
+        project: ProjectId,
+        number: RevisionNumber,
+        revision: &NewRevision,
+    ) -> Result<Revision, StoreError> {
+        let config = serde_json::to_string(&revision.config).map_err(|e| StoreError::Corrupt {
+            what: "configuration",
+            detail: e.to_string(),
+        })?;
+        let now = Timestamp::now();
+        self.execute(
+            tx,
+            "INSERT INTO config_revision (project_id, number, author_id, created_at, \
+             description, restores, config) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                project.0,
+                number.0,
+                revision.author.0,
+                now.0,
+                revision.description,
+                revision.restores.map(|r| r.0),
+                config
+            ],
+            "wrote a configuration revision",
+        )?;
+        let author = self.owner_with_id(tx, revision.author)?;
+        Ok(Revision {
+            project,
+            number,
+            author: author.name,
+            created_at: now,
+            description: revision.description.clone(),
+            restores: revision.restores,
+            config: revision.config.clone(),
+        })
+    }
+}
+
+impl Store for SqliteStore {
+    fn location(&self) -> String {
+        self.path().display().to_string()
+    }
+
+    fn add_owner(&self, owner: &NewOwner, audit: &NewAudit) -> Result<Owner, StoreError> {
+        self.write("added an owner", |tx| {
+            let id = tx
+                .prepare_cached(
+                    "INSERT INTO owner (name, email, admin, created_at) \
+                     VALUES (?1, ?2, NOT EXISTS (SELECT 1 FROM owner), ?3)",
+                )
+                .and_then(|mut s| {
+                    s.insert(params![
+                        owner.name.as_str(),
+                        owner.email,
+                        Timestamp::now().0
+                    ])
+                })
+                .map_err(|e| self.unique(e, "added an owner", "owner", owner.name.as_str()))?;
+            let mut entry = audit.clone();
+            entry.owner.get_or_insert(OwnerId(id));
+            self.append_audit(tx, &entry, None)?;
+            self.owner_with_id(tx, OwnerId(id))
+        })
+    }
+
+    fn owner(&self, name: &str) -> Result<Owner, StoreError> {
+        let sql = format!("{OWNER_SELECT} WHERE name = ?1");
+        self.one(&self.conn(), &sql, [name], rows::owner, ("owner", name))
+    }
+
+    fn owner_by_id(&self, id: OwnerId) -> Result<Owner, StoreError> {
+        self.owner_with_id(&self.conn(), id)
+    }
+
+    fn owners(&self) -> Result<Vec<Owner>, StoreError> {
+        self.list(
+            &self.conn(),
+            &format!("{OWNER_SELECT} ORDER BY name"),
+            [],
+            rows::owner,
+        )
+    }
+
+    fn update_owner(
+        &self,
+        id: OwnerId,
+        update: &OwnerUpdate,
+        audit: &NewAudit,
+    ) -> Result<Owner, StoreError> {
+        self.write("changed an owner", |tx| {
+            let mut owner = self.owner_with_id(tx, id)?;
+            if let Some(name) = &update.name {
+                owner.name = name.clone();
+            }
+            if let Some(email) = &update.email {
+                owner.email = email.clone();
+            }
+            if let Some(admin) = update.admin {
+                owner.admin = admin;
+            }
+            tx.prepare_cached("UPDATE owner SET name = ?2, email = ?3, admin = ?4 WHERE id = ?1")
+                .and_then(|mut s| {
+                    s.execute(params![id.0, owner.name.as_str(), owner.email, owner.admin])
+                })
+                .map_err(|e| self.unique(e, "changed an owner", "owner", owner.name.as_str()))?;
+            let admins: i64 = tx
+                .query_row("SELECT count(*) FROM owner WHERE admin", [], |r| r.get(0))
+                .map_err(|e| self.err(e, "counted the admins"))?;
+            if admins == 0 {
+                return Err(StoreError::LastAdmin {
+                    owner: owner.name.to_string(),
+                });
+            }
+            self.append_audit(tx, audit, None)?;
+            Ok(owner)
+        })
+    }
+
+    fn remember_owner(&self, client: &str, owner: OwnerId) -> Result<(), StoreError> {
+        self.write("remembered the owner of a client", |tx| {
+            self.owner_with_id(tx, owner)?;
+            let now = Timestamp::now().0;
+            self.execute(
+                tx,
+                "INSERT INTO client_owner (client, owner_id, chosen_at) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (client) DO UPDATE SET owner_id = ?2, chosen_at = ?3",
+                params![client, owner.0, now],
+                "remembered the owner of a client",
+            )?;
+            self.execute(
+                tx,
+                "UPDATE owner SET client = ?2 WHERE id = ?1",
+                params![owner.0, client],
+                "remembered the owner of a client",
+            )?;
+            Ok(())
+        })
+    }
+
+    fn remembered_owner(&self, client: &str) -> Result<Option<Owner>, StoreError> {
+        let conn = self.conn();
+        let id = conn
+            .prepare_cached("SELECT owner_id FROM client_owner WHERE client = ?1")
+            .and_then(|mut s| s.query_row([client], |r| r.get::<_, i64>(0)).optional())
+            .map_err(|e| self.err(e, "read the owner of a client"))?;
+        id.map(|id| self.owner_with_id(&conn, OwnerId(id)))
+            .transpose()
+    }
+
+    fn add_group(&self, name: &Name, audit: &NewAudit) -> Result<Group, StoreError> {
+        self.write("made a group", |tx| {
+            let id = tx
+                .prepare_cached("INSERT INTO owner_group (name, created_at) VALUES (?1, ?2)")
+                .and_then(|mut s| s.insert(params![name.as_str(), Timestamp::now().0]))
+                .map_err(|e| self.unique(e, "made a group", "group", name.as_str()))?;
+            self.append_audit(tx, audit, None)?;
+            self.group_by_id(tx, GroupId(id))
+        })
+    }
+
+    fn group(&self, name: &str) -> Result<Group, StoreError> {
+        let sql = format!("{GROUP_SELECT} WHERE g.name = ?1");
+        self.one(&self.conn(), &sql, [name], rows::group, ("group", name))
+    }
+
+    fn groups(&self) -> Result<Vec<Group>, StoreError> {
+        self.list(
+            &self.conn(),
+            &format!("{GROUP_SELECT} ORDER BY g.name"),
+            [],
+            rows::group,
+        )
+    }
+
+    fn set_membership(
+        &self,
+        group: GroupId,
+        owner: OwnerId,
+        member: bool,
+        audit: &NewAudit,
+    ) -> Result<Group, StoreError> {
+        self.write("changed a group's members", |tx| {
+            self.group_by_id(tx, group)?;
+            self.owner_with_id(tx, owner)?;
+            let sql = if member {
+                "INSERT OR IGNORE INTO group_member (group_id, owner_id) VALUES (?1, ?2)"
+            } else {
+                "DELETE FROM group_member WHERE group_id = ?1 AND owner_id = ?2"
+            };
+            self.execute(
+                tx,
+                sql,
+                params![group.0, owner.0],
+                "changed a group's members",
+            )?;
+            self.append_audit(tx, audit, None)?;
+            self.group_by_id(tx, group)
+        })
+    }
+
+    fn groups_of(&self, owner: OwnerId) -> Result<Vec<GroupId>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT group_id FROM group_member WHERE owner_id = ?1 ORDER BY group_id",
+            )
+            .map_err(|e| self.err(e, "read an owner's groups"))?;
+        stmt.query_map([owner.0], |r| r.get(0).map(GroupId))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e, "read an owner's groups"))
+    }
+
+    fn default_mode(&self) -> Result<Mode, StoreError> {
+        let bits = self
+            .conn()
+            .prepare_cached("SELECT value FROM setting WHERE name = ?1")
+            .and_then(|mut s| {
+                s.query_row([DEFAULT_MODE], |r| r.get::<_, String>(0))
+                    .optional()
+            })
+            .map_err(|e| self.err(e, "read the default mode"))?;
+        match bits {
+            None => Ok(Mode::PRIVATE),
+            Some(bits) => bits
+                .parse()
+                .map(Mode::from_bits)
+                .map_err(|_| StoreError::Corrupt {
+                    what: "default mode",
+                    detail: format!("`{bits}` is not a number"),
+                }),
+        }
+    }
+
+    fn set_default_mode(&self, mode: Mode, audit: &NewAudit) -> Result<(), StoreError> {
+        self.write("changed the default mode", |tx| {
+            self.execute(
+                tx,
+                "INSERT INTO setting (name, value) VALUES (?1, ?2) \
+                 ON CONFLICT (name) DO UPDATE SET value = ?2",
+                params![DEFAULT_MODE, mode.to_bits().to_string()],
+                "changed the default mode",
+            )?;
+            self.append_audit(tx, audit, None)
+        })
+    }
+
+    fn create_project(
+        &self,
+        project: &NewProject,
+        first: &NewRevision,
+        audit: &NewAudit,
+    ) -> Result<Project, StoreError> {
+        let dir = path_text(&project.dir)?;
+        self.write("created a project", |tx| {
+            let id = tx
+                .prepare_cached(
+                    "INSERT INTO project (name, dir, release, owner_id, group_id, mode, \
+                     created_at, head) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1)",
+                )
+                .and_then(|mut s| {
+                    s.insert(params![
+                        project.name.as_str(),
+                        dir,
+                        project.release.name(),
+                        project.owner.0,
+                        project.group.map(|g| g.0),
+                        project.mode.to_bits(),
+                        Timestamp::now().0
+                    ])
+                })
+                .map_err(|e| {
+                    // Which UNIQUE column refused is only in SQLite's message.
+                    if e.to_string().contains("project.dir") {
+                        self.unique(e, "created a project", "project directory", dir)
+                    } else {
+                        self.unique(e, "created a project", "project", project.name.as_str())
+                    }
+                })?;
+            let id = ProjectId(id);
+            self.insert_revision(tx, id, RevisionNumber::FIRST, first)?;
+            self.append_audit(tx, audit, Some(id))?;
+            self.project_by_id(tx, id)
+        })
+    }
+
+    fn project(&self, name: &str) -> Result<Project, StoreError> {
+        let sql = format!("{PROJECT_SELECT} WHERE p.name = ?1");
+        self.one(&self.conn(), &sql, [name], rows::project, ("project", name))
+    }
+
+    fn projects(&self) -> Result<Vec<Project>, StoreError> {
+        self.list(
+            &self.conn(),
+            &format!("{PROJECT_SELECT} ORDER BY p.name"),
+            [],
+            rows::project,
+        )
+    }
+
+    fn delete_project(&self, id: ProjectId, audit: &NewAudit) -> Result<(), StoreError> {
+        self.write("deleted a project", |tx| {
+            let deleted = self.execute(
+                tx,
+                "DELETE FROM project WHERE id = ?1",
+                [id.0],
+                "deleted a project",
+            )?;
+            if deleted == 0 {
+                return Err(StoreError::NotFound {
+                    entity: "project",
+                    key: id.to_string(),
+                });
+            }
+            self.append_audit(tx, audit, Some(id))
+        })
+    }
+
+    fn set_access(
+        &self,
+        project: ProjectId,
+        access: &ProjectAccess,
+        audit: &NewAudit,
+    ) -> Result<Project, StoreError> {
+        self.write("changed a project's permissions", |tx| {
+            let changed = self.execute(
+                tx,
+                "UPDATE project SET owner_id = ?2, group_id = ?3, mode = ?4 WHERE id = ?1",
+                params![
+                    project.0,
+                    access.owner.0,
+                    access.group.map(|g| g.0),
+                    access.mode.to_bits()
+                ],
+                "changed a project's permissions",
+            )?;
+            if changed == 0 {
+                return Err(StoreError::NotFound {
+                    entity: "project",
+                    key: project.to_string(),
+                });
+            }
+            self.append_audit(tx, audit, Some(project))?;
+            self.project_by_id(tx, project)
+        })
+    }
+
+    fn commit_revision(
+        &self,
+        project: ProjectId,
+        base: RevisionNumber,
+        revision: &NewRevision,
+        audit: &NewAudit,
+    ) -> Result<Revision, StoreError> {
+        self.write("committed a configuration revision", |tx| {
+            let next = base.next();
+            let moved = self.execute(
+                tx,
+                "UPDATE project SET head = ?3 WHERE id = ?1 AND head = ?2",
+                params![project.0, base.0, next.0],
+                "committed a configuration revision",
+            )?;
+            if moved == 0 {
+                let head = tx
+                    .prepare_cached("SELECT head FROM project WHERE id = ?1")
+                    .and_then(|mut s| s.query_row([project.0], |r| r.get::<_, u32>(0)).optional())
+                    .map_err(|e| self.err(e, "read a project's head revision"))?;
+                return Err(match head {
+                    Some(head) => StoreError::Conflict {
+                        project,
+                        base,
+                        head: RevisionNumber(head),
+                    },
+                    None => StoreError::NotFound {
+                        entity: "project",
+                        key: project.to_string(),
+                    },
+                });
+            }
+            let committed = self.insert_revision(tx, project, next, revision)?;
+            self.append_audit(tx, audit, Some(project))?;
+            Ok(committed)
+        })
+    }
+
+    fn revision(&self, project: ProjectId, number: RevisionNumber) -> Result<Revision, StoreError> {
+        let sql = format!("{REVISION_SELECT} WHERE r.project_id = ?1 AND r.number = ?2");
+        let key = format!("{number} of project {project}");
+        self.one(
+            &self.conn(),
+            &sql,
+            params![project.0, number.0],
+            rows::revision,
+            ("revision", &key),
+        )
+    }
+
+    fn history(&self, project: ProjectId) -> Result<Vec<Revision>, StoreError> {
+        let sql = format!("{REVISION_SELECT} WHERE r.project_id = ?1 ORDER BY r.number");
+        self.list(&self.conn(), &sql, [project.0], rows::revision)
+    }
+
+    fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
+        self.read_audit(filter)
+    }
+}

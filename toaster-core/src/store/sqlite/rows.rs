@@ -1,0 +1,170 @@
+//! Column lists and row decoders. A decoder returns a nested result: the outer one is the
+//! driver's, the inner one ours, since a column can be read fine and still not decode into
+//! the domain (a damaged name, an unknown release).
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Row;
+
+use crate::model::{
+    AuditAction, AuditEntry, Group, GroupId, Mode, Name, Owner, OwnerId, Project, ProjectConfig,
+    ProjectId, Release, Revision, RevisionNumber, Timestamp,
+};
+use crate::store::StoreError;
+
+/// A row decoder.
+pub(super) type Decode<T> = fn(&Row<'_>) -> rusqlite::Result<Result<T, StoreError>>;
+
+pub(super) const OWNER_SELECT: &str =
+    "SELECT id, name, email, client, admin, created_at FROM owner";
+
+pub(super) const PROJECT_SELECT: &str = "SELECT p.id, p.name, p.dir, p.release, p.owner_id, \
+     o.name, p.group_id, g.name, p.mode, p.created_at, p.head FROM project p \
+     JOIN owner o ON o.id = p.owner_id LEFT JOIN owner_group g ON g.id = p.group_id";
+
+pub(super) const REVISION_SELECT: &str = "SELECT r.project_id, r.number, o.name, r.created_at, \
+     r.description, r.restores, r.config FROM config_revision r JOIN owner o ON o.id = r.author_id";
+
+/// Members are joined into one column, separated by `/`, which no name contains.
+pub(super) const GROUP_SELECT: &str = "SELECT g.id, g.name, g.created_at, \
+     (SELECT group_concat(name, '/') FROM (SELECT o.name FROM group_member m \
+       JOIN owner o ON o.id = m.owner_id WHERE m.group_id = g.id ORDER BY o.name)) \
+     FROM owner_group g";
+
+pub(super) const AUDIT_SELECT: &str =
+    "SELECT id, at, owner_name, client, action, project_id, project, detail FROM audit";
+
+/// Paths are stored as UTF-8 text so that every backend and every host can read them.
+pub(super) fn path_text(path: &Path) -> Result<&str, StoreError> {
+    path.to_str().ok_or_else(|| StoreError::Io {
+        path: path.to_owned(),
+        source: std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "the path is not valid UTF-8; choose a directory whose name is",
+        ),
+    })
+}
+
+fn corrupt(what: &'static str) -> impl FnOnce(crate::model::ModelError) -> StoreError {
+    move |e| StoreError::Corrupt {
+        what,
+        detail: e.to_string(),
+    }
+}
+
+/// Decodes a stored name; a name that no longer passes the rules is damage.
+fn name(value: String) -> Result<Name, StoreError> {
+    Name::parse("name", &value).map_err(corrupt("name"))
+}
+
+pub(super) fn owner(row: &Row<'_>) -> rusqlite::Result<Result<Owner, StoreError>> {
+    let stored: String = row.get(1)?;
+    let (id, email, client, admin, created_at) = (
+        row.get(0)?,
+        row.get(2)?,
+        row.get(3)?,
+        row.get(4)?,
+        row.get(5)?,
+    );
+    Ok(name(stored).map(|name| Owner {
+        id: OwnerId(id),
+        name,
+        email,
+        client,
+        admin,
+        created_at: Timestamp(created_at),
+    }))
+}
+
+pub(super) fn project(row: &Row<'_>) -> rusqlite::Result<Result<Project, StoreError>> {
+    let (project_name, dir, release, owner_name): (String, String, String, String) =
+        (row.get(1)?, row.get(2)?, row.get(3)?, row.get(5)?);
+    let (group, group_name): (Option<i64>, Option<String>) = (row.get(6)?, row.get(7)?);
+    let (id, owner, mode, created_at, head): (i64, i64, i64, i64, u32) = (
+        row.get(0)?,
+        row.get(4)?,
+        row.get(8)?,
+        row.get(9)?,
+        row.get(10)?,
+    );
+    Ok((|| {
+        Ok(Project {
+            id: ProjectId(id),
+            name: name(project_name)?,
+            dir: PathBuf::from(dir),
+            release: Release::parse(&release).map_err(corrupt("release"))?,
+            owner: OwnerId(owner),
+            owner_name: name(owner_name)?,
+            group: group.map(GroupId),
+            group_name: group_name.map(name).transpose()?,
+            mode: Mode::from_bits(mode),
+            created_at: Timestamp(created_at),
+            head: RevisionNumber(head),
+        })
+    })())
+}
+
+pub(super) fn revision(row: &Row<'_>) -> rusqlite::Result<Result<Revision, StoreError>> {
+    let (project, number, author, created_at): (i64, u32, String, i64) =
+        (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
+    let (description, restores, config): (String, Option<u32>, String) =
+        (row.get(4)?, row.get(5)?, row.get(6)?);
+    Ok((|| {
+        Ok(Revision {
+            project: ProjectId(project),
+            number: RevisionNumber(number),
+            author: name(author)?,
+            created_at: Timestamp(created_at),
+            description,
+            restores: restores.map(RevisionNumber),
+            config: serde_json::from_str::<ProjectConfig>(&config).map_err(|e| {
+                StoreError::Corrupt {
+                    what: "configuration",
+                    detail: e.to_string(),
+                }
+            })?,
+        })
+    })())
+}
+
+pub(super) fn group(row: &Row<'_>) -> rusqlite::Result<Result<Group, StoreError>> {
+    let (id, group_name, created_at, members): (i64, String, i64, Option<String>) =
+        (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
+    Ok((|| {
+        let members = members
+            .iter()
+            .flat_map(|m| m.split('/'))
+            .map(|m| name(m.to_owned()))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Group {
+            id: GroupId(id),
+            name: name(group_name)?,
+            members,
+            created_at: Timestamp(created_at),
+        })
+    })())
+}
+
+pub(super) fn audit(row: &Row<'_>) -> rusqlite::Result<Result<AuditEntry, StoreError>> {
+    let (id, at, owner_name, client, action): (i64, i64, String, String, String) = (
+        row.get(0)?,
+        row.get(1)?,
+        row.get(2)?,
+        row.get(3)?,
+        row.get(4)?,
+    );
+    let (project_id, project, detail): (Option<i64>, Option<String>, String) =
+        (row.get(5)?, row.get(6)?, row.get(7)?);
+    Ok((|| {
+        Ok(AuditEntry {
+            id,
+            at: Timestamp(at),
+            owner: name(owner_name)?,
+            client,
+            action: AuditAction::parse(&action).map_err(corrupt("audit action"))?,
+            project_id: project_id.map(ProjectId),
+            project: project.map(name).transpose()?,
+            detail,
+        })
+    })())
+}

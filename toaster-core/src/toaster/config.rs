@@ -1,0 +1,170 @@
+//! A project's revisioned configuration: reading it, changing it, going back.
+
+use super::{Actor, ChangeOutcome};
+use crate::Error;
+use crate::access::Action;
+use crate::model::{
+    AuditAction, ConfigChange, NewRevision, ProjectConfig, Revision, RevisionNumber, Right,
+};
+use crate::store::StoreError;
+
+/// How often a change that names no base revision is retried when others commit first.
+/// Every lost race means another change was committed, so the project makes progress; the
+/// growing pause (1 ms, 2 ms, …) lets a writer that keeps losing get through.
+const RETRIES: u32 = 64;
+
+/// What an edit makes of the newest revision: a description, the revision it restores (if
+/// any) and the new configuration; `None` when nothing would change.
+type Edit = Option<(String, Option<RevisionNumber>, ProjectConfig)>;
+
+const READ: Action = Action::Project(Right::Read);
+const CONFIGURE: Action = Action::Project(Right::Configure);
+
+impl Actor {
+    /// A project's newest revision, with its configuration (needs read).
+    pub fn config(&self, project: &str) -> Result<Revision, Error> {
+        let project = self.project_for(project, READ)?;
+        Ok(self.store().revision(project.id, project.head)?)
+    }
+
+    /// One revision of a project (needs read).
+    pub fn revision(&self, project: &str, number: RevisionNumber) -> Result<Revision, Error> {
+        let project = self.project_for(project, READ)?;
+        if number.0 == 0 || number > project.head {
+            return Err(Error::NoRevision {
+                project: project.name,
+                number,
+                head: project.head,
+            });
+        }
+        Ok(self.store().revision(project.id, number)?)
+    }
+
+    /// Every revision of a project, oldest first (needs read).
+    pub fn history(&self, project: &str) -> Result<Vec<Revision>, Error> {
+        let project = self.project_for(project, READ)?;
+        Ok(self.store().history(project.id)?)
+    }
+
+    /// Applies `changes` together as one new revision (needs configure). With `base`, the
+    /// change is refused with [`Error::Conflict`] unless `base` is still the newest
+    /// revision; without it, a change that loses a race is applied again on top of the
+    /// winner's revision. A change that leaves the configuration as it was makes no revision.
+    pub fn change_config(
+        &self,
+        project: &str,
+        changes: &[ConfigChange],
+        base: Option<RevisionNumber>,
+    ) -> Result<ChangeOutcome, Error> {
+        self.commit(project, base, |head| {
+            let mut config = head.config.clone();
+            let mut descriptions = Vec::new();
+            for change in changes {
+                descriptions.extend(config.apply(change)?);
+            }
+            Ok((!descriptions.is_empty()).then(|| (descriptions.join("; "), None, config)))
+        })
+    }
+
+    /// Restores the configuration before the one in effect, as a new revision. Repeated
+    /// undos walk further back; `revert` to a later revision redoes.
+    pub fn undo(&self, project: &str) -> Result<ChangeOutcome, Error> {
+        self.commit(project, None, |head| {
+            let effective = head.effective();
+            let Some(target) = effective.previous() else {
+                let project = self.project(project)?.name;
+                return Err(Error::NothingToUndo { project, effective });
+            };
+            let restored = self.revision(project, target)?;
+            let description = format!(
+                "undo revision {effective}: back to revision {target} ({})",
+                restored.description
+            );
+            Ok(Some((description, Some(target), restored.config)))
+        })
+    }
+
+    /// Restores the configuration of revision `to`, as a new revision.
+    pub fn revert(&self, project: &str, to: RevisionNumber) -> Result<ChangeOutcome, Error> {
+        let restored = self.revision(project, to)?;
+        self.commit(project, None, |_| {
+            let description = format!("revert to revision {to} ({})", restored.description);
+            Ok(Some((description, Some(to), restored.config.clone())))
+        })
+    }
+
+    /// Replaces the configuration with the defaults of the project's release, as a new
+    /// revision (so it can be undone).
+    pub fn reset(&self, project: &str) -> Result<ChangeOutcome, Error> {
+        let release = self.project(project)?.release;
+        self.commit(project, None, |_| {
+            Ok(Some((
+                format!("reset to the {release} defaults"),
+                None,
+                release.defaults(),
+            )))
+        })
+    }
+
+    /// Checks configure, reads the head, lets `edit` build the next revision from it, and
+    /// commits it with its audit entry on top of that head; retries on a lost race unless
+    /// the caller pinned `base`.
+    fn commit(
+        &self,
+        project: &str,
+        base: Option<RevisionNumber>,
+        edit: impl Fn(&Revision) -> Result<Edit, Error>,
+    ) -> Result<ChangeOutcome, Error> {
+        for attempt in 1.. {
+            let current = self.project_for(project, CONFIGURE)?;
+            if let Some(base) = base.filter(|b| *b != current.head) {
+                return Err(Error::Conflict {
+                    project: current.name,
+                    base,
+                    head: current.head,
+                });
+            }
+            let head = self.store().revision(current.id, current.head)?;
+            let Some((description, restores, config)) = edit(&head)? else {
+                return Ok(ChangeOutcome {
+                    revision: head,
+                    changed: false,
+                });
+            };
+            let audit = self.entry(
+                AuditAction::ConfigChange,
+                Some(&current.name),
+                description.clone(),
+            );
+            let next = NewRevision {
+                author: self.owner.id,
+                description,
+                restores,
+                config,
+            };
+            match self
+                .store()
+                .commit_revision(current.id, current.head, &next, &audit)
+            {
+                Ok(revision) => {
+                    return Ok(ChangeOutcome {
+                        revision,
+                        changed: true,
+                    });
+                }
+                Err(StoreError::Conflict { .. }) if base.is_none() && attempt < RETRIES => {
+                    std::thread::sleep(std::time::Duration::from_millis(u64::from(attempt)));
+                }
+                Err(StoreError::Conflict { head, .. }) => {
+                    return Err(Error::Conflict {
+                        project: current.name,
+                        base: current.head,
+                        head,
+                    });
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        unreachable!("the loop above only ends by returning")
+    }
+}

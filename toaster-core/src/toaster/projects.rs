@@ -1,0 +1,257 @@
+//! Projects: creating, listing, deleting, and who may do what on them.
+
+use std::path::Path;
+
+use super::Actor;
+use crate::Error;
+use crate::access::{self, Action};
+use crate::model::{
+    AuditAction, Mode, Name, NewProject, NewRevision, Project, ProjectAccess, ProjectConfig,
+    Release, Right,
+};
+use crate::project_dir;
+use crate::store::StoreError;
+
+impl Actor {
+    /// Creates a project in `dir` (made if absent; an existing one must be empty) for
+    /// `release` (default: [`Release::DEFAULT`]), owned by the actor, shared with `group`
+    /// (which the actor must belong to) under the instance's default mode, configured with
+    /// the release defaults as revision 1.
+    pub fn create_project(
+        &self,
+        name: &str,
+        dir: &Path,
+        release: Option<&str>,
+        group: Option<&str>,
+    ) -> Result<Project, Error> {
+        let name = Name::parse("project name", name)?;
+        let release = release
+            .map(Release::parse)
+            .transpose()?
+            .unwrap_or(Release::DEFAULT);
+        let description = format!("created with the {release} defaults");
+        self.create_with(name, dir, release, group, release.defaults(), description)
+    }
+
+    /// Creates `new_name` in `new_dir` with `source`'s current configuration and release,
+    /// owned by the actor. Needs read on `source`.
+    pub fn clone_project(
+        &self,
+        source: &str,
+        new_name: &str,
+        new_dir: &Path,
+    ) -> Result<Project, Error> {
+        let name = Name::parse("project name", new_name)?;
+        let source = self.project_for(source, Action::Project(Right::Read))?;
+        let head = self.store().revision(source.id, source.head)?;
+        let description = format!("cloned from {} at revision {}", source.name, head.number);
+        self.create_with(
+            name,
+            new_dir,
+            source.release,
+            None,
+            head.config,
+            description,
+        )
+    }
+
+    fn create_with(
+        &self,
+        name: Name,
+        dir: &Path,
+        release: Release,
+        group: Option<&str>,
+        config: ProjectConfig,
+        description: String,
+    ) -> Result<Project, Error> {
+        let group = group.map(|g| self.group_to_share_with(g)).transpose()?;
+        // Refuse a taken name before touching the disk.
+        match self.store().project(name.as_str()) {
+            Ok(_) => {
+                let taken = StoreError::AlreadyExists {
+                    entity: "project",
+                    key: name.to_string(),
+                };
+                return Err(taken.into());
+            }
+            Err(StoreError::NotFound { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+        let mode = self.store().default_mode()?;
+        let prepared = project_dir::prepare(dir, &name)?;
+        let new = NewProject {
+            name,
+            dir: prepared.path().to_owned(),
+            release,
+            owner: self.owner.id,
+            group: group.as_ref().map(|g| g.id),
+            mode,
+        };
+        let first = NewRevision {
+            author: self.owner.id,
+            description: description.clone(),
+            restores: None,
+            config,
+        };
+        let detail = format!(
+            "created project {} in {}: {description}",
+            new.name,
+            new.dir.display()
+        );
+        let audit = self.entry(AuditAction::ProjectCreate, Some(&new.name), detail);
+        match self.store().create_project(&new, &first, &audit) {
+            Ok(project) => Ok(project),
+            Err(e) => {
+                prepared.abandon();
+                Err(e.into())
+            }
+        }
+    }
+
+    /// The group `name`, if the actor may share a project with it: admins with any group,
+    /// others with the groups they belong to.
+    fn group_to_share_with(&self, name: &str) -> Result<crate::model::Group, Error> {
+        let group = self.store().group(name)?;
+        let principal = self.principal()?;
+        if principal.admin || principal.groups.contains(&group.id) {
+            Ok(group)
+        } else {
+            Err(Error::NotAMember {
+                owner: self.owner.name.clone(),
+                group: group.name,
+            })
+        }
+    }
+
+    /// The projects the actor may read, by name; with `mine`, only those they own.
+    pub fn projects(&self, mine: bool) -> Result<Vec<Project>, Error> {
+        let principal = self.principal()?;
+        let mut projects = self.store().projects()?;
+        projects.retain(|p| {
+            access::allows(&principal, p, Action::Project(Right::Read))
+                && (!mine || p.owner == self.owner.id)
+        });
+        Ok(projects)
+    }
+
+    /// One project (needs read).
+    pub fn project(&self, name: &str) -> Result<Project, Error> {
+        self.project_for(name, Action::Project(Right::Read))
+    }
+
+    /// Deletes a project's records (needs delete); with `files`, also its directory, but only
+    /// after checking that the directory still carries the project's mark and does not hold
+    /// the database. Nothing outside the directory is touched. Its audit entries stay.
+    pub fn delete_project(&self, project: &str, files: bool) -> Result<Project, Error> {
+        let project = self.project_for(project, Action::Project(Right::Delete))?;
+        let dir = if files {
+            Some(project_dir::check_removable(
+                &project.dir,
+                &project.name,
+                self.toaster.database.as_deref(),
+            )?)
+        } else {
+            None
+        };
+        let what = if files {
+            "with its directory"
+        } else {
+            "keeping its directory"
+        };
+        let detail = format!(
+            "deleted project {} {what} {}",
+            project.name,
+            project.dir.display()
+        );
+        let audit = self.entry(AuditAction::ProjectDelete, Some(&project.name), detail);
+        self.store().delete_project(project.id, &audit)?;
+        if let Some(dir) = dir {
+            project_dir::remove(&dir)?;
+        }
+        Ok(project)
+    }
+
+    /// Changes a project's mode, e.g. `group=rc,others=r` (owner or admin).
+    pub fn chmod(&self, project: &str, mode: &str) -> Result<Project, Error> {
+        let current = self.project_for(project, Action::ChangePermissions)?;
+        let mode = current.mode.with(mode)?;
+        let detail = format!("mode {} -> {mode}", current.mode);
+        self.set_access(
+            &current,
+            ProjectAccess {
+                mode,
+                ..access_of(&current)
+            },
+            detail,
+        )
+    }
+
+    /// Gives a project to another owner (owner or admin).
+    pub fn chown(&self, project: &str, owner: &str) -> Result<Project, Error> {
+        let current = self.project_for(project, Action::ChangePermissions)?;
+        let owner = self.store().owner(owner)?;
+        let detail = format!("owner {} -> {}", current.owner_name, owner.name);
+        self.set_access(
+            &current,
+            ProjectAccess {
+                owner: owner.id,
+                ..access_of(&current)
+            },
+            detail,
+        )
+    }
+
+    /// Shares a project with a group the actor belongs to, or with none (owner or admin).
+    pub fn chgrp(&self, project: &str, group: Option<&str>) -> Result<Project, Error> {
+        let current = self.project_for(project, Action::ChangePermissions)?;
+        let group = group.map(|g| self.group_to_share_with(g)).transpose()?;
+        let shown = |g: Option<&Name>| g.map_or("(none)".to_owned(), Name::to_string);
+        let detail = format!(
+            "group {} -> {}",
+            shown(current.group_name.as_ref()),
+            shown(group.as_ref().map(|g| &g.name))
+        );
+        let access = ProjectAccess {
+            group: group.map(|g| g.id),
+            ..access_of(&current)
+        };
+        self.set_access(&current, access, detail)
+    }
+
+    fn set_access(
+        &self,
+        current: &Project,
+        access: ProjectAccess,
+        detail: String,
+    ) -> Result<Project, Error> {
+        let audit = self.entry(AuditAction::PermissionChange, Some(&current.name), detail);
+        Ok(self.store().set_access(current.id, &access, &audit)?)
+    }
+
+    /// The mode new projects get.
+    pub fn default_mode(&self) -> Result<Mode, Error> {
+        Ok(self.store().default_mode()?)
+    }
+
+    /// Changes the mode new projects get (admins only), e.g. `group=rcb`.
+    pub fn set_default_mode(&self, mode: &str) -> Result<Mode, Error> {
+        let current = self.store().default_mode()?;
+        let mode = current.with(mode)?;
+        self.require(Action::ChangeDefaults)?;
+        let audit = self.entry(
+            AuditAction::DefaultModeChange,
+            None,
+            format!("default mode {current} -> {mode}"),
+        );
+        self.store().set_default_mode(mode, &audit)?;
+        Ok(mode)
+    }
+}
+
+fn access_of(project: &Project) -> ProjectAccess {
+    ProjectAccess {
+        owner: project.owner,
+        group: project.group,
+        mode: project.mode,
+    }
+}

@@ -1,6 +1,7 @@
 //! The facade's umbrella error, its kinds, and the hint each one gives.
 
 use crate::access::Action;
+use crate::ingest::IngestError;
 use crate::model::{ModelError, Name, RevisionNumber};
 use crate::project_dir::ProjectDirError;
 use crate::store::StoreError;
@@ -15,6 +16,15 @@ pub enum Error {
     /// The store refused or failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Recording a build or reading an event log failed.
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+    /// An event log names no project and none was given.
+    #[error("the event log {path} names no project")]
+    NoProjectForImport {
+        /// The log.
+        path: std::path::PathBuf,
+    },
     /// The project directory could not be used.
     #[error(transparent)]
     ProjectDir(#[from] ProjectDirError),
@@ -98,27 +108,36 @@ pub enum ErrorKind {
     Internal,
 }
 
+/// The kind of a store error, wherever it surfaces.
+fn store_kind(e: &StoreError) -> ErrorKind {
+    match e {
+        StoreError::NotFound { .. } | StoreError::Missing { .. } => ErrorKind::NotFound,
+        StoreError::AlreadyExists { .. } => ErrorKind::AlreadyExists,
+        StoreError::Conflict { .. } => ErrorKind::Conflict,
+        StoreError::LastAdmin { .. } | StoreError::BuildEnded { .. } => ErrorKind::Invalid,
+        StoreError::NotADatabase { .. } | StoreError::TooNew { .. } => ErrorKind::Database,
+        StoreError::Busy { .. } => ErrorKind::Busy,
+        StoreError::Corrupt { .. } | StoreError::Io { .. } | StoreError::Backend { .. } => {
+            ErrorKind::Internal
+        }
+    }
+}
+
 impl Error {
     /// The class of this error.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::Invalid(_) | Error::NoOwner { .. } | Error::NothingToUndo { .. } => {
-                ErrorKind::Invalid
-            }
+            Error::Invalid(_)
+            | Error::NoOwner { .. }
+            | Error::NothingToUndo { .. }
+            | Error::NoProjectForImport { .. } => ErrorKind::Invalid,
+            Error::Ingest(IngestError::Store { source, .. }) => store_kind(source),
+            Error::Ingest(IngestError::NotAnEventLog { .. }) => ErrorKind::Invalid,
+            Error::Ingest(IngestError::Io { .. }) => ErrorKind::Internal,
             Error::Conflict { .. } => ErrorKind::Conflict,
             Error::Denied { .. } | Error::NotAMember { .. } => ErrorKind::Denied,
             Error::NoRevision { .. } => ErrorKind::NotFound,
-            Error::Store(e) => match e {
-                StoreError::NotFound { .. } | StoreError::Missing { .. } => ErrorKind::NotFound,
-                StoreError::AlreadyExists { .. } => ErrorKind::AlreadyExists,
-                StoreError::Conflict { .. } => ErrorKind::Conflict,
-                StoreError::LastAdmin { .. } => ErrorKind::Invalid,
-                StoreError::NotADatabase { .. } | StoreError::TooNew { .. } => ErrorKind::Database,
-                StoreError::Busy { .. } => ErrorKind::Busy,
-                StoreError::Corrupt { .. } | StoreError::Io { .. } | StoreError::Backend { .. } => {
-                    ErrorKind::Internal
-                }
-            },
+            Error::Store(e) => store_kind(e),
             Error::ProjectDir(e) => match e {
                 ProjectDirError::NotEmpty { .. }
                 | ProjectDirError::NotADirectory { .. }
@@ -146,11 +165,40 @@ impl Error {
             Error::NotAMember { group, .. } => {
                 format!("ask an admin to add you with `toaster group add-member {group} NAME`")
             }
+            Error::NoProjectForImport { .. } => {
+                "name the project to import it into with `--project NAME`".to_owned()
+            }
+            Error::Ingest(IngestError::Store { source, .. }) => return Error::hint_store(source),
+            Error::Ingest(IngestError::NotAnEventLog { .. }) => {
+                "give a file written by Toaster's recorder (its first line is a toaster-events header)".to_owned()
+            }
+            Error::Ingest(IngestError::Io { .. }) => return None,
             Error::NoOwner { .. } => "choose one with `toaster owner use NAME`, or pass `--as NAME` (or set TOASTER_OWNER); `toaster owner list` shows who exists".to_owned(),
             Error::NoRevision { project, .. } | Error::NothingToUndo { project, .. } => {
                 format!("`toaster project history {project}` lists the revisions you can revert to")
             }
-            Error::Store(e) => match e {
+            Error::Store(e) => return Error::hint_store(e),
+            Error::ProjectDir(e) => match e {
+                ProjectDirError::NotEmpty { .. } | ProjectDirError::NotADirectory { .. } => {
+                    "choose a new or empty directory with `--dir`".to_owned()
+                }
+                ProjectDirError::Gone { .. } => {
+                    "delete the project without `--files` to remove its records".to_owned()
+                }
+                ProjectDirError::NotTheProjects { .. } => {
+                    "nothing was deleted; remove the directory yourself if it is really unused, or delete the project without `--files`".to_owned()
+                }
+                ProjectDirError::HoldsDatabase { .. } => {
+                    "nothing was deleted; move the database out of the project directory first".to_owned()
+                }
+                ProjectDirError::Io { .. } => return None,
+            },
+        };
+        Some(hint)
+    }
+
+    fn hint_store(e: &StoreError) -> Option<String> {
+        let hint = match e {
                 StoreError::NotFound { entity: "owner", .. } => {
                     "`toaster owner list` shows the owners; `toaster owner add NAME` adds one".to_owned()
                 }
@@ -170,6 +218,9 @@ impl Error {
                 }
                 StoreError::AlreadyExists { .. } => "choose another name".to_owned(),
                 StoreError::Conflict { .. } => "read the project again and repeat the change".to_owned(),
+                StoreError::BuildEnded { .. } => {
+                    "record a new build; an ended one keeps what it recorded".to_owned()
+                }
                 StoreError::LastAdmin { .. } => {
                     "grant admin to another owner first (`toaster owner grant-admin NAME`)".to_owned()
                 }
@@ -184,23 +235,7 @@ impl Error {
                     "restore the database from a backup, or report this with the file".to_owned()
                 }
                 StoreError::Io { .. } | StoreError::Backend { .. } => return None,
-            },
-            Error::ProjectDir(e) => match e {
-                ProjectDirError::NotEmpty { .. } | ProjectDirError::NotADirectory { .. } => {
-                    "choose a new or empty directory with `--dir`".to_owned()
-                }
-                ProjectDirError::Gone { .. } => {
-                    "delete the project without `--files` to remove its records".to_owned()
-                }
-                ProjectDirError::NotTheProjects { .. } => {
-                    "nothing was deleted; remove the directory yourself if it is really unused, or delete the project without `--files`".to_owned()
-                }
-                ProjectDirError::HoldsDatabase { .. } => {
-                    "nothing was deleted; move the database out of the project directory first".to_owned()
-                }
-                ProjectDirError::Io { .. } => return None,
-            },
-        };
+            };
         Some(hint)
     }
 }

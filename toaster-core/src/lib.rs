@@ -7,6 +7,7 @@
 //! [`project_dir`] → the facade ([`Toaster`], [`Actor`]).
 
 pub mod access;
+pub mod ingest;
 pub mod model;
 pub mod project_dir;
 pub mod store;
@@ -15,4 +16,4 @@ mod error;
 mod toaster;
 
 pub use error::{Error, ErrorKind};
-pub use toaster::{Actor, ChangeOutcome, Toaster};
+pub use toaster::{Actor, BUILD_LEASE, BuildDetail, ChangeOutcome, ImportReport, Toaster};

@@ -27,10 +27,16 @@ pub enum AuditAction {
     PermissionChange,
     /// The instance's default mode changed.
     DefaultModeChange,
+    /// A build started (or was imported).
+    BuildStart,
+    /// A build was hidden or shown again.
+    BuildHide,
+    /// A build was deleted.
+    BuildDelete,
 }
 
 impl AuditAction {
-    const NAMES: [(AuditAction, &'static str); 10] = [
+    const NAMES: [(AuditAction, &'static str); 13] = [
         (AuditAction::OwnerAdd, "owner.add"),
         (AuditAction::OwnerEdit, "owner.edit"),
         (AuditAction::AdminChange, "owner.admin"),
@@ -41,6 +47,9 @@ impl AuditAction {
         (AuditAction::ConfigChange, "config.change"),
         (AuditAction::PermissionChange, "project.permissions"),
         (AuditAction::DefaultModeChange, "instance.default_mode"),
+        (AuditAction::BuildStart, "build.start"),
+        (AuditAction::BuildHide, "build.hide"),
+        (AuditAction::BuildDelete, "build.delete"),
     ];
 
     /// The stable name stored and shown (`project.create`).

@@ -30,6 +30,10 @@ id_type!(
     /// The store's key of a group.
     GroupId
 );
+id_type!(
+    /// The store's key of a build; it names the build's log file too.
+    BuildId
+);
 
 /// A project's configuration revision number: 1 for the configuration it was created with,
 /// then one more for every change.

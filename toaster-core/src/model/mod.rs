@@ -3,6 +3,8 @@
 //! Nothing here does I/O; validation of names and values lives beside the types it guards.
 
 mod audit;
+mod build;
+mod build_record;
 mod config;
 mod config_change;
 mod error;
@@ -17,11 +19,16 @@ mod revision;
 mod time;
 
 pub use audit::{AuditAction, AuditEntry, AuditFilter, NewAudit};
+pub use build::{Build, BuildFilter, BuildLayer, BuildState, NewBuild, Progress};
+pub use build_record::{
+    ArtifactKind, ArtifactRecord, BuildWrite, LogLevel, LogRecord, PackageRecord, RecipeRecord,
+    Task, TaskFilter, TaskOutcome, TaskRecord,
+};
 pub use config::{LayerRef, LayerSource, ProjectConfig, Target};
 pub use config_change::{ConfigChange, ConfigKey};
 pub use error::ModelError;
 pub use group::Group;
-pub use ids::{GroupId, OwnerId, ProjectId, RevisionNumber};
+pub use ids::{BuildId, GroupId, OwnerId, ProjectId, RevisionNumber};
 pub use mode::{Mode, Right, Rights};
 pub use name::Name;
 pub use owner::{NewOwner, Owner, OwnerUpdate, check_email};

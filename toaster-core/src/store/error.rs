@@ -32,6 +32,14 @@ pub enum StoreError {
         /// The project's newest revision.
         head: RevisionNumber,
     },
+    /// A build that has ended takes no more records.
+    #[error("build {build} has ended ({state}); it takes no more records")]
+    BuildEnded {
+        /// The build.
+        build: crate::model::BuildId,
+        /// How it ended.
+        state: crate::model::BuildState,
+    },
     /// A change would leave the instance without an admin.
     #[error("`{owner}` is the last admin")]
     LastAdmin {

@@ -7,15 +7,16 @@
 mod error;
 pub mod sqlite;
 
-#[cfg(any(test, feature = "conformance"))]
+#[cfg(any(test, feature = "test-support"))]
 pub mod conformance;
 
 pub use error::StoreError;
 
 use crate::model::{
-    AuditEntry, AuditFilter, Group, GroupId, Mode, Name, NewAudit, NewOwner, NewProject,
-    NewRevision, Owner, OwnerId, OwnerUpdate, Project, ProjectAccess, ProjectId, Revision,
-    RevisionNumber,
+    ArtifactRecord, AuditEntry, AuditFilter, Build, BuildFilter, BuildId, BuildWrite, Group,
+    GroupId, LogLevel, LogRecord, Mode, Name, NewAudit, NewBuild, NewOwner, NewProject,
+    NewRevision, Owner, OwnerId, OwnerUpdate, PackageRecord, Project, ProjectAccess, ProjectId,
+    RecipeRecord, Revision, RevisionNumber, Task, TaskFilter, TaskOutcome, Timestamp,
 };
 
 /// The storage of owners, groups, projects, configuration revisions and the audit log.
@@ -111,4 +112,44 @@ pub trait Store: Send + Sync {
 
     /// Audit entries matching `filter`, newest first.
     fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError>;
+
+    /// Starts recording a build; its log file is `build-<id>.log` in `build.log_dir`.
+    fn start_build(&self, build: &NewBuild, audit: &NewAudit) -> Result<Build, StoreError>;
+    /// One build.
+    fn build(&self, id: BuildId) -> Result<Build, StoreError>;
+    /// Builds matching `filter`, newest first.
+    fn builds(&self, filter: &BuildFilter) -> Result<Vec<Build>, StoreError>;
+    /// Applies a recorder's batch in one transaction and marks the build alive. Refused with
+    /// `BuildEnded` (nothing written) once the build has ended. State changes that would
+    /// move backwards are skipped; a task already recorded keeps its first order and start,
+    /// and takes what the new record adds.
+    fn record(&self, build: BuildId, writes: &[BuildWrite]) -> Result<(), StoreError>;
+    /// A build's tasks.
+    fn tasks(&self, build: BuildId, filter: &TaskFilter) -> Result<Vec<Task>, StoreError>;
+    /// The recipes a build used, by name.
+    fn recipes(&self, build: BuildId) -> Result<Vec<RecipeRecord>, StoreError>;
+    /// The packages a build made, in the order recorded; dependencies sorted by name.
+    fn packages(&self, build: BuildId) -> Result<Vec<PackageRecord>, StoreError>;
+    /// A build's log messages at `min_level` or above, in the order recorded.
+    fn log_messages(
+        &self,
+        build: BuildId,
+        min_level: LogLevel,
+    ) -> Result<Vec<LogRecord>, StoreError>;
+    /// The files a build made, in the order recorded.
+    fn artifacts(&self, build: BuildId) -> Result<Vec<ArtifactRecord>, StoreError>;
+    /// How many of a build's tasks ended each way (`None`: still running or never ended).
+    fn task_counts(&self, build: BuildId) -> Result<Vec<(Option<TaskOutcome>, u32)>, StoreError>;
+    /// Hides a build from listings, or shows it again.
+    fn set_build_hidden(
+        &self,
+        build: BuildId,
+        hidden: bool,
+        audit: &NewAudit,
+    ) -> Result<Build, StoreError>;
+    /// Removes every record of a build and nothing else.
+    fn delete_build(&self, build: BuildId, audit: &NewAudit) -> Result<(), StoreError>;
+    /// Marks parsing or running builds whose recorder has been silent since before `since`
+    /// as interrupted; returns them.
+    fn interrupt_silent_builds(&self, since: Timestamp) -> Result<Vec<BuildId>, StoreError>;
 }

@@ -2,6 +2,7 @@
 //! checked against the permission policy, and written with its audit entry.
 
 mod audit;
+mod builds;
 mod config;
 mod owners;
 mod projects;
@@ -9,6 +10,7 @@ mod projects;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use self::builds::{BUILD_LEASE, BuildDetail, ImportReport};
 use crate::Error;
 use crate::access::{self, Action, Principal};
 use crate::model::{AuditAction, Name, NewAudit, NewOwner, Owner, Project, Revision};
@@ -211,5 +213,7 @@ impl Actor {
 
 #[cfg(test)]
 mod access_tests;
+#[cfg(test)]
+mod build_tests;
 #[cfg(test)]
 mod tests;

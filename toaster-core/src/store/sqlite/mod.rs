@@ -2,6 +2,7 @@
 //! (WAL, immediate write transactions, a busy timeout).
 
 mod audit;
+mod builds;
 mod driver;
 mod migration;
 mod operations;

@@ -5,9 +5,10 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use super::SqliteStore;
 use super::rows::{self, GROUP_SELECT, OWNER_SELECT, PROJECT_SELECT, REVISION_SELECT, path_text};
 use crate::model::{
-    AuditEntry, AuditFilter, Group, GroupId, Mode, Name, NewAudit, NewOwner, NewProject,
-    NewRevision, Owner, OwnerId, OwnerUpdate, Project, ProjectAccess, ProjectId, Revision,
-    RevisionNumber, Timestamp,
+    ArtifactRecord, AuditEntry, AuditFilter, Build, BuildFilter, BuildId, BuildWrite, Group,
+    GroupId, LogLevel, LogRecord, Mode, Name, NewAudit, NewBuild, NewOwner, NewProject,
+    NewRevision, Owner, OwnerId, OwnerUpdate, PackageRecord, Project, ProjectAccess, ProjectId,
+    RecipeRecord, Revision, RevisionNumber, Task, TaskFilter, TaskOutcome, Timestamp,
 };
 use crate::store::{Store, StoreError};
 
@@ -440,5 +441,66 @@ impl Store for SqliteStore {
 
     fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
         self.read_audit(filter)
+    }
+
+    fn start_build(&self, build: &NewBuild, audit: &NewAudit) -> Result<Build, StoreError> {
+        self.start_build_tx(build, audit)
+    }
+
+    fn build(&self, id: BuildId) -> Result<Build, StoreError> {
+        self.build_by_id(id)
+    }
+
+    fn builds(&self, filter: &BuildFilter) -> Result<Vec<Build>, StoreError> {
+        self.list_builds(filter)
+    }
+
+    fn record(&self, build: BuildId, writes: &[BuildWrite]) -> Result<(), StoreError> {
+        self.record_tx(build, writes)
+    }
+
+    fn tasks(&self, build: BuildId, filter: &TaskFilter) -> Result<Vec<Task>, StoreError> {
+        self.list_tasks(build, filter)
+    }
+
+    fn recipes(&self, build: BuildId) -> Result<Vec<RecipeRecord>, StoreError> {
+        self.read_recipes(build)
+    }
+
+    fn packages(&self, build: BuildId) -> Result<Vec<PackageRecord>, StoreError> {
+        self.read_packages(build)
+    }
+
+    fn log_messages(
+        &self,
+        build: BuildId,
+        min_level: LogLevel,
+    ) -> Result<Vec<LogRecord>, StoreError> {
+        self.read_logs(build, min_level)
+    }
+
+    fn artifacts(&self, build: BuildId) -> Result<Vec<ArtifactRecord>, StoreError> {
+        self.read_artifacts(build)
+    }
+
+    fn task_counts(&self, build: BuildId) -> Result<Vec<(Option<TaskOutcome>, u32)>, StoreError> {
+        self.count_tasks(build)
+    }
+
+    fn set_build_hidden(
+        &self,
+        build: BuildId,
+        hidden: bool,
+        audit: &NewAudit,
+    ) -> Result<Build, StoreError> {
+        self.hide_build(build, hidden, audit)
+    }
+
+    fn delete_build(&self, build: BuildId, audit: &NewAudit) -> Result<(), StoreError> {
+        self.remove_build(build, audit)
+    }
+
+    fn interrupt_silent_builds(&self, since: Timestamp) -> Result<Vec<BuildId>, StoreError> {
+        self.interrupt_silent(since)
     }
 }

@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use rusqlite::Row;
 
 use crate::model::{
-    AuditAction, AuditEntry, Group, GroupId, Mode, Name, Owner, OwnerId, Project, ProjectConfig,
-    ProjectId, Release, Revision, RevisionNumber, Timestamp,
+    AuditAction, AuditEntry, Build, BuildId, BuildState, Group, GroupId, Mode, Name, Owner,
+    OwnerId, Progress, Project, ProjectConfig, ProjectId, Release, Revision, RevisionNumber,
+    Target, Task, TaskOutcome, TaskRecord, Timestamp,
 };
 use crate::store::StoreError;
 
@@ -31,8 +32,22 @@ pub(super) const GROUP_SELECT: &str = "SELECT g.id, g.name, g.created_at, \
        JOIN owner o ON o.id = m.owner_id WHERE m.group_id = g.id ORDER BY o.name)) \
      FROM owner_group g";
 
+/// Targets are joined into one column, separated by spaces, as `Target` prints them.
+pub(super) const BUILD_SELECT: &str = "SELECT b.id, b.project_id, p.name, b.revision, o.name, \
+     b.client, b.host, b.build_dir, b.log_path, b.machine, b.distro, b.state, b.hidden, \
+     b.started_at, b.ended_at, b.heartbeat_at, b.recipes_parsed, b.recipes_total, \
+     b.tasks_done, b.tasks_total, b.errors, b.warnings, \
+     (SELECT group_concat(t, ' ') FROM (SELECT recipe || coalesce(':' || task, '') AS t \
+       FROM build_target WHERE build_id = b.id ORDER BY position)) \
+     FROM build b JOIN project p ON p.id = b.project_id JOIN owner o ON o.id = b.owner_id";
+
 pub(super) const AUDIT_SELECT: &str =
     "SELECT id, at, owner_name, client, action, project_id, project, detail FROM audit";
+
+/// A count or size for an INTEGER column (SQLite's are signed 64-bit; larger saturates).
+pub(super) fn int(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
 
 /// Paths are stored as UTF-8 text so that every backend and every host can read them.
 pub(super) fn path_text(path: &Path) -> Result<&str, StoreError> {
@@ -165,6 +180,90 @@ pub(super) fn audit(row: &Row<'_>) -> rusqlite::Result<Result<AuditEntry, StoreE
             project_id: project_id.map(ProjectId),
             project: project.map(name).transpose()?,
             detail,
+        })
+    })())
+}
+
+pub(super) fn build(row: &Row<'_>) -> rusqlite::Result<Result<Build, StoreError>> {
+    let (id, project, project_name, revision, owner): (i64, i64, String, u32, String) = (
+        row.get(0)?,
+        row.get(1)?,
+        row.get(2)?,
+        row.get(3)?,
+        row.get(4)?,
+    );
+    let (client, host, build_dir, log_path): (String, String, String, String) =
+        (row.get(5)?, row.get(6)?, row.get(7)?, row.get(8)?);
+    let (machine, distro, state, hidden): (Option<String>, Option<String>, String, bool) =
+        (row.get(9)?, row.get(10)?, row.get(11)?, row.get(12)?);
+    let (started_at, ended_at, heartbeat_at): (i64, Option<i64>, i64) =
+        (row.get(13)?, row.get(14)?, row.get(15)?);
+    let progress = Progress {
+        recipes_parsed: row.get(16)?,
+        recipes_total: row.get(17)?,
+        tasks_done: row.get(18)?,
+        tasks_total: row.get(19)?,
+    };
+    let (errors, warnings, targets): (u32, u32, Option<String>) =
+        (row.get(20)?, row.get(21)?, row.get(22)?);
+    Ok((|| {
+        Ok(Build {
+            id: BuildId(id),
+            project: ProjectId(project),
+            project_name: name(project_name)?,
+            revision: RevisionNumber(revision),
+            owner: name(owner)?,
+            client,
+            host,
+            build_dir: PathBuf::from(build_dir),
+            log_path: PathBuf::from(log_path),
+            machine,
+            distro,
+            targets: targets
+                .iter()
+                .flat_map(|t| t.split(' '))
+                .map(Target::parse)
+                .collect::<Result<_, _>>()
+                .map_err(corrupt("target"))?,
+            layers: Vec::new(),
+            state: BuildState::parse(&state).map_err(corrupt("build state"))?,
+            hidden,
+            started_at: Timestamp(started_at),
+            ended_at: ended_at.map(Timestamp),
+            heartbeat_at: Timestamp(heartbeat_at),
+            progress,
+            errors,
+            warnings,
+        })
+    })())
+}
+
+pub(super) fn task(row: &Row<'_>) -> rusqlite::Result<Result<Task, StoreError>> {
+    let (recipe, task, order, outcome): (String, String, Option<u32>, Option<String>) =
+        (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
+    let (started_at, ended_at): (Option<i64>, Option<i64>) = (row.get(4)?, row.get(5)?);
+    let (cpu_ms, read_bytes, write_bytes): (Option<i64>, Option<i64>, Option<i64>) =
+        (row.get(6)?, row.get(7)?, row.get(8)?);
+    let log_file = row.get(9)?;
+    let unsigned = |v: Option<i64>| v.map(|v| u64::try_from(v).unwrap_or(0));
+    Ok((|| {
+        Ok(Task {
+            record: TaskRecord {
+                recipe,
+                task,
+                order,
+                outcome: outcome
+                    .map(|o| TaskOutcome::parse(&o))
+                    .transpose()
+                    .map_err(corrupt("task outcome"))?,
+                started_at: started_at.map(Timestamp),
+                ended_at: ended_at.map(Timestamp),
+                cpu_ms: unsigned(cpu_ms),
+                read_bytes: unsigned(read_bytes),
+                write_bytes: unsigned(write_bytes),
+                log_file,
+            },
+            elapsed_ms: started_at.zip(ended_at).map(|(s, e)| e - s),
         })
     })())
 }

@@ -1,0 +1,34 @@
+use std::path::PathBuf;
+
+use crate::store::StoreError;
+
+/// What can go wrong while recording a build or reading an event log.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum IngestError {
+    /// The store refused or failed; the batch it was given is kept if it was only busy.
+    #[error("recording build {build} failed: {source}")]
+    Store {
+        /// The build.
+        build: crate::model::BuildId,
+        /// The cause.
+        #[source]
+        source: StoreError,
+    },
+    /// An event log could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// An event log does not start with a header this version understands.
+    #[error("{path}: {reason}")]
+    NotAnEventLog {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+}

@@ -1,0 +1,14 @@
+//! Recording builds: the [`Recorder`] turns a build's events into batched, transactional
+//! writes, and [`event_log`] keeps or replays those events as JSON lines.
+
+mod error;
+mod event;
+pub mod event_log;
+mod recorder;
+mod sanitize;
+#[cfg(any(test, feature = "test-support"))]
+pub mod synthetic;
+
+pub use error::IngestError;
+pub use event::Event;
+pub use recorder::{BatchPolicy, Recorder};

@@ -1,0 +1,325 @@
+//! The recorder: events in, batched transactional writes out, memory flat.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::event_log::EventLogWriter;
+use super::{Event, IngestError, sanitize};
+use crate::model::{
+    Build, BuildId, BuildState, BuildWrite, LogLevel, LogRecord, TaskRecord, Timestamp,
+};
+use crate::store::{Store, StoreError};
+
+/// When the recorder writes: after this many writes, or when the oldest pending one is
+/// this old (so progress shows while a build runs), whichever comes first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchPolicy {
+    /// Writes per transaction at most.
+    pub max_writes: usize,
+    /// How long a write may wait.
+    pub max_age: Duration,
+}
+
+impl Default for BatchPolicy {
+    fn default() -> BatchPolicy {
+        BatchPolicy {
+            max_writes: 4096,
+            max_age: Duration::from_secs(1),
+        }
+    }
+}
+
+type TaskKey = (String, String);
+
+/// Records one build. Keeps only the pending batch and the tasks running now in memory,
+/// however long the build. A task that starts and ends within one batch is written once.
+pub struct Recorder {
+    store: Arc<dyn Store>,
+    build: BuildId,
+    policy: BatchPolicy,
+    state: BuildState,
+    pending: Vec<BuildWrite>,
+    /// Where in `pending` each task's record is, to fold its end into its start.
+    pending_tasks: HashMap<TaskKey, usize>,
+    /// The tasks running now, with their order.
+    running: HashMap<TaskKey, u32>,
+    next_order: u32,
+    oldest_pending: Option<Instant>,
+    log: Option<EventLogWriter>,
+}
+
+impl std::fmt::Debug for Recorder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Recorder")
+            .field("build", &self.build)
+            .field("state", &self.state)
+            .field("pending", &self.pending.len())
+            .field("running", &self.running.len())
+            .finish()
+    }
+}
+
+impl Recorder {
+    /// A recorder for `build`. Frontends get one from the facade
+    /// ([`crate::Actor::recorder`]), which checks that the caller may record the build.
+    pub fn new(store: Arc<dyn Store>, build: &Build, policy: BatchPolicy) -> Recorder {
+        Recorder {
+            store,
+            build: build.id,
+            policy,
+            state: build.state,
+            pending: Vec::new(),
+            pending_tasks: HashMap::new(),
+            running: HashMap::new(),
+            next_order: 1,
+            oldest_pending: None,
+            log: None,
+        }
+    }
+
+    /// Also writes every event to an event log.
+    pub fn with_event_log(mut self, log: EventLogWriter) -> Recorder {
+        self.log = Some(log);
+        self
+    }
+
+    /// The build being recorded.
+    pub fn build(&self) -> BuildId {
+        self.build
+    }
+
+    /// How many writes wait for the next batch.
+    pub fn pending(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// Takes one event; writes a batch when the policy says so. An error means the batch
+    /// could not be written (see [`Recorder::flush`]); the recorder stays usable.
+    pub fn record(&mut self, event: Event) -> Result<(), IngestError> {
+        if let Some(log) = &mut self.log {
+            log.append(&event)?;
+        }
+        let heartbeat = matches!(event, Event::Heartbeat { .. });
+        let ended = matches!(event, Event::BuildCompleted { .. });
+        self.apply(event);
+        let due = self.pending.len() >= self.policy.max_writes
+            || self
+                .oldest_pending
+                .is_some_and(|t| t.elapsed() >= self.policy.max_age);
+        if ended || due || (heartbeat && self.pending.is_empty()) {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Writes what is pending (or, with nothing pending, marks the build alive) in one
+    /// transaction. If the database was busy, the batch is kept for the next try; any other
+    /// failure drops the batch, since retrying it cannot succeed.
+    pub fn flush(&mut self) -> Result<(), IngestError> {
+        if let Some(log) = &mut self.log {
+            log.flush()?;
+        }
+        let outcome = self.store.record(self.build, &self.pending);
+        match outcome {
+            Err(StoreError::Busy { .. }) => {}
+            _ => {
+                self.pending.clear();
+                self.pending_tasks.clear();
+                self.oldest_pending = None;
+            }
+        }
+        outcome.map_err(|source| IngestError::Store {
+            build: self.build,
+            source,
+        })
+    }
+
+    /// Marks the build interrupted (its events stopped before it ended) and writes what is
+    /// left.
+    pub fn interrupt(mut self) -> Result<(), IngestError> {
+        self.move_to(BuildState::Interrupted, None);
+        self.flush()
+    }
+
+    /// Ends the build in `state` (succeeded, failed or cancelled) and writes what is left.
+    pub fn finish(mut self, state: BuildState, at: Option<Timestamp>) -> Result<(), IngestError> {
+        self.record(Event::BuildCompleted { state, at })
+    }
+
+    fn push(&mut self, write: BuildWrite) {
+        self.oldest_pending.get_or_insert_with(Instant::now);
+        self.pending.push(write);
+    }
+
+    /// Records a warning about the recording itself as a log message of the build.
+    fn warn(&mut self, text: Option<String>) {
+        if let Some(text) = text {
+            self.push(BuildWrite::Log(LogRecord {
+                level: LogLevel::Warning,
+                text: format!("toaster: {text}"),
+                task: None,
+                file: None,
+                line: None,
+                at: Some(Timestamp::now()),
+            }));
+        }
+    }
+
+    fn move_to(&mut self, next: BuildState, at: Option<Timestamp>) {
+        if self.state.may_become(next) && self.state != next {
+            self.state = next;
+            self.push(BuildWrite::State(next, at.unwrap_or_else(Timestamp::now)));
+        }
+    }
+
+    /// Sets progress counters, folding into a progress write still pending at the end.
+    fn progress(
+        &mut self,
+        parsed: Option<u32>,
+        recipes: Option<u32>,
+        done: Option<u32>,
+        tasks: Option<u32>,
+    ) {
+        if let Some(BuildWrite::Progress {
+            recipes_parsed,
+            recipes_total,
+            tasks_done,
+            tasks_total,
+        }) = self.pending.last_mut()
+        {
+            *recipes_parsed = parsed.or(*recipes_parsed);
+            *recipes_total = recipes.or(*recipes_total);
+            *tasks_done = done.or(*tasks_done);
+            *tasks_total = tasks.or(*tasks_total);
+            return;
+        }
+        self.push(BuildWrite::Progress {
+            recipes_parsed: parsed,
+            recipes_total: recipes,
+            tasks_done: done,
+            tasks_total: tasks,
+        });
+    }
+
+    fn apply(&mut self, event: Event) {
+        match event {
+            Event::ParseStarted { total } => {
+                self.move_to(BuildState::Parsing, None);
+                self.progress(Some(0), Some(total), None, None);
+            }
+            Event::ParseProgress { parsed, total } => {
+                self.progress(Some(parsed), Some(total), None, None)
+            }
+            Event::ParseCompleted { total } => self.progress(Some(total), Some(total), None, None),
+            Event::Recipe(mut recipe) => {
+                let (file, warning) = sanitize::text("recipe file name", recipe.file);
+                recipe.file = file;
+                self.warn(warning);
+                self.push(BuildWrite::Recipe(recipe));
+            }
+            Event::TaskStarted {
+                recipe,
+                task,
+                at,
+                log_file,
+            } => {
+                self.move_to(BuildState::Running, at);
+                let key = (recipe, task);
+                if self.running.contains_key(&key) {
+                    return; // the same start heard twice
+                }
+                let (at, warning) = sanitize::time("task start", at);
+                self.warn(warning);
+                let order = self.next_order;
+                self.next_order += 1;
+                self.running.insert(key.clone(), order);
+                let record = TaskRecord {
+                    recipe: key.0.clone(),
+                    task: key.1.clone(),
+                    order: Some(order),
+                    outcome: None,
+                    started_at: at,
+                    ended_at: None,
+                    cpu_ms: None,
+                    read_bytes: None,
+                    write_bytes: None,
+                    log_file,
+                };
+                self.pending_tasks.insert(key, self.pending.len());
+                self.push(BuildWrite::Task(record));
+            }
+            Event::TaskFinished {
+                recipe,
+                task,
+                outcome,
+                at,
+                cpu_ms,
+                read_bytes,
+                write_bytes,
+                log_file,
+            } => {
+                self.move_to(BuildState::Running, at);
+                let key = (recipe, task);
+                let order = self.running.remove(&key);
+                let (at, w1) = sanitize::time("task end", at);
+                let (cpu_ms, w2) = sanitize::count("CPU time", cpu_ms);
+                let (read_bytes, w3) = sanitize::count("read byte count", read_bytes);
+                let (write_bytes, w4) = sanitize::count("write byte count", write_bytes);
+                for warning in [w1, w2, w3, w4] {
+                    self.warn(warning);
+                }
+                let pending = self.pending_tasks.get(&key).copied();
+                if let Some(BuildWrite::Task(started)) =
+                    pending.and_then(|i| self.pending.get_mut(i))
+                {
+                    started.outcome = Some(outcome);
+                    started.ended_at = at;
+                    started.cpu_ms = cpu_ms;
+                    started.read_bytes = read_bytes;
+                    started.write_bytes = write_bytes;
+                    started.log_file = log_file.or(started.log_file.take());
+                    return;
+                }
+                let record = TaskRecord {
+                    recipe: key.0.clone(),
+                    task: key.1.clone(),
+                    order,
+                    outcome: Some(outcome),
+                    started_at: None,
+                    ended_at: at,
+                    cpu_ms,
+                    read_bytes,
+                    write_bytes,
+                    log_file,
+                };
+                self.pending_tasks.insert(key, self.pending.len());
+                self.push(BuildWrite::Task(record));
+            }
+            Event::RunQueueProgress { done, total } => {
+                self.move_to(BuildState::Running, None);
+                self.progress(None, None, Some(done), Some(total));
+            }
+            Event::Log(mut log) => {
+                let (text, warning) = sanitize::text("log message", log.text);
+                log.text = text;
+                self.warn(warning);
+                self.push(BuildWrite::Log(log));
+            }
+            Event::Package(package) => self.push(BuildWrite::Package(package)),
+            Event::Artifact(artifact) => self.push(BuildWrite::Artifact(artifact)),
+            Event::Heartbeat { .. } => {}
+            Event::BuildCompleted { state, at } => {
+                let state = if state.is_final() && state != BuildState::Interrupted {
+                    state
+                } else {
+                    self.warn(Some(format!(
+                        "a build cannot complete as `{state}`; recorded as failed"
+                    )));
+                    BuildState::Failed
+                };
+                self.move_to(state, at);
+            }
+        }
+    }
+}

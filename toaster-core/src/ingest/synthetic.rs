@@ -1,0 +1,224 @@
+//! A synthetic build, deterministic and as large as asked: the events of a large image
+//! build (10,000 tasks, 700 recipes, 7,000 packages with 3 dependencies each, 500 log
+//! messages, 20 layers by default), for tests and benchmarks.
+#![allow(clippy::unwrap_used)]
+
+use crate::ingest::Event;
+use crate::model::{
+    ArtifactKind, ArtifactRecord, BuildLayer, BuildState, LogLevel, LogRecord, PackageRecord,
+    RecipeRecord, TaskOutcome, Timestamp,
+};
+
+/// The size of a synthetic build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Workload {
+    /// Tasks, each started and finished.
+    pub tasks: usize,
+    /// Recipes.
+    pub recipes: usize,
+    /// Packages.
+    pub packages: usize,
+    /// Run-time dependencies per package.
+    pub depends: usize,
+    /// Log messages.
+    pub logs: usize,
+    /// Layers.
+    pub layers: usize,
+}
+
+impl Workload {
+    /// The large-image build the benchmarks measure.
+    pub const LARGE_IMAGE: Workload = Workload {
+        tasks: 10_000,
+        recipes: 700,
+        packages: 7_000,
+        depends: 3,
+        logs: 500,
+        layers: 20,
+    };
+
+    /// A small build for quick tests.
+    pub const SMALL: Workload = Workload {
+        tasks: 120,
+        recipes: 12,
+        packages: 60,
+        depends: 3,
+        logs: 15,
+        layers: 3,
+    };
+
+    /// The layers the build runs with.
+    pub fn layers(&self) -> Vec<BuildLayer> {
+        (0..self.layers)
+            .map(|i| BuildLayer {
+                name: format!("meta-layer{i}"),
+                source: format!("https://git.example.com/meta-layer{i}"),
+                reference: Some("scarthgap".to_owned()),
+                commit: Some(format!("{i:040x}")),
+            })
+            .collect()
+    }
+
+    /// The recipe of task `i`.
+    fn recipe_of(&self, i: usize) -> usize {
+        i % self.recipes
+    }
+
+    /// Recipe `r`.
+    pub fn recipe(&self, r: usize) -> RecipeRecord {
+        RecipeRecord {
+            name: format!("recipe{r}"),
+            version: format!("1.{}-r0", r % 7),
+            layer: format!("meta-layer{}", r % self.layers.max(1)),
+            file: format!(
+                "/srv/layers/meta-layer{}/recipes-x/recipe{r}/recipe{r}_1.{}.bb",
+                r % self.layers.max(1),
+                r % 7
+            ),
+        }
+    }
+
+    /// The task name of task `i` (unique per recipe).
+    pub fn task_name(&self, i: usize) -> String {
+        format!("do_step{}", i / self.recipes)
+    }
+
+    /// How task `i` ends.
+    pub fn outcome(&self, i: usize) -> TaskOutcome {
+        match i % 20 {
+            0 => TaskOutcome::Cached,
+            1 => TaskOutcome::Covered,
+            2 => TaskOutcome::Empty,
+            _ => TaskOutcome::Succeeded,
+        }
+    }
+
+    /// Package `p`.
+    pub fn package(&self, p: usize) -> PackageRecord {
+        PackageRecord {
+            name: format!("package{p}"),
+            version: format!("2.{}-r1", p % 5),
+            size: (p as u64 + 1) * 4096,
+            recipe: format!("recipe{}", p % self.recipes),
+            depends: (1..=self.depends)
+                .map(|d| format!("package{}", (p + d * 31) % self.packages))
+                .collect(),
+        }
+    }
+
+    /// Log message `l`.
+    pub fn log(&self, l: usize, at: Timestamp) -> LogRecord {
+        let level = match l % 10 {
+            0 => LogLevel::Error,
+            1..=3 => LogLevel::Warning,
+            _ => LogLevel::Note,
+        };
+        LogRecord {
+            level,
+            text: format!(
+                "message {l}: something worth saying about recipe{}",
+                l % self.recipes
+            ),
+            task: Some(format!(
+                "recipe{}:{}",
+                l % self.recipes,
+                self.task_name(l % self.tasks.max(1))
+            )),
+            file: (l % 3 == 0).then(|| format!("/srv/layers/meta-layer0/conf/file{l}.conf")),
+            line: (l % 3 == 0).then_some(l as u32 + 1),
+            at: Some(at),
+        }
+    }
+
+    /// Every event of the build, in the order a real one sends them, from `start`.
+    pub fn events(&self, start: Timestamp) -> Vec<Event> {
+        let mut events =
+            Vec::with_capacity(self.tasks * 2 + self.packages + self.recipes + self.logs + 64);
+        let at = |ms: usize| Some(Timestamp(start.0 + ms as i64));
+        events.push(Event::ParseStarted {
+            total: self.recipes as u32,
+        });
+        for r in 0..self.recipes {
+            events.push(Event::Recipe(self.recipe(r)));
+            if (r + 1) % 100 == 0 {
+                events.push(Event::ParseProgress {
+                    parsed: r as u32 + 1,
+                    total: self.recipes as u32,
+                });
+            }
+        }
+        events.push(Event::ParseCompleted {
+            total: self.recipes as u32,
+        });
+        let log_every = (self.tasks / self.logs.max(1)).max(1);
+        let mut logs = 0;
+        for i in 0..self.tasks {
+            let recipe = format!("recipe{}", self.recipe_of(i));
+            let task = self.task_name(i);
+            let outcome = self.outcome(i);
+            let ran = matches!(outcome, TaskOutcome::Succeeded | TaskOutcome::Failed);
+            if ran {
+                events.push(Event::TaskStarted {
+                    recipe: recipe.clone(),
+                    task: task.clone(),
+                    at: at(i * 10),
+                    log_file: None,
+                });
+            }
+            events.push(Event::TaskFinished {
+                recipe,
+                task,
+                outcome,
+                at: at(i * 10 + 7),
+                cpu_ms: ran.then_some((i % 97) as i64),
+                read_bytes: ran.then_some((i * 512) as i64),
+                write_bytes: ran.then_some((i * 1024) as i64),
+                log_file: ran.then(|| {
+                    format!(
+                        "/srv/build/tmp/work/recipe{}/temp/log.{}.{i}",
+                        self.recipe_of(i),
+                        self.task_name(i)
+                    )
+                }),
+            });
+            if (i + 1) % 100 == 0 {
+                events.push(Event::RunQueueProgress {
+                    done: i as u32 + 1,
+                    total: self.tasks as u32,
+                });
+            }
+            if i % log_every == 0 && logs < self.logs {
+                events.push(Event::Log(
+                    self.log(logs, Timestamp(start.0 + i as i64 * 10)),
+                ));
+                logs += 1;
+            }
+        }
+        while logs < self.logs {
+            events.push(Event::Log(
+                self.log(logs, Timestamp(start.0 + self.tasks as i64 * 10)),
+            ));
+            logs += 1;
+        }
+        for p in 0..self.packages {
+            events.push(Event::Package(self.package(p)));
+        }
+        events.push(Event::Artifact(ArtifactRecord {
+            kind: ArtifactKind::Image,
+            path:
+                "/srv/build/tmp/deploy/images/qemux86-64/core-image-minimal-qemux86-64.rootfs.ext4"
+                    .to_owned(),
+            size: 64 << 20,
+        }));
+        events.push(Event::Artifact(ArtifactRecord {
+            kind: ArtifactKind::Manifest,
+            path: "/srv/build/tmp/deploy/images/qemux86-64/core-image-minimal-qemux86-64.rootfs.manifest".to_owned(),
+            size: 12_000,
+        }));
+        events.push(Event::BuildCompleted {
+            state: BuildState::Succeeded,
+            at: at(self.tasks * 10 + 100),
+        });
+        events
+    }
+}

@@ -1,0 +1,488 @@
+//! Builds on SQLite: starting, batched recording, reading back, hiding and deleting.
+
+use std::path::PathBuf;
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
+
+use super::SqliteStore;
+use super::rows::{self, BUILD_SELECT, int, path_text};
+use crate::model::{
+    ArtifactKind, ArtifactRecord, Build, BuildFilter, BuildId, BuildLayer, BuildState, BuildWrite,
+    LogLevel, LogRecord, NewAudit, NewBuild, PackageRecord, RecipeRecord, Task, TaskFilter,
+    TaskOutcome, TaskRecord, Timestamp,
+};
+use crate::store::StoreError;
+
+impl SqliteStore {
+    fn build_in(&self, conn: &Connection, id: BuildId) -> Result<Build, StoreError> {
+        let sql = format!("{BUILD_SELECT} WHERE b.id = ?1");
+        let mut build = self.one(conn, &sql, [id.0], rows::build, ("build", &id.to_string()))?;
+        build.layers = self.layers_of(conn, id)?;
+        Ok(build)
+    }
+
+    fn layers_of(&self, conn: &Connection, id: BuildId) -> Result<Vec<BuildLayer>, StoreError> {
+        let sql = "SELECT name, source, reference, git_commit FROM build_layer \
+                   WHERE build_id = ?1 ORDER BY position";
+        self.list(conn, sql, [id.0], |r| {
+            Ok(Ok(BuildLayer {
+                name: r.get(0)?,
+                source: r.get(1)?,
+                reference: r.get(2)?,
+                commit: r.get(3)?,
+            }))
+        })
+    }
+
+    pub(super) fn start_build_tx(
+        &self,
+        build: &NewBuild,
+        audit: &NewAudit,
+    ) -> Result<Build, StoreError> {
+        let build_dir = path_text(&build.build_dir)?.to_owned();
+        let log_dir = path_text(&build.log_dir)?.to_owned();
+        self.write("started a build", |tx| {
+            let now = Timestamp::now().0;
+            let started = build.started_at.0;
+            let id = tx
+                .prepare_cached(
+                    "INSERT INTO build (project_id, revision, owner_id, client, host, build_dir, \
+                     log_path, machine, distro, state, started_at, heartbeat_at) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending:' || hex(randomblob(16)), ?7, ?8, ?9, ?10, ?11)",
+                )
+                .and_then(|mut s| {
+                    s.insert(params![
+                        build.project.0,
+                        build.revision.0,
+                        build.owner.0,
+                        build.client,
+                        build.host,
+                        build_dir,
+                        build.machine,
+                        build.distro,
+                        build.state.as_str(),
+                        started,
+                        now
+                    ])
+                })
+                .map_err(|e| self.err(e, "started a build"))?;
+            let log_path = PathBuf::from(&log_dir).join(format!("build-{id}.log"));
+            let log_path = path_text(&log_path)?;
+            self.execute(tx, "UPDATE build SET log_path = ?2 WHERE id = ?1", params![id, log_path], "named a build's log")?;
+            for (position, target) in build.targets.iter().enumerate() {
+                self.execute(
+                    tx,
+                    "INSERT INTO build_target (build_id, position, recipe, task) VALUES (?1, ?2, ?3, ?4)",
+                    params![id, position as i64, target.recipe, target.task],
+                    "pinned a build's targets",
+                )?;
+            }
+            for (position, layer) in build.layers.iter().enumerate() {
+                self.execute(
+                    tx,
+                    "INSERT INTO build_layer (build_id, position, name, source, reference, git_commit) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![id, position as i64, layer.name, layer.source, layer.reference, layer.commit],
+                    "pinned a build's layers",
+                )?;
+            }
+            let project = self.project_name_of(tx, build.project)?;
+            let mut entry = audit.clone();
+            entry.detail = format!("started build {id}: {}", audit.detail);
+            entry.project.get_or_insert(project);
+            self.append_audit(tx, &entry, Some(build.project))?;
+            self.build_in(tx, BuildId(id))
+        })
+    }
+
+    fn project_name_of(
+        &self,
+        conn: &Connection,
+        project: crate::model::ProjectId,
+    ) -> Result<crate::model::Name, StoreError> {
+        let name: String = conn
+            .prepare_cached("SELECT name FROM project WHERE id = ?1")
+            .and_then(|mut s| s.query_row([project.0], |r| r.get(0)))
+            .map_err(|e| self.err(e, "read a project's name"))?;
+        crate::model::Name::parse("project name", &name).map_err(|e| StoreError::Corrupt {
+            what: "name",
+            detail: e.to_string(),
+        })
+    }
+
+    pub(super) fn build_by_id(&self, id: BuildId) -> Result<Build, StoreError> {
+        self.build_in(&self.conn(), id)
+    }
+
+    pub(super) fn list_builds(&self, filter: &BuildFilter) -> Result<Vec<Build>, StoreError> {
+        let mut conditions = Vec::new();
+        if let Some(projects) = &filter.projects {
+            let ids: Vec<String> = projects.iter().map(|p| p.0.to_string()).collect();
+            conditions.push(format!("b.project_id IN ({})", ids.join(",")));
+        }
+        match filter.hidden {
+            None => conditions.push("b.hidden = 0".to_owned()),
+            Some(true) => conditions.push("b.hidden = 1".to_owned()),
+            Some(false) => {}
+        }
+        let mut sql = BUILD_SELECT.to_owned();
+        if !conditions.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&conditions.join(" AND "));
+        }
+        sql.push_str(&format!(
+            " ORDER BY b.id DESC LIMIT {} OFFSET {}",
+            filter.limit, filter.offset
+        ));
+        let conn = self.conn();
+        let mut builds = self.list(&conn, &sql, [], rows::build)?;
+        for build in &mut builds {
+            build.layers = self.layers_of(&conn, build.id)?;
+        }
+        Ok(builds)
+    }
+
+    pub(super) fn record_tx(
+        &self,
+        build: BuildId,
+        writes: &[BuildWrite],
+    ) -> Result<(), StoreError> {
+        self.write("recorded build events", |tx| {
+            let state: Option<String> = tx
+                .prepare_cached("SELECT state FROM build WHERE id = ?1")
+                .and_then(|mut s| s.query_row([build.0], |r| r.get(0)).optional())
+                .map_err(|e| self.err(e, "read a build's state"))?;
+            let Some(state) = state else {
+                return Err(StoreError::NotFound { entity: "build", key: build.to_string() });
+            };
+            let mut state = BuildState::parse(&state).map_err(|e| StoreError::Corrupt {
+                what: "build state",
+                detail: e.to_string(),
+            })?;
+            if state.is_final() {
+                return Err(StoreError::BuildEnded { build, state });
+            }
+            let (mut errors, mut warnings) = (0u32, 0u32);
+            for write in writes {
+                match write {
+                    BuildWrite::State(next, at) => {
+                        if state.may_become(*next) && state != *next {
+                            state = *next;
+                            let ended = next.is_final().then_some(at.0);
+                            self.execute(
+                                tx,
+                                "UPDATE build SET state = ?2, ended_at = coalesce(?3, ended_at) WHERE id = ?1",
+                                params![build.0, next.as_str(), ended],
+                                "moved a build on",
+                            )?;
+                        }
+                    }
+                    BuildWrite::Progress { recipes_parsed, recipes_total, tasks_done, tasks_total } => {
+                        self.execute(
+                            tx,
+                            "UPDATE build SET recipes_parsed = coalesce(?2, recipes_parsed), \
+                             recipes_total = coalesce(?3, recipes_total), \
+                             tasks_done = coalesce(?4, tasks_done), \
+                             tasks_total = coalesce(?5, tasks_total) WHERE id = ?1",
+                            params![build.0, recipes_parsed, recipes_total, tasks_done, tasks_total],
+                            "recorded progress",
+                        )?;
+                    }
+                    BuildWrite::Recipe(recipe) => self.insert_recipe(tx, build, recipe)?,
+                    BuildWrite::Task(task) => self.upsert_task(tx, build, task)?,
+                    BuildWrite::Package(package) => self.insert_package(tx, build, package)?,
+                    BuildWrite::Log(log) => {
+                        match log.level {
+                            LogLevel::Warning => warnings += 1,
+                            LogLevel::Error | LogLevel::Critical => errors += 1,
+                            LogLevel::Debug | LogLevel::Note => {}
+                        }
+                        self.execute(
+                            tx,
+                            "INSERT INTO log_message (build_id, level, text, task, file, line, at) \
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                            params![build.0, log.level.as_str(), log.text, log.task, log.file, log.line, log.at.map(|t| t.0)],
+                            "recorded a log message",
+                        )?;
+                    }
+                    BuildWrite::Artifact(artifact) => {
+                        self.execute(
+                            tx,
+                            "INSERT INTO artifact (build_id, kind, path, size) VALUES (?1, ?2, ?3, ?4)",
+                            params![build.0, artifact.kind.as_str(), artifact.path, int(artifact.size)],
+                            "recorded an artifact",
+                        )?;
+                    }
+                }
+            }
+            self.execute(
+                tx,
+                "UPDATE build SET heartbeat_at = ?2, errors = errors + ?3, warnings = warnings + ?4 WHERE id = ?1",
+                params![build.0, Timestamp::now().0, errors, warnings],
+                "marked a build alive",
+            )?;
+            Ok(())
+        })
+    }
+
+    fn insert_recipe(
+        &self,
+        tx: &Transaction<'_>,
+        build: BuildId,
+        recipe: &RecipeRecord,
+    ) -> Result<(), StoreError> {
+        let id: i64 = tx
+            .prepare_cached(
+                "INSERT INTO recipe (name, version, layer, file) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT (name, version, layer, file) DO UPDATE SET name = excluded.name RETURNING id",
+            )
+            .and_then(|mut s| {
+                s.query_row(params![recipe.name, recipe.version, recipe.layer, recipe.file], |r| r.get(0))
+            })
+            .map_err(|e| self.err(e, "recorded a recipe"))?;
+        self.execute(
+            tx,
+            "INSERT OR IGNORE INTO build_recipe (build_id, recipe_id) VALUES (?1, ?2)",
+            params![build.0, id],
+            "recorded a recipe",
+        )?;
+        Ok(())
+    }
+
+    fn upsert_task(
+        &self,
+        tx: &Transaction<'_>,
+        build: BuildId,
+        task: &TaskRecord,
+    ) -> Result<(), StoreError> {
+        self.execute(
+            tx,
+            "INSERT INTO task (build_id, recipe, name, position, outcome, started_at, ended_at, \
+             cpu_ms, read_bytes, write_bytes, log_file) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
+             ON CONFLICT (build_id, recipe, name) DO UPDATE SET \
+             position = coalesce(position, excluded.position), \
+             outcome = coalesce(excluded.outcome, outcome), \
+             started_at = coalesce(started_at, excluded.started_at), \
+             ended_at = coalesce(excluded.ended_at, ended_at), \
+             cpu_ms = coalesce(excluded.cpu_ms, cpu_ms), \
+             read_bytes = coalesce(excluded.read_bytes, read_bytes), \
+             write_bytes = coalesce(excluded.write_bytes, write_bytes), \
+             log_file = coalesce(excluded.log_file, log_file)",
+            params![
+                build.0,
+                task.recipe,
+                task.task,
+                task.order,
+                task.outcome.map(TaskOutcome::as_str),
+                task.started_at.map(|t| t.0),
+                task.ended_at.map(|t| t.0),
+                task.cpu_ms.map(int),
+                task.read_bytes.map(int),
+                task.write_bytes.map(int),
+                task.log_file
+            ],
+            "recorded a task",
+        )?;
+        Ok(())
+    }
+
+    fn insert_package(
+        &self,
+        tx: &Transaction<'_>,
+        build: BuildId,
+        package: &PackageRecord,
+    ) -> Result<(), StoreError> {
+        let id = tx
+            .prepare_cached("INSERT INTO package (build_id, name, version, size, recipe) VALUES (?1, ?2, ?3, ?4, ?5)")
+            .and_then(|mut s| s.insert(params![build.0, package.name, package.version, int(package.size), package.recipe]))
+            .map_err(|e| self.err(e, "recorded a package"))?;
+        for dependency in &package.depends {
+            self.execute(
+                tx,
+                "INSERT OR IGNORE INTO package_dependency (package_id, name) VALUES (?1, ?2)",
+                params![id, dependency],
+                "recorded a package dependency",
+            )?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn list_tasks(
+        &self,
+        build: BuildId,
+        filter: &TaskFilter,
+    ) -> Result<Vec<Task>, StoreError> {
+        let mut conditions = vec!["build_id = ?1".to_owned()];
+        let mut values: Vec<Value> = vec![Value::Integer(build.0)];
+        match filter.outcome {
+            Some(Some(outcome)) => {
+                values.push(Value::Text(outcome.as_str().to_owned()));
+                conditions.push(format!("outcome = ?{}", values.len()));
+            }
+            Some(None) => conditions.push("outcome IS NULL".to_owned()),
+            None => {}
+        }
+        if let Some(recipe) = &filter.recipe {
+            values.push(Value::Text(recipe.clone()));
+            conditions.push(format!("recipe = ?{}", values.len()));
+        }
+        let order = if filter.by_elapsed {
+            "(ended_at - started_at) DESC NULLS LAST, position"
+        } else {
+            "position NULLS LAST, id"
+        };
+        let sql = format!(
+            "SELECT recipe, name, position, outcome, started_at, ended_at, cpu_ms, read_bytes, \
+             write_bytes, log_file FROM task WHERE {} ORDER BY {order} LIMIT {} OFFSET {}",
+            conditions.join(" AND "),
+            filter.limit,
+            filter.offset
+        );
+        self.list(&self.conn(), &sql, params_from_iter(values), rows::task)
+    }
+
+    pub(super) fn read_recipes(&self, build: BuildId) -> Result<Vec<RecipeRecord>, StoreError> {
+        let sql = "SELECT r.name, r.version, r.layer, r.file FROM build_recipe b \
+                   JOIN recipe r ON r.id = b.recipe_id WHERE b.build_id = ?1 ORDER BY r.name, r.version";
+        self.list(&self.conn(), sql, [build.0], |r| {
+            Ok(Ok(RecipeRecord {
+                name: r.get(0)?,
+                version: r.get(1)?,
+                layer: r.get(2)?,
+                file: r.get(3)?,
+            }))
+        })
+    }
+
+    pub(super) fn read_packages(&self, build: BuildId) -> Result<Vec<PackageRecord>, StoreError> {
+        let sql = "SELECT p.name, p.version, p.size, p.recipe, \
+                   (SELECT group_concat(name, ' ') FROM (SELECT name FROM package_dependency \
+                     WHERE package_id = p.id ORDER BY name)) \
+                   FROM package p WHERE p.build_id = ?1 ORDER BY p.id";
+        self.list(&self.conn(), sql, [build.0], |r| {
+            let (size, depends): (i64, Option<String>) = (r.get(2)?, r.get(4)?);
+            Ok(Ok(PackageRecord {
+                name: r.get(0)?,
+                version: r.get(1)?,
+                size: u64::try_from(size).unwrap_or(0),
+                recipe: r.get(3)?,
+                depends: depends
+                    .iter()
+                    .flat_map(|d| d.split(' '))
+                    .map(str::to_owned)
+                    .collect(),
+            }))
+        })
+    }
+
+    pub(super) fn read_logs(
+        &self,
+        build: BuildId,
+        min_level: LogLevel,
+    ) -> Result<Vec<LogRecord>, StoreError> {
+        let levels: Vec<String> = LogLevel::ALL
+            .iter()
+            .filter(|l| **l >= min_level)
+            .map(|l| format!("'{}'", l.as_str()))
+            .collect();
+        let sql = format!(
+            "SELECT level, text, task, file, line, at FROM log_message \
+             WHERE build_id = ?1 AND level IN ({}) ORDER BY id",
+            levels.join(",")
+        );
+        self.list(&self.conn(), &sql, [build.0], |r| {
+            let (level, at): (String, Option<i64>) = (r.get(0)?, r.get(5)?);
+            let (text, task, file, line) = (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+            Ok(LogLevel::parse(&level)
+                .map(|level| LogRecord {
+                    level,
+                    text,
+                    task,
+                    file,
+                    line,
+                    at: at.map(Timestamp),
+                })
+                .map_err(|e| StoreError::Corrupt {
+                    what: "log level",
+                    detail: e.to_string(),
+                }))
+        })
+    }
+
+    pub(super) fn read_artifacts(&self, build: BuildId) -> Result<Vec<ArtifactRecord>, StoreError> {
+        let sql = "SELECT kind, path, size FROM artifact WHERE build_id = ?1 ORDER BY id";
+        self.list(&self.conn(), sql, [build.0], |r| {
+            let (kind, path, size): (String, String, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            Ok(ArtifactKind::parse(&kind)
+                .map(|kind| ArtifactRecord {
+                    kind,
+                    path,
+                    size: u64::try_from(size).unwrap_or(0),
+                })
+                .map_err(|e| StoreError::Corrupt {
+                    what: "artifact kind",
+                    detail: e.to_string(),
+                }))
+        })
+    }
+
+    pub(super) fn count_tasks(
+        &self,
+        build: BuildId,
+    ) -> Result<Vec<(Option<TaskOutcome>, u32)>, StoreError> {
+        let sql = "SELECT outcome, count(*) FROM task WHERE build_id = ?1 GROUP BY outcome ORDER BY outcome";
+        self.list(&self.conn(), sql, [build.0], |r| {
+            let (outcome, count): (Option<String>, u32) = (r.get(0)?, r.get(1)?);
+            Ok(outcome
+                .map(|o| TaskOutcome::parse(&o))
+                .transpose()
+                .map(|o| (o, count))
+                .map_err(|e| StoreError::Corrupt {
+                    what: "task outcome",
+                    detail: e.to_string(),
+                }))
+        })
+    }
+
+    pub(super) fn hide_build(
+        &self,
+        build: BuildId,
+        hidden: bool,
+        audit: &NewAudit,
+    ) -> Result<Build, StoreError> {
+        self.write("hid a build", |tx| {
+            let current = self.build_in(tx, build)?;
+            self.execute(
+                tx,
+                "UPDATE build SET hidden = ?2 WHERE id = ?1",
+                params![build.0, hidden],
+                "hid a build",
+            )?;
+            self.append_audit(tx, audit, Some(current.project))?;
+            self.build_in(tx, build)
+        })
+    }
+
+    pub(super) fn remove_build(&self, build: BuildId, audit: &NewAudit) -> Result<(), StoreError> {
+        self.write("deleted a build", |tx| {
+            let current = self.build_in(tx, build)?;
+            self.execute(
+                tx,
+                "DELETE FROM build WHERE id = ?1",
+                [build.0],
+                "deleted a build",
+            )?;
+            self.append_audit(tx, audit, Some(current.project))
+        })
+    }
+
+    pub(super) fn interrupt_silent(&self, since: Timestamp) -> Result<Vec<BuildId>, StoreError> {
+        self.write("marked silent builds interrupted", |tx| {
+            let sql = "UPDATE build SET state = 'interrupted', ended_at = heartbeat_at \
+                       WHERE state IN ('parsing', 'running') AND heartbeat_at < ?1 RETURNING id";
+            self.list(tx, sql, [since.0], |r| Ok(Ok(BuildId(r.get(0)?))))
+        })
+    }
+}

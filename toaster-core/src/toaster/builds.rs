@@ -1,0 +1,294 @@
+//! Builds: starting one, recording it, reading it back, hiding and deleting it.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::Actor;
+use crate::Error;
+use crate::access::{self, Action};
+use crate::ingest::event_log::{self, BuildHeader, ReadReport};
+use crate::ingest::{BatchPolicy, IngestError, Recorder};
+use crate::model::{
+    ArtifactRecord, AuditAction, Build, BuildFilter, BuildId, BuildLayer, BuildState, LayerSource,
+    LogLevel, LogRecord, NewBuild, PackageRecord, Project, RecipeRecord, Right, Target, Task,
+    TaskFilter, TaskOutcome, Timestamp,
+};
+use crate::store::StoreError;
+
+/// How long a parsing or running build may stay silent before it counts as interrupted.
+/// BitBake sends a heartbeat every second, so minutes of silence mean its recorder is gone.
+pub const BUILD_LEASE: Duration = Duration::from_secs(10 * 60);
+
+/// A build with its tasks counted by outcome, as `build show` needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildDetail {
+    /// The build.
+    pub build: Build,
+    /// How many tasks ended each way (`None`: not ended).
+    pub tasks: Vec<(Option<TaskOutcome>, u32)>,
+}
+
+/// What importing an event log came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    /// The build made from it.
+    pub build: Build,
+    /// What the reader saw.
+    pub read: ReadReport,
+}
+
+impl Actor {
+    /// Starts recording a build of `project` on `host` (needs build). It pins the newest
+    /// configuration revision, with its machine, distro, targets and layers, from the start.
+    pub fn start_build(
+        &self,
+        project: &str,
+        host: &str,
+        build_dir: Option<&Path>,
+    ) -> Result<Build, Error> {
+        let project = self.project_for(project, Action::Project(Right::Build))?;
+        let revision = self.store().revision(project.id, project.head)?;
+        let config = revision.config;
+        let build_dir = build_dir.map_or_else(|| project.dir.join("build"), Path::to_path_buf);
+        let new = NewBuild {
+            project: project.id,
+            revision: project.head,
+            owner: self.owner.id,
+            client: self.client.clone(),
+            host: host.to_owned(),
+            log_dir: build_dir.join("toaster-logs"),
+            build_dir,
+            machine: config.machine,
+            distro: config.distro,
+            targets: config.targets,
+            layers: config.layers.iter().map(build_layer).collect(),
+            state: BuildState::Queued,
+            started_at: Timestamp::now(),
+        };
+        self.start(&project, new)
+    }
+
+    fn start(&self, project: &Project, new: NewBuild) -> Result<Build, Error> {
+        let targets: Vec<String> = new.targets.iter().map(Target::to_string).collect();
+        let detail = format!(
+            "{} on {}",
+            if targets.is_empty() {
+                "(no targets)".to_owned()
+            } else {
+                targets.join(" ")
+            },
+            new.host
+        );
+        let audit = self.entry(AuditAction::BuildStart, Some(&project.name), detail);
+        Ok(self.store().start_build(&new, &audit)?)
+    }
+
+    /// A recorder for a build that has not ended (needs build).
+    pub fn recorder(&self, build: BuildId, policy: BatchPolicy) -> Result<Recorder, Error> {
+        let (build, _) = self.build_for(build, Action::Project(Right::Build))?;
+        if build.state.is_final() {
+            return Err(StoreError::BuildEnded {
+                build: build.id,
+                state: build.state,
+            }
+            .into());
+        }
+        Ok(Recorder::new(self.toaster.store.clone(), &build, policy))
+    }
+
+    /// Marks builds whose recorder has been silent for `lease` as interrupted.
+    pub fn interrupt_silent_builds(&self, lease: Duration) -> Result<Vec<BuildId>, Error> {
+        let lease_ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX);
+        let since = Timestamp(Timestamp::now().0.saturating_sub(lease_ms));
+        Ok(self.store().interrupt_silent_builds(since)?)
+    }
+
+    /// Builds the actor may read, newest first: of one project, or of all. `hidden`:
+    /// `None` visible only, `Some(true)` hidden only, `Some(false)` both.
+    pub fn builds(
+        &self,
+        project: Option<&str>,
+        hidden: Option<bool>,
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<Build>, Error> {
+        self.interrupt_silent_builds(BUILD_LEASE)?;
+        let projects = match project {
+            Some(name) => Some(vec![self.project(name)?.id]),
+            None if self.principal()?.admin => None,
+            None => Some(self.projects(false)?.iter().map(|p| p.id).collect()),
+        };
+        Ok(self.store().builds(&BuildFilter {
+            projects,
+            hidden,
+            limit,
+            offset,
+        })?)
+    }
+
+    /// One build with its tasks counted by outcome (needs read).
+    pub fn build(&self, id: BuildId) -> Result<BuildDetail, Error> {
+        self.interrupt_silent_builds(BUILD_LEASE)?;
+        let (build, _) = self.build_for(id, Action::Project(Right::Read))?;
+        let tasks = self.store().task_counts(id)?;
+        Ok(BuildDetail { build, tasks })
+    }
+
+    /// A build's tasks (needs read).
+    pub fn tasks(&self, id: BuildId, filter: &TaskFilter) -> Result<Vec<Task>, Error> {
+        self.build_for(id, Action::Project(Right::Read))?;
+        Ok(self.store().tasks(id, filter)?)
+    }
+
+    /// The recipes a build used (needs read).
+    pub fn recipes(&self, id: BuildId) -> Result<Vec<RecipeRecord>, Error> {
+        self.build_for(id, Action::Project(Right::Read))?;
+        Ok(self.store().recipes(id)?)
+    }
+
+    /// The packages a build made (needs read).
+    pub fn packages(&self, id: BuildId) -> Result<Vec<PackageRecord>, Error> {
+        self.build_for(id, Action::Project(Right::Read))?;
+        Ok(self.store().packages(id)?)
+    }
+
+    /// A build's log messages at `min_level` or above (needs read).
+    pub fn log_messages(&self, id: BuildId, min_level: LogLevel) -> Result<Vec<LogRecord>, Error> {
+        self.build_for(id, Action::Project(Right::Read))?;
+        Ok(self.store().log_messages(id, min_level)?)
+    }
+
+    /// The files a build made (needs read).
+    pub fn artifacts(&self, id: BuildId) -> Result<Vec<ArtifactRecord>, Error> {
+        self.build_for(id, Action::Project(Right::Read))?;
+        Ok(self.store().artifacts(id)?)
+    }
+
+    /// Hides a build from listings, or shows it again (needs build).
+    pub fn hide_build(&self, id: BuildId, hidden: bool) -> Result<Build, Error> {
+        let (build, project) = self.build_for(id, Action::Project(Right::Build))?;
+        let verb = if hidden { "hid" } else { "showed again" };
+        let audit = self.entry(
+            AuditAction::BuildHide,
+            Some(&project.name),
+            format!("{verb} build {}", build.id),
+        );
+        Ok(self.store().set_build_hidden(id, hidden, &audit)?)
+    }
+
+    /// Deletes every record of a build and nothing else (needs delete). Its files stay.
+    pub fn delete_build(&self, id: BuildId) -> Result<Build, Error> {
+        let (build, project) = self.build_for(id, Action::Project(Right::Delete))?;
+        let detail = format!(
+            "deleted build {} ({}, started {})",
+            build.id, build.state, build.started_at
+        );
+        let audit = self.entry(AuditAction::BuildDelete, Some(&project.name), detail);
+        self.store().delete_build(id, &audit)?;
+        Ok(build)
+    }
+
+    /// Replays an event log into a new build of `project` (or the project its header
+    /// names); needs build. A log cut short imports what is valid and the build is marked
+    /// interrupted; the report says where reading stopped.
+    pub fn import_events(&self, project: Option<&str>, path: &Path) -> Result<ImportReport, Error> {
+        // Read the header first, to know the project, without recording anything.
+        let header = event_log::read_header(path)?;
+        let name = match (project, header.build.project.as_deref()) {
+            (Some(name), _) | (None, Some(name)) => name.to_owned(),
+            (None, None) => {
+                return Err(Error::NoProjectForImport {
+                    path: path.to_owned(),
+                });
+            }
+        };
+        let project = self.project_for(&name, Action::Project(Right::Build))?;
+        let new = imported_build(self, &project, header.build)?;
+        let build = self.start(&project, new)?;
+        let mut recorder =
+            Recorder::new(self.toaster.store.clone(), &build, BatchPolicy::default());
+        let (_, read) = event_log::read(path, |event| match recorder.record(event) {
+            // Events after the build's end are dropped, as a live build would drop them.
+            Err(IngestError::Store {
+                source: StoreError::BuildEnded { .. },
+                ..
+            }) => Ok(()),
+            other => other,
+        })?;
+        if recorder.pending() > 0 {
+            recorder.flush()?;
+        }
+        if !self.store().build(build.id)?.state.is_final() {
+            recorder.interrupt()?;
+        }
+        Ok(ImportReport {
+            build: self.store().build(build.id)?,
+            read,
+        })
+    }
+
+    /// The build `id` and its project, if the actor may do `action` on that project.
+    fn build_for(&self, id: BuildId, action: Action) -> Result<(Build, Project), Error> {
+        let build = self.store().build(id)?;
+        let project = self.store().project(build.project_name.as_str())?;
+        if access::allows(&self.principal()?, &project, action) {
+            Ok((build, project))
+        } else {
+            Err(Error::Denied {
+                owner: self.owner.name.clone(),
+                action,
+                project: Some(project.name),
+            })
+        }
+    }
+}
+
+fn build_layer(layer: &crate::model::LayerRef) -> BuildLayer {
+    match &layer.source {
+        LayerSource::Local { path } => BuildLayer {
+            name: layer.name.clone(),
+            source: path.display().to_string(),
+            reference: None,
+            commit: None,
+        },
+        LayerSource::Git {
+            url,
+            reference,
+            commit,
+            ..
+        } => BuildLayer {
+            name: layer.name.clone(),
+            source: url.clone(),
+            reference: Some(reference.clone()),
+            commit: commit.clone(),
+        },
+    }
+}
+
+fn imported_build(
+    actor: &Actor,
+    project: &Project,
+    header: BuildHeader,
+) -> Result<NewBuild, Error> {
+    let targets = header
+        .targets
+        .iter()
+        .map(|t| Target::parse(t))
+        .collect::<Result<Vec<_>, _>>()?;
+    let build_dir = PathBuf::from(header.build_dir);
+    Ok(NewBuild {
+        project: project.id,
+        revision: project.head,
+        owner: actor.owner.id,
+        client: actor.client.clone(),
+        host: header.host,
+        log_dir: build_dir.join("toaster-logs"),
+        build_dir,
+        machine: header.machine,
+        distro: header.distro,
+        targets,
+        layers: header.layers,
+        state: BuildState::Queued,
+        started_at: header.started_at,
+    })
+}

@@ -130,42 +130,44 @@ impl Workload {
         }
     }
 
-    /// Every event of the build, in the order a real one sends them, from `start`.
-    pub fn events(&self, start: Timestamp) -> Vec<Event> {
-        let mut events =
-            Vec::with_capacity(self.tasks * 2 + self.packages + self.recipes + self.logs + 64);
-        let at = |ms: usize| Some(Timestamp(start.0 + ms as i64));
-        events.push(Event::ParseStarted {
-            total: self.recipes as u32,
-        });
-        for r in 0..self.recipes {
-            events.push(Event::Recipe(self.recipe(r)));
+    /// Every event of the build, in the order a real one sends them, from `start`; made
+    /// as they are taken, so that a long build costs no memory to produce.
+    pub fn events(&self, start: Timestamp) -> impl Iterator<Item = Event> + '_ {
+        let w = *self;
+        let at = move |ms: usize| Some(Timestamp(start.0 + ms as i64));
+        let parse = std::iter::once(Event::ParseStarted {
+            total: w.recipes as u32,
+        })
+        .chain((0..w.recipes).flat_map(move |r| {
+            let mut step = vec![Event::Recipe(w.recipe(r))];
             if (r + 1) % 100 == 0 {
-                events.push(Event::ParseProgress {
+                step.push(Event::ParseProgress {
                     parsed: r as u32 + 1,
-                    total: self.recipes as u32,
+                    total: w.recipes as u32,
                 });
             }
-        }
-        events.push(Event::ParseCompleted {
-            total: self.recipes as u32,
-        });
-        let log_every = (self.tasks / self.logs.max(1)).max(1);
-        let mut logs = 0;
-        for i in 0..self.tasks {
-            let recipe = format!("recipe{}", self.recipe_of(i));
-            let task = self.task_name(i);
-            let outcome = self.outcome(i);
+            step
+        }))
+        .chain(std::iter::once(Event::ParseCompleted {
+            total: w.recipes as u32,
+        }));
+        let log_every = (w.tasks / w.logs.max(1)).max(1);
+        let logs_during = w.logs.min(w.tasks.div_ceil(log_every));
+        let tasks = (0..w.tasks).flat_map(move |i| {
+            let recipe = format!("recipe{}", w.recipe_of(i));
+            let task = w.task_name(i);
+            let outcome = w.outcome(i);
             let ran = matches!(outcome, TaskOutcome::Succeeded | TaskOutcome::Failed);
+            let mut step = Vec::with_capacity(4);
             if ran {
-                events.push(Event::TaskStarted {
+                step.push(Event::TaskStarted {
                     recipe: recipe.clone(),
                     task: task.clone(),
                     at: at(i * 10),
                     log_file: None,
                 });
             }
-            events.push(Event::TaskFinished {
+            step.push(Event::TaskFinished {
                 recipe,
                 task,
                 outcome,
@@ -176,49 +178,44 @@ impl Workload {
                 log_file: ran.then(|| {
                     format!(
                         "/srv/build/tmp/work/recipe{}/temp/log.{}.{i}",
-                        self.recipe_of(i),
-                        self.task_name(i)
+                        w.recipe_of(i),
+                        w.task_name(i)
                     )
                 }),
             });
             if (i + 1) % 100 == 0 {
-                events.push(Event::RunQueueProgress {
+                step.push(Event::RunQueueProgress {
                     done: i as u32 + 1,
-                    total: self.tasks as u32,
+                    total: w.tasks as u32,
                 });
             }
-            if i % log_every == 0 && logs < self.logs {
-                events.push(Event::Log(
-                    self.log(logs, Timestamp(start.0 + i as i64 * 10)),
+            if i % log_every == 0 && i / log_every < logs_during {
+                step.push(Event::Log(
+                    w.log(i / log_every, Timestamp(start.0 + i as i64 * 10)),
                 ));
-                logs += 1;
             }
-        }
-        while logs < self.logs {
-            events.push(Event::Log(
-                self.log(logs, Timestamp(start.0 + self.tasks as i64 * 10)),
-            ));
-            logs += 1;
-        }
-        for p in 0..self.packages {
-            events.push(Event::Package(self.package(p)));
-        }
-        events.push(Event::Artifact(ArtifactRecord {
-            kind: ArtifactKind::Image,
-            path:
-                "/srv/build/tmp/deploy/images/qemux86-64/core-image-minimal-qemux86-64.rootfs.ext4"
-                    .to_owned(),
-            size: 64 << 20,
-        }));
-        events.push(Event::Artifact(ArtifactRecord {
-            kind: ArtifactKind::Manifest,
-            path: "/srv/build/tmp/deploy/images/qemux86-64/core-image-minimal-qemux86-64.rootfs.manifest".to_owned(),
-            size: 12_000,
-        }));
-        events.push(Event::BuildCompleted {
-            state: BuildState::Succeeded,
-            at: at(self.tasks * 10 + 100),
+            step
         });
-        events
+        let late_logs = (logs_during..w.logs)
+            .map(move |l| Event::Log(w.log(l, Timestamp(start.0 + w.tasks as i64 * 10))));
+        let packages = (0..w.packages).map(move |p| Event::Package(w.package(p)));
+        let end = [
+            Event::Artifact(ArtifactRecord {
+                kind: ArtifactKind::Image,
+                path: "/srv/build/tmp/deploy/images/qemux86-64/core-image-minimal-qemux86-64.rootfs.ext4".to_owned(),
+                size: 64 << 20,
+            }),
+            Event::Artifact(ArtifactRecord {
+                kind: ArtifactKind::Manifest,
+                path: "/srv/build/tmp/deploy/images/qemux86-64/core-image-minimal-qemux86-64.rootfs.manifest".to_owned(),
+                size: 12_000,
+            }),
+            Event::BuildCompleted { state: BuildState::Succeeded, at: at(w.tasks * 10 + 100) },
+        ];
+        parse
+            .chain(tasks)
+            .chain(late_logs)
+            .chain(packages)
+            .chain(end)
     }
 }

@@ -39,7 +39,7 @@ impl Fixture {
         self.alice.start_build("demo", "buildhost", None).unwrap()
     }
 
-    fn record(&self, build: &Build, events: Vec<Event>, policy: BatchPolicy) {
+    fn record(&self, build: &Build, events: impl IntoIterator<Item = Event>, policy: BatchPolicy) {
         let mut recorder = self.alice.recorder(build.id, policy).unwrap();
         for event in events {
             recorder.record(event).unwrap();
@@ -578,7 +578,7 @@ fn a_cut_or_odd_event_log_imports_what_is_valid_and_says_where_it_stopped() {
     let f = Fixture::new();
     let path = f.tmp.path().join("cut.jsonl");
     let mut text = serde_json::to_string(&header()).unwrap() + "\n";
-    let events = Workload::SMALL.events(Timestamp(0));
+    let events: Vec<Event> = Workload::SMALL.events(Timestamp(0)).collect();
     for event in &events[..40] {
         text.push_str(&serde_json::to_string(event).unwrap());
         text.push('\n');

@@ -3,14 +3,13 @@
 use std::path::PathBuf;
 
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
+use rusqlite::{Connection, params, params_from_iter};
 
 use super::SqliteStore;
-use super::rows::{self, BUILD_SELECT, int, path_text};
+use super::rows::{self, BUILD_SELECT, path_text};
 use crate::model::{
-    ArtifactKind, ArtifactRecord, Build, BuildFilter, BuildId, BuildLayer, BuildState, BuildWrite,
-    LogLevel, LogRecord, NewAudit, NewBuild, PackageRecord, RecipeRecord, Task, TaskFilter,
-    TaskOutcome, TaskRecord, Timestamp,
+    ArtifactKind, ArtifactRecord, Build, BuildFilter, BuildId, BuildLayer, LogLevel, LogRecord,
+    NewAudit, NewBuild, PackageRecord, RecipeRecord, Task, TaskFilter, TaskOutcome, Timestamp,
 };
 use crate::store::StoreError;
 
@@ -141,172 +140,6 @@ impl SqliteStore {
             build.layers = self.layers_of(&conn, build.id)?;
         }
         Ok(builds)
-    }
-
-    pub(super) fn record_tx(
-        &self,
-        build: BuildId,
-        writes: &[BuildWrite],
-    ) -> Result<(), StoreError> {
-        self.write("recorded build events", |tx| {
-            let state: Option<String> = tx
-                .prepare_cached("SELECT state FROM build WHERE id = ?1")
-                .and_then(|mut s| s.query_row([build.0], |r| r.get(0)).optional())
-                .map_err(|e| self.err(e, "read a build's state"))?;
-            let Some(state) = state else {
-                return Err(StoreError::NotFound { entity: "build", key: build.to_string() });
-            };
-            let mut state = BuildState::parse(&state).map_err(|e| StoreError::Corrupt {
-                what: "build state",
-                detail: e.to_string(),
-            })?;
-            if state.is_final() {
-                return Err(StoreError::BuildEnded { build, state });
-            }
-            let (mut errors, mut warnings) = (0u32, 0u32);
-            for write in writes {
-                match write {
-                    BuildWrite::State(next, at) => {
-                        if state.may_become(*next) && state != *next {
-                            state = *next;
-                            let ended = next.is_final().then_some(at.0);
-                            self.execute(
-                                tx,
-                                "UPDATE build SET state = ?2, ended_at = coalesce(?3, ended_at) WHERE id = ?1",
-                                params![build.0, next.as_str(), ended],
-                                "moved a build on",
-                            )?;
-                        }
-                    }
-                    BuildWrite::Progress { recipes_parsed, recipes_total, tasks_done, tasks_total } => {
-                        self.execute(
-                            tx,
-                            "UPDATE build SET recipes_parsed = coalesce(?2, recipes_parsed), \
-                             recipes_total = coalesce(?3, recipes_total), \
-                             tasks_done = coalesce(?4, tasks_done), \
-                             tasks_total = coalesce(?5, tasks_total) WHERE id = ?1",
-                            params![build.0, recipes_parsed, recipes_total, tasks_done, tasks_total],
-                            "recorded progress",
-                        )?;
-                    }
-                    BuildWrite::Recipe(recipe) => self.insert_recipe(tx, build, recipe)?,
-                    BuildWrite::Task(task) => self.upsert_task(tx, build, task)?,
-                    BuildWrite::Package(package) => self.insert_package(tx, build, package)?,
-                    BuildWrite::Log(log) => {
-                        match log.level {
-                            LogLevel::Warning => warnings += 1,
-                            LogLevel::Error | LogLevel::Critical => errors += 1,
-                            LogLevel::Debug | LogLevel::Note => {}
-                        }
-                        self.execute(
-                            tx,
-                            "INSERT INTO log_message (build_id, level, text, task, file, line, at) \
-                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                            params![build.0, log.level.as_str(), log.text, log.task, log.file, log.line, log.at.map(|t| t.0)],
-                            "recorded a log message",
-                        )?;
-                    }
-                    BuildWrite::Artifact(artifact) => {
-                        self.execute(
-                            tx,
-                            "INSERT INTO artifact (build_id, kind, path, size) VALUES (?1, ?2, ?3, ?4)",
-                            params![build.0, artifact.kind.as_str(), artifact.path, int(artifact.size)],
-                            "recorded an artifact",
-                        )?;
-                    }
-                }
-            }
-            self.execute(
-                tx,
-                "UPDATE build SET heartbeat_at = ?2, errors = errors + ?3, warnings = warnings + ?4 WHERE id = ?1",
-                params![build.0, Timestamp::now().0, errors, warnings],
-                "marked a build alive",
-            )?;
-            Ok(())
-        })
-    }
-
-    fn insert_recipe(
-        &self,
-        tx: &Transaction<'_>,
-        build: BuildId,
-        recipe: &RecipeRecord,
-    ) -> Result<(), StoreError> {
-        let id: i64 = tx
-            .prepare_cached(
-                "INSERT INTO recipe (name, version, layer, file) VALUES (?1, ?2, ?3, ?4) \
-                 ON CONFLICT (name, version, layer, file) DO UPDATE SET name = excluded.name RETURNING id",
-            )
-            .and_then(|mut s| {
-                s.query_row(params![recipe.name, recipe.version, recipe.layer, recipe.file], |r| r.get(0))
-            })
-            .map_err(|e| self.err(e, "recorded a recipe"))?;
-        self.execute(
-            tx,
-            "INSERT OR IGNORE INTO build_recipe (build_id, recipe_id) VALUES (?1, ?2)",
-            params![build.0, id],
-            "recorded a recipe",
-        )?;
-        Ok(())
-    }
-
-    fn upsert_task(
-        &self,
-        tx: &Transaction<'_>,
-        build: BuildId,
-        task: &TaskRecord,
-    ) -> Result<(), StoreError> {
-        self.execute(
-            tx,
-            "INSERT INTO task (build_id, recipe, name, position, outcome, started_at, ended_at, \
-             cpu_ms, read_bytes, write_bytes, log_file) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
-             ON CONFLICT (build_id, recipe, name) DO UPDATE SET \
-             position = coalesce(position, excluded.position), \
-             outcome = coalesce(excluded.outcome, outcome), \
-             started_at = coalesce(started_at, excluded.started_at), \
-             ended_at = coalesce(excluded.ended_at, ended_at), \
-             cpu_ms = coalesce(excluded.cpu_ms, cpu_ms), \
-             read_bytes = coalesce(excluded.read_bytes, read_bytes), \
-             write_bytes = coalesce(excluded.write_bytes, write_bytes), \
-             log_file = coalesce(excluded.log_file, log_file)",
-            params![
-                build.0,
-                task.recipe,
-                task.task,
-                task.order,
-                task.outcome.map(TaskOutcome::as_str),
-                task.started_at.map(|t| t.0),
-                task.ended_at.map(|t| t.0),
-                task.cpu_ms.map(int),
-                task.read_bytes.map(int),
-                task.write_bytes.map(int),
-                task.log_file
-            ],
-            "recorded a task",
-        )?;
-        Ok(())
-    }
-
-    fn insert_package(
-        &self,
-        tx: &Transaction<'_>,
-        build: BuildId,
-        package: &PackageRecord,
-    ) -> Result<(), StoreError> {
-        let id = tx
-            .prepare_cached("INSERT INTO package (build_id, name, version, size, recipe) VALUES (?1, ?2, ?3, ?4, ?5)")
-            .and_then(|mut s| s.insert(params![build.0, package.name, package.version, int(package.size), package.recipe]))
-            .map_err(|e| self.err(e, "recorded a package"))?;
-        for dependency in &package.depends {
-            self.execute(
-                tx,
-                "INSERT OR IGNORE INTO package_dependency (package_id, name) VALUES (?1, ?2)",
-                params![id, dependency],
-                "recorded a package dependency",
-            )?;
-        }
-        Ok(())
     }
 
     pub(super) fn list_tasks(

@@ -2,6 +2,7 @@
 //! (WAL, immediate write transactions, a busy timeout).
 
 mod audit;
+mod batch;
 mod builds;
 mod driver;
 mod migration;

@@ -456,7 +456,7 @@ impl Store for SqliteStore {
     }
 
     fn record(&self, build: BuildId, writes: &[BuildWrite]) -> Result<(), StoreError> {
-        self.record_tx(build, writes)
+        self.record_batch(build, writes)
     }
 
     fn tasks(&self, build: BuildId, filter: &TaskFilter) -> Result<Vec<Task>, StoreError> {

@@ -1,0 +1,465 @@
+//! Recording a large image build, beside the limit: the same rows written with raw rusqlite
+//! prepared statements in one transaction, in the same schema, in the same run.
+//!
+//! `cargo bench --bench ingest` prints a table and, last, the line
+//! `ingest: toaster <ms> ms, baseline <ms> ms, ratio <x>`.
+//! RUNS (default 5) sets how many times each figure is measured; medians are shown.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use rusqlite::{Connection, params};
+use toaster::ingest::synthetic::Workload;
+use toaster::ingest::{BatchPolicy, Event};
+use toaster::model::{BuildId, LogLevel, Timestamp};
+use toaster::{Actor, Toaster};
+
+const WORKLOAD: Workload = Workload::LARGE_IMAGE;
+const LISTED_BUILDS: usize = 200;
+
+fn main() {
+    let runs: usize = std::env::var("RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(5);
+    let scratch = tempfile::tempdir().expect("scratch directory");
+    let rows = rows_of(&WORKLOAD);
+    println!(
+        "workload: {} tasks, {} recipes, {} packages x {} dependencies, {} log messages, {} layers ({rows} rows); {runs} runs, medians",
+        WORKLOAD.tasks,
+        WORKLOAD.recipes,
+        WORKLOAD.packages,
+        WORKLOAD.depends,
+        WORKLOAD.logs,
+        WORKLOAD.layers
+    );
+
+    let mut ingest = (Vec::new(), Vec::new());
+    let mut delete = (Vec::new(), Vec::new());
+    for run in 0..runs {
+        // Each side gets a fresh database of its own, so neither writes into the other's rows.
+        let ours = scratch.path().join(format!("run{run}-toaster"));
+        let raw = scratch.path().join(format!("run{run}-baseline"));
+        for dir in [&ours, &raw] {
+            std::fs::create_dir(dir).expect("run directory");
+        }
+        let (alice, _) = instance(&ours);
+        let (raw_alice, raw_db) = instance(&raw);
+        let events: Vec<Event> = WORKLOAD.events(Timestamp::now()).collect();
+
+        // Toaster: the recorder, through the facade.
+        let build = alice.start_build("demo", "bench", None).expect("start");
+        let started = Instant::now();
+        let mut recorder = alice
+            .recorder(build.id, BatchPolicy::default())
+            .expect("recorder");
+        for event in events {
+            recorder.record(event).expect("record");
+        }
+        ingest.0.push(started.elapsed());
+
+        // Baseline: the same rows, raw.
+        let base = raw_alice.start_build("demo", "bench", None).expect("start");
+        ingest.1.push(raw_insert(&raw_db, base.id));
+
+        // Deleting each of them.
+        let started = Instant::now();
+        alice.delete_build(build.id).expect("delete");
+        delete.0.push(started.elapsed());
+        delete.1.push(raw_delete(&raw_db, base.id));
+    }
+
+    let peak = peak_memory(scratch.path());
+    let (list, show) = listing(scratch.path());
+
+    let (ti, bi) = (median(&mut ingest.0), median(&mut ingest.1));
+    let (td, bd) = (median(&mut delete.0), median(&mut delete.1));
+    println!();
+    println!("| figure | toaster | baseline | ratio | target |");
+    println!("|---|---:|---:|---:|---|");
+    println!(
+        "| record the build | {} | {} | {:.2}x | within 1.5x |",
+        ms(ti),
+        ms(bi),
+        ratio(ti, bi)
+    );
+    println!(
+        "| delete the build | {} | {} | {:.2}x | within 2x |",
+        ms(td),
+        ms(bd),
+        ratio(td, bd)
+    );
+    println!(
+        "| build list (25 of {LISTED_BUILDS} builds) | {} | {} | {:.2}x | under 5 ms |",
+        ms(list.0),
+        ms(list.1),
+        ratio(list.0, list.1)
+    );
+    println!(
+        "| build show (one of {LISTED_BUILDS}) | {} | {} | {:.2}x | under 5 ms |",
+        ms(show.0),
+        ms(show.1),
+        ratio(show.0, show.1)
+    );
+    println!(
+        "| peak memory while recording 1x / 3x the build | {} / {} MiB | | | flat |",
+        peak.0, peak.1
+    );
+    println!();
+    println!(
+        "ingest: toaster {} ms, baseline {} ms, ratio {:.2}",
+        ms_f(ti),
+        ms_f(bi),
+        ratio(ti, bi)
+    );
+}
+
+fn instance(dir: &Path) -> (Actor, std::path::PathBuf) {
+    let db = dir.join("toaster.sqlite");
+    let toaster = Toaster::init_sqlite(&db).expect("database");
+    let alice = toaster
+        .add_first_owner("alice", None, "bench")
+        .expect("owner");
+    alice
+        .create_project("demo", &dir.join("demo"), None, None)
+        .expect("project");
+    (alice, db)
+}
+
+fn rows_of(w: &Workload) -> usize {
+    w.tasks + w.recipes * 2 + w.packages * (1 + w.depends) + w.logs + w.layers + 2
+}
+
+/// The rows the recorder writes for the workload, made before the clock starts (as the
+/// recorder's events are).
+struct Rows {
+    recipes: Vec<toaster::model::RecipeRecord>,
+    tasks: Vec<toaster::model::TaskRecord>,
+    logs: Vec<toaster::model::LogRecord>,
+    packages: Vec<toaster::model::PackageRecord>,
+    errors: i64,
+    warnings: i64,
+}
+
+fn rows(w: &Workload, start: i64) -> Rows {
+    let mut order = 0;
+    let tasks = (0..w.tasks)
+        .map(|i| {
+            let outcome = w.outcome(i);
+            let ran = matches!(outcome, toaster::model::TaskOutcome::Succeeded);
+            toaster::model::TaskRecord {
+                recipe: format!("recipe{}", i % w.recipes),
+                task: w.task_name(i),
+                order: ran.then(|| {
+                    order += 1;
+                    order
+                }),
+                outcome: Some(outcome),
+                started_at: ran.then_some(Timestamp(start + i as i64 * 10)),
+                ended_at: Some(Timestamp(start + i as i64 * 10 + 7)),
+                cpu_ms: ran.then_some((i % 97) as u64),
+                read_bytes: ran.then_some((i * 512) as u64),
+                write_bytes: ran.then_some((i * 1024) as u64),
+                log_file: ran.then(|| {
+                    format!(
+                        "/srv/build/tmp/work/recipe{}/temp/log.{}.{i}",
+                        i % w.recipes,
+                        w.task_name(i)
+                    )
+                }),
+            }
+        })
+        .collect();
+    let logs: Vec<_> = (0..w.logs).map(|l| w.log(l, Timestamp(start))).collect();
+    let errors = logs.iter().filter(|l| l.level >= LogLevel::Error).count() as i64;
+    let warnings = logs.iter().filter(|l| l.level == LogLevel::Warning).count() as i64;
+    Rows {
+        recipes: (0..w.recipes).map(|r| w.recipe(r)).collect(),
+        tasks,
+        logs,
+        packages: (0..w.packages).map(|p| w.package(p)).collect(),
+        errors,
+        warnings,
+    }
+}
+
+/// The same rows the recorder writes, with prepared statements in one transaction.
+fn raw_insert(db: &Path, build: BuildId) -> Duration {
+    let w = WORKLOAD;
+    let mut conn = Connection::open(db).expect("open");
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .expect("pragma");
+    conn.pragma_update(None, "foreign_keys", true)
+        .expect("pragma");
+    let start = Timestamp::now().0;
+    let rows = rows(&w, start);
+    let int = |v: Option<u64>| v.map(|v| v as i64);
+    let started = Instant::now();
+    let tx = conn.transaction().expect("begin");
+    {
+        let mut recipe = tx.prepare("INSERT INTO recipe (name, version, layer, file) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name, version, layer, file) DO UPDATE SET name = excluded.name RETURNING id").expect("prepare");
+        let mut link = tx
+            .prepare("INSERT OR IGNORE INTO build_recipe (build_id, recipe_id) VALUES (?1, ?2)")
+            .expect("prepare");
+        for rec in &rows.recipes {
+            let id: i64 = recipe
+                .query_row(params![rec.name, rec.version, rec.layer, rec.file], |row| {
+                    row.get(0)
+                })
+                .expect("recipe");
+            link.execute(params![build.0, id]).expect("link");
+        }
+        let mut task = tx.prepare("INSERT INTO task (build_id, recipe, name, position, outcome, started_at, ended_at, cpu_ms, read_bytes, write_bytes, log_file) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)").expect("prepare");
+        for t in &rows.tasks {
+            task.execute(params![
+                build.0,
+                t.recipe,
+                t.task,
+                t.order,
+                t.outcome.map(|o| o.as_str()),
+                t.started_at.map(|s| s.0),
+                t.ended_at.map(|e| e.0),
+                int(t.cpu_ms),
+                int(t.read_bytes),
+                int(t.write_bytes),
+                t.log_file,
+            ])
+            .expect("task");
+        }
+        let mut log = tx.prepare("INSERT INTO log_message (build_id, level, text, task, file, line, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)").expect("prepare");
+        for m in &rows.logs {
+            log.execute(params![
+                build.0,
+                m.level.as_str(),
+                m.text,
+                m.task,
+                m.file,
+                m.line,
+                m.at.map(|t| t.0)
+            ])
+            .expect("log");
+        }
+        let mut package = tx.prepare("INSERT INTO package (build_id, name, version, size, recipe) VALUES (?1, ?2, ?3, ?4, ?5)").expect("prepare");
+        let mut dependency = tx
+            .prepare("INSERT OR IGNORE INTO package_dependency (package_id, name) VALUES (?1, ?2)")
+            .expect("prepare");
+        for pkg in &rows.packages {
+            package
+                .execute(params![
+                    build.0,
+                    pkg.name,
+                    pkg.version,
+                    pkg.size as i64,
+                    pkg.recipe
+                ])
+                .expect("package");
+            let id = tx.last_insert_rowid();
+            for dep in &pkg.depends {
+                dependency.execute(params![id, dep]).expect("dependency");
+            }
+        }
+        let mut artifact = tx
+            .prepare("INSERT INTO artifact (build_id, kind, path, size) VALUES (?1, ?2, ?3, ?4)")
+            .expect("prepare");
+        for (kind, size) in [("image", 64i64 << 20), ("manifest", 12_000)] {
+            artifact
+                .execute(params![
+                    build.0,
+                    kind,
+                    "/srv/build/tmp/deploy/images/qemux86-64/core-image-minimal-qemux86-64.rootfs",
+                    size
+                ])
+                .expect("artifact");
+        }
+        tx.execute("UPDATE build SET state = 'succeeded', ended_at = ?2, recipes_parsed = ?3, recipes_total = ?3, tasks_done = ?4, tasks_total = ?4, errors = ?5, warnings = ?6 WHERE id = ?1",
+            params![build.0, start, w.recipes as i64, w.tasks as i64, rows.errors, rows.warnings]).expect("build");
+    }
+    tx.commit().expect("commit");
+    started.elapsed()
+}
+
+/// Deletes a build's rows table by table in one transaction.
+fn raw_delete(db: &Path, build: BuildId) -> Duration {
+    let mut conn = Connection::open(db).expect("open");
+    let started = Instant::now();
+    let tx = conn.transaction().expect("begin");
+    tx.execute("DELETE FROM package_dependency WHERE package_id IN (SELECT id FROM package WHERE build_id = ?1)", [build.0]).expect("delete");
+    for table in [
+        "package",
+        "task",
+        "log_message",
+        "artifact",
+        "build_recipe",
+        "build_layer",
+        "build_target",
+    ] {
+        tx.execute(
+            &format!("DELETE FROM {table} WHERE build_id = ?1"),
+            [build.0],
+        )
+        .expect("delete");
+    }
+    tx.execute("DELETE FROM build WHERE id = ?1", [build.0])
+        .expect("delete");
+    tx.commit().expect("commit");
+    started.elapsed()
+}
+
+/// Peak resident memory (MiB) while recording the build once, and three times as long.
+fn peak_memory(scratch: &Path) -> (u64, u64) {
+    let mut peaks = Vec::new();
+    for (i, scale) in [1usize, 3].into_iter().enumerate() {
+        let dir = scratch.join(format!("memory{i}"));
+        std::fs::create_dir(&dir).expect("directory");
+        let (alice, _) = instance(&dir);
+        let w = Workload {
+            tasks: WORKLOAD.tasks * scale,
+            packages: WORKLOAD.packages * scale,
+            logs: WORKLOAD.logs * scale,
+            ..WORKLOAD
+        };
+        let build = alice.start_build("demo", "bench", None).expect("start");
+        let mut recorder = alice
+            .recorder(build.id, BatchPolicy::default())
+            .expect("recorder");
+        reset_peak();
+        for event in w.events(Timestamp::now()) {
+            recorder.record(event).expect("record");
+        }
+        peaks.push(peak_rss_mib());
+    }
+    (peaks[0], peaks[1])
+}
+
+fn reset_peak() {
+    // Linux resets the peak resident size (VmHWM) when "5" is written here.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn peak_rss_mib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb / 1024)
+}
+
+/// `build list` and `build show` on a database of [`LISTED_BUILDS`] such builds: the facade,
+/// and the same queries raw.
+fn listing(scratch: &Path) -> ((Duration, Duration), (Duration, Duration)) {
+    let dir = scratch.join("listing");
+    std::fs::create_dir(&dir).expect("directory");
+    let (alice, db) = instance(&dir);
+    let build = alice.start_build("demo", "bench", None).expect("start");
+    let mut recorder = alice
+        .recorder(build.id, BatchPolicy::default())
+        .expect("recorder");
+    for event in WORKLOAD.events(Timestamp::now()) {
+        recorder.record(event).expect("record");
+    }
+    copy_build(&db, build.id, LISTED_BUILDS - 1);
+    let ids: Vec<BuildId> = alice
+        .builds(None, None, 25, 0)
+        .expect("list")
+        .iter()
+        .map(|b| b.id)
+        .collect();
+    assert_eq!(ids.len(), 25);
+
+    let conn = Connection::open(&db).expect("open");
+    let list = (
+        time(50, || drop(alice.builds(None, None, 25, 0).expect("list"))),
+        time(50, || {
+            let mut stmt = conn.prepare_cached("SELECT b.*, p.name, o.name FROM build b JOIN project p ON p.id = b.project_id JOIN owner o ON o.id = b.owner_id WHERE b.hidden = 0 ORDER BY b.id DESC LIMIT 25").expect("prepare");
+            let n = stmt
+                .query_map([], |r| r.get::<_, i64>(0))
+                .expect("query")
+                .count();
+            assert_eq!(n, 25);
+        }),
+    );
+    let middle = ids[12];
+    let show = (
+        time(50, || drop(alice.build(middle).expect("show"))),
+        time(50, || {
+            let mut build = conn
+                .prepare_cached("SELECT * FROM build WHERE id = ?1")
+                .expect("prepare");
+            build
+                .query_row([middle.0], |r| r.get::<_, i64>(0))
+                .expect("build");
+            let mut counts = conn
+                .prepare_cached(
+                    "SELECT outcome, count(*) FROM task WHERE build_id = ?1 GROUP BY outcome",
+                )
+                .expect("prepare");
+            let n = counts
+                .query_map([middle.0], |r| r.get::<_, i64>(1))
+                .expect("counts")
+                .count();
+            assert!(n > 0);
+        }),
+    );
+    (list, show)
+}
+
+/// Copies build `from` `copies` times, rows and all, with SQL (setting up, not measured).
+fn copy_build(db: &Path, from: BuildId, copies: usize) {
+    let mut conn = Connection::open(db).expect("open");
+    let tx = conn.transaction().expect("begin");
+    let offset: i64 = 10_000_000;
+    for k in 1..=copies as i64 {
+        let id: i64 = tx.query_row(
+            "INSERT INTO build (project_id, revision, owner_id, client, host, build_dir, log_path, machine, distro, state, hidden, started_at, ended_at, heartbeat_at, recipes_parsed, recipes_total, tasks_done, tasks_total, errors, warnings) \
+             SELECT project_id, revision, owner_id, client, host, build_dir, log_path || '.' || ?2, machine, distro, state, hidden, started_at, ended_at, heartbeat_at, recipes_parsed, recipes_total, tasks_done, tasks_total, errors, warnings FROM build WHERE id = ?1 RETURNING id",
+            params![from.0, k], |r| r.get(0)).expect("build");
+        for (table, columns) in [
+            ("build_target", "position, recipe, task"),
+            (
+                "build_layer",
+                "position, name, source, reference, git_commit",
+            ),
+            ("build_recipe", "recipe_id"),
+            (
+                "task",
+                "recipe, name, position, outcome, started_at, ended_at, cpu_ms, read_bytes, write_bytes, log_file",
+            ),
+            ("log_message", "level, text, task, file, line, at"),
+            ("artifact", "kind, path, size"),
+        ] {
+            tx.execute(&format!("INSERT INTO {table} (build_id, {columns}) SELECT ?2, {columns} FROM {table} WHERE build_id = ?1"), params![from.0, id]).expect("copy");
+        }
+        tx.execute("INSERT INTO package (id, build_id, name, version, size, recipe) SELECT id + ?3, ?2, name, version, size, recipe FROM package WHERE build_id = ?1", params![from.0, id, k * offset]).expect("packages");
+        tx.execute("INSERT INTO package_dependency (package_id, name) SELECT d.package_id + ?2, d.name FROM package_dependency d JOIN package p ON p.id = d.package_id WHERE p.build_id = ?1", params![from.0, k * offset]).expect("dependencies");
+    }
+    tx.commit().expect("commit");
+}
+
+fn time(iterations: usize, mut f: impl FnMut()) -> Duration {
+    let mut samples: Vec<Duration> = (0..iterations)
+        .map(|_| {
+            let started = Instant::now();
+            f();
+            started.elapsed()
+        })
+        .collect();
+    median(&mut samples)
+}
+
+fn median(samples: &mut [Duration]) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn ms_f(d: Duration) -> String {
+    format!("{:.1}", d.as_secs_f64() * 1000.0)
+}
+
+fn ratio(a: Duration, b: Duration) -> f64 {
+    a.as_secs_f64() / b.as_secs_f64().max(1e-9)
+}

@@ -1,0 +1,178 @@
+//! Applying a recorder's batch: one transaction, the hot statements prepared once per batch.
+
+use rusqlite::{CachedStatement, OptionalExtension, Transaction, params};
+
+use super::SqliteStore;
+use super::rows::int;
+use crate::model::{BuildId, BuildState, BuildWrite, LogLevel, TaskOutcome, Timestamp};
+use crate::store::StoreError;
+
+const TASK: &str = "INSERT INTO task (build_id, recipe, name, position, outcome, started_at, \
+     ended_at, cpu_ms, read_bytes, write_bytes, log_file) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
+     ON CONFLICT (build_id, recipe, name) DO UPDATE SET \
+     position = coalesce(position, excluded.position), \
+     outcome = coalesce(excluded.outcome, outcome), \
+     started_at = coalesce(started_at, excluded.started_at), \
+     ended_at = coalesce(excluded.ended_at, ended_at), \
+     cpu_ms = coalesce(excluded.cpu_ms, cpu_ms), \
+     read_bytes = coalesce(excluded.read_bytes, read_bytes), \
+     write_bytes = coalesce(excluded.write_bytes, write_bytes), \
+     log_file = coalesce(excluded.log_file, log_file)";
+const RECIPE: &str = "INSERT INTO recipe (name, version, layer, file) VALUES (?1, ?2, ?3, ?4) \
+     ON CONFLICT (name, version, layer, file) DO UPDATE SET name = excluded.name RETURNING id";
+const BUILD_RECIPE: &str =
+    "INSERT OR IGNORE INTO build_recipe (build_id, recipe_id) VALUES (?1, ?2)";
+const PACKAGE: &str =
+    "INSERT INTO package (build_id, name, version, size, recipe) VALUES (?1, ?2, ?3, ?4, ?5)";
+const DEPENDENCY: &str =
+    "INSERT OR IGNORE INTO package_dependency (package_id, name) VALUES (?1, ?2)";
+const LOG: &str = "INSERT INTO log_message (build_id, level, text, task, file, line, at) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+const ARTIFACT: &str = "INSERT INTO artifact (build_id, kind, path, size) VALUES (?1, ?2, ?3, ?4)";
+const STATE: &str = "UPDATE build SET state = ?2, ended_at = coalesce(?3, ended_at) WHERE id = ?1";
+const PROGRESS: &str = "UPDATE build SET recipes_parsed = coalesce(?2, recipes_parsed), \
+     recipes_total = coalesce(?3, recipes_total), tasks_done = coalesce(?4, tasks_done), \
+     tasks_total = coalesce(?5, tasks_total) WHERE id = ?1";
+const ALIVE: &str = "UPDATE build SET heartbeat_at = ?2, errors = errors + ?3, \
+     warnings = warnings + ?4 WHERE id = ?1";
+
+/// The statements a batch uses, prepared once for the whole batch.
+struct Statements<'t> {
+    task: CachedStatement<'t>,
+    recipe: CachedStatement<'t>,
+    build_recipe: CachedStatement<'t>,
+    package: CachedStatement<'t>,
+    dependency: CachedStatement<'t>,
+    log: CachedStatement<'t>,
+}
+
+impl SqliteStore {
+    pub(super) fn record_batch(
+        &self,
+        build: BuildId,
+        writes: &[BuildWrite],
+    ) -> Result<(), StoreError> {
+        self.write("recorded build events", |tx| {
+            let mut state = self.live_state(tx, build)?;
+            let mut s = self
+                .statements(tx)
+                .map_err(|e| self.err(e, "prepared to record"))?;
+            let (mut errors, mut warnings) = (0u32, 0u32);
+            for write in writes {
+                let done = match write {
+                    BuildWrite::State(next, at) => {
+                        if !state.may_become(*next) || state == *next {
+                            continue;
+                        }
+                        state = *next;
+                        let ended = next.is_final().then_some(at.0);
+                        tx.prepare_cached(STATE)
+                            .and_then(|mut st| st.execute(params![build.0, next.as_str(), ended]))
+                    }
+                    BuildWrite::Progress {
+                        recipes_parsed,
+                        recipes_total,
+                        tasks_done,
+                        tasks_total,
+                    } => tx.prepare_cached(PROGRESS).and_then(|mut st| {
+                        st.execute(params![
+                            build.0,
+                            recipes_parsed,
+                            recipes_total,
+                            tasks_done,
+                            tasks_total
+                        ])
+                    }),
+                    BuildWrite::Recipe(r) => s
+                        .recipe
+                        .query_row(params![r.name, r.version, r.layer, r.file], |row| {
+                            row.get::<_, i64>(0)
+                        })
+                        .and_then(|id| s.build_recipe.execute(params![build.0, id])),
+                    BuildWrite::Task(t) => s.task.execute(params![
+                        build.0,
+                        t.recipe,
+                        t.task,
+                        t.order,
+                        t.outcome.map(TaskOutcome::as_str),
+                        t.started_at.map(|at| at.0),
+                        t.ended_at.map(|at| at.0),
+                        t.cpu_ms.map(int),
+                        t.read_bytes.map(int),
+                        t.write_bytes.map(int),
+                        t.log_file
+                    ]),
+                    BuildWrite::Package(p) => s
+                        .package
+                        .insert(params![build.0, p.name, p.version, int(p.size), p.recipe])
+                        .and_then(|id| {
+                            p.depends.iter().try_fold(0, |n, d| {
+                                s.dependency.execute(params![id, d]).map(|m| n + m)
+                            })
+                        }),
+                    BuildWrite::Log(l) => {
+                        match l.level {
+                            LogLevel::Warning => warnings += 1,
+                            LogLevel::Error | LogLevel::Critical => errors += 1,
+                            LogLevel::Debug | LogLevel::Note => {}
+                        }
+                        s.log.execute(params![
+                            build.0,
+                            l.level.as_str(),
+                            l.text,
+                            l.task,
+                            l.file,
+                            l.line,
+                            l.at.map(|t| t.0)
+                        ])
+                    }
+                    BuildWrite::Artifact(a) => tx.prepare_cached(ARTIFACT).and_then(|mut st| {
+                        st.execute(params![build.0, a.kind.as_str(), a.path, int(a.size)])
+                    }),
+                };
+                done.map_err(|e| self.err(e, "recorded build events"))?;
+            }
+            self.execute(
+                tx,
+                ALIVE,
+                params![build.0, Timestamp::now().0, errors, warnings],
+                "marked a build alive",
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The build's state, if it may still take records.
+    fn live_state(&self, tx: &Transaction<'_>, build: BuildId) -> Result<BuildState, StoreError> {
+        let state: Option<String> = tx
+            .prepare_cached("SELECT state FROM build WHERE id = ?1")
+            .and_then(|mut s| s.query_row([build.0], |r| r.get(0)).optional())
+            .map_err(|e| self.err(e, "read a build's state"))?;
+        let Some(state) = state else {
+            return Err(StoreError::NotFound {
+                entity: "build",
+                key: build.to_string(),
+            });
+        };
+        let state = BuildState::parse(&state).map_err(|e| StoreError::Corrupt {
+            what: "build state",
+            detail: e.to_string(),
+        })?;
+        if state.is_final() {
+            return Err(StoreError::BuildEnded { build, state });
+        }
+        Ok(state)
+    }
+
+    fn statements<'t>(&self, tx: &'t Transaction<'_>) -> rusqlite::Result<Statements<'t>> {
+        Ok(Statements {
+            task: tx.prepare_cached(TASK)?,
+            recipe: tx.prepare_cached(RECIPE)?,
+            build_recipe: tx.prepare_cached(BUILD_RECIPE)?,
+            package: tx.prepare_cached(PACKAGE)?,
+            dependency: tx.prepare_cached(DEPENDENCY)?,
+            log: tx.prepare_cached(LOG)?,
+        })
+    }
+}

@@ -66,6 +66,9 @@ pub enum Command {
     /// A project's configuration: machine, distro, targets, variables, packages, recipes.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Builds: what each one ran with and what it did.
+    #[command(subcommand)]
+    Build(BuildCommand),
     /// Groups of owners that projects are shared with (admins manage them).
     #[command(subcommand)]
     Group(GroupCommand),
@@ -88,6 +91,82 @@ pub struct AuditArgs {
     /// At most this many entries, newest first.
     #[arg(long, default_value_t = 100)]
     pub limit: u32,
+}
+
+/// `toaster build …`
+#[derive(Debug, Subcommand)]
+pub enum BuildCommand {
+    /// List builds, newest first (of one project, or of every project you may read).
+    List {
+        /// Only this project's builds.
+        project: Option<String>,
+        /// Only hidden builds.
+        #[arg(long, conflicts_with = "all")]
+        hidden: bool,
+        /// Hidden and visible builds.
+        #[arg(long)]
+        all: bool,
+        /// Builds per page.
+        #[arg(long, default_value_t = 25)]
+        limit: u32,
+        /// Which page (from 1).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+        page: u32,
+    },
+    /// Show a build: targets, outcome, duration, tasks by outcome, errors, log, configuration.
+    Show {
+        /// The build.
+        id: i64,
+    },
+    /// List a build's tasks.
+    Tasks {
+        /// The build.
+        id: i64,
+        /// Only tasks that ended this way (succeeded, failed, cached, covered, prebuilt,
+        /// empty, noop), or `running` for those that did not end.
+        #[arg(long)]
+        outcome: Option<String>,
+        /// Only this recipe's tasks.
+        #[arg(long)]
+        recipe: Option<String>,
+        /// `order` (as they started) or `elapsed` (longest first).
+        #[arg(long, default_value = "order", value_parser = ["order", "elapsed"])]
+        sort: String,
+        /// At most this many.
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+    },
+    /// Print a build's log messages.
+    Log {
+        /// The build.
+        id: i64,
+        /// Only messages at this level or above (debug, note, warning, error, critical).
+        #[arg(long, default_value = "note")]
+        level: String,
+    },
+    /// Hide a build from listings (shown again with --hidden or --all).
+    Hide {
+        /// The build.
+        id: i64,
+    },
+    /// Show a hidden build in listings again.
+    Unhide {
+        /// The build.
+        id: i64,
+    },
+    /// Delete every record of a build (its files on disk stay).
+    Delete {
+        /// The build.
+        id: i64,
+    },
+    /// Replay an event log (JSON lines, written by the recorder) into a new build.
+    ImportEvents {
+        /// The event log.
+        file: PathBuf,
+        /// The project to import into (default: the one the log names).
+        #[arg(long)]
+        project: Option<String>,
+    },
 }
 
 /// `toaster group …`

@@ -27,6 +27,7 @@ fn main() -> ExitCode {
         Command::Owner(command) => commands::owner::run(&ctx, &out, command),
         Command::Project(command) => commands::project::run(&ctx, &out, command),
         Command::Config(command) => commands::config::run(&ctx, &out, command),
+        Command::Build(command) => commands::build::run(&ctx, &out, command),
         Command::Group(command) => commands::group::run(&ctx, &out, command),
         Command::Audit(args) => commands::audit::run(&ctx, &out, args),
     };

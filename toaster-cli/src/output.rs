@@ -4,7 +4,10 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use serde::Serialize;
-use toaster_core::model::{AuditEntry, Group, LayerSource, Owner, Project, Revision};
+use toaster_core::model::{
+    AuditEntry, Build, BuildLayer, Group, LayerSource, Owner, Progress, Project, Revision, Task,
+    Timestamp,
+};
 
 /// Prints either JSON or text, to standard output. A closed pipe (`| head`) is not an error.
 pub struct Output {
@@ -263,5 +266,109 @@ impl From<&AuditEntry> for AuditView {
             project: entry.project.as_ref().map(ToString::to_string),
             detail: entry.detail.clone(),
         }
+    }
+}
+
+/// A build, as `build list|show --json` prints it (`show` adds `layers` and `tasks`).
+#[derive(Serialize)]
+pub struct BuildView {
+    pub id: i64,
+    pub project: String,
+    pub state: &'static str,
+    pub targets: Vec<String>,
+    pub machine: Option<String>,
+    pub distro: Option<String>,
+    pub revision: u32,
+    pub owner: String,
+    pub client: String,
+    pub host: String,
+    pub build_dir: String,
+    pub log_path: String,
+    pub started_at: String,
+    pub ended_at: Option<String>,
+    pub duration_ms: i64,
+    pub progress: Progress,
+    pub errors: u32,
+    pub warnings: u32,
+    pub hidden: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layers: Option<Vec<BuildLayer>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<BTreeMap<String, u32>>,
+}
+
+impl From<&Build> for BuildView {
+    fn from(build: &Build) -> BuildView {
+        BuildView {
+            id: build.id.0,
+            project: build.project_name.to_string(),
+            state: build.state.as_str(),
+            targets: build.targets.iter().map(ToString::to_string).collect(),
+            machine: build.machine.clone(),
+            distro: build.distro.clone(),
+            revision: build.revision.0,
+            owner: build.owner.to_string(),
+            client: build.client.clone(),
+            host: build.host.clone(),
+            build_dir: build.build_dir.display().to_string(),
+            log_path: build.log_path.display().to_string(),
+            started_at: build.started_at.to_rfc3339(),
+            ended_at: build.ended_at.map(Timestamp::to_rfc3339),
+            duration_ms: build.duration_ms(Timestamp::now()),
+            progress: build.progress,
+            errors: build.errors,
+            warnings: build.warnings,
+            hidden: build.hidden,
+            layers: None,
+            tasks: None,
+        }
+    }
+}
+
+/// A task, as `build tasks --json` prints it.
+#[derive(Serialize)]
+pub struct TaskView {
+    pub order: Option<u32>,
+    pub recipe: String,
+    pub task: String,
+    /// null while it runs.
+    pub outcome: Option<&'static str>,
+    pub started_at: Option<String>,
+    pub ended_at: Option<String>,
+    pub elapsed_ms: Option<i64>,
+    pub cpu_ms: Option<u64>,
+    pub read_bytes: Option<u64>,
+    pub write_bytes: Option<u64>,
+    pub log_file: Option<String>,
+}
+
+impl From<&Task> for TaskView {
+    fn from(task: &Task) -> TaskView {
+        let r = &task.record;
+        TaskView {
+            order: r.order,
+            recipe: r.recipe.clone(),
+            task: r.task.clone(),
+            outcome: r.outcome.map(|o| o.as_str()),
+            started_at: r.started_at.map(Timestamp::to_rfc3339),
+            ended_at: r.ended_at.map(Timestamp::to_rfc3339),
+            elapsed_ms: task.elapsed_ms,
+            cpu_ms: r.cpu_ms,
+            read_bytes: r.read_bytes,
+            write_bytes: r.write_bytes,
+            log_file: r.log_file.clone(),
+        }
+    }
+}
+
+/// A duration for people: `2h 03m`, `4m 05s`, `12.3s`.
+pub fn duration(ms: i64) -> String {
+    let s = ms / 1000;
+    if s >= 3600 {
+        format!("{}h {:02}m", s / 3600, s / 60 % 60)
+    } else if s >= 60 {
+        format!("{}m {:02}s", s / 60, s % 60)
+    } else {
+        format!("{:.1}s", ms as f64 / 1000.0)
     }
 }

@@ -133,6 +133,11 @@ impl Error {
             | Error::NoProjectForImport { .. } => ErrorKind::Invalid,
             Error::Ingest(IngestError::Store { source, .. }) => store_kind(source),
             Error::Ingest(IngestError::NotAnEventLog { .. }) => ErrorKind::Invalid,
+            Error::Ingest(IngestError::Io { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                ErrorKind::NotFound
+            }
             Error::Ingest(IngestError::Io { .. }) => ErrorKind::Internal,
             Error::Conflict { .. } => ErrorKind::Conflict,
             Error::Denied { .. } | Error::NotAMember { .. } => ErrorKind::Denied,
@@ -171,6 +176,11 @@ impl Error {
             Error::Ingest(IngestError::Store { source, .. }) => return Error::hint_store(source),
             Error::Ingest(IngestError::NotAnEventLog { .. }) => {
                 "give a file written by Toaster's recorder (its first line is a toaster-events header)".to_owned()
+            }
+            Error::Ingest(IngestError::Io { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                "check the file's path".to_owned()
             }
             Error::Ingest(IngestError::Io { .. }) => return None,
             Error::NoOwner { .. } => "choose one with `toaster owner use NAME`, or pass `--as NAME` (or set TOASTER_OWNER); `toaster owner list` shows who exists".to_owned(),

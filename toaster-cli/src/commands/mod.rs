@@ -1,6 +1,7 @@
 //! One module per command group; each turns parsed arguments into facade calls and output.
 
 pub mod audit;
+pub mod build;
 pub mod config;
 pub mod group;
 pub mod owner;

@@ -98,6 +98,7 @@ impl Scratch {
 }
 
 mod access;
+mod builds;
 mod concurrency;
 mod errors;
 mod golden;

@@ -1,0 +1,266 @@
+use serde::Serialize;
+use toaster_core::model::{BuildId, LogLevel, TaskFilter, TaskOutcome};
+
+use super::Outcome;
+use crate::args::BuildCommand;
+use crate::context::Context;
+use crate::output::{BuildView, Output, TaskView, duration, table};
+
+pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
+    let actor = ctx.actor(&ctx.open()?)?;
+    match command {
+        BuildCommand::List {
+            project,
+            hidden,
+            all,
+            limit,
+            page,
+        } => {
+            let hidden = if all {
+                Some(false)
+            } else if hidden {
+                Some(true)
+            } else {
+                None
+            };
+            let offset = (page - 1).saturating_mul(limit);
+            let builds = actor.builds(project.as_deref(), hidden, limit, offset)?;
+            let views: Vec<BuildView> = builds.iter().map(BuildView::from).collect();
+            out.emit(&views, |w| {
+                let rows: Vec<Vec<String>> = views
+                    .iter()
+                    .map(|b| {
+                        let state = if b.hidden {
+                            format!("{} (hidden)", b.state)
+                        } else {
+                            b.state.to_owned()
+                        };
+                        vec![
+                            b.id.to_string(),
+                            b.project.clone(),
+                            state,
+                            b.targets.join(" "),
+                            b.started_at.clone(),
+                            duration(b.duration_ms),
+                            format!("{}/{}", b.errors, b.warnings),
+                        ]
+                    })
+                    .collect();
+                table(
+                    w,
+                    &[
+                        "ID", "PROJECT", "STATE", "TARGETS", "STARTED", "DURATION", "ERR/WARN",
+                    ],
+                    &rows,
+                )
+            })?;
+        }
+        BuildCommand::Show { id } => {
+            let detail = actor.build(BuildId(id))?;
+            let mut view = BuildView::from(&detail.build);
+            view.layers = Some(detail.build.layers.clone());
+            view.tasks = Some(
+                detail
+                    .tasks
+                    .iter()
+                    .map(|(outcome, n)| {
+                        (
+                            outcome.map_or("running", TaskOutcome::as_str).to_owned(),
+                            *n,
+                        )
+                    })
+                    .collect(),
+            );
+            out.emit(&view, |w| {
+                writeln!(
+                    w,
+                    "build {} of project {} (configuration revision {})",
+                    view.id, view.project, view.revision
+                )?;
+                writeln!(
+                    w,
+                    "state:     {}{}",
+                    view.state,
+                    if view.hidden { " (hidden)" } else { "" }
+                )?;
+                writeln!(w, "targets:   {}", view.targets.join(" "))?;
+                writeln!(w, "machine:   {}", view.machine.as_deref().unwrap_or("-"))?;
+                writeln!(w, "distro:    {}", view.distro.as_deref().unwrap_or("-"))?;
+                writeln!(
+                    w,
+                    "started:   {} by {} ({}) on {}",
+                    view.started_at, view.owner, view.client, view.host
+                )?;
+                writeln!(w, "ended:     {}", view.ended_at.as_deref().unwrap_or("-"))?;
+                writeln!(w, "duration:  {}", duration(view.duration_ms))?;
+                let p = &view.progress;
+                writeln!(
+                    w,
+                    "progress:  recipes {}/{}, tasks {}/{}",
+                    p.recipes_parsed, p.recipes_total, p.tasks_done, p.tasks_total
+                )?;
+                writeln!(
+                    w,
+                    "messages:  {} errors, {} warnings",
+                    view.errors, view.warnings
+                )?;
+                writeln!(w, "build dir: {}", view.build_dir)?;
+                writeln!(w, "log:       {}", view.log_path)?;
+                let tasks = view
+                    .tasks
+                    .iter()
+                    .flatten()
+                    .map(|(o, n)| format!("{o} {n}"))
+                    .collect::<Vec<_>>();
+                writeln!(
+                    w,
+                    "tasks:     {}",
+                    if tasks.is_empty() {
+                        "-".to_owned()
+                    } else {
+                        tasks.join(", ")
+                    }
+                )?;
+                writeln!(w, "layers:")?;
+                for layer in view.layers.iter().flatten() {
+                    let at = match (&layer.reference, &layer.commit) {
+                        (Some(r), Some(c)) => format!(" @ {r} ({c})"),
+                        (Some(r), None) => format!(" @ {r}"),
+                        (None, Some(c)) => format!(" ({c})"),
+                        (None, None) => String::new(),
+                    };
+                    writeln!(w, "  {:<20} {}{at}", layer.name, layer.source)?;
+                }
+                Ok(())
+            })?;
+        }
+        BuildCommand::Tasks {
+            id,
+            outcome,
+            recipe,
+            sort,
+            limit,
+        } => {
+            let outcome = match outcome.as_deref() {
+                None => None,
+                Some("running") => Some(None),
+                Some(text) => Some(Some(
+                    TaskOutcome::parse(text).map_err(toaster_core::Error::from)?,
+                )),
+            };
+            let filter = TaskFilter {
+                outcome,
+                recipe,
+                by_elapsed: sort == "elapsed",
+                limit,
+                offset: 0,
+            };
+            let views: Vec<TaskView> = actor
+                .tasks(BuildId(id), &filter)?
+                .iter()
+                .map(TaskView::from)
+                .collect();
+            out.emit(&views, |w| {
+                let rows: Vec<Vec<String>> = views
+                    .iter()
+                    .map(|t| {
+                        vec![
+                            t.order.map_or("-".to_owned(), |o| o.to_string()),
+                            t.recipe.clone(),
+                            t.task.clone(),
+                            t.outcome.unwrap_or("running").to_owned(),
+                            t.elapsed_ms.map_or("-".to_owned(), duration),
+                        ]
+                    })
+                    .collect();
+                table(w, &["ORDER", "RECIPE", "TASK", "OUTCOME", "ELAPSED"], &rows)
+            })?;
+        }
+        BuildCommand::Log { id, level } => {
+            let level = LogLevel::parse(&level).map_err(toaster_core::Error::from)?;
+            let messages = actor.log_messages(BuildId(id), level)?;
+            out.emit(&messages, |w| {
+                for m in &messages {
+                    let place = match (&m.file, m.line) {
+                        (Some(f), Some(l)) => format!(" ({f}:{l})"),
+                        (Some(f), None) => format!(" ({f})"),
+                        _ => String::new(),
+                    };
+                    let task = m
+                        .task
+                        .as_deref()
+                        .map(|t| format!("{t}: "))
+                        .unwrap_or_default();
+                    writeln!(
+                        w,
+                        "{}: {task}{}{place}",
+                        m.level.as_str().to_uppercase(),
+                        m.text
+                    )?;
+                }
+                Ok(())
+            })?;
+        }
+        BuildCommand::Hide { id } => hidden(out, &actor.hide_build(BuildId(id), true)?)?,
+        BuildCommand::Unhide { id } => hidden(out, &actor.hide_build(BuildId(id), false)?)?,
+        BuildCommand::Delete { id } => {
+            let build = actor.delete_build(BuildId(id))?;
+            let view = BuildView::from(&build);
+            out.emit(&view, |w| {
+                writeln!(
+                    w,
+                    "deleted build {} of project {}; its files stay in {}",
+                    view.id, view.project, view.build_dir
+                )
+            })?;
+        }
+        BuildCommand::ImportEvents { file, project } => {
+            let report = actor.import_events(project.as_deref(), &file)?;
+            let view = Imported {
+                build: BuildView::from(&report.build),
+                events: report.read.events,
+                skipped: report
+                    .read
+                    .skipped
+                    .iter()
+                    .map(|(line, why)| format!("line {line}: {why}"))
+                    .collect(),
+                stopped: report
+                    .read
+                    .stopped
+                    .as_ref()
+                    .map(|(line, why)| format!("line {line}: {why}")),
+            };
+            out.emit(&view, |w| {
+                writeln!(
+                    w,
+                    "imported {} events into build {} of project {} ({})",
+                    view.events, view.build.id, view.build.project, view.build.state
+                )?;
+                for skipped in &view.skipped {
+                    writeln!(w, "skipped {skipped}")?;
+                }
+                if let Some(stopped) = &view.stopped {
+                    writeln!(w, "stopped at {stopped}; what came before it was imported")?;
+                }
+                Ok(())
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// What `build import-events --json` prints.
+#[derive(Serialize)]
+struct Imported {
+    build: BuildView,
+    events: usize,
+    skipped: Vec<String>,
+    stopped: Option<String>,
+}
+
+fn hidden(out: &Output, build: &toaster_core::model::Build) -> std::io::Result<()> {
+    let view = BuildView::from(build);
+    let word = if view.hidden { "hidden" } else { "shown again" };
+    out.emit(&view, |w| writeln!(w, "build {} {word}", view.id))
+}

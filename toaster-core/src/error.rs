@@ -25,6 +25,13 @@ pub enum Error {
         /// The log.
         path: std::path::PathBuf,
     },
+    /// A project Toaster makes by itself needs a directory, and the store has no file to
+    /// put it beside.
+    #[error("there is no directory to make project `{project}` in")]
+    NoDirectory {
+        /// The project.
+        project: String,
+    },
     /// The project directory could not be used.
     #[error(transparent)]
     ProjectDir(#[from] ProjectDirError),
@@ -130,7 +137,8 @@ impl Error {
             Error::Invalid(_)
             | Error::NoOwner { .. }
             | Error::NothingToUndo { .. }
-            | Error::NoProjectForImport { .. } => ErrorKind::Invalid,
+            | Error::NoProjectForImport { .. }
+            | Error::NoDirectory { .. } => ErrorKind::Invalid,
             Error::Ingest(IngestError::Store { source, .. }) => store_kind(source),
             Error::Ingest(IngestError::NotAnEventLog { .. }) => ErrorKind::Invalid,
             Error::Ingest(IngestError::Io { source, .. })
@@ -169,6 +177,9 @@ impl Error {
             }
             Error::NotAMember { group, .. } => {
                 format!("ask an admin to add you with `toaster group add-member {group} NAME`")
+            }
+            Error::NoDirectory { project } => {
+                format!("create project `{project}` yourself with `toaster project create {project} --dir DIR`")
             }
             Error::NoProjectForImport { .. } => {
                 "name the project to import it into with `--project NAME`".to_owned()

@@ -16,4 +16,6 @@ mod error;
 mod toaster;
 
 pub use error::{Error, ErrorKind};
-pub use toaster::{Actor, BUILD_LEASE, BuildDetail, ChangeOutcome, ImportReport, Toaster};
+pub use toaster::{
+    Actor, BUILD_LEASE, BuildDetail, COMMAND_LINE_PROJECT, ChangeOutcome, ImportReport, Toaster,
+};

@@ -1,12 +1,16 @@
 //! `toaster.Actor`: an owner acting through a client; every project operation goes here.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use pyo3::prelude::*;
-use toaster_core::model::{ConfigChange, ConfigKey, RevisionNumber};
+use toaster_core::ingest::BatchPolicy;
+use toaster_core::model::{BuildId, ConfigChange, ConfigKey, RevisionNumber};
 
+use crate::builds::Build;
 use crate::errors::{detach, to_py};
 use crate::model::{ChangeOutcome, Owner, Project, Revision, repr};
+use crate::recorder::Recorder;
 
 /// An owner acting through a client.
 #[pyclass(module = "toaster", frozen)]
@@ -229,6 +233,79 @@ impl Actor {
     fn reset(&self, py: Python<'_>, project: &str) -> PyResult<ChangeOutcome> {
         let outcome = detach(py, || self.inner.reset(project))?;
         ChangeOutcome::new(py, outcome)
+    }
+
+    /// The project for builds run by hand with plain `bitbake` (made on first use).
+    fn command_line_project(&self, py: Python<'_>) -> PyResult<Project> {
+        detach(py, || self.inner.command_line_project()).map(|p| Project::from(&p))
+    }
+
+    /// Starts recording a build of `project` on `host`, pinned to its newest configuration.
+    #[pyo3(signature = (project, *, host, build_dir = None))]
+    fn start_build(
+        &self,
+        py: Python<'_>,
+        project: &str,
+        host: &str,
+        build_dir: Option<PathBuf>,
+    ) -> PyResult<Build> {
+        let build = detach(py, || {
+            self.inner.start_build(project, host, build_dir.as_deref())
+        })?;
+        Build::new(py, &build, None)
+    }
+
+    /// A recorder for a build that has not ended; it writes a batch every `max_writes`
+    /// writes or `max_age` seconds.
+    #[pyo3(signature = (build_id, *, max_writes = 4096, max_age = 1.0))]
+    fn recorder(
+        &self,
+        py: Python<'_>,
+        build_id: i64,
+        max_writes: usize,
+        max_age: f64,
+    ) -> PyResult<Recorder> {
+        let max_age = Duration::try_from_secs_f64(max_age)
+            .map_err(|e| pyo3::exceptions::PyValueError::new_err(format!("max_age: {e}")))?;
+        let policy = BatchPolicy {
+            max_writes: max_writes.max(1),
+            max_age,
+        };
+        detach(py, || self.inner.recorder(BuildId(build_id), policy)).map(Recorder::new)
+    }
+
+    /// Builds the actor may read, newest first; `hidden`: None visible only, True hidden
+    /// only, False both.
+    #[pyo3(signature = (project = None, *, hidden = None, limit = 25, offset = 0))]
+    fn builds(
+        &self,
+        py: Python<'_>,
+        project: Option<&str>,
+        hidden: Option<bool>,
+        limit: u32,
+        offset: u32,
+    ) -> PyResult<Vec<Build>> {
+        let builds = detach(py, || self.inner.builds(project, hidden, limit, offset))?;
+        builds.iter().map(|b| Build::new(py, b, None)).collect()
+    }
+
+    /// One build, with its tasks counted by outcome in `tasks`.
+    fn build(&self, py: Python<'_>, build_id: i64) -> PyResult<Build> {
+        let detail = detach(py, || self.inner.build(BuildId(build_id)))?;
+        Build::new(py, &detail.build, Some(&detail.tasks))
+    }
+
+    /// Hides a build from listings, or shows it again.
+    #[pyo3(signature = (build_id, *, hidden = true))]
+    fn hide_build(&self, py: Python<'_>, build_id: i64, hidden: bool) -> PyResult<Build> {
+        let build = detach(py, || self.inner.hide_build(BuildId(build_id), hidden))?;
+        Build::new(py, &build, None)
+    }
+
+    /// Deletes every record of a build.
+    fn delete_build(&self, py: Python<'_>, build_id: i64) -> PyResult<Build> {
+        let build = detach(py, || self.inner.delete_build(BuildId(build_id)))?;
+        Build::new(py, &build, None)
     }
 
     fn __repr__(&self) -> String {

@@ -5,8 +5,10 @@
 //! mapping (`errors.rs`).
 
 mod actor;
+mod builds;
 mod errors;
 mod model;
+mod recorder;
 mod toaster;
 
 use pyo3::prelude::*;
@@ -20,5 +22,7 @@ fn _toaster(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<model::Project>()?;
     m.add_class::<model::Revision>()?;
     m.add_class::<model::ChangeOutcome>()?;
+    m.add_class::<builds::Build>()?;
+    m.add_class::<recorder::Recorder>()?;
     Ok(())
 }

@@ -167,3 +167,50 @@ def test_permissions_reach_python(db, alice, demo, tmp_path):
     assert bob.projects(mine=True) == []
     assert alice.chown("demo", "bob").owner == "bob"
     assert alice.chgrp("demo", None).group is None
+
+
+def test_recording_a_build_from_python(alice, demo):
+    build = alice.start_build("demo", host="laptop")
+    assert (build.project, build.state, build.host) == ("demo", "queued", "laptop")
+    with alice.recorder(build.id, max_writes=2) as recorder:
+        assert recorder.build_id == build.id
+        recorder.record({"event": "task_started", "recipe": "zlib", "task": "do_compile", "at": 1000})
+        recorder.record_json(
+            '{"event": "task_finished", "recipe": "zlib", "task": "do_compile", "outcome": "succeeded", "at": 3000}\n'
+            '{"event": "log", "level": "error", "text": "boom", "task": null, "file": null, "line": null, "at": 3000}\n'
+        )
+        recorder.finish("failed")
+    read = alice.build(build.id)
+    assert (read.state, read.errors, read.tasks) == ("failed", 1, {"succeeded": 1})
+    with pytest.raises(ValueError, match="has ended"):
+        recorder.flush()
+    assert [b.id for b in alice.builds("demo")] == [build.id]
+    assert alice.hide_build(build.id).hidden
+    assert alice.builds("demo") == []
+    assert alice.delete_build(build.id).id == build.id
+
+
+def test_a_recorder_refuses_what_is_not_an_event(alice, demo):
+    build = alice.start_build("demo", host="laptop")
+    recorder = alice.recorder(build.id)
+    with pytest.raises(toaster.ValidationError, match="line 1 is not an event"):
+        recorder.record({"event": "explode"})
+    with pytest.raises(toaster.ValidationError, match="line 2"):
+        recorder.record_json('{"event": "heartbeat", "at": null}\n{"nonsense": 1}\n')
+    with pytest.raises(toaster.ToasterError):
+        alice.recorder(build.id + 100)
+
+
+def test_an_exception_in_the_block_ends_the_build_as_failed(alice, demo):
+    build = alice.start_build("demo", host="laptop")
+    with pytest.raises(RuntimeError):
+        with alice.recorder(build.id) as recorder:
+            recorder.record({"event": "parse_started", "total": 3})
+            raise RuntimeError("the build tool broke")
+    assert alice.build(build.id).state == "failed"
+
+
+def test_command_line_builds_have_one_project(db, alice):
+    project = alice.command_line_project()
+    assert project.name == "command-line-builds"
+    assert alice.command_line_project().name == project.name

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use super::*;
+use crate::COMMAND_LINE_PROJECT;
 use crate::ErrorKind;
 use crate::ingest::event_log::{self, BuildHeader, EventLogWriter, Header};
 use crate::ingest::synthetic::Workload;
@@ -657,5 +658,29 @@ fn builds_follow_the_projects_permissions() {
     assert_eq!(
         actions,
         ["build.delete", "build.hide", "project.permissions"]
+    );
+}
+
+#[test]
+fn command_line_builds_land_in_one_project_open_to_every_owner() {
+    let f = Fixture::new();
+    let project = f.alice.command_line_project().unwrap();
+    assert_eq!(project.name.as_str(), COMMAND_LINE_PROJECT);
+    assert_eq!(project.mode.to_string(), "owner=rcbd,group=r,others=rb");
+    assert_eq!(
+        f.alice.command_line_project().unwrap().id,
+        project.id,
+        "one only"
+    );
+    f.alice.add_owner("bob", None).unwrap();
+    let bob = f.alice.toaster.act_as("bob", "test").unwrap();
+    assert_eq!(bob.command_line_project().unwrap().id, project.id);
+    let build = bob
+        .start_build(COMMAND_LINE_PROJECT, "laptop", Some(f.tmp.path()))
+        .unwrap();
+    assert_eq!(build.project, project.id);
+    assert_eq!(
+        bob.delete_build(build.id).unwrap_err().kind(),
+        ErrorKind::Denied
     );
 }

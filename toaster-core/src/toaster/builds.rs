@@ -292,3 +292,37 @@ fn imported_build(
         started_at: header.started_at,
     })
 }
+
+/// The name of the project that builds run by hand with plain `bitbake` land in.
+pub const COMMAND_LINE_PROJECT: &str = "command-line-builds";
+
+impl Actor {
+    /// The project for builds run by hand with plain `bitbake`: made on first use (one
+    /// only, in `command-line-builds/` beside the database), and open to every owner for
+    /// reading and recording builds.
+    pub fn command_line_project(&self) -> Result<Project, Error> {
+        match self.store().project(COMMAND_LINE_PROJECT) {
+            Ok(project) => return Ok(project),
+            Err(StoreError::NotFound { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+        let Some(database) = self.toaster.database.as_deref() else {
+            return Err(Error::NoDirectory {
+                project: COMMAND_LINE_PROJECT.to_owned(),
+            });
+        };
+        let dir = database
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join(COMMAND_LINE_PROJECT);
+        let created = self.create_project(COMMAND_LINE_PROJECT, &dir, None, None);
+        match created {
+            Ok(_) => self.chmod(COMMAND_LINE_PROJECT, "others=rb"),
+            // Another process made it first.
+            Err(Error::Store(StoreError::AlreadyExists { .. })) | Err(Error::ProjectDir(_)) => {
+                Ok(self.store().project(COMMAND_LINE_PROJECT)?)
+            }
+            Err(e) => Err(e),
+        }
+    }
+}

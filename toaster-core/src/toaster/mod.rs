@@ -10,7 +10,7 @@ mod projects;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use self::builds::{BUILD_LEASE, BuildDetail, ImportReport};
+pub use self::builds::{BUILD_LEASE, BuildDetail, COMMAND_LINE_PROJECT, ImportReport};
 use crate::Error;
 use crate::access::{self, Action, Principal};
 use crate::model::{AuditAction, Name, NewAudit, NewOwner, Owner, Project, Revision};

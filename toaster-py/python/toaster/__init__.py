@@ -8,7 +8,17 @@ an owner, and work on projects through the :class:`Actor`::
         alice.set("demo", "IMAGE_FSTYPES", "ext4 wic")
 """
 
-from ._toaster import Actor, ChangeOutcome, Owner, Project, Revision, Toaster, __version__
+from ._toaster import (
+    Actor,
+    Build,
+    ChangeOutcome,
+    Owner,
+    Project,
+    Recorder,
+    Revision,
+    Toaster,
+    __version__,
+)
 from .errors import (
     AlreadyExistsError,
     BusyError,
@@ -24,6 +34,7 @@ from .errors import (
 __all__ = [
     "Actor",
     "AlreadyExistsError",
+    "Build",
     "BusyError",
     "ChangeOutcome",
     "ConflictError",
@@ -33,6 +44,7 @@ __all__ = [
     "Owner",
     "PermissionDeniedError",
     "Project",
+    "Recorder",
     "Revision",
     "Toaster",
     "ToasterError",

@@ -69,6 +69,7 @@ fn main() {
         delete.1.push(raw_delete(&raw_db, base.id));
     }
 
+    let python = python_path(runs);
     let peak = peak_memory(scratch.path());
     let (list, show) = listing(scratch.path());
 
@@ -101,6 +102,17 @@ fn main() {
         ms(show.1),
         ratio(show.0, show.1)
     );
+    match python {
+        Some(p) => println!(
+            "| record the build from Python (real `bb` events) | {} | {} | {:.2}x | within 3x |",
+            ms(p),
+            ms(bi),
+            ratio(p, bi)
+        ),
+        None => println!(
+            "| record the build from Python | not measured: needs .venv with toaster and bitbake-setup (run scripts/test.sh once) | | | |"
+        ),
+    }
     println!(
         "| peak memory while recording 1x / 3x the build | {} / {} MiB | | | flat |",
         peak.0, peak.1
@@ -112,6 +124,38 @@ fn main() {
         ms_f(bi),
         ratio(ti, bi)
     );
+}
+
+/// The Python path (`benches/ingest_python.py`: real `bb` event objects through
+/// `toaster.bitbake`), when the repository's virtual environment has what it needs.
+fn python_path(runs: usize) -> Option<Duration> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let python = root.join(".venv/bin/python");
+    let script = root.join("benches/ingest_python.py");
+    if !python.exists() || !script.exists() {
+        return None;
+    }
+    let out = std::process::Command::new(python)
+        .arg(script)
+        .env("RUNS", runs.to_string())
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() {
+        eprintln!(
+            "the Python benchmark failed:\n{text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        return None;
+    }
+    let ms: f64 = text
+        .lines()
+        .last()?
+        .strip_prefix("ingest-python: ")?
+        .strip_suffix(" ms")?
+        .parse()
+        .ok()?;
+    Some(Duration::from_secs_f64(ms / 1000.0))
 }
 
 fn instance(dir: &Path) -> (Actor, std::path::PathBuf) {

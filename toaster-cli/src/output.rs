@@ -295,6 +295,9 @@ pub struct BuildView {
     pub layers: Option<Vec<BuildLayer>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tasks: Option<BTreeMap<String, u32>>,
+    /// The variables of the configuration revision it ran with (`show` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variables: Option<BTreeMap<String, String>>,
 }
 
 impl From<&Build> for BuildView {
@@ -321,6 +324,7 @@ impl From<&Build> for BuildView {
             hidden: build.hidden,
             layers: None,
             tasks: None,
+            variables: None,
         }
     }
 }

@@ -59,6 +59,7 @@ pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
             let detail = actor.build(BuildId(id))?;
             let mut view = BuildView::from(&detail.build);
             view.layers = Some(detail.build.layers.clone());
+            view.variables = Some(detail.config.variables.clone());
             view.tasks = Some(
                 detail
                     .tasks
@@ -130,6 +131,10 @@ pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
                         (None, None) => String::new(),
                     };
                     writeln!(w, "  {:<20} {}{at}", layer.name, layer.source)?;
+                }
+                writeln!(w, "variables (revision {}):", view.revision)?;
+                for (name, value) in view.variables.iter().flatten() {
+                    writeln!(w, "  {name} = \"{value}\"")?;
                 }
                 Ok(())
             })?;

@@ -10,8 +10,8 @@ use crate::ingest::event_log::{self, BuildHeader, ReadReport};
 use crate::ingest::{BatchPolicy, IngestError, Recorder};
 use crate::model::{
     ArtifactRecord, AuditAction, Build, BuildFilter, BuildId, BuildLayer, BuildState, LayerSource,
-    LogLevel, LogRecord, NewBuild, PackageRecord, Project, RecipeRecord, Right, Target, Task,
-    TaskFilter, TaskOutcome, Timestamp,
+    LogLevel, LogRecord, NewBuild, PackageRecord, Project, ProjectConfig, RecipeRecord, Right,
+    Target, Task, TaskFilter, TaskOutcome, Timestamp,
 };
 use crate::store::StoreError;
 
@@ -26,6 +26,8 @@ pub struct BuildDetail {
     pub build: Build,
     /// How many tasks ended each way (`None`: not ended).
     pub tasks: Vec<(Option<TaskOutcome>, u32)>,
+    /// The configuration it ran with (its pinned revision's).
+    pub config: ProjectConfig,
 }
 
 /// What importing an event log came to.
@@ -131,7 +133,12 @@ impl Actor {
         self.interrupt_silent_builds(BUILD_LEASE)?;
         let (build, _) = self.build_for(id, Action::Project(Right::Read))?;
         let tasks = self.store().task_counts(id)?;
-        Ok(BuildDetail { build, tasks })
+        let config = self.store().revision(build.project, build.revision)?.config;
+        Ok(BuildDetail {
+            build,
+            tasks,
+            config,
+        })
     }
 
     /// A build's tasks (needs read).

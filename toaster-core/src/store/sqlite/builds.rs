@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use rusqlite::types::Value;
-use rusqlite::{Connection, params, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
 use super::SqliteStore;
 use super::rows::{self, BUILD_SELECT, path_text};
@@ -312,6 +312,18 @@ impl SqliteStore {
     }
 
     pub(super) fn interrupt_silent(&self, since: Timestamp) -> Result<Vec<BuildId>, StoreError> {
+        // Listings call this every time: look first, so that the usual answer (none) takes
+        // no write lock.
+        let silent: Option<i64> = self
+            .conn()
+            .prepare_cached(
+                "SELECT id FROM build WHERE state IN ('parsing', 'running') AND heartbeat_at < ?1 LIMIT 1",
+            )
+            .and_then(|mut s| s.query_row([since.0], |r| r.get(0)).optional())
+            .map_err(|e| self.err(e, "looked for silent builds"))?;
+        if silent.is_none() {
+            return Ok(Vec::new());
+        }
         self.write("marked silent builds interrupted", |tx| {
             let sql = "UPDATE build SET state = 'interrupted', ended_at = heartbeat_at \
                        WHERE state IN ('parsing', 'running') AND heartbeat_at < ?1 RETURNING id";

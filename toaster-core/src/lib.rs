@@ -6,6 +6,7 @@
 //! Module order (lower never imports higher): [`model`] → [`store`] → [`project_dir`] →
 //! the facade ([`Toaster`], [`Actor`]).
 
+pub mod conf;
 pub mod model;
 pub mod project_dir;
 pub mod store;

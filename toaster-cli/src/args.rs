@@ -65,6 +65,25 @@ pub enum Command {
     /// A project's configuration: machine, distro, targets, variables, packages, recipes.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// BitBake conf files: evaluate them, regenerate a project's.
+    #[command(subcommand)]
+    Conf(ConfCommand),
+}
+
+/// `toaster conf …`
+#[derive(Debug, Subcommand)]
+pub enum ConfCommand {
+    /// Print the values BitBake would compute from conf files, without running BitBake.
+    ///
+    /// Files are read in the order given (as BitBake reads bblayers.conf, then local.conf),
+    /// following their include and require lines. Arguments ending in `.conf` or holding a
+    /// `/` are files; the others are variables (`VAR`, or `VAR[flag]` for a flag). Without
+    /// variables, every variable is printed. Inline Python `${@…}` is shown unevaluated.
+    Eval {
+        /// Conf files, then variable names.
+        #[arg(required = true, value_name = "FILE... [VAR...]")]
+        args: Vec<String>,
+    },
 }
 
 /// `toaster owner …`

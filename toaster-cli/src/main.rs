@@ -27,6 +27,7 @@ fn main() -> ExitCode {
         Command::Owner(command) => commands::owner::run(&ctx, &out, command),
         Command::Project(command) => commands::project::run(&ctx, &out, command),
         Command::Config(command) => commands::config::run(&ctx, &out, command),
+        Command::Conf(command) => commands::conf::run(&ctx, &out, command),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,5 +1,6 @@
 //! The facade's umbrella error, its kinds, and the hint each one gives.
 
+use crate::conf::ConfError;
 use crate::model::{ModelError, Name, RevisionNumber};
 use crate::project_dir::ProjectDirError;
 use crate::store::StoreError;
@@ -17,6 +18,9 @@ pub enum Error {
     /// The project directory could not be used.
     #[error(transparent)]
     ProjectDir(#[from] ProjectDirError),
+    /// A conf file could not be read, evaluated or written.
+    #[error(transparent)]
+    Conf(#[from] ConfError),
     /// A change was based on a revision that is no longer the newest.
     #[error(
         "project `{project}` changed meanwhile: the change was based on revision {base}, but revision {head} is the newest; nothing was changed"
@@ -104,6 +108,13 @@ impl Error {
                 ProjectDirError::Gone { .. } => ErrorKind::NotFound,
                 ProjectDirError::Io { .. } => ErrorKind::Internal,
             },
+            Error::Conf(ConfError::Io { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                ErrorKind::NotFound
+            }
+            Error::Conf(ConfError::Io { .. }) => ErrorKind::Internal,
+            Error::Conf(_) => ErrorKind::Invalid,
         }
     }
 
@@ -162,6 +173,7 @@ impl Error {
                 }
                 ProjectDirError::Io { .. } => return None,
             },
+            Error::Conf(e) => return e.hint(),
         };
         Some(hint)
     }

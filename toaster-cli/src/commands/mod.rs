@@ -1,5 +1,6 @@
 //! One module per command group; each turns parsed arguments into facade calls and output.
 
+pub mod conf;
 pub mod config;
 pub mod owner;
 pub mod project;

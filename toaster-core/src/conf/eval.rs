@@ -1,6 +1,7 @@
 //! Evaluating conf files in order, as BitBake's `ConfHandler` does: statements applied to a
 //! [`Datastore`], `include`/`require`/`include_all` followed, `FILE` set while a file is read.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::datastore::Datastore;
@@ -151,4 +152,26 @@ fn include(
         run(data, &conf, true, depth + 1)?;
     }
     Ok(())
+}
+
+/// The values of `names` (`VAR`, or `VAR[flag]` for a flag) as BitBake computes them, or of
+/// every variable when `names` is empty; `None` for unset.
+pub fn values(
+    data: &Datastore,
+    names: &[String],
+) -> Result<BTreeMap<String, Option<String>>, ConfError> {
+    let names: Vec<String> = if names.is_empty() {
+        data.keys()?.into_iter().collect()
+    } else {
+        names.to_vec()
+    };
+    let mut out = BTreeMap::new();
+    for name in names {
+        let value = match name.strip_suffix(']').and_then(|n| n.split_once('[')) {
+            Some((var, flag)) => data.get_flag(var, flag)?,
+            None => data.get(&name)?,
+        };
+        out.insert(name, value);
+    }
+    Ok(out)
 }

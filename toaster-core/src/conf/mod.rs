@@ -15,7 +15,7 @@ mod text;
 
 pub use datastore::Datastore;
 pub use error::{ConfError, Unrepresentable};
-pub use eval::evaluate;
+pub use eval::{evaluate, values};
 pub use file::{ConfFile, Item, ItemKind, MAX_SIZE};
 pub use quote::{check as check_value, check_word, quote};
 pub use statement::{Assignment, IncludeKind, Op, Problem, Statement};

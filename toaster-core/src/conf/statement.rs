@@ -140,6 +140,8 @@ pub enum Problem {
     StrayQuote,
     /// An assignment without a variable name.
     EmptyName,
+    /// A flag name BitBake does not accept, or overrides after a flag.
+    BadFlag,
     /// `_append`, `_prepend` or `_remove` in a name: the syntax before honister.
     OldOverrideSyntax,
     /// `inherit` is only for recipes and classes.
@@ -162,12 +164,13 @@ impl Problem {
         match self {
             Problem::Indented => "the line starts with whitespace, which BitBake refuses",
             Problem::TrailingComment => {
-                "text follows the closing quote; BitBake has no comments after a value"
+                "something follows the closing quote; BitBake has no comments after a value"
             }
             Problem::UnterminatedQuote => "the value's quote is not closed at the end of the line",
             Problem::Unquoted => "the value is not in quotes",
             Problem::StrayQuote => "a quote inside the value ends it early",
             Problem::EmptyName => "the assignment has no variable name",
+            Problem::BadFlag => "the flag in brackets is not valid, or an override follows it",
             Problem::OldOverrideSyntax => {
                 "the name uses `_append`, `_prepend` or `_remove`, the override syntax BitBake dropped in honister (3.4)"
             }
@@ -188,13 +191,18 @@ impl Problem {
     pub fn hint(self) -> &'static str {
         match self {
             Problem::Indented => "remove the leading spaces or tabs",
-            Problem::TrailingComment => "move the comment to a line of its own above",
+            Problem::TrailingComment => {
+                "move a comment to a line of its own above, and end a continued value with its quote"
+            }
             Problem::UnterminatedQuote => "end the line with the same quote that opens the value",
             Problem::Unquoted => "write the value in double quotes: NAME = \"value\"",
             Problem::StrayQuote => {
                 "quote the value with the other quote character ('…' around a value with \")"
             }
             Problem::EmptyName => "write NAME = \"value\"",
+            Problem::BadFlag => {
+                "write NAME[flag] = \"value\" with a flag of letters, digits and `-_+.@/` (not starting with `@` or `/`), and no `:append` after it"
+            }
             Problem::OldOverrideSyntax => {
                 "write `:append`, `:prepend` or `:remove` (e.g. IMAGE_INSTALL:append)"
             }
@@ -432,10 +440,14 @@ fn diagnose(line: &str) -> Problem {
         return Problem::Unquoted;
     };
     let count = value.matches(quote).count();
-    if value.len() >= 2 && value.ends_with(quote) && count == 3 {
-        return Problem::StrayQuote;
+    if value.len() >= 2 && value.ends_with(quote) {
+        return match count {
+            3 => Problem::StrayQuote,
+            _ if line[..name_end].contains('[') => Problem::BadFlag,
+            _ => Problem::Unparsed,
+        };
     }
-    if count >= 2 && !value.ends_with(quote) {
+    if count >= 2 {
         return Problem::TrailingComment;
     }
     Problem::UnterminatedQuote

@@ -170,21 +170,3 @@ impl ConfError {
         move |source| ConfError::Io { path, source }
     }
 }
-
-/// A value as shown in a message: control characters escaped, long values cut.
-pub(crate) fn shorten(value: &str) -> String {
-    const MAX: usize = 120;
-    let mut shown = String::new();
-    for (i, c) in value.chars().enumerate() {
-        if i == MAX {
-            shown.push('…');
-            break;
-        }
-        if c.is_control() {
-            shown.extend(c.escape_default());
-        } else {
-            shown.push(c);
-        }
-    }
-    shown
-}

@@ -3,10 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use super::error::{ConfError, shorten};
+use super::error::ConfError;
 use super::quote;
 use super::statement::{self, Assignment, Op, Problem, Statement};
 use super::text::{self, JoinProblem, Logical};
+use crate::model::shorten;
 
 /// The largest conf file read; real ones are a few kilobytes.
 pub const MAX_SIZE: u64 = 8 * 1024 * 1024;

@@ -1,6 +1,7 @@
 //! Safe quoting: a value is written so that BitBake reads back exactly that value.
 
-use super::error::{ConfError, Unrepresentable, shorten};
+use super::error::{ConfError, Unrepresentable};
+use crate::model::shorten;
 
 /// Why `value` cannot be written as a BitBake value, if it cannot.
 pub fn check(value: &str) -> Result<(), Unrepresentable> {

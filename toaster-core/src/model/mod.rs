@@ -16,6 +16,7 @@ mod time;
 pub use config::{LayerRef, LayerSource, ProjectConfig, Target};
 pub use config_change::{ConfigChange, ConfigKey};
 pub use error::ModelError;
+pub(crate) use error::shorten;
 pub use ids::{OwnerId, ProjectId, RevisionNumber};
 pub use name::Name;
 pub use owner::{NewOwner, Owner, OwnerUpdate, check_email};

@@ -3,6 +3,7 @@
 use crate::conf::ConfError;
 use crate::model::{ModelError, Name, RevisionNumber};
 use crate::project_dir::ProjectDirError;
+use crate::schema::SchemaError;
 use crate::store::StoreError;
 
 /// Everything the [`crate::Toaster`] facade can report.
@@ -21,6 +22,9 @@ pub enum Error {
     /// A conf file could not be read, evaluated or written.
     #[error(transparent)]
     Conf(#[from] ConfError),
+    /// A value broke its variable's spec, or a spec file could not be loaded.
+    #[error(transparent)]
+    Schema(#[from] SchemaError),
     /// A change was based on a revision that is no longer the newest.
     #[error(
         "project `{project}` changed meanwhile: the change was based on revision {base}, but revision {head} is the newest; nothing was changed"
@@ -115,6 +119,13 @@ impl Error {
             }
             Error::Conf(ConfError::Io { .. }) => ErrorKind::Internal,
             Error::Conf(_) => ErrorKind::Invalid,
+            Error::Schema(SchemaError::Io { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                ErrorKind::NotFound
+            }
+            Error::Schema(SchemaError::Io { .. }) => ErrorKind::Internal,
+            Error::Schema(_) => ErrorKind::Invalid,
         }
     }
 
@@ -174,6 +185,7 @@ impl Error {
                 ProjectDirError::Io { .. } => return None,
             },
             Error::Conf(e) => return e.hint(),
+            Error::Schema(e) => return e.hint(),
         };
         Some(hint)
     }

@@ -9,6 +9,7 @@ use crate::model::{
     ProjectConfig, Release, Revision, RevisionNumber,
 };
 use crate::project_dir;
+use crate::schema::Schema;
 use crate::store::sqlite::SqliteStore;
 use crate::store::{Store, StoreError};
 
@@ -22,6 +23,7 @@ const RETRIES: u32 = 64;
 pub struct Toaster {
     store: Arc<dyn Store>,
     database: Option<PathBuf>,
+    schema: Arc<Schema>,
 }
 
 impl std::fmt::Debug for Toaster {
@@ -38,22 +40,35 @@ impl Toaster {
         Toaster {
             store,
             database: None,
+            schema: Arc::new(Schema::builtin().clone()),
         }
+    }
+
+    /// This instance, validating variables with `schema` (the built-in catalogue with extra
+    /// specs, see [`Schema::with_file`]).
+    pub fn with_schema(mut self, schema: Schema) -> Toaster {
+        self.schema = Arc::new(schema);
+        self
+    }
+
+    /// The variable specs values are checked against.
+    pub fn schema(&self) -> &Schema {
+        &self.schema
     }
 
     /// Opens the SQLite database at `path`.
     pub fn open_sqlite(path: &Path) -> Result<Toaster, Error> {
         Ok(Toaster {
-            store: Arc::new(SqliteStore::open(path)?),
             database: Some(path.to_owned()),
+            ..Toaster::new(Arc::new(SqliteStore::open(path)?))
         })
     }
 
     /// Creates a new SQLite database at `path`.
     pub fn init_sqlite(path: &Path) -> Result<Toaster, Error> {
         Ok(Toaster {
-            store: Arc::new(SqliteStore::init(path)?),
             database: Some(path.to_owned()),
+            ..Toaster::new(Arc::new(SqliteStore::init(path)?))
         })
     }
 
@@ -137,6 +152,9 @@ pub struct ChangeOutcome {
     pub revision: Revision,
     /// False when the configuration already was that way and no revision was made.
     pub changed: bool,
+    /// Things accepted but worth a look (an unknown variable, a likely typo), and conf files
+    /// that could not be rewritten.
+    pub warnings: Vec<String>,
 }
 
 impl Actor {
@@ -152,6 +170,10 @@ impl Actor {
 
     fn store(&self) -> &dyn Store {
         &*self.toaster.store
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.toaster.schema
     }
 
     // --- owners ---
@@ -235,6 +257,8 @@ impl Actor {
             Err(StoreError::NotFound { .. }) => {}
             Err(e) => return Err(e.into()),
         }
+        let origin = format!("project {name}, revision 1");
+        crate::conf::generate(&config, dir, self.schema(), &origin)?;
         let prepared = project_dir::prepare(dir, &name)?;
         let new = NewProject {
             name,
@@ -249,7 +273,10 @@ impl Actor {
             config,
         };
         match self.store().create_project(&new, &first) {
-            Ok(project) => Ok(project),
+            Ok(project) => {
+                self.write_conf_of(&project, &first.config, RevisionNumber(1))?;
+                Ok(project)
+            }
             Err(e) => {
                 prepared.abandon();
                 Err(e.into())
@@ -302,14 +329,35 @@ impl Actor {
         changes: &[ConfigChange],
         base: Option<RevisionNumber>,
     ) -> Result<ChangeOutcome, Error> {
-        self.commit(project, base, |head| {
+        self.change_config_with(project, changes, base, false)
+    }
+
+    /// [`Actor::change_config`], checking every new value against the schema first (a bad
+    /// value changes nothing). With `strict`, unknown variables are refused instead of
+    /// accepted with a warning.
+    pub fn change_config_with(
+        &self,
+        project: &str,
+        changes: &[ConfigChange],
+        base: Option<RevisionNumber>,
+        strict: bool,
+    ) -> Result<ChangeOutcome, Error> {
+        let release = self.project(project)?.release;
+        let warnings = std::cell::RefCell::new(Vec::new());
+        let mut outcome = self.commit(project, base, |head| {
             let mut config = head.config.clone();
             let mut descriptions = Vec::new();
             for change in changes {
                 descriptions.extend(config.apply(change)?);
             }
+            *warnings.borrow_mut() =
+                validation::check(self.schema(), &release, &head.config, &config, strict)?;
             Ok((!descriptions.is_empty()).then(|| (descriptions.join("; "), None, config)))
-        })
+        })?;
+        let mut all = warnings.into_inner();
+        all.append(&mut outcome.warnings);
+        outcome.warnings = all;
+        Ok(outcome)
     }
 
     /// Restores the configuration before the one in effect, as a new revision. Repeated
@@ -419,6 +467,7 @@ impl Actor {
                 return Ok(ChangeOutcome {
                     revision: head,
                     changed: false,
+                    warnings: Vec::new(),
                 });
             };
             let next = NewRevision {
@@ -432,9 +481,21 @@ impl Actor {
                 .commit_revision(current.id, current.head, &next)
             {
                 Ok(revision) => {
+                    let warnings = match self.write_conf_of(
+                        &current,
+                        &revision.config,
+                        revision.number,
+                    ) {
+                        Ok(_) => Vec::new(),
+                        Err(e) => vec![format!(
+                            "the configuration is saved, but its conf files were not rewritten: {e}; run `toaster conf write {}`",
+                            current.name
+                        )],
+                    };
                     return Ok(ChangeOutcome {
                         revision,
                         changed: true,
+                        warnings,
                     });
                 }
                 Err(StoreError::Conflict { .. }) if base.is_none() && attempt < RETRIES => {
@@ -454,5 +515,7 @@ impl Actor {
     }
 }
 
+mod conf_files;
 #[cfg(test)]
 mod tests;
+mod validation;

@@ -48,6 +48,11 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub json: bool,
 
+    /// Extra variable specs (a JSON file like `toaster config schema --json` prints), added
+    /// to the built-in catalogue.
+    #[arg(long, global = true, env = "TOASTER_SCHEMA", value_name = "PATH")]
+    pub schema: Option<PathBuf>,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -83,6 +88,12 @@ pub enum ConfCommand {
         /// Conf files, then variable names.
         #[arg(required = true, value_name = "FILE... [VAR...]")]
         args: Vec<String>,
+    },
+    /// Rewrite a project's generated conf files (build/conf/toaster*.conf) from its newest
+    /// revision. Every configuration change does this already.
+    Write {
+        /// The project.
+        project: String,
     },
 }
 
@@ -193,6 +204,9 @@ pub struct Base {
     /// Refuse the change unless revision N is still the newest (for scripts that read first).
     #[arg(long, value_name = "N")]
     pub base: Option<u32>,
+    /// Refuse variables Toaster does not know instead of accepting them with a warning.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// The arguments of `config add` and `config remove`.
@@ -245,6 +259,15 @@ pub enum ConfigCommand {
         project: String,
         /// The key.
         key: String,
+    },
+    /// Describe the variables Toaster knows: kind, class, default, allowed values.
+    ///
+    /// Classes: build (written to toaster.conf), infrastructure (host-specific, written to
+    /// toaster-host.conf), managed (set with its own command), forbidden (never set from a
+    /// project).
+    Schema {
+        /// One variable (default: all).
+        variable: Option<String>,
     },
     /// Show the whole configuration (default: the newest revision).
     Show {

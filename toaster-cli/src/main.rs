@@ -21,6 +21,7 @@ fn main() -> ExitCode {
     let ctx = Context {
         db: cli.db,
         acting: cli.acting,
+        schema: cli.schema,
     };
     let out = Output::new(cli.json);
     let outcome = match cli.command {

@@ -214,4 +214,5 @@ pub struct ChangeView {
     pub changed: bool,
     #[serde(flatten)]
     pub revision: RevisionView,
+    pub warnings: Vec<String>,
 }

@@ -28,11 +28,12 @@ impl Actor {
         key: &str,
         make: impl FnOnce(ConfigKey) -> ConfigChange + Send,
         base: Option<u32>,
+        strict: bool,
     ) -> PyResult<ChangeOutcome> {
         let outcome = detach(py, || {
             let change = make(ConfigKey::parse(key)?);
             self.inner
-                .change_config(project, &[change], base.map(RevisionNumber))
+                .change_config_with(project, &[change], base.map(RevisionNumber), strict)
         })?;
         ChangeOutcome::new(py, outcome)
     }
@@ -118,8 +119,9 @@ impl Actor {
         detach(py, || Ok(self.inner.config(project)?.config.get(&key)))
     }
 
-    /// Sets a key, as a new revision (none if the value is already that).
-    #[pyo3(signature = (project, key, value, *, base = None))]
+    /// Sets a key, as a new revision (none if the value is already that). The value is
+    /// checked against the variable's spec first; `strict=True` refuses unknown variables.
+    #[pyo3(signature = (project, key, value, *, base = None, strict = false))]
     fn set(
         &self,
         py: Python<'_>,
@@ -127,6 +129,7 @@ impl Actor {
         key: &str,
         value: String,
         base: Option<u32>,
+        strict: bool,
     ) -> PyResult<ChangeOutcome> {
         self.change(
             py,
@@ -134,7 +137,14 @@ impl Actor {
             key,
             |key| ConfigChange::Set { key, value },
             base,
+            strict,
         )
+    }
+
+    /// Rewrites the project's generated conf files; returns the paths that changed.
+    fn write_conf(&self, py: Python<'_>, project: &str) -> PyResult<Vec<String>> {
+        detach(py, || self.inner.write_conf(project))
+            .map(|paths| paths.iter().map(|p| p.display().to_string()).collect())
     }
 
     /// Removes a key's value, as a new revision.
@@ -146,7 +156,14 @@ impl Actor {
         key: &str,
         base: Option<u32>,
     ) -> PyResult<ChangeOutcome> {
-        self.change(py, project, key, |key| ConfigChange::Unset { key }, base)
+        self.change(
+            py,
+            project,
+            key,
+            |key| ConfigChange::Unset { key },
+            base,
+            false,
+        )
     }
 
     /// Adds words to a list key, as a new revision.
@@ -165,6 +182,7 @@ impl Actor {
             key,
             |key| ConfigChange::Add { key, words },
             base,
+            false,
         )
     }
 
@@ -184,6 +202,7 @@ impl Actor {
             key,
             |key| ConfigChange::Remove { key, words },
             base,
+            false,
         )
     }
 

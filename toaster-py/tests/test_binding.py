@@ -149,3 +149,19 @@ def test_delete_project_with_files(alice, demo):
     assert deleted.name == "demo"
     assert not Path(demo.dir).exists()
     assert alice.projects() == []
+
+
+def test_values_are_checked_and_warnings_reach_python(tmp_path):
+    with toaster.Toaster.init(tmp_path / "t.sqlite") as db:
+        alice = db.add_first_owner("alice")
+        project = alice.create_project("demo", tmp_path / "demo", release="scarthgap")
+        outcome = alice.set("demo", "MACHNIE", "qemuarm")
+        assert outcome.changed and "did you mean MACHINE?" in outcome.warnings[0]
+        with pytest.raises(toaster.ValidationError) as refused:
+            alice.set("demo", "IMAGE_FSTYPES", "exr4")
+        assert "did you mean `ext4`?" in refused.value.hint
+        with pytest.raises(toaster.ValidationError):
+            alice.set("demo", "IMAGE_FSTYPS", "ext4", strict=True)
+        conf = Path(project.dir) / "build" / "conf" / "toaster.conf"
+        assert 'MACHNIE = "qemuarm"' in conf.read_text()
+        assert alice.write_conf("demo") == []

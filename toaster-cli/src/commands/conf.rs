@@ -9,8 +9,25 @@ use crate::args::ConfCommand;
 use crate::context::Context;
 use crate::output::Output;
 
-pub fn run(_ctx: &Context, out: &Output, command: ConfCommand) -> Outcome {
+pub fn run(ctx: &Context, out: &Output, command: ConfCommand) -> Outcome {
     match command {
+        ConfCommand::Write { project } => {
+            let actor = ctx.actor(&ctx.open()?)?;
+            let written = actor.write_conf(&project)?;
+            let view = Written {
+                project,
+                written: written.iter().map(|p| p.display().to_string()).collect(),
+            };
+            out.emit(&view, |w| {
+                if view.written.is_empty() {
+                    return writeln!(w, "{}: conf files already up to date", view.project);
+                }
+                for path in &view.written {
+                    writeln!(w, "wrote {path}")?;
+                }
+                Ok(())
+            })?;
+        }
         ConfCommand::Eval { args } => {
             let (files, names): (Vec<String>, Vec<String>) =
                 args.into_iter().partition(|a| is_file_argument(a));
@@ -38,6 +55,13 @@ pub fn run(_ctx: &Context, out: &Output, command: ConfCommand) -> Outcome {
 /// A file argument ends in `.conf` or holds a `/` outside a flag's brackets.
 fn is_file_argument(arg: &str) -> bool {
     arg.ends_with(".conf") || arg.split('[').next().is_some_and(|name| name.contains('/'))
+}
+
+/// What `conf write --json` prints.
+#[derive(Serialize)]
+struct Written {
+    project: String,
+    written: Vec<String>,
 }
 
 /// What `conf eval --json` prints.

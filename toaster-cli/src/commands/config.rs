@@ -3,8 +3,8 @@ use std::io::Write;
 use serde::Serialize;
 use toaster_core::model::{ConfigChange, ConfigKey, RevisionNumber};
 
-use super::Outcome;
 use super::project::changed;
+use super::{Outcome, schema};
 use crate::args::ConfigCommand;
 use crate::context::Context;
 use crate::output::{ConfigView, Output};
@@ -26,6 +26,9 @@ pub fn run(ctx: &Context, out: &Output, command: ConfigCommand) -> Outcome {
                 None => Ok(()),
             })?;
             return Ok(());
+        }
+        ConfigCommand::Schema { variable } => {
+            return schema::show(out, &ctx.schema()?, variable.as_deref());
         }
         ConfigCommand::Show { project, revision } => {
             let revision = match revision {
@@ -77,7 +80,12 @@ pub fn run(ctx: &Context, out: &Output, command: ConfigCommand) -> Outcome {
             )
         }
     };
-    let outcome = actor.change_config(&project, &[change], base.base.map(RevisionNumber))?;
+    let outcome = actor.change_config_with(
+        &project,
+        &[change],
+        base.base.map(RevisionNumber),
+        base.strict,
+    )?;
     Ok(changed(out, &project, outcome)?)
 }
 

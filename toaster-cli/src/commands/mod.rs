@@ -4,6 +4,7 @@ pub mod conf;
 pub mod config;
 pub mod owner;
 pub mod project;
+pub mod schema;
 
 use std::io;
 

@@ -122,10 +122,14 @@ struct Deleted {
 
 /// Reports a configuration change: the new revision, or that nothing changed.
 pub fn changed(out: &Output, project: &str, outcome: ChangeOutcome) -> std::io::Result<()> {
+    for warning in &outcome.warnings {
+        eprintln!("warning: {warning}");
+    }
     let view = ChangeView {
         project: project.to_owned(),
         changed: outcome.changed,
         revision: RevisionView::from(&outcome.revision),
+        warnings: outcome.warnings,
     };
     out.emit(&view, |w| {
         if view.changed {

@@ -147,6 +147,22 @@ pub enum ProjectCommand {
         #[arg(long)]
         release: Option<String>,
     },
+    /// Create a project from an existing build directory: its layers (as local
+    /// directories), machine, distro, packages and variables from conf/bblayers.conf and
+    /// conf/local.conf. What a project cannot hold is listed, not imported.
+    Import {
+        /// The new project's name.
+        name: String,
+        /// The build directory to read (the one holding conf/local.conf); it is not changed.
+        #[arg(long, value_name = "BUILDDIR")]
+        from: PathBuf,
+        /// The new project's directory (default: ./NAME).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// The Yocto release series (default: wrynose).
+        #[arg(long)]
+        release: Option<String>,
+    },
     /// List the projects.
     List,
     /// Show a project.

@@ -10,6 +10,9 @@ use crate::context::Context;
 use crate::output::{ConfigView, Output};
 
 pub fn run(ctx: &Context, out: &Output, command: ConfigCommand) -> Outcome {
+    if let ConfigCommand::Schema { variable } = &command {
+        return schema::show(out, &ctx.schema()?, variable.as_deref());
+    }
     let actor = ctx.actor(&ctx.open()?)?;
     let key = |k: &str| ConfigKey::parse(k).map_err(toaster_core::Error::from);
     let (project, change, base) = match command {
@@ -27,9 +30,8 @@ pub fn run(ctx: &Context, out: &Output, command: ConfigCommand) -> Outcome {
             })?;
             return Ok(());
         }
-        ConfigCommand::Schema { variable } => {
-            return schema::show(out, &ctx.schema()?, variable.as_deref());
-        }
+        // Answered above, without opening a database.
+        ConfigCommand::Schema { .. } => return Ok(()),
         ConfigCommand::Show { project, revision } => {
             let revision = match revision {
                 Some(n) => actor.revision(&project, RevisionNumber(n))?,

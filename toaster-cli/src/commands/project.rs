@@ -36,6 +36,32 @@ pub fn run(ctx: &Context, out: &Output, command: ProjectCommand) -> Outcome {
                 )
             })?;
         }
+        ProjectCommand::Import {
+            name,
+            from,
+            dir,
+            release,
+        } => {
+            let (project, notes) =
+                actor.import_project(&name, &from, &default_dir(&name, dir), release.as_deref())?;
+            let view = Imported {
+                project: ProjectView::from(&project),
+                not_imported: notes,
+            };
+            out.emit(&view, |w| {
+                writeln!(
+                    w,
+                    "created project {} from {} in {}",
+                    view.project.name,
+                    from.display(),
+                    view.project.dir
+                )?;
+                for note in &view.not_imported {
+                    writeln!(w, "  not imported: {note}")?;
+                }
+                Ok(())
+            })?;
+        }
         ProjectCommand::List => {
             let views: Vec<ProjectView> = actor.projects()?.iter().map(ProjectView::from).collect();
             out.emit(&views, |w| {
@@ -110,6 +136,14 @@ pub fn run(ctx: &Context, out: &Output, command: ProjectCommand) -> Outcome {
         ProjectCommand::Reset { name } => changed(out, &name, actor.reset(&name)?)?,
     }
     Ok(())
+}
+
+/// What `project import --json` prints.
+#[derive(Serialize)]
+struct Imported {
+    #[serde(flatten)]
+    project: ProjectView,
+    not_imported: Vec<String>,
 }
 
 /// What `project delete --json` prints.

@@ -119,3 +119,38 @@ fn history_json_is_stable() {
     let text = transcript(&scratch, &[&["project", "history", "demo", "--json"]]);
     check("history.json.txt", &text);
 }
+
+#[test]
+fn generated_conf_files_are_stable() {
+    let scratch = Scratch::new().with_demo();
+    let mut text = transcript(
+        &scratch,
+        &[
+            &["config", "set", "demo", "IMAGE_FSTYPES", "exr4 wic"],
+            &["config", "set", "demo", "IMAGE_FSTYPES", "ext4 wic.bmap"],
+            &["config", "set", "demo", "MACHNIE", "qemuarm"],
+            &["config", "set", "demo", "BB_NUMBER_THREADS", "8"],
+            &[
+                "config",
+                "set",
+                "demo",
+                "EXTRA_VALUE",
+                "say \"hi\" to ${USER}",
+            ],
+            &["config", "add", "demo", "packages", "strace", "gdb"],
+            &["conf", "write", "demo"],
+        ],
+    );
+    for name in [
+        "local.conf",
+        "bblayers.conf",
+        "toaster.conf",
+        "toaster-host.conf",
+        "toaster-bblayers.conf",
+    ] {
+        let path = scratch.path().join("demo/build/conf").join(name);
+        text.push_str(&format!("--- demo/build/conf/{name}\n"));
+        text.push_str(&std::fs::read_to_string(path).expect("generated file"));
+    }
+    check("conf_files.txt", &normalise(&text, &scratch));
+}

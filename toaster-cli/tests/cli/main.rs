@@ -98,6 +98,7 @@ impl Scratch {
 }
 
 mod concurrency;
+mod conf;
 mod errors;
 mod golden;
 mod json;

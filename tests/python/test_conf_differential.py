@@ -116,3 +116,38 @@ def test_random_files_agree_with_bitbake(bb, toaster_bin, tmp_path):
         agreed += 1
     print(f"random files: {agreed} evaluated alike, {300 - agreed} refused by both")
     assert agreed > 100
+
+
+ADVERSARIAL = [
+    'plain', '', ' ', '  both  ', 'say "hi"', "it's", 'a"b"c', "a'b'c", 'x"y\'z\'w',
+    'a"b"c\'d', "one \" and one '", '"', "'", '""', "''", '"\'', 'back\\slash', 'end\\',
+    '\\"', 'C:\\temp\\n', '${TOPDIR}/../downloads', '${@os.system("id")}', '$${@x}',
+    'x" \nINHERIT += "evil', 'a\rb', 'tab\there', 'ctrl\x01char', '# not a comment',
+    '" # "', "= '", 'A = "x"', 'unicode ✓ grüße', '\u2028line separator', '\\',
+    "'\"'\"'", '"a" "b"', '${A', '}{', '${@', '@{x}', 'a\\\nb',
+]
+
+
+def test_values_the_writer_emits_read_back_exactly(bb, toaster_bin, tmp_path):
+    """Every value `config set` accepts is written into toaster.conf so that BitBake reads
+    back exactly that value; values BitBake cannot represent are refused."""
+    env_run = lambda *args: run(toaster_bin, "--db", str(tmp_path / "t.sqlite"), *args)
+    assert env_run("owner", "add", "tester").returncode == 0
+    assert env_run("project", "create", "adv", "--dir", str(tmp_path / "adv")).returncode == 0
+    conf = tmp_path / "adv" / "build" / "conf" / "toaster.conf"
+    accepted = refused = 0
+    for value in ADVERSARIAL:
+        out = env_run("config", "set", "adv", "ADVERSARIAL_VALUE", value)
+        if out.returncode != 0:
+            assert out.returncode == 1 and out.stderr.startswith("error: "), (value, out.stderr)
+            refused += 1
+            continue
+        accepted += 1
+        d = bb.parse.handle(str(conf), bb.data.init())
+        raw = d.getVar("ADVERSARIAL_VALUE", False)
+        assert raw == value, (value, raw)
+        ours = toaster_eval(toaster_bin, [conf], ["ADVERSARIAL_VALUE"])
+        if "${" not in value:
+            assert ours["ADVERSARIAL_VALUE"] == d.getVar("ADVERSARIAL_VALUE") == value
+    print(f"adversarial values: {accepted} read back exactly, {refused} refused")
+    assert accepted > 20 and refused >= 6

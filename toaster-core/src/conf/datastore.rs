@@ -105,8 +105,7 @@ impl Datastore {
     pub fn del_var(&mut self, var: &str) {
         self.vars.insert(var.to_owned(), Flags::new());
         self.overridedata.remove(var);
-        let mut chain = override_chain(var);
-        while let Some((short, override_)) = chain.next() {
+        for (short, override_) in override_chain(var) {
             if let Some(list) = self.overridedata.get_mut(short) {
                 list.retain(|(v, o)| !(v == var && o == override_));
             }
@@ -123,8 +122,7 @@ impl Datastore {
 
     /// Records `var` (`A:b:c`) under `A:b` with override `c` and under `A` with `b:c`.
     fn update_overrides(&mut self, var: &str) {
-        let mut chain = override_chain(var);
-        while let Some((short, override_)) = chain.next() {
+        for (short, override_) in override_chain(var) {
             let list = self.overridedata.entry(short.to_owned()).or_default();
             let entry = (var.to_owned(), override_.to_owned());
             if !list.contains(&entry) {

@@ -24,8 +24,14 @@ pub fn evaluate(files: &[PathBuf]) -> Result<Datastore, ConfError> {
     Ok(data)
 }
 
+/// Applies one parsed file to `data`, as BitBake applies a file it is given (following its
+/// includes, setting `FILE`).
+pub fn apply(data: &mut Datastore, conf: &ConfFile) -> Result<(), ConfError> {
+    run(data, conf, false, 0)
+}
+
 /// Applies one parsed file to `data`; `included` files restore `FILE` afterwards.
-pub fn run(
+pub(super) fn run(
     data: &mut Datastore,
     conf: &ConfFile,
     included: bool,

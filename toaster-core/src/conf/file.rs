@@ -45,15 +45,14 @@ impl ConfFile {
     /// Reads and parses the file at `path`. `bblayers.conf` and `layer.conf` are read as
     /// base configuration (where `addpylib` is allowed).
     pub fn read(path: &Path) -> Result<ConfFile, ConfError> {
-        let size = std::fs::metadata(path).map_err(ConfError::io(path))?.len();
-        if size > MAX_SIZE {
-            return Err(ConfError::TooLarge {
-                file: path.to_owned(),
-                size,
-                limit: MAX_SIZE,
-            });
-        }
-        let bytes = std::fs::read(path).map_err(ConfError::io(path))?;
+        use std::io::Read;
+        let file = std::fs::File::open(path).map_err(ConfError::io(path))?;
+        // Read at most one byte more than allowed: a device or a growing file cannot make
+        // this read forever.
+        let mut bytes = Vec::new();
+        file.take(MAX_SIZE + 1)
+            .read_to_end(&mut bytes)
+            .map_err(ConfError::io(path))?;
         let base = matches!(
             path.file_name().and_then(|n| n.to_str()),
             Some("bblayers.conf" | "layer.conf")

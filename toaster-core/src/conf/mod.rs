@@ -33,7 +33,7 @@ mod text;
 pub use build_dir::{replace as replace_file, write as write_build_conf};
 pub use datastore::Datastore;
 pub use error::{ConfError, Unrepresentable};
-pub use eval::{evaluate, values};
+pub use eval::{apply, evaluate, values};
 pub use file::{ConfFile, Item, ItemKind, MAX_SIZE};
 pub use generate::{BBLAYERS_CONF, Generated, HOST_CONF, TOASTER_CONF, generate};
 pub use import::{Imported, import};

@@ -481,11 +481,9 @@ impl Actor {
                 .commit_revision(current.id, current.head, &next)
             {
                 Ok(revision) => {
-                    let warnings = match self.write_conf_of(
-                        &current,
-                        &revision.config,
-                        revision.number,
-                    ) {
+                    // Written from the newest revision, re-read: a change another process
+                    // committed after this one must not be overwritten with this one.
+                    let warnings = match self.write_conf(current.name.as_str()) {
                         Ok(_) => Vec::new(),
                         Err(e) => vec![format!(
                             "the configuration is saved, but its conf files were not rewritten: {e}; run `toaster conf write {}`",

@@ -23,7 +23,7 @@ pub fn show(out: &Output, schema: &Schema, variable: Option<&str>) -> Outcome {
         },
         None => schema.specs().collect(),
     };
-    let json = schema.to_json(&specs);
+    let json = Schema::json(&specs);
     out.emit(&json, |w| {
         if let [spec] = specs.as_slice() {
             writeln!(w, "{}: {}", spec.name, spec.doc)?;

@@ -62,7 +62,7 @@ pub fn write(build_dir: &Path, generated: &Generated) -> Result<Vec<PathBuf>, Co
 }
 
 /// Replaces `path` with `bytes` atomically: a temporary file beside it, synced, renamed.
-pub fn replace(path: &Path, bytes: &[u8]) -> Result<(), ConfError> {
+fn replace(path: &Path, bytes: &[u8]) -> Result<(), ConfError> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -30,7 +30,7 @@ mod quote;
 mod statement;
 mod text;
 
-pub use build_dir::{replace as replace_file, write as write_build_conf};
+pub use build_dir::write as write_build_conf;
 pub use datastore::Datastore;
 pub use error::{ConfError, Unrepresentable};
 pub use eval::{apply, evaluate, values};

@@ -98,9 +98,9 @@ impl Schema {
         self.governing(name).map_or(Class::Build, |s| s.class)
     }
 
-    /// The schema as JSON, in the format spec files use.
-    pub fn to_json(&self, names: &[&VarSpec]) -> serde_json::Value {
-        serde_json::json!({ "variables": names })
+    /// Specs as JSON, in the format spec files use.
+    pub fn json(specs: &[&VarSpec]) -> serde_json::Value {
+        serde_json::json!({ "variables": specs })
     }
 }
 

@@ -49,6 +49,11 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub json: bool,
 
+    /// Extra variable specs (a JSON file like `toaster config schema --json` prints), added
+    /// to the built-in catalogue.
+    #[arg(long, global = true, env = "TOASTER_SCHEMA", value_name = "PATH")]
+    pub schema: Option<PathBuf>,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -74,6 +79,31 @@ pub enum Command {
     Group(GroupCommand),
     /// The audit log: who created, changed or deleted what, when, from which client.
     Audit(AuditArgs),
+    /// BitBake conf files: evaluate them, regenerate a project's.
+    #[command(subcommand)]
+    Conf(ConfCommand),
+}
+
+/// `toaster conf …`
+#[derive(Debug, Subcommand)]
+pub enum ConfCommand {
+    /// Print the values BitBake would compute from conf files, without running BitBake.
+    ///
+    /// Files are read in the order given (as BitBake reads bblayers.conf, then local.conf),
+    /// following their include and require lines. Arguments ending in `.conf` or holding a
+    /// `/` are files; the others are variables (`VAR`, or `VAR[flag]` for a flag). Without
+    /// variables, every variable is printed. Inline Python `${@…}` is shown unevaluated.
+    Eval {
+        /// Conf files, then variable names.
+        #[arg(required = true, value_name = "FILE... [VAR...]")]
+        args: Vec<String>,
+    },
+    /// Rewrite a project's generated conf files (build/conf/toaster*.conf) from its newest
+    /// revision. Every configuration change does this already.
+    Write {
+        /// The project.
+        project: String,
+    },
 }
 
 /// `toaster audit`
@@ -258,6 +288,22 @@ pub enum ProjectCommand {
         #[arg(long)]
         group: Option<String>,
     },
+    /// Create a project from an existing build directory: its layers (as local
+    /// directories), machine, distro, packages and variables from conf/bblayers.conf and
+    /// conf/local.conf. What a project cannot hold is listed, not imported.
+    Import {
+        /// The new project's name.
+        name: String,
+        /// The build directory to read (the one holding conf/local.conf); it is not changed.
+        #[arg(long, value_name = "BUILDDIR")]
+        from: PathBuf,
+        /// The new project's directory (default: ./NAME).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// The Yocto release series (default: wrynose).
+        #[arg(long)]
+        release: Option<String>,
+    },
     /// List the projects you may read.
     List {
         /// Only the projects you own.
@@ -350,6 +396,9 @@ pub struct Base {
     /// Refuse the change unless revision N is still the newest (for scripts that read first).
     #[arg(long, value_name = "N")]
     pub base: Option<u32>,
+    /// Refuse variables Toaster does not know instead of accepting them with a warning.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// The arguments of `config add` and `config remove`.
@@ -402,6 +451,15 @@ pub enum ConfigCommand {
         project: String,
         /// The key.
         key: String,
+    },
+    /// Describe the variables Toaster knows: kind, class, default, allowed values.
+    ///
+    /// Classes: build (written to toaster.conf), infrastructure (host-specific, written to
+    /// toaster-host.conf), managed (set with its own command), forbidden (never set from a
+    /// project).
+    Schema {
+        /// One variable (default: all).
+        variable: Option<String>,
     },
     /// Show the whole configuration (default: the newest revision).
     Show {

@@ -2,18 +2,37 @@
 
 use std::path::PathBuf;
 
+use toaster_core::schema::Schema;
 use toaster_core::{Actor, Error, Toaster};
 
-/// The database path and the owner named on the command line or in the environment.
+/// The database path, the owner named on the command line or in the environment, and an
+/// extra schema file.
 pub struct Context {
     pub db: PathBuf,
     pub acting: Option<String>,
+    pub schema: Option<PathBuf>,
 }
 
 impl Context {
-    /// Opens the existing database.
+    /// Opens the existing database, with the extra schema if one is given.
     pub fn open(&self) -> Result<Toaster, Error> {
-        Toaster::open_sqlite(&self.db)
+        let toaster = Toaster::open_sqlite(&self.db)?;
+        Ok(match &self.schema {
+            Some(path) => {
+                let schema = toaster.schema().with_file(path)?;
+                toaster.with_schema(schema)
+            }
+            None => toaster,
+        })
+    }
+
+    /// The variable specs: the built-in catalogue, with the extra schema if one is given.
+    pub fn schema(&self) -> Result<Schema, Error> {
+        let builtin = Schema::builtin();
+        Ok(match &self.schema {
+            Some(path) => builtin.with_file(path)?,
+            None => builtin.clone(),
+        })
     }
 
     /// The owner acting: `--as`/TOASTER_OWNER, else the one this client last chose.

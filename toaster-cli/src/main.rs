@@ -21,6 +21,7 @@ fn main() -> ExitCode {
     let ctx = Context {
         db: cli.db,
         acting: cli.acting,
+        schema: cli.schema,
     };
     let out = Output::new(cli.json);
     let outcome = match cli.command {
@@ -30,6 +31,7 @@ fn main() -> ExitCode {
         Command::Build(command) => commands::build::run(&ctx, &out, command),
         Command::Group(command) => commands::group::run(&ctx, &out, command),
         Command::Audit(args) => commands::audit::run(&ctx, &out, args),
+        Command::Conf(command) => commands::conf::run(&ctx, &out, command),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

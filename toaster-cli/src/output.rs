@@ -223,6 +223,7 @@ pub struct ChangeView {
     pub changed: bool,
     #[serde(flatten)]
     pub revision: RevisionView,
+    pub warnings: Vec<String>,
 }
 
 /// A group, as `group list --json` prints it.

@@ -1,9 +1,11 @@
 //! The facade's umbrella error, its kinds, and the hint each one gives.
 
 use crate::access::Action;
+use crate::conf::ConfError;
 use crate::ingest::IngestError;
 use crate::model::{ModelError, Name, RevisionNumber};
 use crate::project_dir::ProjectDirError;
+use crate::schema::SchemaError;
 use crate::store::StoreError;
 
 /// Everything the [`crate::Toaster`] facade can report.
@@ -35,6 +37,12 @@ pub enum Error {
     /// The project directory could not be used.
     #[error(transparent)]
     ProjectDir(#[from] ProjectDirError),
+    /// A conf file could not be read, evaluated or written.
+    #[error(transparent)]
+    Conf(#[from] ConfError),
+    /// A value broke its variable's spec, or a spec file could not be loaded.
+    #[error(transparent)]
+    Schema(#[from] SchemaError),
     /// A change was based on a revision that is no longer the newest.
     #[error(
         "project `{project}` changed meanwhile: the change was based on revision {base}, but revision {head} is the newest; nothing was changed"
@@ -159,6 +167,20 @@ impl Error {
                 ProjectDirError::Gone { .. } => ErrorKind::NotFound,
                 ProjectDirError::Io { .. } => ErrorKind::Internal,
             },
+            Error::Conf(ConfError::Io { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                ErrorKind::NotFound
+            }
+            Error::Conf(ConfError::Io { .. }) => ErrorKind::Internal,
+            Error::Conf(_) => ErrorKind::Invalid,
+            Error::Schema(SchemaError::Io { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                ErrorKind::NotFound
+            }
+            Error::Schema(SchemaError::Io { .. }) => ErrorKind::Internal,
+            Error::Schema(_) => ErrorKind::Invalid,
         }
     }
 
@@ -214,6 +236,8 @@ impl Error {
                 }
                 ProjectDirError::Io { .. } => return None,
             },
+            Error::Conf(e) => return e.hint(),
+            Error::Schema(e) => return e.hint(),
         };
         Some(hint)
     }

@@ -3,13 +3,16 @@
 //! Frontends (the `toaster` command, the Python binding) call the [`Toaster`] facade only:
 //! it opens a store, acts as an owner, and composes the modules below it.
 //!
-//! Module order (lower never imports higher): [`model`] → [`access`] → [`store`] →
-//! [`project_dir`] → the facade ([`Toaster`], [`Actor`]).
+//! Module order (lower never imports higher): [`model`] → [`schema`] → [`conf`] →
+//! [`access`] → [`store`] → [`ingest`] → [`project_dir`] → the facade ([`Toaster`],
+//! [`Actor`]).
 
 pub mod access;
+pub mod conf;
 pub mod ingest;
 pub mod model;
 pub mod project_dir;
+pub mod schema;
 pub mod store;
 
 mod error;

@@ -32,11 +32,12 @@ impl Actor {
         key: &str,
         make: impl FnOnce(ConfigKey) -> ConfigChange + Send,
         base: Option<u32>,
+        strict: bool,
     ) -> PyResult<ChangeOutcome> {
         let outcome = detach(py, || {
             let change = make(ConfigKey::parse(key)?);
             self.inner
-                .change_config(project, &[change], base.map(RevisionNumber))
+                .change_config_with(project, &[change], base.map(RevisionNumber), strict)
         })?;
         ChangeOutcome::new(py, outcome)
     }
@@ -141,8 +142,9 @@ impl Actor {
         detach(py, || Ok(self.inner.config(project)?.config.get(&key)))
     }
 
-    /// Sets a key, as a new revision (none if the value is already that).
-    #[pyo3(signature = (project, key, value, *, base = None))]
+    /// Sets a key, as a new revision (none if the value is already that). The value is
+    /// checked against the variable's spec first; `strict=True` refuses unknown variables.
+    #[pyo3(signature = (project, key, value, *, base = None, strict = false))]
     fn set(
         &self,
         py: Python<'_>,
@@ -150,6 +152,7 @@ impl Actor {
         key: &str,
         value: String,
         base: Option<u32>,
+        strict: bool,
     ) -> PyResult<ChangeOutcome> {
         self.change(
             py,
@@ -157,7 +160,14 @@ impl Actor {
             key,
             |key| ConfigChange::Set { key, value },
             base,
+            strict,
         )
+    }
+
+    /// Rewrites the project's generated conf files; returns the paths that changed.
+    fn write_conf(&self, py: Python<'_>, project: &str) -> PyResult<Vec<String>> {
+        detach(py, || self.inner.write_conf(project))
+            .map(|paths| paths.iter().map(|p| p.display().to_string()).collect())
     }
 
     /// Removes a key's value, as a new revision.
@@ -169,7 +179,14 @@ impl Actor {
         key: &str,
         base: Option<u32>,
     ) -> PyResult<ChangeOutcome> {
-        self.change(py, project, key, |key| ConfigChange::Unset { key }, base)
+        self.change(
+            py,
+            project,
+            key,
+            |key| ConfigChange::Unset { key },
+            base,
+            false,
+        )
     }
 
     /// Adds words to a list key, as a new revision.
@@ -188,6 +205,7 @@ impl Actor {
             key,
             |key| ConfigChange::Add { key, words },
             base,
+            false,
         )
     }
 
@@ -207,6 +225,7 @@ impl Actor {
             key,
             |key| ConfigChange::Remove { key, words },
             base,
+            false,
         )
     }
 

@@ -180,6 +180,8 @@ pub struct ChangeOutcome {
     revision: Py<Revision>,
     /// False when nothing changed and no revision was made.
     changed: bool,
+    /// Things accepted but worth a look (an unknown variable, a likely typo).
+    warnings: Vec<String>,
 }
 
 impl ChangeOutcome {
@@ -187,6 +189,7 @@ impl ChangeOutcome {
         Ok(ChangeOutcome {
             revision: Py::new(py, Revision::from(outcome.revision))?,
             changed: outcome.changed,
+            warnings: outcome.warnings,
         })
     }
 }

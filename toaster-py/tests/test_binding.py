@@ -214,3 +214,17 @@ def test_command_line_builds_have_one_project(db, alice):
     project = alice.command_line_project()
     assert project.name == "command-line-builds"
     assert alice.command_line_project().name == project.name
+def test_values_are_checked_and_warnings_reach_python(tmp_path):
+    with toaster.Toaster.init(tmp_path / "t.sqlite") as db:
+        alice = db.add_first_owner("alice")
+        project = alice.create_project("demo", tmp_path / "demo", release="scarthgap")
+        outcome = alice.set("demo", "MACHNIE", "qemuarm")
+        assert outcome.changed and "did you mean MACHINE?" in outcome.warnings[0]
+        with pytest.raises(toaster.ValidationError) as refused:
+            alice.set("demo", "IMAGE_FSTYPES", "exr4")
+        assert "did you mean `ext4`?" in refused.value.hint
+        with pytest.raises(toaster.ValidationError):
+            alice.set("demo", "IMAGE_FSTYPS", "ext4", strict=True)
+        conf = Path(project.dir) / "build" / "conf" / "toaster.conf"
+        assert 'MACHNIE = "qemuarm"' in conf.read_text()
+        assert alice.write_conf("demo") == []

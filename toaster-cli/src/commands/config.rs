@@ -3,13 +3,16 @@ use std::io::Write;
 use serde::Serialize;
 use toaster_core::model::{ConfigChange, ConfigKey, RevisionNumber};
 
-use super::Outcome;
 use super::project::changed;
+use super::{Outcome, schema};
 use crate::args::ConfigCommand;
 use crate::context::Context;
 use crate::output::{ConfigView, Output};
 
 pub fn run(ctx: &Context, out: &Output, command: ConfigCommand) -> Outcome {
+    if let ConfigCommand::Schema { variable } = &command {
+        return schema::show(out, &ctx.schema()?, variable.as_deref());
+    }
     let actor = ctx.actor(&ctx.open()?)?;
     let key = |k: &str| ConfigKey::parse(k).map_err(toaster_core::Error::from);
     let (project, change, base) = match command {
@@ -27,6 +30,8 @@ pub fn run(ctx: &Context, out: &Output, command: ConfigCommand) -> Outcome {
             })?;
             return Ok(());
         }
+        // Answered above, without opening a database.
+        ConfigCommand::Schema { .. } => return Ok(()),
         ConfigCommand::Show { project, revision } => {
             let revision = match revision {
                 Some(n) => actor.revision(&project, RevisionNumber(n))?,
@@ -77,7 +82,12 @@ pub fn run(ctx: &Context, out: &Output, command: ConfigCommand) -> Outcome {
             )
         }
     };
-    let outcome = actor.change_config(&project, &[change], base.base.map(RevisionNumber))?;
+    let outcome = actor.change_config_with(
+        &project,
+        &[change],
+        base.base.map(RevisionNumber),
+        base.strict,
+    )?;
     Ok(changed(out, &project, outcome)?)
 }
 

@@ -2,10 +2,12 @@
 
 pub mod audit;
 pub mod build;
+pub mod conf;
 pub mod config;
 pub mod group;
 pub mod owner;
 pub mod project;
+pub mod schema;
 
 use std::io;
 

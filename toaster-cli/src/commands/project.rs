@@ -42,6 +42,32 @@ pub fn run(ctx: &Context, out: &Output, command: ProjectCommand) -> Outcome {
                 )
             })?;
         }
+        ProjectCommand::Import {
+            name,
+            from,
+            dir,
+            release,
+        } => {
+            let (project, notes) =
+                actor.import_project(&name, &from, &default_dir(&name, dir), release.as_deref())?;
+            let view = Imported {
+                project: ProjectView::from(&project),
+                not_imported: notes,
+            };
+            out.emit(&view, |w| {
+                writeln!(
+                    w,
+                    "created project {} from {} in {}",
+                    view.project.name,
+                    from.display(),
+                    view.project.dir
+                )?;
+                for note in &view.not_imported {
+                    writeln!(w, "  not imported: {note}")?;
+                }
+                Ok(())
+            })?;
+        }
         ProjectCommand::List { mine } => {
             let projects = actor.projects(mine)?;
             let views: Vec<ProjectView> = projects.iter().map(ProjectView::from).collect();
@@ -155,6 +181,14 @@ struct DefaultMode {
     default_mode: String,
 }
 
+/// What `project import --json` prints.
+#[derive(Serialize)]
+struct Imported {
+    #[serde(flatten)]
+    project: ProjectView,
+    not_imported: Vec<String>,
+}
+
 /// What `project delete --json` prints.
 #[derive(Serialize)]
 struct Deleted {
@@ -165,10 +199,14 @@ struct Deleted {
 
 /// Reports a configuration change: the new revision, or that nothing changed.
 pub fn changed(out: &Output, project: &str, outcome: ChangeOutcome) -> std::io::Result<()> {
+    for warning in &outcome.warnings {
+        eprintln!("warning: {warning}");
+    }
     let view = ChangeView {
         project: project.to_owned(),
         changed: outcome.changed,
         revision: RevisionView::from(&outcome.revision),
+        warnings: outcome.warnings,
     };
     out.emit(&view, |w| {
         if view.changed {

@@ -156,3 +156,38 @@ fn two_owners_share_a_project_through_a_group_while_a_third_sees_nothing() {
     );
     check("sharing.txt", &text);
 }
+
+#[test]
+fn generated_conf_files_are_stable() {
+    let scratch = Scratch::new().with_demo();
+    let mut text = transcript(
+        &scratch,
+        &[
+            &["config", "set", "demo", "IMAGE_FSTYPES", "exr4 wic"],
+            &["config", "set", "demo", "IMAGE_FSTYPES", "ext4 wic.bmap"],
+            &["config", "set", "demo", "MACHNIE", "qemuarm"],
+            &["config", "set", "demo", "BB_NUMBER_THREADS", "8"],
+            &[
+                "config",
+                "set",
+                "demo",
+                "EXTRA_VALUE",
+                "say \"hi\" to ${USER}",
+            ],
+            &["config", "add", "demo", "packages", "strace", "gdb"],
+            &["conf", "write", "demo"],
+        ],
+    );
+    for name in [
+        "local.conf",
+        "bblayers.conf",
+        "toaster.conf",
+        "toaster-host.conf",
+        "toaster-bblayers.conf",
+    ] {
+        let path = scratch.path().join("demo/build/conf").join(name);
+        text.push_str(&format!("--- demo/build/conf/{name}\n"));
+        text.push_str(&std::fs::read_to_string(path).expect("generated file"));
+    }
+    check("conf_files.txt", &normalise(&text, &scratch));
+}

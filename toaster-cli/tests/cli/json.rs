@@ -52,7 +52,8 @@ fn listings_and_shows_have_stable_fields() {
             "description",
             "project",
             "restores",
-            "revision"
+            "revision",
+            "warnings"
         ]
     );
     assert_eq!(

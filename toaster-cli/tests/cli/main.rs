@@ -100,6 +100,7 @@ impl Scratch {
 mod access;
 mod builds;
 mod concurrency;
+mod conf;
 mod errors;
 mod golden;
 mod json;

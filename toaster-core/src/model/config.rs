@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -106,6 +106,31 @@ pub struct LayerRef {
     pub source: LayerSource,
 }
 
+impl LayerRef {
+    /// The layer's directory for a project in `project_dir`: a local layer where it is, a git
+    /// layer at `PROJECT/layers/REPOSITORY/SUBDIR` (the one place this is decided).
+    pub fn path(&self, project_dir: &Path) -> PathBuf {
+        match &self.source {
+            LayerSource::Local { path } => path.clone(),
+            LayerSource::Git { url, subdir, .. } => {
+                let trimmed = url.trim_end_matches('/');
+                let last = trimmed.rsplit(['/', ':']).next().unwrap_or(trimmed);
+                let repository = last.strip_suffix(".git").unwrap_or(last);
+                let repository = if repository.is_empty() {
+                    &self.name
+                } else {
+                    repository
+                };
+                let mut path = project_dir.join("layers").join(repository);
+                if let Some(subdir) = subdir.as_deref().filter(|s| !s.is_empty()) {
+                    path.push(subdir);
+                }
+                path
+            }
+        }
+    }
+}
+
 /// Where a layer comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -191,6 +216,23 @@ mod tests {
         ] {
             assert!(Target::parse(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn git_layers_live_under_the_project() {
+        let config = super::super::Release::DEFAULT.defaults();
+        let dir = Path::new("/p");
+        assert_eq!(
+            config.layers[1].path(dir),
+            Path::new("/p/layers/meta-yocto/meta-poky")
+        );
+        let local = LayerRef {
+            name: "mine".into(),
+            source: LayerSource::Local {
+                path: "/srv/meta-mine".into(),
+            },
+        };
+        assert_eq!(local.path(dir), Path::new("/srv/meta-mine"));
     }
 
     #[test]

@@ -34,7 +34,7 @@ impl ModelError {
 }
 
 /// The value as shown in a message: control characters escaped, long values cut.
-fn shorten(value: &str) -> String {
+pub(crate) fn shorten(value: &str) -> String {
     const MAX: usize = 80;
     let mut shown = String::new();
     for (i, c) in value.chars().enumerate() {

@@ -27,6 +27,7 @@ pub use build_record::{
 pub use config::{LayerRef, LayerSource, ProjectConfig, Target};
 pub use config_change::{ConfigChange, ConfigKey};
 pub use error::ModelError;
+pub(crate) use error::shorten;
 pub use group::Group;
 pub use ids::{BuildId, GroupId, OwnerId, ProjectId, RevisionNumber};
 pub use mode::{Mode, Right, Rights};

@@ -32,6 +32,13 @@ pub struct Project {
     pub head: RevisionNumber,
 }
 
+impl Project {
+    /// The BitBake build directory inside the project directory (`TOPDIR`).
+    pub fn build_dir(&self) -> PathBuf {
+        self.dir.join("build")
+    }
+}
+
 /// What it takes to create a project.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewProject {

@@ -1,6 +1,6 @@
 //! A project's revisioned configuration: reading it, changing it, going back.
 
-use super::{Actor, ChangeOutcome};
+use super::{Actor, ChangeOutcome, validation};
 use crate::Error;
 use crate::access::Action;
 use crate::model::{
@@ -46,7 +46,8 @@ impl Actor {
         Ok(self.store().history(project.id)?)
     }
 
-    /// Applies `changes` together as one new revision (needs configure). With `base`, the
+    /// Applies `changes` together as one new revision (needs configure), checking every new
+    /// value against the schema first (a bad value changes nothing). With `base`, the
     /// change is refused with [`Error::Conflict`] unless `base` is still the newest
     /// revision; without it, a change that loses a race is applied again on top of the
     /// winner's revision. A change that leaves the configuration as it was makes no revision.
@@ -56,14 +57,34 @@ impl Actor {
         changes: &[ConfigChange],
         base: Option<RevisionNumber>,
     ) -> Result<ChangeOutcome, Error> {
-        self.commit(project, base, |head| {
+        self.change_config_with(project, changes, base, false)
+    }
+
+    /// [`Actor::change_config`]; with `strict`, unknown variables are refused instead of
+    /// accepted with a warning.
+    pub fn change_config_with(
+        &self,
+        project: &str,
+        changes: &[ConfigChange],
+        base: Option<RevisionNumber>,
+        strict: bool,
+    ) -> Result<ChangeOutcome, Error> {
+        let release = self.project_for(project, CONFIGURE)?.release;
+        let warnings = std::cell::RefCell::new(Vec::new());
+        let mut outcome = self.commit(project, base, |head| {
             let mut config = head.config.clone();
             let mut descriptions = Vec::new();
             for change in changes {
                 descriptions.extend(config.apply(change)?);
             }
+            *warnings.borrow_mut() =
+                validation::check(self.schema(), &release, &head.config, &config, strict)?;
             Ok((!descriptions.is_empty()).then(|| (descriptions.join("; "), None, config)))
-        })
+        })?;
+        let mut all = warnings.into_inner();
+        all.append(&mut outcome.warnings);
+        outcome.warnings = all;
+        Ok(outcome)
     }
 
     /// Restores the configuration before the one in effect, as a new revision. Repeated
@@ -129,6 +150,7 @@ impl Actor {
                 return Ok(ChangeOutcome {
                     revision: head,
                     changed: false,
+                    warnings: Vec::new(),
                 });
             };
             let audit = self.entry(
@@ -147,9 +169,19 @@ impl Actor {
                 .commit_revision(current.id, current.head, &next, &audit)
             {
                 Ok(revision) => {
+                    // Written from the newest revision, re-read: a change another process
+                    // committed after this one must not be overwritten with this one.
+                    let warnings = match self.write_conf(current.name.as_str()) {
+                        Ok(_) => Vec::new(),
+                        Err(e) => vec![format!(
+                            "the configuration is saved, but its conf files were not rewritten: {e}; run `toaster conf write {}`",
+                            current.name
+                        )],
+                    };
                     return Ok(ChangeOutcome {
                         revision,
                         changed: true,
+                        warnings,
                     });
                 }
                 Err(StoreError::Conflict { .. }) if base.is_none() && attempt < RETRIES => {

@@ -3,9 +3,11 @@
 
 mod audit;
 mod builds;
+mod conf_files;
 mod config;
 mod owners;
 mod projects;
+mod validation;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -14,6 +16,7 @@ pub use self::builds::{BUILD_LEASE, BuildDetail, COMMAND_LINE_PROJECT, ImportRep
 use crate::Error;
 use crate::access::{self, Action, Principal};
 use crate::model::{AuditAction, Name, NewAudit, NewOwner, Owner, Project, Revision};
+use crate::schema::Schema;
 use crate::store::Store;
 use crate::store::sqlite::SqliteStore;
 
@@ -22,6 +25,7 @@ use crate::store::sqlite::SqliteStore;
 pub struct Toaster {
     store: Arc<dyn Store>,
     database: Option<PathBuf>,
+    schema: Arc<Schema>,
 }
 
 impl std::fmt::Debug for Toaster {
@@ -38,22 +42,35 @@ impl Toaster {
         Toaster {
             store,
             database: None,
+            schema: Arc::new(Schema::builtin().clone()),
         }
+    }
+
+    /// This instance, validating variables with `schema` (the built-in catalogue with extra
+    /// specs, see [`Schema::with_file`]).
+    pub fn with_schema(mut self, schema: Schema) -> Toaster {
+        self.schema = Arc::new(schema);
+        self
+    }
+
+    /// The variable specs values are checked against.
+    pub fn schema(&self) -> &Schema {
+        &self.schema
     }
 
     /// Opens the SQLite database at `path`.
     pub fn open_sqlite(path: &Path) -> Result<Toaster, Error> {
         Ok(Toaster {
-            store: Arc::new(SqliteStore::open(path)?),
             database: Some(path.to_owned()),
+            ..Toaster::new(Arc::new(SqliteStore::open(path)?))
         })
     }
 
     /// Creates a new SQLite database at `path`.
     pub fn init_sqlite(path: &Path) -> Result<Toaster, Error> {
         Ok(Toaster {
-            store: Arc::new(SqliteStore::init(path)?),
             database: Some(path.to_owned()),
+            ..Toaster::new(Arc::new(SqliteStore::init(path)?))
         })
     }
 
@@ -146,6 +163,9 @@ pub struct ChangeOutcome {
     pub revision: Revision,
     /// False when the configuration already was that way and no revision was made.
     pub changed: bool,
+    /// Things accepted but worth a look (an unknown variable, a likely typo), and conf files
+    /// that could not be rewritten.
+    pub warnings: Vec<String>,
 }
 
 impl Actor {
@@ -161,6 +181,10 @@ impl Actor {
 
     fn store(&self) -> &dyn Store {
         &*self.toaster.store
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.toaster.schema
     }
 
     /// The acting owner as the policy sees them now: rights granted or revoked since the

@@ -55,7 +55,7 @@ impl Actor {
         )
     }
 
-    fn create_with(
+    pub(super) fn create_with(
         &self,
         name: Name,
         dir: &Path,
@@ -78,6 +78,8 @@ impl Actor {
             Err(e) => return Err(e.into()),
         }
         let mode = self.store().default_mode()?;
+        let origin = format!("project {name}, revision 1");
+        crate::conf::generate(&config, dir, self.schema(), &origin)?;
         let prepared = project_dir::prepare(dir, &name)?;
         let new = NewProject {
             name,
@@ -100,7 +102,10 @@ impl Actor {
         );
         let audit = self.entry(AuditAction::ProjectCreate, Some(&new.name), detail);
         match self.store().create_project(&new, &first, &audit) {
-            Ok(project) => Ok(project),
+            Ok(project) => {
+                self.write_conf_of(&project, &first.config, crate::model::RevisionNumber::FIRST)?;
+                Ok(project)
+            }
             Err(e) => {
                 prepared.abandon();
                 Err(e.into())

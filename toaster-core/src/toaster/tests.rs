@@ -322,3 +322,89 @@ fn delete_without_files_keeps_the_directory() {
     alice.delete_project("demo", false).unwrap();
     assert!(demo.dir.is_dir());
 }
+
+fn conf_file(project: &Project, name: &str) -> String {
+    fs::read_to_string(project.build_dir().join("conf").join(name)).unwrap()
+}
+
+#[test]
+fn conf_files_follow_every_revision() {
+    let f = Fixture::new();
+    let (alice, project) = f.demo();
+    assert!(conf_file(&project, "toaster.conf").contains("MACHINE = \"qemux86-64\"\n"));
+    assert!(
+        conf_file(&project, "toaster-host.conf").contains("DL_DIR = \"${TOPDIR}/../downloads\"\n")
+    );
+    assert!(conf_file(&project, "local.conf").ends_with("include toaster.conf\n"));
+    assert!(conf_file(&project, "bblayers.conf").ends_with("include toaster-bblayers.conf\n"));
+    assert!(
+        conf_file(&project, "toaster-bblayers.conf").contains("/layers/meta-yocto/meta-poky \\\n")
+    );
+
+    alice
+        .change_config("demo", &[set("IMAGE_FSTYPES", "ext4 wic")], None)
+        .unwrap();
+    assert!(conf_file(&project, "toaster.conf").contains("IMAGE_FSTYPES = \"ext4 wic\"\n"));
+    alice.undo("demo").unwrap();
+    assert!(!conf_file(&project, "toaster.conf").contains("IMAGE_FSTYPES"));
+
+    // The user's own lines stay; the include line is added once.
+    let local = project.build_dir().join("conf/local.conf");
+    fs::write(
+        &local,
+        "# mine\nBB_NUMBER_THREADS = \"4\"\ninclude toaster.conf\n",
+    )
+    .unwrap();
+    alice
+        .change_config("demo", &[set("machine", "qemuarm64")], None)
+        .unwrap();
+    assert_eq!(
+        fs::read_to_string(&local).unwrap(),
+        "# mine\nBB_NUMBER_THREADS = \"4\"\ninclude toaster.conf\n"
+    );
+}
+
+#[test]
+fn a_bad_value_changes_nothing_and_says_why() {
+    let f = Fixture::new();
+    let (alice, project) = f.demo();
+    let before = conf_file(&project, "toaster.conf");
+    for (key, bad) in [
+        ("IMAGE_FSTYPES", "ext5"),
+        ("BBFILES", "x"),
+        ("EXTRA", "${@os.system('id')}"),
+        ("EXTRA", "a\"b'c"),
+        ("IMAGE_INSTALL_append", " x"),
+        ("BB_NUMBER_THREADS", "0"),
+    ] {
+        let err = alice
+            .change_config("demo", &[set(key, bad)], None)
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Invalid, "{key}: {err}");
+        assert!(err.hint().is_some(), "{key}: {err}");
+    }
+    assert_eq!(alice.history("demo").unwrap().len(), 1);
+    assert_eq!(conf_file(&project, "toaster.conf"), before);
+}
+
+#[test]
+fn unknown_variables_warn_and_strict_refuses() {
+    let f = Fixture::new();
+    let (alice, _) = f.demo();
+    let outcome = alice
+        .change_config("demo", &[set("MACHNIE", "qemuarm")], None)
+        .unwrap();
+    assert!(
+        outcome.warnings[0].contains("did you mean MACHINE?"),
+        "{:?}",
+        outcome.warnings
+    );
+    let err = alice
+        .change_config_with("demo", &[set("IMAGE_FSTYPS", "ext4")], None, true)
+        .unwrap_err();
+    assert!(err.to_string().contains("IMAGE_FSTYPES"), "{err}");
+    let ok = alice
+        .change_config("demo", &[set("DL_DIR", "${TOPDIR}/../dl")], None)
+        .unwrap();
+    assert!(ok.warnings.is_empty());
+}

@@ -1,0 +1,72 @@
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Serialize;
+use toaster_core::conf;
+
+use super::Outcome;
+use crate::args::ConfCommand;
+use crate::context::Context;
+use crate::output::Output;
+
+pub fn run(ctx: &Context, out: &Output, command: ConfCommand) -> Outcome {
+    match command {
+        ConfCommand::Write { project } => {
+            let actor = ctx.actor(&ctx.open()?)?;
+            let written = actor.write_conf(&project)?;
+            let view = Written {
+                project,
+                written: written.iter().map(|p| p.display().to_string()).collect(),
+            };
+            out.emit(&view, |w| {
+                if view.written.is_empty() {
+                    return writeln!(w, "{}: conf files already up to date", view.project);
+                }
+                for path in &view.written {
+                    writeln!(w, "wrote {path}")?;
+                }
+                Ok(())
+            })?;
+        }
+        ConfCommand::Eval { args } => {
+            let (files, names): (Vec<String>, Vec<String>) =
+                args.into_iter().partition(|a| is_file_argument(a));
+            let files: Vec<PathBuf> = files.into_iter().map(PathBuf::from).collect();
+            let data = conf::evaluate(&files).map_err(toaster_core::Error::from)?;
+            let variables = conf::values(&data, &names).map_err(toaster_core::Error::from)?;
+            let view = Evaluated {
+                files: files.iter().map(|f| f.display().to_string()).collect(),
+                variables,
+            };
+            out.emit(&view, |w| {
+                for (name, value) in &view.variables {
+                    match value {
+                        Some(value) => writeln!(w, "{name}=\"{value}\"")?,
+                        None => writeln!(w, "{name} is not set")?,
+                    }
+                }
+                Ok(())
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// A file argument ends in `.conf` or holds a `/` outside a flag's brackets.
+fn is_file_argument(arg: &str) -> bool {
+    arg.ends_with(".conf") || arg.split('[').next().is_some_and(|name| name.contains('/'))
+}
+
+/// What `conf write --json` prints.
+#[derive(Serialize)]
+struct Written {
+    project: String,
+    written: Vec<String>,
+}
+
+/// What `conf eval --json` prints.
+#[derive(Serialize)]
+struct Evaluated {
+    files: Vec<String>,
+    variables: BTreeMap<String, Option<String>>,
+}

@@ -1,0 +1,66 @@
+//! `toaster config schema`: the variable specs, as a table, one in detail, or JSON.
+
+use toaster_core::schema::Schema;
+
+use super::Outcome;
+use crate::output::{Output, table};
+
+pub fn show(out: &Output, schema: &Schema, variable: Option<&str>) -> Outcome {
+    let specs: Vec<_> = match variable {
+        Some(name) => match schema.governing(name) {
+            Some(spec) => vec![spec],
+            None => {
+                let suggestion =
+                    toaster_core::schema::closest(name, schema.specs().map(|s| s.name.as_str()));
+                return Err(toaster_core::Error::from(
+                    toaster_core::schema::SchemaError::Unknown {
+                        variable: name.to_owned(),
+                        suggestion: suggestion.map(str::to_owned),
+                    },
+                )
+                .into());
+            }
+        },
+        None => schema.specs().collect(),
+    };
+    let json = Schema::json(&specs);
+    out.emit(&json, |w| {
+        if let [spec] = specs.as_slice() {
+            writeln!(w, "{}: {}", spec.name, spec.doc)?;
+            writeln!(w, "  kind:    {}", spec.kind.as_str())?;
+            writeln!(w, "  class:   {}", spec.class.as_str())?;
+            if let Some(default) = &spec.default {
+                writeln!(w, "  default: \"{default}\"")?;
+            }
+            if !spec.allowed.is_empty() {
+                let values: Vec<String> = spec
+                    .allowed
+                    .iter()
+                    .map(|a| match a.range() {
+                        Some(range) => format!("{} ({range})", a.value()),
+                        None => a.value().to_owned(),
+                    })
+                    .collect();
+                let open = if spec.open { " (others accepted)" } else { "" };
+                writeln!(w, "  allowed{open}: {}", values.join(" "))?;
+            }
+            if let Some(instead) = &spec.instead {
+                writeln!(w, "  instead: {instead}")?;
+            }
+            return Ok(());
+        }
+        let rows: Vec<Vec<String>> = specs
+            .iter()
+            .map(|s| {
+                vec![
+                    s.name.clone(),
+                    s.class.as_str().to_owned(),
+                    s.kind.as_str().to_owned(),
+                    s.doc.clone(),
+                ]
+            })
+            .collect();
+        table(w, &["VARIABLE", "CLASS", "KIND", "DESCRIPTION"], &rows)
+    })?;
+    Ok(())
+}

@@ -1,0 +1,136 @@
+//! `toaster conf …`, `config schema` and `project import`: real files, real processes.
+
+use super::Scratch;
+
+#[test]
+fn eval_prints_values_and_refuses_bad_files_with_their_line() {
+    let scratch = Scratch::new();
+    let good = scratch.path().join("good.conf");
+    std::fs::write(
+        &good,
+        "A = \"1\"\nA:append = \" 2\"\nB ?= \"${A}\"\nC[doc] = \"c\"\n",
+    )
+    .unwrap();
+    let out = scratch.ok(&["conf", "eval", "good.conf", "B", "C[doc]", "NOPE"]);
+    assert_eq!(out, "B=\"1 2\"\nC[doc]=\"c\"\nNOPE is not set\n");
+    let json = scratch.json(&["conf", "eval", "good.conf", "A"]);
+    assert_eq!(json["variables"]["A"], "1 2");
+
+    std::fs::write(
+        scratch.path().join("bad.conf"),
+        "A = \"1\"\nB = \"2\" # note\n",
+    )
+    .unwrap();
+    let err = scratch.fails(1, &["conf", "eval", "bad.conf"]);
+    assert!(err.contains("bad.conf:2: "), "{err}");
+    assert!(
+        err.contains("hint: move a comment to a line of its own"),
+        "{err}"
+    );
+    let err = scratch.fails(1, &["conf", "eval", "missing.conf"]);
+    assert!(err.contains("missing.conf"), "{err}");
+}
+
+#[test]
+fn a_refused_value_changes_nothing() {
+    let scratch = Scratch::new().with_demo();
+    let before = scratch.state();
+    let conf = scratch.path().join("demo/build/conf/toaster.conf");
+    let text = std::fs::read_to_string(&conf).unwrap();
+    for (key, value) in [
+        ("IMAGE_FSTYPES", "exr4"),
+        ("TOPDIR", "/x"),
+        ("EXTRA", "${@bb.utils.which('x')}"),
+        ("EXTRA", "one \" and one '"),
+        ("IMAGE_INSTALL_append", " x"),
+    ] {
+        let err = scratch.fails(1, &["config", "set", "demo", key, value]);
+        assert!(err.contains("hint: "), "{key}: {err}");
+    }
+    let err = scratch.fails(
+        1,
+        &["config", "set", "demo", "IMAGE_FSTYPS", "ext4", "--strict"],
+    );
+    assert!(err.contains("did you mean IMAGE_FSTYPES?"), "{err}");
+    assert_eq!(scratch.state(), before);
+    assert_eq!(std::fs::read_to_string(&conf).unwrap(), text);
+}
+
+#[test]
+fn warnings_go_to_stderr_and_json() {
+    let scratch = Scratch::new().with_demo();
+    let out = scratch.run(&["config", "set", "demo", "MACHNIE", "qemuarm"]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.starts_with("warning: MACHNIE: "), "{stderr}");
+    let json = scratch.json(&[
+        "config",
+        "set",
+        "demo",
+        "DISTRO_FEATURES:append",
+        " wayladn",
+    ]);
+    assert!(
+        json["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `wayland`?"),
+        "{json}"
+    );
+}
+
+#[test]
+fn schema_lists_and_describes_variables() {
+    let scratch = Scratch::new();
+    let all = scratch.json(&["config", "schema"]);
+    assert!(all["variables"].as_array().unwrap().len() >= 40);
+    let one = scratch.ok(&["config", "schema", "DL_DIR"]);
+    assert!(one.contains("class:   infrastructure"), "{one}");
+    let err = scratch.fails(1, &["config", "schema", "DL_DRI"]);
+    assert!(err.contains("did you mean DL_DIR?"), "{err}");
+}
+
+#[test]
+fn import_reads_a_build_directory_and_lists_what_it_left_out() {
+    let scratch = Scratch::new().with_demo();
+    let conf = scratch.path().join("old/build/conf");
+    std::fs::create_dir_all(&conf).unwrap();
+    std::fs::write(
+        conf.join("bblayers.conf"),
+        "BBPATH = \"${TOPDIR}\"\nBBLAYERS ?= \" \\\n  ${TOPDIR}/../meta-mine \\\n  /srv/poky/meta \\\n  \"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        conf.join("local.conf"),
+        "MACHINE ??= \"qemuarm64\"\nDISTRO ?= \"poky\"\nIMAGE_INSTALL:append = \" htop\"\nINHERIT += \"rm_work\"\nBB_NUMBER_THREADS = \"${@oe.utils.cpu_count()}\"\nCONF_VERSION = \"2\"\nDL_DIR[doc] = \"x\"\n",
+    )
+    .unwrap();
+    let json = scratch.json(&[
+        "project",
+        "import",
+        "old",
+        "--from",
+        "old/build",
+        "--dir",
+        "oldproject",
+    ]);
+    let notes: Vec<&str> = json["not_imported"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert_eq!(notes.len(), 3, "{notes:?}");
+    let config = scratch.json(&["config", "show", "old"]);
+    assert_eq!(config["machine"], "qemuarm64");
+    assert_eq!(config["packages"][0], "htop");
+    assert_eq!(config["variables"]["INHERIT"], " rm_work");
+    let root = scratch.path().canonicalize().unwrap();
+    assert_eq!(
+        config["layers"][0]["path"],
+        root.join("old/build/../meta-mine").display().to_string()
+    );
+    let generated =
+        std::fs::read_to_string(scratch.path().join("oldproject/build/conf/toaster.conf")).unwrap();
+    assert!(generated.contains("INHERIT = \" rm_work\""), "{generated}");
+}

@@ -1,0 +1,41 @@
+//! BitBake configuration files: a lossless reader and writer, safe quoting, an evaluator for
+//! the plain cases, and the conf files Toaster generates for a project.
+//!
+//! Reading keeps every byte: [`ConfFile::parse`] then [`ConfFile::text`] gives back the input
+//! exactly. It refuses what BitBake refuses (and NUL bytes), with file, line and a hint.
+//! Edits rewrite only the statements they change, in the shapes `bitbake-layers` writes.
+//!
+//! A project's build directory is `PROJECT/build`; Toaster writes `conf/toaster.conf`,
+//! `conf/toaster-host.conf` and `conf/toaster-bblayers.conf` there and adds one include line
+//! to `conf/local.conf` and `conf/bblayers.conf`.
+
+use std::path::Path;
+
+/// Checks that `NAME = "value"` can be written so that BitBake reads back exactly this
+/// name and value (no injection, no old override syntax, a name BitBake accepts).
+pub fn check_assignment(name: &str, value: &str) -> Result<(), ConfError> {
+    ConfFile::empty(Path::new(TOASTER_CONF))
+        .set(name, value)
+        .map(|_| ())
+}
+
+mod build_dir;
+mod datastore;
+mod error;
+mod eval;
+mod file;
+mod generate;
+mod import;
+mod quote;
+mod statement;
+mod text;
+
+pub use build_dir::write as write_build_conf;
+pub use datastore::Datastore;
+pub use error::{ConfError, Unrepresentable};
+pub use eval::{apply, evaluate, values};
+pub use file::{ConfFile, Item, ItemKind, MAX_SIZE};
+pub use generate::{BBLAYERS_CONF, Generated, HOST_CONF, TOASTER_CONF, generate};
+pub use import::{Imported, import};
+pub use quote::{check as check_value, check_word, quote};
+pub use statement::{Assignment, IncludeKind, Op, Problem, Statement};

@@ -1,0 +1,132 @@
+//! What the schema reports: values it refuses, and spec files it cannot load.
+
+use std::io;
+use std::path::PathBuf;
+
+/// One thing wrong with a value, and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    /// What is wrong.
+    pub reason: String,
+    /// What to do instead.
+    pub hint: String,
+}
+
+/// A warning about a value that is accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// The variable.
+    pub variable: String,
+    /// What is odd, and the hint.
+    pub issue: Issue,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: {}; {}",
+            self.variable, self.issue.reason, self.issue.hint
+        )
+    }
+}
+
+/// Everything the `schema` module reports.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SchemaError {
+    /// A value broke its variable's spec (every problem found is listed).
+    #[error("invalid value `{value}` for {variable}: {}", join(problems))]
+    Invalid {
+        /// The variable.
+        variable: String,
+        /// The value (shortened).
+        value: String,
+        /// Every problem, each with its hint.
+        problems: Vec<Issue>,
+    },
+    /// A variable never set from a project.
+    #[error("{variable} cannot be set from a project: {doc}")]
+    Forbidden {
+        /// The variable.
+        variable: String,
+        /// What it is.
+        doc: String,
+        /// What to do instead.
+        instead: String,
+    },
+    /// A variable set through its own command.
+    #[error("{variable} is managed by Toaster: {doc}")]
+    Managed {
+        /// The variable.
+        variable: String,
+        /// What it is.
+        doc: String,
+        /// The command to use.
+        instead: String,
+    },
+    /// A name BitBake renamed; it stops the build with an error.
+    #[error("{variable} was renamed to {replacement}; BitBake refuses the old name")]
+    Renamed {
+        /// The old name.
+        variable: String,
+        /// The new name.
+        replacement: String,
+    },
+    /// An unknown variable, refused in strict mode.
+    #[error("{variable} is not a variable Toaster knows{}", suggestion.as_ref().map(|s| format!(" (did you mean {s}?)")).unwrap_or_default())]
+    Unknown {
+        /// The variable.
+        variable: String,
+        /// The closest known name.
+        suggestion: Option<String>,
+    },
+    /// A spec file that cannot be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: io::Error,
+    },
+    /// A spec file that is not a valid schema.
+    #[error("{path}: not a valid variable schema: {reason}")]
+    Format {
+        /// The file.
+        path: PathBuf,
+        /// What the parser said.
+        reason: String,
+    },
+}
+
+fn join(problems: &[Issue]) -> String {
+    problems
+        .iter()
+        .map(|p| p.reason.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl SchemaError {
+    /// What to do next.
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            SchemaError::Invalid { problems, .. } => problems
+                .iter()
+                .map(|p| p.hint.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+            SchemaError::Forbidden { instead, .. } => instead.clone(),
+            SchemaError::Managed { instead, .. } => format!("use {instead}"),
+            SchemaError::Renamed { replacement, .. } => format!("set {replacement} instead"),
+            SchemaError::Unknown { suggestion, .. } => match suggestion {
+                Some(s) => format!("did you mean {s}? Without --strict, unknown variables are accepted as text"),
+                None => "check the name with `toaster config schema`; without --strict, unknown variables are accepted as text".to_owned(),
+            },
+            SchemaError::Io { .. } => return None,
+            SchemaError::Format { .. } => {
+                "see `toaster config schema --json` for the format: {\"variables\": [{\"name\", \"kind\", \"class\", \"doc\", …}]}".to_owned()
+            }
+        })
+    }
+}

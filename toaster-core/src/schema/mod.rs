@@ -1,0 +1,108 @@
+//! Variable specifications: what each BitBake variable holds, who sets it, where it is
+//! written, and the checks a value must pass, with a built-in catalogue of the variables
+//! users change most. Extra specs load from JSON files a user or a layer ships.
+
+mod error;
+mod spec;
+mod suggest;
+mod validate;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+pub use error::{Issue, SchemaError, Warning};
+pub use spec::{Allowed, Class, Kind, VarSpec};
+pub use suggest::closest;
+
+/// The built-in catalogue, in the same format as extra spec files.
+const CATALOGUE: &str = include_str!("catalogue.json");
+
+/// A schema file: variable specs and renamed names.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SchemaFile {
+    #[serde(default)]
+    renamed: BTreeMap<String, String>,
+    #[serde(default)]
+    variables: Vec<VarSpec>,
+}
+
+/// A set of variable specs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schema {
+    specs: BTreeMap<String, VarSpec>,
+    renamed: BTreeMap<String, String>,
+}
+
+impl Schema {
+    /// The built-in catalogue.
+    pub fn builtin() -> &'static Schema {
+        static BUILTIN: OnceLock<Schema> = OnceLock::new();
+        BUILTIN.get_or_init(|| {
+            // Invariant: the catalogue is checked in by a test (`the_catalogue_loads`).
+            let file: SchemaFile = serde_json::from_str(CATALOGUE).unwrap_or_default();
+            let mut schema = Schema {
+                specs: BTreeMap::new(),
+                renamed: BTreeMap::new(),
+            };
+            schema.add(file);
+            schema
+        })
+    }
+
+    fn add(&mut self, file: SchemaFile) {
+        self.renamed.extend(file.renamed);
+        for spec in file.variables {
+            self.specs.insert(spec.name.clone(), spec);
+        }
+    }
+
+    /// This schema with the specs of a JSON file added (a spec of the same name replaces the
+    /// built-in one).
+    pub fn with_file(&self, path: &Path) -> Result<Schema, SchemaError> {
+        let text = std::fs::read_to_string(path).map_err(|source| SchemaError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        let file: SchemaFile = serde_json::from_str(&text).map_err(|e| SchemaError::Format {
+            path: path.to_owned(),
+            reason: e.to_string(),
+        })?;
+        let mut schema = self.clone();
+        schema.add(file);
+        Ok(schema)
+    }
+
+    /// The spec of `name` exactly.
+    pub fn spec(&self, name: &str) -> Option<&VarSpec> {
+        self.specs.get(name)
+    }
+
+    /// Every spec, by name.
+    pub fn specs(&self) -> impl Iterator<Item = &VarSpec> {
+        self.specs.values()
+    }
+
+    /// The spec that governs `name`: its own, else that of its base name before overrides
+    /// (`DISTRO_FEATURES:append` → `DISTRO_FEATURES`).
+    pub fn governing(&self, name: &str) -> Option<&VarSpec> {
+        self.spec(name)
+            .or_else(|| name.split_once(':').and_then(|(base, _)| self.spec(base)))
+    }
+
+    /// The class of `name` (unknown variables are build variables).
+    pub fn class(&self, name: &str) -> Class {
+        self.governing(name).map_or(Class::Build, |s| s.class)
+    }
+
+    /// Specs as JSON, in the format spec files use.
+    pub fn json(specs: &[&VarSpec]) -> serde_json::Value {
+        serde_json::json!({ "variables": specs })
+    }
+}
+
+#[cfg(test)]
+mod tests;

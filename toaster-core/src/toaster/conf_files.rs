@@ -1,0 +1,81 @@
+//! The facade's part in the generated conf files: written for every new revision, and on
+//! demand.
+
+use std::path::{Path, PathBuf};
+
+use super::Actor;
+use crate::Error;
+use crate::access::Action;
+use crate::conf;
+use crate::model::{Name, Project, ProjectConfig, Release, RevisionNumber, Right};
+use crate::schema::Class;
+
+impl Actor {
+    /// Rewrites the project's generated conf files from its newest revision (`toaster conf
+    /// write`). Returns the files that changed.
+    pub fn write_conf(&self, project: &str) -> Result<Vec<PathBuf>, Error> {
+        let project = self.project_for(project, Action::Project(Right::Configure))?;
+        let head = self.config(project.name.as_str())?;
+        self.write_conf_of(&project, &head.config, head.number)
+    }
+
+    /// Creates project `name` in `dir` from the build directory `from`: its layers (as local
+    /// directories), machine, distro, packages and variables. Variables the schema refuses
+    /// or a project cannot hold are left out; the notes say what was left out and why.
+    pub fn import_project(
+        &self,
+        name: &str,
+        from: &Path,
+        dir: &Path,
+        release: Option<&str>,
+    ) -> Result<(Project, Vec<String>), Error> {
+        let name = Name::parse("project name", name)?;
+        let release = release
+            .map(Release::parse)
+            .transpose()?
+            .unwrap_or(Release::DEFAULT);
+        let conf::Imported {
+            mut config,
+            mut notes,
+        } = conf::import(from)?;
+        let schema = self.schema();
+        config.variables.retain(|variable, value| {
+            if matches!(schema.class(variable), Class::Forbidden | Class::Managed) {
+                notes.push(format!("{variable}: not a project setting, left out"));
+                return false;
+            }
+            let checked = schema
+                .check(variable, value, &release, false)
+                .map_err(Error::from)
+                .and_then(|warnings| {
+                    conf::check_assignment(variable, value)?;
+                    Ok(warnings)
+                });
+            match checked {
+                Ok(warnings) => {
+                    notes.extend(warnings.iter().map(ToString::to_string));
+                    true
+                }
+                Err(e) => {
+                    notes.push(format!("{variable}: left out: {e}"));
+                    false
+                }
+            }
+        });
+        let description = format!("imported from {}", from.display());
+        let project = self.create_with(name, dir, release, None, config, description)?;
+        Ok((project, notes))
+    }
+
+    /// Writes the conf files for `config`, revision `number` of `project`.
+    pub(super) fn write_conf_of(
+        &self,
+        project: &Project,
+        config: &ProjectConfig,
+        number: RevisionNumber,
+    ) -> Result<Vec<PathBuf>, Error> {
+        let origin = format!("project {}, revision {number}", project.name);
+        let generated = conf::generate(config, &project.dir, self.schema(), &origin)?;
+        Ok(conf::write_build_conf(&project.build_dir(), &generated)?)
+    }
+}

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use rusqlite::{Connection, params};
 use toaster::ingest::synthetic::Workload;
 use toaster::ingest::{BatchPolicy, Event};
-use toaster::model::{BuildId, LogLevel, Timestamp};
+use toaster::model::{BuildId, LogLevel, Timestamp, Visibility};
 use toaster::{Actor, Toaster};
 
 const WORKLOAD: Workload = Workload::LARGE_IMAGE;
@@ -345,6 +345,11 @@ fn raw_delete(db: &Path, build: BuildId) -> Duration {
     }
     tx.execute("DELETE FROM build WHERE id = ?1", [build.0])
         .expect("delete");
+    tx.execute(
+        "DELETE FROM recipe WHERE id NOT IN (SELECT recipe_id FROM build_recipe)",
+        [],
+    )
+    .expect("delete");
     tx.commit().expect("commit");
     started.elapsed()
 }
@@ -404,7 +409,7 @@ fn listing(scratch: &Path) -> ((Duration, Duration), (Duration, Duration)) {
     }
     copy_build(&db, build.id, LISTED_BUILDS - 1);
     let ids: Vec<BuildId> = alice
-        .builds(None, None, 25, 0)
+        .builds(None, Visibility::Visible, 25, 0)
         .expect("list")
         .iter()
         .map(|b| b.id)
@@ -413,7 +418,13 @@ fn listing(scratch: &Path) -> ((Duration, Duration), (Duration, Duration)) {
 
     let conn = Connection::open(&db).expect("open");
     let list = (
-        time(50, || drop(alice.builds(None, None, 25, 0).expect("list"))),
+        time(50, || {
+            drop(
+                alice
+                    .builds(None, Visibility::Visible, 25, 0)
+                    .expect("list"),
+            )
+        }),
         time(50, || {
             let mut stmt = conn.prepare_cached("SELECT b.*, p.name, o.name FROM build b JOIN project p ON p.id = b.project_id JOIN owner o ON o.id = b.owner_id WHERE b.hidden = 0 ORDER BY b.id DESC LIMIT 25").expect("prepare");
             let n = stmt

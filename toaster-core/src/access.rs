@@ -21,6 +21,8 @@ pub enum Action {
     ManageGroups,
     /// Change the instance's default mode.
     ChangeDefaults,
+    /// Maintain the instance (end builds whose recorder fell silent).
+    Maintain,
 }
 
 impl fmt::Display for Action {
@@ -31,6 +33,7 @@ impl fmt::Display for Action {
             Action::ManageOwners => f.write_str("manage owners"),
             Action::ManageGroups => f.write_str("manage groups"),
             Action::ChangeDefaults => f.write_str("change the instance defaults"),
+            Action::Maintain => f.write_str("maintain the instance"),
         }
     }
 }
@@ -100,7 +103,9 @@ pub fn allows(who: &Principal, project: &Project, action: Action) -> bool {
     match action {
         Action::Project(right) => grants(&project.mode, relation, right),
         Action::ChangePermissions => matches!(relation, Relation::Admin | Relation::Owner),
-        Action::ManageOwners | Action::ManageGroups | Action::ChangeDefaults => who.admin,
+        Action::ManageOwners | Action::ManageGroups | Action::ChangeDefaults | Action::Maintain => {
+            who.admin
+        }
     }
 }
 

@@ -73,6 +73,12 @@ pub enum Error {
         /// The group.
         group: Name,
     },
+    /// Only an empty instance takes a first owner without an admin.
+    #[error("this instance has owners already (`{existing}` among them)")]
+    OwnersExist {
+        /// One of them.
+        existing: String,
+    },
     /// No owner was named and this client has none remembered.
     #[error("no owner is chosen for this client ({client})")]
     NoOwner {
@@ -128,7 +134,7 @@ fn store_kind(e: &StoreError) -> ErrorKind {
     match e {
         StoreError::NotFound { .. } | StoreError::Missing { .. } => ErrorKind::NotFound,
         StoreError::AlreadyExists { .. } => ErrorKind::AlreadyExists,
-        StoreError::Conflict { .. } => ErrorKind::Conflict,
+        StoreError::Conflict { .. } | StoreError::Changed { .. } => ErrorKind::Conflict,
         StoreError::LastAdmin { .. } | StoreError::BuildEnded { .. } => ErrorKind::Invalid,
         StoreError::NotADatabase { .. } | StoreError::TooNew { .. } => ErrorKind::Database,
         StoreError::Busy { .. } => ErrorKind::Busy,
@@ -147,6 +153,7 @@ impl Error {
             | Error::NothingToUndo { .. }
             | Error::NoProjectForImport { .. }
             | Error::NoDirectory { .. } => ErrorKind::Invalid,
+            Error::OwnersExist { .. } => ErrorKind::AlreadyExists,
             Error::Ingest(IngestError::Store { source, .. }) => store_kind(source),
             Error::Ingest(IngestError::NotAnEventLog { .. }) => ErrorKind::Invalid,
             Error::Ingest(IngestError::Io { source, .. })
@@ -163,6 +170,7 @@ impl Error {
                 ProjectDirError::NotEmpty { .. }
                 | ProjectDirError::NotADirectory { .. }
                 | ProjectDirError::NotTheProjects { .. }
+                | ProjectDirError::Nested { .. }
                 | ProjectDirError::HoldsDatabase { .. } => ErrorKind::Invalid,
                 ProjectDirError::Gone { .. } => ErrorKind::NotFound,
                 ProjectDirError::Io { .. } => ErrorKind::Internal,
@@ -200,6 +208,9 @@ impl Error {
             Error::NotAMember { group, .. } => {
                 format!("ask an admin to add you with `toaster group add-member {group} NAME`")
             }
+            Error::OwnersExist { .. } => {
+                "an admin adds owners: act as one with `--as ADMIN` (`toaster owner list` shows who is admin)".to_owned()
+            }
             Error::NoDirectory { project } => {
                 format!("create project `{project}` yourself with `toaster project create {project} --dir DIR`")
             }
@@ -227,6 +238,9 @@ impl Error {
                 }
                 ProjectDirError::Gone { .. } => {
                     "delete the project without `--files` to remove its records".to_owned()
+                }
+                ProjectDirError::Nested { .. } => {
+                    "choose a directory outside every other project's with `--dir`".to_owned()
                 }
                 ProjectDirError::NotTheProjects { .. } => {
                     "nothing was deleted; remove the directory yourself if it is really unused, or delete the project without `--files`".to_owned()
@@ -262,7 +276,9 @@ impl Error {
                     "every project needs a directory of its own; choose another with `--dir`".to_owned()
                 }
                 StoreError::AlreadyExists { .. } => "choose another name".to_owned(),
-                StoreError::Conflict { .. } => "read the project again and repeat the change".to_owned(),
+                StoreError::Conflict { .. } | StoreError::Changed { .. } => {
+                    "read it again and repeat the change".to_owned()
+                }
                 StoreError::BuildEnded { .. } => {
                     "record a new build; an ended one keeps what it recorded".to_owned()
                 }

@@ -44,6 +44,14 @@ pub enum ProjectDirError {
         /// What is missing or different.
         reason: String,
     },
+    /// The directory would sit inside another project's directory.
+    #[error("{path} is inside the directory of another project ({outer})")]
+    Nested {
+        /// The directory asked for.
+        path: PathBuf,
+        /// The other project's directory.
+        outer: PathBuf,
+    },
     /// The database itself lives inside the directory.
     #[error("the project directory {path} holds the database {database}")]
     HoldsDatabase {
@@ -105,6 +113,13 @@ fn marker_text(project: &Name) -> String {
 /// otherwise, and writes the marker.
 pub fn prepare(dir: &Path, project: &Name) -> Result<PreparedDir, ProjectDirError> {
     let path = std::path::absolute(dir).map_err(io_error(dir))?;
+    // Deleting the outer project with its files would take this one's along.
+    if let Some(outer) = path.ancestors().skip(1).find(|a| a.join(MARKER).is_file()) {
+        return Err(ProjectDirError::Nested {
+            outer: outer.to_owned(),
+            path,
+        });
+    }
     let created = match fs::metadata(&path) {
         Ok(meta) if !meta.is_dir() => return Err(ProjectDirError::NotADirectory { path }),
         Ok(_) => {
@@ -126,11 +141,23 @@ pub fn prepare(dir: &Path, project: &Name) -> Result<PreparedDir, ProjectDirErro
     let path = fs::canonicalize(&path).map_err(io_error(&path))?;
     let prepared = PreparedDir { path, created };
     let marker = prepared.path.join(MARKER);
-    if let Err(e) = fs::write(&marker, marker_text(project)) {
-        prepared.abandon();
-        return Err(io_error(&marker)(e));
+    // `create_new`: of two processes preparing the same empty directory at once, one wins;
+    // the other is told the directory is taken and removes nothing.
+    let written = fs::File::options()
+        .write(true)
+        .create_new(true)
+        .open(&marker)
+        .and_then(|mut file| std::io::Write::write_all(&mut file, marker_text(project).as_bytes()));
+    match written {
+        Ok(()) => Ok(prepared),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(ProjectDirError::NotEmpty {
+            path: prepared.path,
+        }),
+        Err(e) => {
+            prepared.abandon();
+            Err(io_error(&marker)(e))
+        }
     }
-    Ok(prepared)
 }
 
 /// Checks that `dir` can be removed as `project`'s directory: it exists, carries the
@@ -210,6 +237,15 @@ mod tests {
         ));
         prepared.abandon();
         assert!(!dir.exists());
+    }
+
+    #[test]
+    fn a_project_directory_inside_another_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let outer = prepare(&tmp.path().join("outer"), &name("outer")).unwrap();
+        let err = prepare(&outer.path().join("deeper/inner"), &name("inner")).unwrap_err();
+        assert!(matches!(err, ProjectDirError::Nested { .. }), "{err}");
+        assert!(!outer.path().join("deeper").exists(), "nothing was made");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use pyo3::prelude::*;
 use toaster_core::ingest::BatchPolicy;
-use toaster_core::model::{BuildId, ConfigChange, ConfigKey, RevisionNumber};
+use toaster_core::model::{BuildId, ConfigChange, ConfigKey, RevisionNumber, Visibility};
 
 use crate::builds::Build;
 use crate::errors::{detach, to_py};
@@ -293,18 +293,28 @@ impl Actor {
         detach(py, || self.inner.recorder(BuildId(build_id), policy)).map(Recorder::new)
     }
 
-    /// Builds the actor may read, newest first; `hidden`: None visible only, True hidden
-    /// only, False both.
-    #[pyo3(signature = (project = None, *, hidden = None, limit = 25, offset = 0))]
+    /// Builds the actor may read, newest first; `visibility`: "visible" (default),
+    /// "hidden" or "all".
+    #[pyo3(signature = (project = None, *, visibility = "visible", limit = 25, offset = 0))]
     fn builds(
         &self,
         py: Python<'_>,
         project: Option<&str>,
-        hidden: Option<bool>,
+        visibility: &str,
         limit: u32,
         offset: u32,
     ) -> PyResult<Vec<Build>> {
-        let builds = detach(py, || self.inner.builds(project, hidden, limit, offset))?;
+        let visibility = match visibility {
+            "visible" => Visibility::Visible,
+            "hidden" => Visibility::Hidden,
+            "all" => Visibility::All,
+            other => {
+                return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                    "visibility must be \"visible\", \"hidden\" or \"all\", not {other:?}"
+                )));
+            }
+        };
+        let builds = detach(py, || self.inner.builds(project, visibility, limit, offset))?;
         builds.iter().map(|b| Build::new(py, b, None)).collect()
     }
 

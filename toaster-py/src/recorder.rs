@@ -4,10 +4,11 @@ use std::sync::Mutex;
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use toaster_core::ingest::{Event, Recorder as CoreRecorder};
+use toaster_core::ingest::{Event, LineError, Recorder as CoreRecorder, parse_line};
 use toaster_core::model::BuildState;
+use toaster_core::model::ModelError;
 
-use crate::errors::{detach, to_py};
+use crate::errors::to_py;
 
 /// Records a build. Feed it events as dicts (`record`) or, fastest, as JSON lines in the
 /// event-log format (`record_json`); it writes them in batches. Use it as a context
@@ -26,48 +27,59 @@ impl Recorder {
         }
     }
 
-    /// Runs `f` on the live recorder with the GIL released.
+    /// Runs `f` on the live recorder with the GIL released; the lock is taken without the
+    /// GIL, so a thread waiting for it never holds the GIL another thread needs.
     fn with<T: Send>(
         &self,
         py: Python<'_>,
         f: impl FnOnce(&mut CoreRecorder) -> Result<T, toaster_core::Error> + Send,
     ) -> PyResult<T> {
-        let mut guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        let Some(recorder) = guard.as_mut() else {
-            return Err(PyValueError::new_err(format!(
-                "the recorder of build {} has ended",
-                self.build
-            )));
-        };
-        detach(py, || f(recorder))
+        let build = self.build;
+        let outcome = py.detach(|| {
+            let mut guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+            guard.as_mut().map(f)
+        });
+        match outcome {
+            Some(result) => result.map_err(|e| to_py(py, e)),
+            None => Err(PyValueError::new_err(format!(
+                "the recorder of build {build} has ended"
+            ))),
+        }
     }
 
-    /// Takes the recorder out to end it.
-    fn take(&self) -> PyResult<CoreRecorder> {
-        let mut guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        guard.take().ok_or_else(|| {
-            PyValueError::new_err(format!("the recorder of build {} has ended", self.build))
-        })
+    /// Ends the build with `end`; the recorder is let go only once that was written, so a
+    /// busy database can be retried.
+    fn end(
+        &self,
+        py: Python<'_>,
+        end: impl FnOnce(&mut CoreRecorder) -> Result<(), toaster_core::ingest::IngestError> + Send,
+    ) -> PyResult<()> {
+        self.with(py, |r| end(r).map_err(Into::into))?;
+        self.inner.lock().unwrap_or_else(|p| p.into_inner()).take();
+        Ok(())
     }
 }
 
-/// Parses event-log lines; a line that is not an event is refused with its number.
+/// Parses event lines: events of kinds this version does not know are skipped (a newer
+/// writer's); a line that is not JSON, or a known event with wrong fields, is refused.
 fn events(text: &str) -> Result<Vec<Event>, toaster_core::Error> {
-    text.lines()
+    let mut events = Vec::new();
+    for (n, line) in text
+        .lines()
         .enumerate()
-        .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(n, line)| {
-            serde_json::from_str::<Event>(line).map_err(|e| {
-                toaster_core::model::ModelError::invalid(
-                    "build event",
-                    line,
-                    format!("line {} is not an event: {e}", n + 1),
-                    "write events as the event-log format documents them (`{\"event\": \"task_started\", ...}`)",
-                )
-                .into()
-            })
-        })
-        .collect()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        match parse_line(line) {
+            Ok(Some(event)) => events.push(event),
+            Ok(None) => {}
+            Err(LineError::NotJson(reason) | LineError::Malformed(reason)) => {
+                let hint = "write events as the event-log format documents them (`{\"event\": \"task_started\", ...}`)";
+                let reason = format!("line {} is not an event: {reason}", n + 1);
+                return Err(ModelError::invalid("build event", line, reason, hint).into());
+            }
+        }
+    }
+    Ok(events)
 }
 
 #[pymethods]
@@ -122,14 +134,12 @@ impl Recorder {
     #[pyo3(signature = (state = "succeeded"))]
     fn finish(&self, py: Python<'_>, state: &str) -> PyResult<()> {
         let state = BuildState::parse(state).map_err(|e| to_py(py, e.into()))?;
-        let recorder = self.take()?;
-        detach(py, || recorder.finish(state, None).map_err(Into::into))
+        self.end(py, |r| r.finish(state, None))
     }
 
     /// Ends the build as interrupted (its events stopped before it ended).
     fn interrupt(&self, py: Python<'_>) -> PyResult<()> {
-        let recorder = self.take()?;
-        detach(py, || recorder.interrupt().map_err(Into::into))
+        self.end(py, CoreRecorder::interrupt)
     }
 
     fn __enter__(slf: Py<Self>) -> Py<Self> {

@@ -14,6 +14,7 @@ pub fn run(ctx: &Context, out: &Output, args: AuditArgs) -> Outcome {
         .transpose()
         .map_err(toaster_core::Error::from)?;
     let filter = AuditFilter {
+        visible_to: None,
         project: args.project,
         owner: args.owner,
         since,

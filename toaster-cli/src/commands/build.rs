@@ -1,5 +1,5 @@
 use serde::Serialize;
-use toaster_core::model::{BuildId, LogLevel, TaskFilter, TaskOutcome};
+use toaster_core::model::{BuildId, LogLevel, TaskFilter, TaskOutcome, Visibility};
 
 use super::Outcome;
 use crate::args::BuildCommand;
@@ -16,15 +16,13 @@ pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
             limit,
             page,
         } => {
-            let hidden = if all {
-                Some(false)
-            } else if hidden {
-                Some(true)
-            } else {
-                None
+            let visibility = match (all, hidden) {
+                (true, _) => Visibility::All,
+                (false, true) => Visibility::Hidden,
+                (false, false) => Visibility::Visible,
             };
             let offset = (page - 1).saturating_mul(limit);
-            let builds = actor.builds(project.as_deref(), hidden, limit, offset)?;
+            let builds = actor.builds(project.as_deref(), visibility, limit, offset)?;
             let views: Vec<BuildView> = builds.iter().map(BuildView::from).collect();
             out.emit(&views, |w| {
                 let rows: Vec<Vec<String>> = views

@@ -91,3 +91,110 @@ pub enum Event {
         at: Option<Timestamp>,
     },
 }
+
+impl Event {
+    /// The `event` names of every kind this version knows.
+    pub const KINDS: [&'static str; 12] = [
+        "parse_started",
+        "parse_progress",
+        "parse_completed",
+        "recipe",
+        "task_started",
+        "task_finished",
+        "run_queue_progress",
+        "log",
+        "package",
+        "artifact",
+        "heartbeat",
+        "build_completed",
+    ];
+}
+
+/// Why a line is not an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LineError {
+    /// It is not JSON at all (a log cut short, or not a log).
+    NotJson(String),
+    /// It names a kind this version knows, but its fields are wrong.
+    Malformed(String),
+}
+
+/// Reads one line of the event format: `Ok(None)` for an event of a kind this version does
+/// not know (a newer writer's), which readers skip.
+pub fn parse_line(line: &str) -> Result<Option<Event>, LineError> {
+    let value: serde_json::Value =
+        serde_json::from_str(line).map_err(|e| LineError::NotJson(e.to_string()))?;
+    let Some(kind) = value
+        .get("event")
+        .and_then(|k| k.as_str())
+        .map(str::to_owned)
+    else {
+        return Err(LineError::Malformed("it has no `event` name".to_owned()));
+    };
+    if !Event::KINDS.contains(&kind.as_str()) {
+        return Ok(None);
+    }
+    serde_json::from_value(value)
+        .map(Some)
+        .map_err(|e| LineError::Malformed(format!("event `{kind}`: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::synthetic::Workload;
+    use crate::model::Timestamp;
+
+    #[test]
+    fn every_kind_is_known_and_round_trips() {
+        let mut seen = std::collections::BTreeSet::new();
+        let extra = [
+            Event::Heartbeat { at: None },
+            Event::ParseProgress {
+                parsed: 1,
+                total: 2,
+            },
+        ];
+        for event in Workload::SMALL.events(Timestamp(0)).chain(extra) {
+            let line = serde_json::to_string(&event).unwrap();
+            assert_eq!(parse_line(&line).unwrap(), Some(event));
+            let value: serde_json::Value = serde_json::from_str(&line).unwrap();
+            seen.insert(value["event"].as_str().unwrap().to_owned());
+        }
+        let started = Event::TaskStarted {
+            recipe: "r".into(),
+            task: "t".into(),
+            at: None,
+            log_file: None,
+        };
+        seen.insert(
+            serde_json::to_value(started).unwrap()["event"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+        let known: std::collections::BTreeSet<String> =
+            Event::KINDS.iter().map(|k| (*k).to_owned()).collect();
+        assert_eq!(seen, known);
+    }
+
+    #[test]
+    fn unknown_kinds_are_skipped_and_bad_lines_refused() {
+        assert_eq!(
+            parse_line(r#"{"event": "from_the_future", "x": 1}"#),
+            Ok(None)
+        );
+        assert!(matches!(
+            parse_line(r#"{"event": "heartbeat", "at": "noon"}"#),
+            Err(LineError::Malformed(_))
+        ));
+        assert!(matches!(
+            parse_line(r#"{"event": "task_sta"#),
+            Err(LineError::NotJson(_))
+        ));
+        assert!(matches!(
+            parse_line(r#"{"nonsense": 1}"#),
+            Err(LineError::Malformed(_))
+        ));
+    }
+}

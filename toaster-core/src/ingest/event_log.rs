@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Event, IngestError};
+use super::{Event, IngestError, LineError, parse_line};
 use crate::model::{BuildLayer, Timestamp};
 
 /// The `format` value of a header.
@@ -202,30 +202,28 @@ pub fn read(
         if line.trim().is_empty() {
             continue;
         }
-        let value: serde_json::Value = match serde_json::from_str(&line) {
-            Ok(value) => value,
-            Err(e) => {
-                report.stopped = Some((
-                    number,
-                    format!("it is not JSON ({e}); the log may be cut short"),
-                ));
-                break;
-            }
-        };
-        match serde_json::from_value::<Event>(value.clone()) {
-            Ok(event) => {
+        match parse_line(&line) {
+            Ok(Some(event)) => {
                 each(event)?;
                 report.events += 1;
             }
-            Err(e) => {
-                let kind = value
-                    .get("event")
-                    .and_then(|k| k.as_str())
-                    .unwrap_or("(none)")
-                    .to_owned();
-                report
-                    .skipped
-                    .push((number, format!("event `{kind}`: {e}")));
+            Ok(None) => {
+                let kind = serde_json::from_str::<serde_json::Value>(&line)
+                    .ok()
+                    .and_then(|v| v.get("event").and_then(|k| k.as_str()).map(str::to_owned))
+                    .unwrap_or_else(|| "(none)".to_owned());
+                report.skipped.push((
+                    number,
+                    format!("event `{kind}` is not known to this version"),
+                ));
+            }
+            Err(LineError::Malformed(reason)) => report.skipped.push((number, reason)),
+            Err(LineError::NotJson(reason)) => {
+                report.stopped = Some((
+                    number,
+                    format!("it is not JSON ({reason}); the log may be cut short"),
+                ));
+                break;
             }
         }
     }

@@ -10,5 +10,5 @@ mod sanitize;
 pub mod synthetic;
 
 pub use error::IngestError;
-pub use event::Event;
+pub use event::{Event, LineError, parse_line};
 pub use recorder::{BatchPolicy, Recorder};

@@ -21,6 +21,16 @@ pub struct BatchPolicy {
     pub max_age: Duration,
 }
 
+impl BatchPolicy {
+    /// A policy; at least one write per batch.
+    pub fn new(max_writes: usize, max_age: Duration) -> BatchPolicy {
+        BatchPolicy {
+            max_writes: max_writes.max(1),
+            max_age,
+        }
+    }
+}
+
 impl Default for BatchPolicy {
     fn default() -> BatchPolicy {
         BatchPolicy {
@@ -61,9 +71,15 @@ impl std::fmt::Debug for Recorder {
 }
 
 impl Recorder {
-    /// A recorder for `build`. Frontends get one from the facade
-    /// ([`crate::Actor::recorder`]), which checks that the caller may record the build.
-    pub fn new(store: Arc<dyn Store>, build: &Build, policy: BatchPolicy) -> Recorder {
+    /// A recorder for `build` whose next started task gets order `next_order`. Frontends get
+    /// one from the facade ([`crate::Actor::recorder`]), which checks that the caller may
+    /// record the build.
+    pub(crate) fn new(
+        store: Arc<dyn Store>,
+        build: &Build,
+        policy: BatchPolicy,
+        next_order: u32,
+    ) -> Recorder {
         Recorder {
             store,
             build: build.id,
@@ -72,7 +88,7 @@ impl Recorder {
             pending: Vec::new(),
             pending_tasks: HashMap::new(),
             running: HashMap::new(),
-            next_order: 1,
+            next_order,
             oldest_pending: None,
             log: None,
         }
@@ -100,14 +116,16 @@ impl Recorder {
         if let Some(log) = &mut self.log {
             log.append(&event)?;
         }
+        if self.ended() && self.pending.is_empty() {
+            return Ok(()); // nothing more to write for an ended build
+        }
         let heartbeat = matches!(event, Event::Heartbeat { .. });
-        let ended = matches!(event, Event::BuildCompleted { .. });
         self.apply(event);
         let due = self.pending.len() >= self.policy.max_writes
             || self
                 .oldest_pending
                 .is_some_and(|t| t.elapsed() >= self.policy.max_age);
-        if ended || due || (heartbeat && self.pending.is_empty()) {
+        if self.ended() || due || (heartbeat && self.pending.is_empty()) {
             self.flush()?;
         }
         Ok(())
@@ -136,15 +154,22 @@ impl Recorder {
     }
 
     /// Marks the build interrupted (its events stopped before it ended) and writes what is
-    /// left.
-    pub fn interrupt(mut self) -> Result<(), IngestError> {
+    /// left. If the database was busy, the end stays pending: flush again.
+    pub fn interrupt(&mut self) -> Result<(), IngestError> {
         self.move_to(BuildState::Interrupted, None);
         self.flush()
     }
 
     /// Ends the build in `state` (succeeded, failed or cancelled) and writes what is left.
-    pub fn finish(mut self, state: BuildState, at: Option<Timestamp>) -> Result<(), IngestError> {
+    /// If the database was busy, the end stays pending: flush again.
+    pub fn finish(&mut self, state: BuildState, at: Option<Timestamp>) -> Result<(), IngestError> {
         self.record(Event::BuildCompleted { state, at })
+    }
+
+    /// Whether the build has ended (later events are dropped, as BitBake's are after its
+    /// last one).
+    pub fn ended(&self) -> bool {
+        self.state.is_final()
     }
 
     fn push(&mut self, write: BuildWrite) {
@@ -203,6 +228,9 @@ impl Recorder {
     }
 
     fn apply(&mut self, event: Event) {
+        if self.state.is_final() {
+            return;
+        }
         match event {
             Event::ParseStarted { total } => {
                 self.move_to(BuildState::Parsing, None);

@@ -91,6 +91,8 @@ pub struct AuditEntry {
     pub id: i64,
     /// When.
     pub at: Timestamp,
+    /// Who: their key (none only for entries of owners since removed), and name at the time.
+    pub owner_id: Option<OwnerId>,
     /// Who (their name at the time).
     pub owner: Name,
     /// From which client.
@@ -133,4 +135,7 @@ pub struct AuditFilter {
     pub since: Option<Timestamp>,
     /// At most this many, newest first.
     pub limit: Option<u32>,
+    /// Only entries this owner made or that concern these projects (what a non-admin may
+    /// see); `None` for every entry.
+    pub visible_to: Option<(OwnerId, Vec<ProjectId>)>,
 }

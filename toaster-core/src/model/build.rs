@@ -204,13 +204,25 @@ impl Build {
     }
 }
 
+/// Which builds a listing shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Visibility {
+    /// Builds not hidden (the default).
+    #[default]
+    Visible,
+    /// Hidden builds only.
+    Hidden,
+    /// Both.
+    All,
+}
+
 /// Which builds to list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BuildFilter {
     /// Only these projects' (`None`: every project's).
     pub projects: Option<Vec<ProjectId>>,
-    /// `None`: visible only; `Some(true)`: hidden only; `Some(false)`: both.
-    pub hidden: Option<bool>,
+    /// Visible builds, hidden ones, or all.
+    pub visibility: Visibility,
     /// At most this many, newest first.
     pub limit: u32,
     /// Skip this many newest first (paging).

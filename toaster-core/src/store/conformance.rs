@@ -251,7 +251,29 @@ fn owners_update_and_stay_unique(store: &dyn Store) {
 }
 
 fn the_first_owner_is_the_admin_and_the_last_admin_stays(store: &dyn Store) {
-    let alice = owner(store, "alice");
+    let first = entry("alice", AuditAction::OwnerAdd, None, "first");
+    let alice = store
+        .add_first_owner(
+            &NewOwner {
+                name: name("alice"),
+                email: None,
+            },
+            &first,
+        )
+        .unwrap();
+    let late = store
+        .add_first_owner(
+            &NewOwner {
+                name: name("mallory"),
+                email: None,
+            },
+            &first,
+        )
+        .unwrap_err();
+    assert!(
+        matches!(&late, StoreError::AlreadyExists { entity: "an owner", key } if key == "alice"),
+        "{late:?}"
+    );
     let bob = owner(store, "bob");
     assert!(alice.admin && !bob.admin);
     let audit = entry("alice", AuditAction::AdminChange, None, "admin");
@@ -410,7 +432,16 @@ fn project_access_and_default_mode_round_trip(store: &dyn Store) {
         group: Some(team.id),
         mode,
     };
-    let changed = store.set_access(demo.id, &access, &audit).unwrap();
+    let before = ProjectAccess {
+        owner: alice.id,
+        group: None,
+        mode: Mode::PRIVATE,
+    };
+    let changed = store.set_access(demo.id, &before, &access, &audit).unwrap();
+    let stale = store
+        .set_access(demo.id, &before, &before, &audit)
+        .unwrap_err();
+    assert!(matches!(stale, StoreError::Changed { .. }), "{stale:?}");
     assert_eq!(
         (changed.owner, changed.owner_name.as_str()),
         (bob.id, "bob")

@@ -32,6 +32,14 @@ pub enum StoreError {
         /// The project's newest revision.
         head: RevisionNumber,
     },
+    /// A record changed between reading it and writing it.
+    #[error("the {entity} `{key}` was changed by someone else meanwhile")]
+    Changed {
+        /// The kind of record.
+        entity: &'static str,
+        /// Its key.
+        key: String,
+    },
     /// A build that has ended takes no more records.
     #[error("build {build} has ended ({state}); it takes no more records")]
     BuildEnded {

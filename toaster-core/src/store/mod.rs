@@ -32,6 +32,9 @@ pub trait Store: Send + Sync {
     /// Adds an owner; the first owner of an empty store is made admin.
     /// `AlreadyExists` if the name is taken.
     fn add_owner(&self, owner: &NewOwner, audit: &NewAudit) -> Result<Owner, StoreError>;
+    /// Adds the first owner (an admin) of an empty store, in one transaction with the check
+    /// that it is empty; `AlreadyExists { entity: "an owner", key }` names one that exists.
+    fn add_first_owner(&self, owner: &NewOwner, audit: &NewAudit) -> Result<Owner, StoreError>;
     /// The owner of that name.
     fn owner(&self, name: &str) -> Result<Owner, StoreError>;
     /// The owner with that key.
@@ -88,10 +91,12 @@ pub trait Store: Send + Sync {
     fn projects(&self) -> Result<Vec<Project>, StoreError>;
     /// Removes a project and every record beneath it (its audit entries stay).
     fn delete_project(&self, id: ProjectId, audit: &NewAudit) -> Result<(), StoreError>;
-    /// Sets a project's owner, group and mode.
+    /// Sets a project's owner, group and mode, if they still are `expected`; else `Changed`
+    /// and nothing is written.
     fn set_access(
         &self,
         project: ProjectId,
+        expected: &ProjectAccess,
         access: &ProjectAccess,
         audit: &NewAudit,
     ) -> Result<Project, StoreError>;
@@ -124,6 +129,8 @@ pub trait Store: Send + Sync {
     /// move backwards are skipped; a task already recorded keeps its first order and start,
     /// and takes what the new record adds.
     fn record(&self, build: BuildId, writes: &[BuildWrite]) -> Result<(), StoreError>;
+    /// The order the next task started in `build` gets (one more than the highest so far).
+    fn next_task_order(&self, build: BuildId) -> Result<u32, StoreError>;
     /// A build's tasks.
     fn tasks(&self, build: BuildId, filter: &TaskFilter) -> Result<Vec<Task>, StoreError>;
     /// The recipes a build used, by name.
@@ -149,7 +156,7 @@ pub trait Store: Send + Sync {
     ) -> Result<Build, StoreError>;
     /// Removes every record of a build and nothing else.
     fn delete_build(&self, build: BuildId, audit: &NewAudit) -> Result<(), StoreError>;
-    /// Marks parsing or running builds whose recorder has been silent since before `since`
-    /// as interrupted; returns them.
+    /// Marks builds not yet ended whose recorder has been silent since before `since` as
+    /// interrupted; returns them.
     fn interrupt_silent_builds(&self, since: Timestamp) -> Result<Vec<BuildId>, StoreError>;
 }

@@ -6,9 +6,10 @@ use std::time::Duration;
 use super::*;
 use crate::COMMAND_LINE_PROJECT;
 use crate::ErrorKind;
-use crate::ingest::event_log::{self, BuildHeader, EventLogWriter, Header};
+use crate::ingest::event_log::{BuildHeader, EventLogWriter, Header};
 use crate::ingest::synthetic::Workload;
 use crate::ingest::{BatchPolicy, Event, IngestError};
+use crate::model::Visibility;
 use crate::model::{
     Build, BuildId, BuildState, ConfigChange, ConfigKey, LogLevel, LogRecord, Task, TaskFilter,
     TaskOutcome, Timestamp,
@@ -186,7 +187,10 @@ fn recipes_are_stored_once_across_builds() {
             BatchPolicy::default(),
         );
     }
-    let builds = f.alice.builds(Some("demo"), None, 10, 0).unwrap();
+    let builds = f
+        .alice
+        .builds(Some("demo"), Visibility::Visible, 10, 0)
+        .unwrap();
     assert_eq!(builds.len(), 2);
     for build in builds {
         assert_eq!(
@@ -408,26 +412,29 @@ fn a_recorder_for_a_build_that_does_not_exist_is_refused() {
 fn hiding_listing_and_paging() {
     let f = Fixture::new();
     let ids: Vec<BuildId> = (0..5).map(|_| f.start().id).collect();
-    let list = |hidden| {
+    let list = |visibility| {
         f.alice
-            .builds(None, hidden, 10, 0)
+            .builds(None, visibility, 10, 0)
             .unwrap()
             .iter()
             .map(|b| b.id)
             .collect::<Vec<_>>()
     };
     assert_eq!(
-        list(None),
+        list(Visibility::Visible),
         ids.iter().rev().copied().collect::<Vec<_>>(),
         "newest first"
     );
     f.alice.hide_build(ids[1], true).unwrap();
-    assert!(!list(None).contains(&ids[1]));
-    assert_eq!(list(Some(true)), [ids[1]]);
-    assert_eq!(list(Some(false)).len(), 5);
+    assert!(!list(Visibility::Visible).contains(&ids[1]));
+    assert_eq!(list(Visibility::Hidden), [ids[1]]);
+    assert_eq!(list(Visibility::All).len(), 5);
     f.alice.hide_build(ids[1], false).unwrap();
-    assert_eq!(list(None).len(), 5);
-    let page = f.alice.builds(Some("demo"), None, 2, 2).unwrap();
+    assert_eq!(list(Visibility::Visible).len(), 5);
+    let page = f
+        .alice
+        .builds(Some("demo"), Visibility::Visible, 2, 2)
+        .unwrap();
     assert_eq!(
         page.iter().map(|b| b.id).collect::<Vec<_>>(),
         [ids[2], ids[1]]
@@ -482,6 +489,17 @@ fn deleting_a_build_leaves_the_others_and_the_project() {
         Workload::SMALL.recipes,
         "shared recipes stay"
     );
+    f.alice.delete_build(keep.id).unwrap();
+    let again = f.start();
+    f.record(
+        &again,
+        Workload::SMALL.events(Timestamp(0)),
+        BatchPolicy::default(),
+    );
+    assert_eq!(
+        f.alice.recipes(again.id).unwrap().len(),
+        Workload::SMALL.recipes
+    );
     assert!(f.alice.project("demo").is_ok());
 }
 
@@ -492,32 +510,44 @@ fn silent_builds_are_interrupted_and_live_ones_are_not() {
     let mut recorder = f.alice.recorder(silent.id, BatchPolicy::default()).unwrap();
     recorder.record(Event::ParseStarted { total: 1 }).unwrap();
     recorder.flush().unwrap();
-    let queued = f.start();
+    let never_heard = f.start();
     std::thread::sleep(Duration::from_millis(30));
+    let live = f.start();
     assert!(
         f.alice
             .interrupt_silent_builds(Duration::from_secs(600))
             .unwrap()
             .is_empty()
     );
+    let mut ended = f
+        .alice
+        .interrupt_silent_builds(Duration::from_millis(20))
+        .unwrap();
+    ended.sort();
     assert_eq!(
-        f.alice
-            .interrupt_silent_builds(Duration::from_millis(10))
-            .unwrap(),
-        [silent.id]
+        ended,
+        [silent.id, never_heard.id],
+        "a build started and never heard of ends too"
     );
     assert_eq!(
         f.alice.build(silent.id).unwrap().build.state,
         BuildState::Interrupted
     );
     assert_eq!(
-        f.alice.build(queued.id).unwrap().build.state,
-        BuildState::Queued,
-        "queued builds wait"
+        f.alice.build(live.id).unwrap().build.state,
+        BuildState::Queued
     );
     assert!(
         recorder.record(Event::Heartbeat { at: None }).is_err(),
         "the late recorder is told"
+    );
+    f.alice.add_owner("bob", None).unwrap();
+    let bob = f.alice.toaster.act_as("bob", "test").unwrap();
+    let err = bob.interrupt_silent_builds(Duration::ZERO).unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::Denied,
+        "only admins may end others' builds"
     );
 }
 
@@ -618,9 +648,8 @@ fn a_cut_or_odd_event_log_imports_what_is_valid_and_says_where_it_stopped() {
             .to_string()
             .contains("version 9")
     );
-    let builds_before = f.alice.builds(None, Some(false), 100, 0).unwrap().len();
+    let builds_before = f.alice.builds(None, Visibility::All, 100, 0).unwrap().len();
     assert_eq!(builds_before, 1, "refused logs make no build");
-    let _ = event_log::FORMAT;
 }
 
 #[test]
@@ -629,7 +658,11 @@ fn builds_follow_the_projects_permissions() {
     let build = f.start();
     f.alice.add_owner("bob", None).unwrap();
     let bob = f.alice.toaster.act_as("bob", "test").unwrap();
-    assert!(bob.builds(None, None, 10, 0).unwrap().is_empty());
+    assert!(
+        bob.builds(None, Visibility::Visible, 10, 0)
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(bob.build(build.id).unwrap_err().kind(), ErrorKind::Denied);
     assert_eq!(
         bob.start_build("demo", "h", None).unwrap_err().kind(),
@@ -642,7 +675,10 @@ fn builds_follow_the_projects_permissions() {
         ErrorKind::Denied
     );
     f.alice.chmod("demo", "others=rb").unwrap();
-    assert_eq!(bob.builds(None, None, 10, 0).unwrap().len(), 1);
+    assert_eq!(
+        bob.builds(None, Visibility::Visible, 10, 0).unwrap().len(),
+        1
+    );
     bob.hide_build(build.id, true).unwrap();
     assert_eq!(
         bob.delete_build(build.id).unwrap_err().kind(),
@@ -683,4 +719,59 @@ fn command_line_builds_land_in_one_project_open_to_every_owner() {
         bob.delete_build(build.id).unwrap_err().kind(),
         ErrorKind::Denied
     );
+}
+
+#[test]
+fn events_after_the_end_are_dropped_and_a_second_recorder_continues_the_order() {
+    let f = Fixture::new();
+    let build = f.start();
+    let started = |task: &str| Event::TaskStarted {
+        recipe: "r".into(),
+        task: task.into(),
+        at: None,
+        log_file: None,
+    };
+    let mut first = f.alice.recorder(build.id, BatchPolicy::default()).unwrap();
+    first.record(started("do_a")).unwrap();
+    first.flush().unwrap();
+    let mut second = f.alice.recorder(build.id, BatchPolicy::default()).unwrap();
+    second.record(started("do_b")).unwrap();
+    second.finish(BuildState::Succeeded, None).unwrap();
+    second.record(started("do_late")).unwrap();
+    assert!(second.ended() && second.pending() == 0);
+    let tasks = f
+        .alice
+        .tasks(
+            build.id,
+            &TaskFilter {
+                limit: 10,
+                ..TaskFilter::default()
+            },
+        )
+        .unwrap();
+    let orders: Vec<(String, Option<u32>)> = tasks
+        .iter()
+        .map(|t| (t.record.task.clone(), t.record.order))
+        .collect();
+    assert_eq!(
+        orders,
+        [("do_a".to_owned(), Some(1)), ("do_b".to_owned(), Some(2))]
+    );
+}
+
+#[test]
+fn an_event_log_with_events_after_the_end_imports_cleanly() {
+    let f = Fixture::new();
+    let path = f.tmp.path().join("late.jsonl");
+    let mut text = serde_json::to_string(&header()).unwrap() + "\n";
+    for event in Workload::SMALL
+        .events(Timestamp(0))
+        .chain([Event::Heartbeat { at: None }])
+    {
+        text.push_str(&serde_json::to_string(&event).unwrap());
+        text.push('\n');
+    }
+    std::fs::write(&path, text).unwrap();
+    let report = f.alice.import_events(None, &path).unwrap();
+    assert_eq!(report.build.state, BuildState::Succeeded);
 }

@@ -7,11 +7,11 @@ use super::Actor;
 use crate::Error;
 use crate::access::{self, Action};
 use crate::ingest::event_log::{self, BuildHeader, ReadReport};
-use crate::ingest::{BatchPolicy, IngestError, Recorder};
+use crate::ingest::{BatchPolicy, Recorder};
 use crate::model::{
     ArtifactRecord, AuditAction, Build, BuildFilter, BuildId, BuildLayer, BuildState, LayerSource,
     LogLevel, LogRecord, NewBuild, PackageRecord, Project, ProjectConfig, RecipeRecord, Right,
-    Target, Task, TaskFilter, TaskOutcome, Timestamp,
+    Target, Task, TaskFilter, TaskOutcome, Timestamp, Visibility,
 };
 use crate::store::StoreError;
 
@@ -95,26 +95,39 @@ impl Actor {
             }
             .into());
         }
-        Ok(Recorder::new(self.toaster.store.clone(), &build, policy))
+        let next_order = self.store().next_task_order(build.id)?;
+        Ok(Recorder::new(
+            self.toaster.store.clone(),
+            &build,
+            policy,
+            next_order,
+        ))
     }
 
-    /// Marks builds whose recorder has been silent for `lease` as interrupted.
+    /// Marks builds whose recorder has been silent for `lease` as interrupted (admins only:
+    /// a short lease would end builds that are alive). Listings do this with
+    /// [`BUILD_LEASE`] by themselves.
     pub fn interrupt_silent_builds(&self, lease: Duration) -> Result<Vec<BuildId>, Error> {
+        self.require(Action::Maintain)?;
+        self.interrupt_silent(lease)
+    }
+
+    fn interrupt_silent(&self, lease: Duration) -> Result<Vec<BuildId>, Error> {
         let lease_ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX);
         let since = Timestamp(Timestamp::now().0.saturating_sub(lease_ms));
         Ok(self.store().interrupt_silent_builds(since)?)
     }
 
     /// Builds the actor may read, newest first: of one project, or of all. `hidden`:
-    /// `None` visible only, `Some(true)` hidden only, `Some(false)` both.
+    /// `visibility` picks visible builds, hidden ones, or all.
     pub fn builds(
         &self,
         project: Option<&str>,
-        hidden: Option<bool>,
+        visibility: Visibility,
         limit: u32,
         offset: u32,
     ) -> Result<Vec<Build>, Error> {
-        self.interrupt_silent_builds(BUILD_LEASE)?;
+        self.interrupt_silent(BUILD_LEASE)?;
         let projects = match project {
             Some(name) => Some(vec![self.project(name)?.id]),
             None if self.principal()?.admin => None,
@@ -122,7 +135,7 @@ impl Actor {
         };
         Ok(self.store().builds(&BuildFilter {
             projects,
-            hidden,
+            visibility,
             limit,
             offset,
         })?)
@@ -130,7 +143,7 @@ impl Actor {
 
     /// One build with its tasks counted by outcome (needs read).
     pub fn build(&self, id: BuildId) -> Result<BuildDetail, Error> {
-        self.interrupt_silent_builds(BUILD_LEASE)?;
+        self.interrupt_silent(BUILD_LEASE)?;
         let (build, _) = self.build_for(id, Action::Project(Right::Read))?;
         let tasks = self.store().task_counts(id)?;
         let config = self.store().revision(build.project, build.revision)?.config;
@@ -212,22 +225,30 @@ impl Actor {
         let project = self.project_for(&name, Action::Project(Right::Build))?;
         let new = imported_build(self, &project, header.build)?;
         let build = self.start(&project, new)?;
-        let mut recorder =
-            Recorder::new(self.toaster.store.clone(), &build, BatchPolicy::default());
-        let (_, read) = event_log::read(path, |event| match recorder.record(event) {
-            // Events after the build's end are dropped, as a live build would drop them.
-            Err(IngestError::Store {
-                source: StoreError::BuildEnded { .. },
-                ..
-            }) => Ok(()),
-            other => other,
-        })?;
-        if recorder.pending() > 0 {
-            recorder.flush()?;
-        }
-        if !self.store().build(build.id)?.state.is_final() {
-            recorder.interrupt()?;
-        }
+        let mut recorder = Recorder::new(
+            self.toaster.store.clone(),
+            &build,
+            BatchPolicy::default(),
+            1,
+        );
+        let replayed =
+            event_log::read(path, |event| recorder.record(event)).and_then(|(_, read)| {
+                if !recorder.ended() {
+                    // The log stopped before the build's end: it will not go on.
+                    recorder.interrupt()?;
+                } else if recorder.pending() > 0 {
+                    recorder.flush()?;
+                }
+                Ok(read)
+            });
+        let read = match replayed {
+            Ok(read) => read,
+            Err(e) => {
+                // Leave no build looking alive behind a failed import.
+                let _ = recorder.interrupt();
+                return Err(e.into());
+            }
+        };
         Ok(ImportReport {
             build: self.store().build(build.id)?,
             read,

@@ -8,10 +8,7 @@ use crate::model::{
 };
 use crate::store::StoreError;
 
-/// How often a change that names no base revision is retried when others commit first.
-/// Every lost race means another change was committed, so the project makes progress; the
-/// growing pause (1 ms, 2 ms, …) lets a writer that keeps losing get through.
-const RETRIES: u32 = 64;
+use super::RETRIES;
 
 /// What an edit makes of the newest revision: a description, the revision it restores (if
 /// any) and the new configuration; `None` when nothing would change.
@@ -101,7 +98,11 @@ impl Actor {
                 "undo revision {effective}: back to revision {target} ({})",
                 restored.description
             );
-            Ok(Some((description, Some(target), restored.config)))
+            Ok(Some((
+                description,
+                Some(restored.effective()),
+                restored.config,
+            )))
         })
     }
 
@@ -110,7 +111,11 @@ impl Actor {
         let restored = self.revision(project, to)?;
         self.commit(project, None, |_| {
             let description = format!("revert to revision {to} ({})", restored.description);
-            Ok(Some((description, Some(to), restored.config.clone())))
+            Ok(Some((
+                description,
+                Some(restored.effective()),
+                restored.config.clone(),
+            )))
         })
     }
 

@@ -17,8 +17,13 @@ use crate::Error;
 use crate::access::{self, Action, Principal};
 use crate::model::{AuditAction, Name, NewAudit, NewOwner, Owner, Project, Revision};
 use crate::schema::Schema;
-use crate::store::Store;
 use crate::store::sqlite::SqliteStore;
+use crate::store::{Store, StoreError};
+
+/// How often a change is retried when others change the same thing first. Every lost race
+/// means another change was committed, so the project makes progress; the growing pause
+/// (1 ms, 2 ms, …) in the configuration retry lets a writer that keeps losing get through.
+const RETRIES: u32 = 64;
 
 /// An open Toaster instance: a store, and the database file when it is one.
 #[derive(Clone)]
@@ -112,14 +117,6 @@ impl Toaster {
         client: &str,
     ) -> Result<Actor, Error> {
         let new = NewOwner::new(Name::parse("owner name", name)?, email.map(str::to_owned))?;
-        if let Some(existing) = self.store.owners()?.first() {
-            return Err(Error::NoOwner {
-                client: format!(
-                    "{client}, needed because owner `{}` exists already",
-                    existing.name
-                ),
-            });
-        }
         let audit = NewAudit {
             owner: None,
             owner_name: new.name.clone(),
@@ -128,7 +125,15 @@ impl Toaster {
             project: None,
             detail: format!("added owner {} (the first, admin)", new.name),
         };
-        let owner = self.store.add_owner(&new, &audit)?;
+        let owner = match self.store.add_first_owner(&new, &audit) {
+            Err(StoreError::AlreadyExists {
+                entity: "an owner",
+                key,
+            }) => {
+                return Err(Error::OwnersExist { existing: key });
+            }
+            other => other?,
+        };
         self.store.remember_owner(client, owner.id)?;
         self.act_as(owner.name.as_str(), client)
     }

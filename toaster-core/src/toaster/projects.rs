@@ -178,59 +178,76 @@ impl Actor {
 
     /// Changes a project's mode, e.g. `group=rc,others=r` (owner or admin).
     pub fn chmod(&self, project: &str, mode: &str) -> Result<Project, Error> {
-        let current = self.project_for(project, Action::ChangePermissions)?;
-        let mode = current.mode.with(mode)?;
-        let detail = format!("mode {} -> {mode}", current.mode);
-        self.set_access(
-            &current,
-            ProjectAccess {
-                mode,
-                ..access_of(&current)
-            },
-            detail,
-        )
+        self.change_access(project, |current| {
+            let mode = current.mode.with(mode)?;
+            let detail = format!("mode {} -> {mode}", current.mode);
+            Ok((
+                ProjectAccess {
+                    mode,
+                    ..access_of(current)
+                },
+                detail,
+            ))
+        })
     }
 
     /// Gives a project to another owner (owner or admin).
     pub fn chown(&self, project: &str, owner: &str) -> Result<Project, Error> {
-        let current = self.project_for(project, Action::ChangePermissions)?;
         let owner = self.store().owner(owner)?;
-        let detail = format!("owner {} -> {}", current.owner_name, owner.name);
-        self.set_access(
-            &current,
-            ProjectAccess {
-                owner: owner.id,
-                ..access_of(&current)
-            },
-            detail,
-        )
+        self.change_access(project, |current| {
+            let detail = format!("owner {} -> {}", current.owner_name, owner.name);
+            Ok((
+                ProjectAccess {
+                    owner: owner.id,
+                    ..access_of(current)
+                },
+                detail,
+            ))
+        })
     }
 
     /// Shares a project with a group the actor belongs to, or with none (owner or admin).
     pub fn chgrp(&self, project: &str, group: Option<&str>) -> Result<Project, Error> {
-        let current = self.project_for(project, Action::ChangePermissions)?;
         let group = group.map(|g| self.group_to_share_with(g)).transpose()?;
-        let shown = |g: Option<&Name>| g.map_or("(none)".to_owned(), Name::to_string);
-        let detail = format!(
-            "group {} -> {}",
-            shown(current.group_name.as_ref()),
-            shown(group.as_ref().map(|g| &g.name))
-        );
-        let access = ProjectAccess {
-            group: group.map(|g| g.id),
-            ..access_of(&current)
-        };
-        self.set_access(&current, access, detail)
+        self.change_access(project, |current| {
+            let shown = |g: Option<&Name>| g.map_or("(none)".to_owned(), Name::to_string);
+            let detail = format!(
+                "group {} -> {}",
+                shown(current.group_name.as_ref()),
+                shown(group.as_ref().map(|g| &g.name))
+            );
+            Ok((
+                ProjectAccess {
+                    group: group.as_ref().map(|g| g.id),
+                    ..access_of(current)
+                },
+                detail,
+            ))
+        })
     }
 
-    fn set_access(
+    /// Checks the right to change permissions, lets `edit` make the new access from the
+    /// current one, and writes it only if nobody changed the access meanwhile (else reads
+    /// again and retries), so that a chmod and a chown at once cannot undo each other.
+    fn change_access(
         &self,
-        current: &Project,
-        access: ProjectAccess,
-        detail: String,
+        project: &str,
+        edit: impl Fn(&Project) -> Result<(ProjectAccess, String), Error>,
     ) -> Result<Project, Error> {
-        let audit = self.entry(AuditAction::PermissionChange, Some(&current.name), detail);
-        Ok(self.store().set_access(current.id, &access, &audit)?)
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let current = self.project_for(project, Action::ChangePermissions)?;
+            let (access, detail) = edit(&current)?;
+            let audit = self.entry(AuditAction::PermissionChange, Some(&current.name), detail);
+            match self
+                .store()
+                .set_access(current.id, &access_of(&current), &access, &audit)
+            {
+                Err(StoreError::Changed { .. }) if attempt < super::RETRIES => {}
+                other => return Ok(other?),
+            }
+        }
     }
 
     /// The mode new projects get.

@@ -71,7 +71,7 @@ fn the_first_owner_needs_nobody_but_later_ones_do() {
         .toaster
         .add_first_owner("mallory", None, "other")
         .unwrap_err();
-    assert!(matches!(err, Error::NoOwner { .. }), "{err}");
+    assert!(matches!(err, Error::OwnersExist { .. }), "{err}");
     let bob = alice.add_owner("bob", None).unwrap();
     f.toaster.use_owner("bob", "test").unwrap();
     assert_eq!(
@@ -407,4 +407,25 @@ fn unknown_variables_warn_and_strict_refuses() {
         .change_config("demo", &[set("DL_DIR", "${TOPDIR}/../dl")], None)
         .unwrap();
     assert!(ok.warnings.is_empty());
+}
+
+#[test]
+fn undo_never_brings_back_what_an_earlier_undo_removed() {
+    let f = Fixture::new();
+    let (alice, _) = f.demo();
+    alice.change_config("demo", &[set("A", "1")], None).unwrap(); // 2
+    alice.change_config("demo", &[set("A", "2")], None).unwrap(); // 3
+    alice.undo("demo").unwrap(); // 4: A=1
+    alice.change_config("demo", &[set("B", "1")], None).unwrap(); // 5
+    alice.undo("demo").unwrap(); // 6: A=1, no B
+    assert_eq!(
+        (value(&alice, "A").as_deref(), value(&alice, "B")),
+        (Some("1"), None)
+    );
+    alice.undo("demo").unwrap(); // 7: back before A=1, not A=2 again
+    assert_eq!(value(&alice, "A"), None);
+    assert!(matches!(
+        alice.undo("demo").unwrap_err(),
+        Error::NothingToUndo { .. }
+    ));
 }

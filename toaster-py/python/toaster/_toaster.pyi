@@ -95,7 +95,7 @@ class Actor:
         self,
         project: Optional[str] = None,
         *,
-        hidden: Optional[bool] = None,
+        visibility: str = "visible",
         limit: int = 25,
         offset: int = 0,
     ) -> list[Build]: ...

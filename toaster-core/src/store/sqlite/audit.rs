@@ -47,6 +47,16 @@ impl SqliteStore {
             values.push(Value::Text(owner.clone()));
             conditions.push(format!("owner_name = ?{} COLLATE NOCASE", values.len()));
         }
+        if let Some((owner, projects)) = &filter.visible_to {
+            values.push(Value::Integer(owner.0));
+            // Project keys are integers from the store itself: safe to inline.
+            let ids: Vec<String> = projects.iter().map(|p| p.0.to_string()).collect();
+            conditions.push(format!(
+                "(owner_id = ?{} OR project_id IN ({}))",
+                values.len(),
+                ids.join(",")
+            ));
+        }
         if let Some(since) = filter.since {
             values.push(Value::Integer(since.0));
             conditions.push(format!("at >= ?{}", values.len()));

@@ -6,10 +6,12 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
 use super::SqliteStore;
+use super::driver::is_foreign_key_violation;
 use super::rows::{self, BUILD_SELECT, path_text};
 use crate::model::{
     ArtifactKind, ArtifactRecord, Build, BuildFilter, BuildId, BuildLayer, LogLevel, LogRecord,
     NewAudit, NewBuild, PackageRecord, RecipeRecord, Task, TaskFilter, TaskOutcome, Timestamp,
+    Visibility,
 };
 use crate::store::StoreError;
 
@@ -65,7 +67,14 @@ impl SqliteStore {
                         now
                     ])
                 })
-                .map_err(|e| self.err(e, "started a build"))?;
+                .map_err(|e| {
+                    if is_foreign_key_violation(&e) {
+                        // The project was deleted after the caller looked it up.
+                        StoreError::NotFound { entity: "project", key: build.project.to_string() }
+                    } else {
+                        self.err(e, "started a build")
+                    }
+                })?;
             let log_path = PathBuf::from(&log_dir).join(format!("build-{id}.log"));
             let log_path = path_text(&log_path)?;
             self.execute(tx, "UPDATE build SET log_path = ?2 WHERE id = ?1", params![id, log_path], "named a build's log")?;
@@ -120,10 +129,10 @@ impl SqliteStore {
             let ids: Vec<String> = projects.iter().map(|p| p.0.to_string()).collect();
             conditions.push(format!("b.project_id IN ({})", ids.join(",")));
         }
-        match filter.hidden {
-            None => conditions.push("b.hidden = 0".to_owned()),
-            Some(true) => conditions.push("b.hidden = 1".to_owned()),
-            Some(false) => {}
+        match filter.visibility {
+            Visibility::Visible => conditions.push("b.hidden = 0".to_owned()),
+            Visibility::Hidden => conditions.push("b.hidden = 1".to_owned()),
+            Visibility::All => {}
         }
         let mut sql = BUILD_SELECT.to_owned();
         if !conditions.is_empty() {
@@ -301,12 +310,30 @@ impl SqliteStore {
     pub(super) fn remove_build(&self, build: BuildId, audit: &NewAudit) -> Result<(), StoreError> {
         self.write("deleted a build", |tx| {
             let current = self.build_in(tx, build)?;
+            let recipes = self.list(
+                tx,
+                "SELECT recipe_id FROM build_recipe WHERE build_id = ?1",
+                [build.0],
+                |r| Ok(Ok(r.get::<_, i64>(0)?)),
+            )?;
             self.execute(
                 tx,
                 "DELETE FROM build WHERE id = ?1",
                 [build.0],
                 "deleted a build",
             )?;
+            // Recipes are shared: remove those no other build uses any more.
+            let mut orphan = tx
+                .prepare_cached(
+                    "DELETE FROM recipe WHERE id = ?1 \
+                     AND NOT EXISTS (SELECT 1 FROM build_recipe WHERE recipe_id = ?1)",
+                )
+                .map_err(|e| self.err(e, "deleted a build's recipes"))?;
+            for recipe in recipes {
+                orphan
+                    .execute([recipe])
+                    .map_err(|e| self.err(e, "deleted a build's recipes"))?;
+            }
             self.append_audit(tx, audit, Some(current.project))
         })
     }
@@ -317,7 +344,7 @@ impl SqliteStore {
         let silent: Option<i64> = self
             .conn()
             .prepare_cached(
-                "SELECT id FROM build WHERE state IN ('parsing', 'running') AND heartbeat_at < ?1 LIMIT 1",
+                "SELECT id FROM build WHERE state IN ('queued', 'parsing', 'running') AND heartbeat_at < ?1 LIMIT 1",
             )
             .and_then(|mut s| s.query_row([since.0], |r| r.get(0)).optional())
             .map_err(|e| self.err(e, "looked for silent builds"))?;
@@ -326,7 +353,7 @@ impl SqliteStore {
         }
         self.write("marked silent builds interrupted", |tx| {
             let sql = "UPDATE build SET state = 'interrupted', ended_at = heartbeat_at \
-                       WHERE state IN ('parsing', 'running') AND heartbeat_at < ?1 RETURNING id";
+                       WHERE state IN ('queued', 'parsing', 'running') AND heartbeat_at < ?1 RETURNING id";
             self.list(tx, sql, [since.0], |r| Ok(Ok(BuildId(r.get(0)?))))
         })
     }

@@ -37,3 +37,9 @@ fn code(e: &rusqlite::Error) -> Option<ErrorCode> {
         _ => None,
     }
 }
+
+/// Whether a write pointed at a record that does not exist (deleted meanwhile).
+pub(super) fn is_foreign_key_violation(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY)
+}

@@ -24,39 +24,17 @@ pub(super) const APPLICATION_ID: i64 = 0x5453_5452;
 pub(super) const LATEST: i64 = MIGRATIONS.len() as i64;
 
 /// Brings the schema up to [`LATEST`] in one transaction, or refuses a database that is not
-/// Toaster's or is newer than this code.
+/// Toaster's or is newer than this code. A database already current is only read: opening
+/// it takes no write lock.
 pub(super) fn migrate(conn: &mut Connection, location: &std::path::Path) -> Result<(), StoreError> {
-    let not_ours = |detail: String| StoreError::NotADatabase {
-        path: location.to_owned(),
-        detail,
-    };
+    if check(conn, location)? == LATEST {
+        return Ok(());
+    }
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(|e| map_open_error(e, location))?;
-    let (app_id, version, tables) = {
-        let read = |sql: &str| tx.query_row(sql, [], |r| r.get::<_, i64>(0));
-        (
-            read("PRAGMA application_id").map_err(|e| map_open_error(e, location))?,
-            read("PRAGMA user_version").map_err(|e| map_open_error(e, location))?,
-            read("SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'")
-                .map_err(|e| map_open_error(e, location))?,
-        )
-    };
-    if app_id != APPLICATION_ID && (app_id != 0 || tables > 0) {
-        return Err(not_ours(format!(
-            "it is an SQLite database of another program (application id {app_id:#x}, {tables} tables)"
-        )));
-    }
-    if version > LATEST {
-        return Err(StoreError::TooNew {
-            location: location.display().to_string(),
-            found: version,
-            supported: LATEST,
-        });
-    }
-    if version == LATEST {
-        return Ok(());
-    }
+    // Another process may have migrated while this one waited for the lock.
+    let version = check(&tx, location)?;
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         tx.execute_batch(sql)
             .map_err(|e| driver_error(e, "applied a schema migration"))?;
@@ -67,6 +45,34 @@ pub(super) fn migrate(conn: &mut Connection, location: &std::path::Path) -> Resu
         .map_err(|e| driver_error(e, "marked the database as Toaster's"))?;
     tx.commit()
         .map_err(|e| driver_error(e, "committed the schema migration"))
+}
+
+/// The schema version of a database that is Toaster's (or empty) and not newer than this
+/// code; refuses any other.
+fn check(conn: &Connection, location: &std::path::Path) -> Result<i64, StoreError> {
+    let read = |sql: &str| {
+        conn.query_row(sql, [], |r| r.get::<_, i64>(0))
+            .map_err(|e| map_open_error(e, location))
+    };
+    let app_id = read("PRAGMA application_id")?;
+    let version = read("PRAGMA user_version")?;
+    let tables = read("SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'")?;
+    if app_id != APPLICATION_ID && (app_id != 0 || tables > 0) {
+        return Err(StoreError::NotADatabase {
+            path: location.to_owned(),
+            detail: format!(
+                "it is an SQLite database of another program (application id {app_id:#x}, {tables} tables)"
+            ),
+        });
+    }
+    if version > LATEST {
+        return Err(StoreError::TooNew {
+            location: location.display().to_string(),
+            found: version,
+            supported: LATEST,
+        });
+    }
+    Ok(version)
 }
 
 /// Errors while opening: "file is not a database" becomes [`StoreError::NotADatabase`].

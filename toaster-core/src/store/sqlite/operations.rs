@@ -76,30 +76,56 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// Inserts an owner (the first of an empty store is made admin) with its audit entry.
+    fn insert_owner(
+        &self,
+        tx: &Transaction<'_>,
+        owner: &NewOwner,
+        audit: &NewAudit,
+    ) -> Result<Owner, StoreError> {
+        let id = tx
+            .prepare_cached(
+                "INSERT INTO owner (name, email, admin, created_at) \
+                 VALUES (?1, ?2, NOT EXISTS (SELECT 1 FROM owner), ?3)",
+            )
+            .and_then(|mut s| {
+                s.insert(params![
+                    owner.name.as_str(),
+                    owner.email,
+                    Timestamp::now().0
+                ])
+            })
+            .map_err(|e| self.unique(e, "added an owner", "owner", owner.name.as_str()))?;
+        let mut entry = audit.clone();
+        entry.owner.get_or_insert(OwnerId(id));
+        self.append_audit(tx, &entry, None)?;
+        self.owner_with_id(tx, OwnerId(id))
+    }
+}
+
 impl Store for SqliteStore {
     fn location(&self) -> String {
         self.path().display().to_string()
     }
 
     fn add_owner(&self, owner: &NewOwner, audit: &NewAudit) -> Result<Owner, StoreError> {
-        self.write("added an owner", |tx| {
-            let id = tx
-                .prepare_cached(
-                    "INSERT INTO owner (name, email, admin, created_at) \
-                     VALUES (?1, ?2, NOT EXISTS (SELECT 1 FROM owner), ?3)",
-                )
-                .and_then(|mut s| {
-                    s.insert(params![
-                        owner.name.as_str(),
-                        owner.email,
-                        Timestamp::now().0
-                    ])
-                })
-                .map_err(|e| self.unique(e, "added an owner", "owner", owner.name.as_str()))?;
-            let mut entry = audit.clone();
-            entry.owner.get_or_insert(OwnerId(id));
-            self.append_audit(tx, &entry, None)?;
-            self.owner_with_id(tx, OwnerId(id))
+        self.write("added an owner", |tx| self.insert_owner(tx, owner, audit))
+    }
+
+    fn add_first_owner(&self, owner: &NewOwner, audit: &NewAudit) -> Result<Owner, StoreError> {
+        self.write("added the first owner", |tx| {
+            let existing: Option<String> = tx
+                .prepare_cached("SELECT name FROM owner ORDER BY id LIMIT 1")
+                .and_then(|mut s| s.query_row([], |r| r.get(0)).optional())
+                .map_err(|e| self.err(e, "looked for owners"))?;
+            if let Some(existing) = existing {
+                return Err(StoreError::AlreadyExists {
+                    entity: "an owner",
+                    key: existing,
+                });
+            }
+            self.insert_owner(tx, owner, audit)
         })
     }
 
@@ -358,23 +384,30 @@ impl Store for SqliteStore {
     fn set_access(
         &self,
         project: ProjectId,
+        expected: &ProjectAccess,
         access: &ProjectAccess,
         audit: &NewAudit,
     ) -> Result<Project, StoreError> {
         self.write("changed a project's permissions", |tx| {
             let changed = self.execute(
                 tx,
-                "UPDATE project SET owner_id = ?2, group_id = ?3, mode = ?4 WHERE id = ?1",
+                "UPDATE project SET owner_id = ?2, group_id = ?3, mode = ?4 \
+                 WHERE id = ?1 AND owner_id = ?5 AND group_id IS ?6 AND mode = ?7",
                 params![
                     project.0,
                     access.owner.0,
                     access.group.map(|g| g.0),
-                    access.mode.to_bits()
+                    access.mode.to_bits(),
+                    expected.owner.0,
+                    expected.group.map(|g| g.0),
+                    expected.mode.to_bits()
                 ],
                 "changed a project's permissions",
             )?;
             if changed == 0 {
-                return Err(StoreError::NotFound {
+                // Gone, or changed since the caller read it.
+                self.project_by_id(tx, project)?;
+                return Err(StoreError::Changed {
                     entity: "project",
                     key: project.to_string(),
                 });
@@ -457,6 +490,13 @@ impl Store for SqliteStore {
 
     fn record(&self, build: BuildId, writes: &[BuildWrite]) -> Result<(), StoreError> {
         self.record_batch(build, writes)
+    }
+
+    fn next_task_order(&self, build: BuildId) -> Result<u32, StoreError> {
+        self.conn()
+            .prepare_cached("SELECT coalesce(max(position), 0) + 1 FROM task WHERE build_id = ?1")
+            .and_then(|mut s| s.query_row([build.0], |r| r.get(0)))
+            .map_err(|e| self.err(e, "read a build's task order"))
     }
 
     fn tasks(&self, build: BuildId, filter: &TaskFilter) -> Result<Vec<Task>, StoreError> {

@@ -42,7 +42,7 @@ pub(super) const BUILD_SELECT: &str = "SELECT b.id, b.project_id, p.name, b.revi
      FROM build b JOIN project p ON p.id = b.project_id JOIN owner o ON o.id = b.owner_id";
 
 pub(super) const AUDIT_SELECT: &str =
-    "SELECT id, at, owner_name, client, action, project_id, project, detail FROM audit";
+    "SELECT id, at, owner_name, client, action, project_id, project, detail, owner_id FROM audit";
 
 /// A count or size for an INTEGER column (SQLite's are signed 64-bit; larger saturates).
 pub(super) fn int(value: u64) -> i64 {
@@ -170,10 +170,12 @@ pub(super) fn audit(row: &Row<'_>) -> rusqlite::Result<Result<AuditEntry, StoreE
     );
     let (project_id, project, detail): (Option<i64>, Option<String>, String) =
         (row.get(5)?, row.get(6)?, row.get(7)?);
+    let owner_id: Option<i64> = row.get(8)?;
     Ok((|| {
         Ok(AuditEntry {
             id,
             at: Timestamp(at),
+            owner_id: owner_id.map(OwnerId),
             owner: name(owner_name)?,
             client,
             action: AuditAction::parse(&action).map_err(corrupt("audit action"))?,

@@ -356,7 +356,7 @@ fn deleting_a_build_leaves_every_other_row_byte_identical_and_keys_consistent() 
             started_at: Timestamp::now(),
         };
         let build = store.start_build(&new, &audit).unwrap();
-        let mut recorder = Recorder::new(store.clone(), &build, BatchPolicy::default());
+        let mut recorder = Recorder::new(store.clone(), &build, BatchPolicy::default(), 1);
         for event in Workload::SMALL.events(Timestamp(0)) {
             recorder.record(event).unwrap();
         }
@@ -369,7 +369,7 @@ fn deleting_a_build_leaves_every_other_row_byte_identical_and_keys_consistent() 
             gone,
             &NewAudit {
                 action: AuditAction::BuildDelete,
-                ..audit
+                ..audit.clone()
             },
         )
         .unwrap();
@@ -410,4 +410,21 @@ fn deleting_a_build_leaves_every_other_row_byte_identical_and_keys_consistent() 
             .unwrap();
         assert_eq!(left, 0, "{table}");
     }
+    drop(conn);
+    // Shared recipes stay while a build uses them, and go with the last one.
+    let recipes = |store: &SqliteStore| -> i64 {
+        store
+            .conn()
+            .query_row("SELECT count(*) FROM recipe", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(recipes(&store), Workload::SMALL.recipes as i64);
+    let last = NewAudit {
+        action: AuditAction::BuildDelete,
+        ..audit.clone()
+    };
+    store.delete_build(ids[0], &last).unwrap();
+    assert_eq!(recipes(&store), Workload::SMALL.recipes as i64);
+    store.delete_build(ids[2], &last).unwrap();
+    assert_eq!(recipes(&store), 0);
 }

@@ -26,7 +26,7 @@ CREATE TABLE build (
     FOREIGN KEY (project_id, revision) REFERENCES config_revision (project_id, number)
 );
 CREATE INDEX build_project ON build (project_id, id);
-CREATE INDEX build_live ON build (heartbeat_at) WHERE state IN ('parsing', 'running');
+CREATE INDEX build_live ON build (heartbeat_at) WHERE state IN ('queued', 'parsing', 'running');
 CREATE INDEX build_owner ON build (owner_id);
 CREATE INDEX build_revision ON build (project_id, revision);
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the embedded SQLite default, as a new user types it: add an owner, create
-# a project, configure it, look at its history, undo a change. Runs in a new scratch
+# a project, configure it, look at its history, undo a change, and see the BitBake conf file
+# the project's build directory gets. Runs in a new scratch
 # directory and leaves it there for you to look at.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -25,5 +26,8 @@ toaster project undo demo
 toaster config show demo
 toaster project history demo --json
 toaster project list
+
+printf '\n$ cat demo/build/conf/toaster.conf   # generated from the newest revision\n'
+cat demo/build/conf/toaster.conf
 
 printf '\nThe database is %s/toaster.sqlite and the project directory %s/demo.\n' "$work" "$work"

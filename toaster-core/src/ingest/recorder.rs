@@ -12,7 +12,10 @@ use crate::model::{
 use crate::store::{Store, StoreError};
 
 /// When the recorder writes: after this many writes, or when the oldest pending one is
-/// this old (so progress shows while a build runs), whichever comes first.
+/// this old (so progress shows while a build runs), whichever comes first. The age is
+/// looked at when an event arrives; the recorder has no timer of its own, so a source that
+/// can fall quiet sends [`Event::Heartbeat`] (BitBake fires one every second) or calls
+/// [`Recorder::flush`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BatchPolicy {
     /// Writes per transaction at most.

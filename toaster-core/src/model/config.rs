@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::ModelError;
+use super::{Collection, ModelError};
 
 /// Everything a project builds with: machine, distro, targets, variables, layers, and the
 /// packages and recipes it adds. One value of this is one revision's configuration.
@@ -100,34 +100,47 @@ impl From<Target> for String {
 /// A layer of a project, by name and where it comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LayerRef {
-    /// The layer's name (its directory name or collection).
+    /// The layer's name (its layer-index name, directory name or collection).
     pub name: String,
     /// Where it comes from.
     pub source: LayerSource,
+    /// What its `conf/layer.conf` declares, as last read; empty until it is read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub collections: Vec<Collection>,
 }
 
 impl LayerRef {
     /// The layer's directory for a project in `project_dir`: a local layer where it is, a git
     /// layer at `PROJECT/layers/REPOSITORY/SUBDIR` (the one place this is decided).
     pub fn path(&self, project_dir: &Path) -> PathBuf {
-        match &self.source {
-            LayerSource::Local { path } => path.clone(),
-            LayerSource::Git { url, subdir, .. } => {
-                let trimmed = url.trim_end_matches('/');
-                let last = trimmed.rsplit(['/', ':']).next().unwrap_or(trimmed);
-                let repository = last.strip_suffix(".git").unwrap_or(last);
-                let repository = if repository.is_empty() {
-                    &self.name
-                } else {
-                    repository
-                };
-                let mut path = project_dir.join("layers").join(repository);
+        match (&self.source, self.checkout_dir(project_dir)) {
+            (LayerSource::Local { path }, _) => path.clone(),
+            (LayerSource::Git { subdir, .. }, Some(mut path)) => {
                 if let Some(subdir) = subdir.as_deref().filter(|s| !s.is_empty()) {
                     path.push(subdir);
                 }
                 path
             }
+            // Invariant: checkout_dir is Some for every git layer.
+            (LayerSource::Git { .. }, None) => project_dir.join("layers").join(&self.name),
         }
+    }
+
+    /// For a git layer, the directory its repository is cloned into:
+    /// `PROJECT/layers/REPOSITORY`, shared by every layer of that repository.
+    pub fn checkout_dir(&self, project_dir: &Path) -> Option<PathBuf> {
+        let LayerSource::Git { url, .. } = &self.source else {
+            return None;
+        };
+        let trimmed = url.trim_end_matches('/');
+        let last = trimmed.rsplit(['/', ':']).next().unwrap_or(trimmed);
+        let repository = last.strip_suffix(".git").unwrap_or(last);
+        let repository = if repository.is_empty() || repository == ".." || repository == "." {
+            &self.name
+        } else {
+            repository
+        };
+        Some(project_dir.join("layers").join(repository))
     }
 }
 
@@ -231,6 +244,7 @@ mod tests {
             source: LayerSource::Local {
                 path: "/srv/meta-mine".into(),
             },
+            collections: Vec::new(),
         };
         assert_eq!(local.path(dir), Path::new("/srv/meta-mine"));
     }

@@ -5,6 +5,7 @@ mod audit;
 mod builds;
 mod conf_files;
 mod config;
+mod layers;
 mod owners;
 mod projects;
 mod validation;

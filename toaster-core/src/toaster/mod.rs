@@ -246,4 +246,6 @@ mod access_tests;
 #[cfg(test)]
 mod build_tests;
 #[cfg(test)]
+mod layer_tests;
+#[cfg(test)]
 mod tests;

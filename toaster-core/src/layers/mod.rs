@@ -27,7 +27,7 @@ pub use source::{LayerRequest, Prepared, check_name, check_ref, check_subdir, pr
 pub use update::{Updated, update, with_facts};
 pub use version::compare as compare_versions;
 
-#[cfg(test)]
-pub(crate) mod test_repos;
+#[cfg(any(test, feature = "test-support"))]
+pub mod test_repos;
 #[cfg(test)]
 mod tests;

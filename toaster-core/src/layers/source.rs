@@ -276,6 +276,12 @@ fn prepare_git(
             message: "it is empty or holds control characters".to_owned(),
         });
     }
+    // A repository given by its path is recorded absolute, so it is found from anywhere.
+    let url = match std::fs::canonicalize(url) {
+        Ok(path) if !url.contains("://") => path.to_string_lossy().into_owned(),
+        _ => url.to_owned(),
+    };
+    let url = url.as_str();
     let probe = LayerRef {
         name: "repository".to_owned(),
         source: LayerSource::Git {

@@ -1,4 +1,7 @@
-//! Real git repositories and layer directories made in temp dirs, for tests.
+//! Real git repositories and layer directories made in temp dirs, for tests (with the
+//! `test-support` feature).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 
@@ -24,6 +27,11 @@ pub fn write_layer(dir: &Path, name: &str, extra: &str) {
         ),
     )
     .unwrap();
+}
+
+/// A fixed author and time, so the same commits get the same ids in every run.
+fn signature() -> Signature<'static> {
+    Signature::new("tester", "tester@example.invalid", &git2::Time::new(1_780_000_000, 0)).unwrap()
 }
 
 impl TestRepo {
@@ -71,7 +79,7 @@ impl TestRepo {
             .unwrap();
         index.write().unwrap();
         let tree = self.repo.find_tree(index.write_tree().unwrap()).unwrap();
-        let who = Signature::now("tester", "tester@example.invalid").unwrap();
+        let who = signature();
         let parent = self.repo.head().ok().and_then(|h| h.peel_to_commit().ok());
         let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
         self.repo
@@ -97,7 +105,7 @@ impl TestRepo {
     /// Tags HEAD as `name` (an annotated tag).
     pub fn tag(&self, name: &str) {
         let head = self.repo.head().unwrap().peel(git2::ObjectType::Commit).unwrap();
-        let who = Signature::now("tester", "tester@example.invalid").unwrap();
+        let who = signature();
         self.repo.tag(name, &head, &who, name, false).unwrap();
     }
 }

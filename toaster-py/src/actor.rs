@@ -9,8 +9,8 @@ use toaster_core::layers::{LayerRequest, Options};
 use toaster_core::model::{BuildId, ConfigChange, ConfigKey, RevisionNumber, Visibility};
 
 use crate::builds::Build;
-use crate::layers::Layer;
 use crate::errors::{detach, to_py};
+use crate::layers::Layer;
 use crate::model::{ChangeOutcome, Owner, Project, Revision, repr};
 use crate::recorder::Recorder;
 
@@ -312,8 +312,7 @@ impl Actor {
 
     /// The project's layers, in the order BitBake reads them.
     fn layers(&self, py: Python<'_>, project: &str) -> PyResult<Vec<Layer>> {
-        detach(py, || self.inner.layers(project))
-            .map(|all| all.iter().map(Layer::from).collect())
+        detach(py, || self.inner.layers(project)).map(|all| all.iter().map(Layer::from).collect())
     }
 
     /// The project for builds run by hand with plain `bitbake` (made on first use).

@@ -30,9 +30,14 @@ pub struct Layer {
 impl From<&LayerRef> for Layer {
     fn from(layer: &LayerRef) -> Layer {
         let (source, path, url, reference, subdir, commit) = match &layer.source {
-            LayerSource::Local { path } => {
-                ("local", Some(path.display().to_string()), None, None, None, None)
-            }
+            LayerSource::Local { path } => (
+                "local",
+                Some(path.display().to_string()),
+                None,
+                None,
+                None,
+                None,
+            ),
             LayerSource::Git {
                 url,
                 reference,
@@ -73,8 +78,12 @@ impl Layer {
             "Layer(name={}, source={}, ref={}, commit={})",
             repr(&self.name),
             repr(&self.source),
-            self.reference.as_deref().map_or_else(|| "None".to_owned(), repr),
-            self.commit.as_deref().map_or_else(|| "None".to_owned(), repr),
+            self.reference
+                .as_deref()
+                .map_or_else(|| "None".to_owned(), repr),
+            self.commit
+                .as_deref()
+                .map_or_else(|| "None".to_owned(), repr),
         )
     }
 }

@@ -81,7 +81,9 @@ pub fn run(ctx: &Context, out: &Output, command: LayerCommand) -> Outcome {
 
 /// `Receiving objects:  45% (450/1000), 1.2 MiB | 300.0 KiB/s`, rewritten in place.
 fn print_progress(t: &Transfer) {
-    let percent = (t.received_objects * 100).checked_div(t.total_objects).unwrap_or(0);
+    let percent = (t.received_objects * 100)
+        .checked_div(t.total_objects)
+        .unwrap_or(0);
     eprint!(
         "\rReceiving objects: {percent:3}% ({}/{}), {} | {}/s, {}",
         t.received_objects,
@@ -170,6 +172,10 @@ fn show(w: &mut dyn Write, v: &LayerDetailView) -> std::io::Result<()> {
     writeln!(w, "depends:      {}", words(&v.depends))?;
     writeln!(w, "recommends:   {}", words(&v.recommends))?;
     let compat = v.series_compat.as_deref().map(words);
-    writeln!(w, "series:       {}", compat.as_deref().unwrap_or("(not set)"))?;
+    writeln!(
+        w,
+        "series:       {}",
+        compat.as_deref().unwrap_or("(not set)")
+    )?;
     Ok(())
 }

@@ -72,7 +72,15 @@ fn layer_list_json_shows_the_requested_ref_and_the_resolved_commit() {
     let scratch = Scratch::new().with_demo();
     let repo = layers(&scratch);
     scratch.ok(&[
-        "layer", "add", "demo", "--git", "meta-stack", "--ref", "scarthgap", "--subdir", "meta-base",
+        "layer",
+        "add",
+        "demo",
+        "--git",
+        "meta-stack",
+        "--ref",
+        "scarthgap",
+        "--subdir",
+        "meta-base",
     ]);
     let list = scratch.json(&["layer", "list", "demo"]);
     let base = &list.as_array().expect("array")[3];
@@ -108,19 +116,51 @@ fn bad_layer_input_is_refused_and_changes_nothing() {
     let before = scratch.state();
     for (args, message) in [
         (
-            &["layer", "add", "demo", "--git", "meta-stack", "--subdir", "../meta-local"][..],
+            &[
+                "layer",
+                "add",
+                "demo",
+                "--git",
+                "meta-stack",
+                "--subdir",
+                "../meta-local",
+            ][..],
             "outside the repository",
         ),
         (
-            &["layer", "add", "demo", "--git", "meta-stack", "--ref", "nope", "--subdir", "meta-app"][..],
+            &[
+                "layer",
+                "add",
+                "demo",
+                "--git",
+                "meta-stack",
+                "--ref",
+                "nope",
+                "--subdir",
+                "meta-app",
+            ][..],
             "has no branch, tag or commit `nope`",
         ),
         (
-            &["layer", "add", "demo", "--git", "no-such-repo", "--subdir", "meta-app"][..],
+            &[
+                "layer",
+                "add",
+                "demo",
+                "--git",
+                "no-such-repo",
+                "--subdir",
+                "meta-app",
+            ][..],
             "cannot fetch no-such-repo",
         ),
-        (&["layer", "add", "demo", "--path", "demo"][..], "is not a layer"),
-        (&["layer", "remove", "demo", "meta-nothing"][..], "has no layer `meta-nothing`"),
+        (
+            &["layer", "add", "demo", "--path", "demo"][..],
+            "is not a layer",
+        ),
+        (
+            &["layer", "remove", "demo", "meta-nothing"][..],
+            "has no layer `meta-nothing`",
+        ),
     ] {
         let stderr = scratch.fails(1, args);
         assert!(stderr.contains(message), "{args:?}: {stderr}");

@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::facts::{self, LayerFacts};
 use super::LayerError;
+use super::facts::{self, LayerFacts};
 
 /// How deep below the top layers are looked for. Repositories keep their layers near the
 /// top; recipes directories are never searched.
@@ -95,7 +95,11 @@ mod tests {
         let labels: Vec<String> = found.iter().map(Found::label).collect();
         assert_eq!(
             labels,
-            ["meta (core)", "meta-poky (yocto)", "nested/meta-deep (deep)"]
+            [
+                "meta (core)",
+                "meta-poky (yocto)",
+                "nested/meta-deep (deep)"
+            ]
         );
     }
 }

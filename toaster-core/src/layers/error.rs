@@ -41,12 +41,7 @@ fn missing_list(missing: &[Missing]) -> String {
 fn dependents_list(dependents: &[Dependent]) -> String {
     dependents
         .iter()
-        .map(|d| {
-            format!(
-                "{} depends on {} ({})",
-                d.layer, d.provider, d.collection
-            )
-        })
+        .map(|d| format!("{} depends on {} ({})", d.layer, d.provider, d.collection))
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -206,7 +201,10 @@ pub enum LayerError {
         added: String,
     },
     /// Dependencies no layer of the project provides.
-    #[error("layer `{layer}` needs layers the project does not have: {}", missing_list(missing))]
+    #[error(
+        "layer `{layer}` needs layers the project does not have: {}",
+        missing_list(missing)
+    )]
     MissingDependencies {
         /// The layer asked for.
         layer: String,

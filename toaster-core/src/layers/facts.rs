@@ -74,7 +74,9 @@ pub fn read(dir: &Path) -> Result<LayerFacts, LayerError> {
         .map(str::to_owned)
         .collect();
     if names.is_empty() {
-        return Err(not_a_layer("its conf/layer.conf sets no BBFILE_COLLECTIONS"));
+        return Err(not_a_layer(
+            "its conf/layer.conf sets no BBFILE_COLLECTIONS",
+        ));
     }
     let bad = |variable: String, value: &str, reason: String| LayerError::BadVariable {
         path: path.clone(),
@@ -99,15 +101,20 @@ pub fn read(dir: &Path) -> Result<LayerFacts, LayerError> {
         }
         let pattern_var = format!("BBFILE_PATTERN_{name}");
         let Some(pattern) = get(&pattern_var)? else {
-            return Err(bad(pattern_var, "", "it is not set (BitBake: not defined)".to_owned()));
+            return Err(bad(
+                pattern_var,
+                "",
+                "it is not set (BitBake: not defined)".to_owned(),
+            ));
         };
         let priority_var = format!("BBFILE_PRIORITY_{name}");
-        let priority = match get(&priority_var)?.filter(|p| !p.trim().is_empty()) {
-            None => None,
-            Some(text) => Some(text.trim().parse::<i64>().map_err(|_| {
-                bad(priority_var, &text, "it is not a whole number".to_owned())
-            })?),
-        };
+        let priority =
+            match get(&priority_var)?.filter(|p| !p.trim().is_empty()) {
+                None => None,
+                Some(text) => Some(text.trim().parse::<i64>().map_err(|_| {
+                    bad(priority_var, &text, "it is not a whole number".to_owned())
+                })?),
+            };
         let list = |variable: String| -> Result<Vec<crate::model::Dependency>, LayerError> {
             let value = get(&variable)?.unwrap_or_default();
             depends::parse(&value).map_err(|reason| bad(variable, &value, reason))
@@ -205,8 +212,14 @@ mod tests {
     #[test]
     fn refuses_bad_layer_conf_files() {
         let tmp = tempfile::tempdir().unwrap();
-        layer(tmp.path(), "BBFILE_COLLECTIONS = \"x\"\nBBFILE_PATTERN_x = \"unterminated\n");
-        assert!(matches!(read(tmp.path()), Err(LayerError::LayerConf { .. })));
+        layer(
+            tmp.path(),
+            "BBFILE_COLLECTIONS = \"x\"\nBBFILE_PATTERN_x = \"unterminated\n",
+        );
+        assert!(matches!(
+            read(tmp.path()),
+            Err(LayerError::LayerConf { .. })
+        ));
         for (conf, variable) in [
             ("BBFILE_COLLECTIONS = \"x\"\n", "BBFILE_PATTERN_x"),
             (

@@ -36,10 +36,14 @@ fn same_place(a: &LayerSource, b: &LayerSource) -> bool {
         (LayerSource::Local { path: x }, LayerSource::Local { path: y }) => x == y,
         (
             LayerSource::Git {
-                url: u1, subdir: s1, ..
+                url: u1,
+                subdir: s1,
+                ..
             },
             LayerSource::Git {
-                url: u2, subdir: s2, ..
+                url: u2,
+                subdir: s2,
+                ..
             },
         ) => u1 == u2 && s1 == s2,
         _ => false,
@@ -118,9 +122,7 @@ pub fn plan_add(
         .iter()
         .flat_map(|l| l.collections.iter().map(|c| c.name.clone()))
         .collect();
-    let taken = |name: &str, new: &[LayerRef]| {
-        present.iter().chain(new).any(|l| l.name == name)
-    };
+    let taken = |name: &str, new: &[LayerRef]| present.iter().chain(new).any(|l| l.name == name);
     provided.extend(layer.collections.iter().map(|c| c.name.clone()));
     let mut new = vec![layer];
     let mut missing: Vec<Missing> = Vec::new();
@@ -243,7 +245,8 @@ fn check_dependencies(all: &[LayerRef], touched: &[usize]) -> Result<(), LayerEr
         for c in &layer.collections {
             for d in &c.depends {
                 let provider = owners.get(d.collection.as_str()).copied();
-                let involved = touched.contains(&i) || provider.is_some_and(|p| touched.contains(&p));
+                let involved =
+                    touched.contains(&i) || provider.is_some_and(|p| touched.contains(&p));
                 if !involved {
                     continue;
                 }
@@ -340,8 +343,10 @@ fn check_cycles(all: &[LayerRef], touched: &[usize]) -> Result<(), LayerError> {
                     }
                     Colour::Open => {
                         let from = path.iter().position(|(n, _)| *n == to).unwrap_or(0);
-                        let mut cycle: Vec<String> =
-                            path[from..].iter().map(|(n, _)| all[*n].name.clone()).collect();
+                        let mut cycle: Vec<String> = path[from..]
+                            .iter()
+                            .map(|(n, _)| all[*n].name.clone())
+                            .collect();
                         cycle.push(all[to].name.clone());
                         return Err(LayerError::Cycle { cycle });
                     }

@@ -5,10 +5,10 @@
 
 use std::path::{Component, Path, PathBuf};
 
+use super::LayerError;
 use super::discover::{self, Found};
 use super::facts::{self, LayerFacts};
 use super::git::{ClonedRepo, Progress};
-use super::LayerError;
 use crate::model::{LayerRef, LayerSource, Release};
 
 /// Where a layer to add comes from, as the user gives it.
@@ -58,7 +58,9 @@ pub fn check_name(name: &str) -> Result<(), LayerError> {
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '+'))
     {
-        return Err(bad("it holds characters other than letters, digits, `-`, `_`, `.`, `+`"));
+        return Err(bad(
+            "it holds characters other than letters, digits, `-`, `_`, `.`, `+`",
+        ));
     }
     Ok(())
 }
@@ -74,9 +76,7 @@ pub fn check_subdir(subdir: &str) -> Result<Option<String>, LayerError> {
     for component in Path::new(subdir).components() {
         match component {
             Component::Normal(part) => {
-                let part = part
-                    .to_str()
-                    .ok_or_else(|| escapes("it is not UTF-8"))?;
+                let part = part.to_str().ok_or_else(|| escapes("it is not UTF-8"))?;
                 if part == ".git" {
                     return Err(escapes("it names the repository's `.git`"));
                 }
@@ -107,7 +107,10 @@ pub fn check_ref(reference: &str) -> Result<(), LayerError> {
     if reference.starts_with('-') {
         return Err(bad("it starts with `-`"));
     }
-    if reference.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if reference
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control())
+    {
         return Err(bad("it contains whitespace or control characters"));
     }
     if reference.contains("..") {
@@ -164,10 +167,12 @@ pub fn prepare(
         }
         seen.push(dir.clone());
         if let Ok(found) = discover::discover(&dir) {
-            prepared.candidates.extend(found.into_iter().filter_map(|f| {
-                let facts = f.facts.ok()?;
-                Some(layer_at(&layer.source, subdir_text(&f.subdir), facts))
-            }));
+            prepared
+                .candidates
+                .extend(found.into_iter().filter_map(|f| {
+                    let facts = f.facts.ok()?;
+                    Some(layer_at(&layer.source, subdir_text(&f.subdir), facts))
+                }));
         }
     }
     Ok(prepared)
@@ -353,9 +358,7 @@ fn checkout_layer(
     let (reference, pinned) = match (reference, sharing) {
         (_, Some((used, commit))) => (used, commit),
         (Some(reference), None) => (reference.to_owned(), None),
-        (None, None) if clone.has_branch(release.branch()) => {
-            (release.branch().to_owned(), None)
-        }
+        (None, None) if clone.has_branch(release.branch()) => (release.branch().to_owned(), None),
         (None, None) => match clone.default_branch()? {
             Some(branch) => (branch, None),
             None => {
@@ -412,7 +415,10 @@ mod tests {
 
     #[test]
     fn subdirectories_stay_inside() {
-        assert_eq!(check_subdir("./meta-poky/").unwrap().as_deref(), Some("meta-poky"));
+        assert_eq!(
+            check_subdir("./meta-poky/").unwrap().as_deref(),
+            Some("meta-poky")
+        );
         assert_eq!(check_subdir("a/b").unwrap().as_deref(), Some("a/b"));
         assert_eq!(check_subdir(".").unwrap(), None);
         for bad in ["../x", "a/../../x", "/etc", ".git/hooks", "a/.."] {

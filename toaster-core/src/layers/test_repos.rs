@@ -31,7 +31,12 @@ pub fn write_layer(dir: &Path, name: &str, extra: &str) {
 
 /// A fixed author and time, so the same commits get the same ids in every run.
 fn signature() -> Signature<'static> {
-    Signature::new("tester", "tester@example.invalid", &git2::Time::new(1_780_000_000, 0)).unwrap()
+    Signature::new(
+        "tester",
+        "tester@example.invalid",
+        &git2::Time::new(1_780_000_000, 0),
+    )
+    .unwrap()
 }
 
 impl TestRepo {
@@ -104,7 +109,12 @@ impl TestRepo {
 
     /// Tags HEAD as `name` (an annotated tag).
     pub fn tag(&self, name: &str) {
-        let head = self.repo.head().unwrap().peel(git2::ObjectType::Commit).unwrap();
+        let head = self
+            .repo
+            .head()
+            .unwrap()
+            .peel(git2::ObjectType::Commit)
+            .unwrap();
         let who = signature();
         self.repo.tag(name, &head, &who, name, false).unwrap();
     }

@@ -24,7 +24,11 @@ fn git(url: &str, reference: Option<&str>, subdir: Option<&str>) -> LayerRequest
 
 fn quiet(_: &Transfer) {}
 
-fn prepare_quiet(project: &Path, present: &[LayerRef], request: &LayerRequest) -> Result<Prepared, LayerError> {
+fn prepare_quiet(
+    project: &Path,
+    present: &[LayerRef],
+    request: &LayerRequest,
+) -> Result<Prepared, LayerError> {
     prepare(project, present, request, None, RELEASE, &mut quiet)
 }
 
@@ -39,7 +43,11 @@ fn commit_of(layer: &LayerRef) -> String {
 /// with a second commit, a `stable` branch and a `v1.0` tag.
 fn poky(dir: &Path) -> (TestRepo, git2::Oid, git2::Oid) {
     let repo = TestRepo::init(dir);
-    repo.layer("meta", "core", &(compat("core") + "LAYERVERSION_core = \"15\"\n"));
+    repo.layer(
+        "meta",
+        "core",
+        &(compat("core") + "LAYERVERSION_core = \"15\"\n"),
+    );
     repo.layer(
         "meta-poky",
         "yocto",
@@ -75,9 +83,17 @@ fn a_git_layer_is_cloned_into_the_project_and_its_commit_recorded() {
     assert_eq!(commit_of(layer), second.to_string());
     assert!(project.join("layers/poky/meta/conf/layer.conf").is_file());
     assert_eq!(layer.path(&project), project.join("layers/poky/meta"));
-    assert!(transfers.last().is_some_and(|t| t.received_objects > 0 && t.is_done()));
+    assert!(
+        transfers
+            .last()
+            .is_some_and(|t| t.received_objects > 0 && t.is_done())
+    );
     // The other layer of the repository is offered.
-    let offered: Vec<&str> = prepared.candidates.iter().map(|c| c.name.as_str()).collect();
+    let offered: Vec<&str> = prepared
+        .candidates
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
     assert_eq!(offered, ["meta-poky"]);
 }
 
@@ -92,8 +108,12 @@ fn branches_tags_and_commits_resolve_to_their_commits() {
         (&first.to_string()[..10], first),
     ] {
         let project = tmp.path().join(format!("p-{reference}"));
-        let prepared =
-            prepare_quiet(&project, &[], &git(&repo.url(), Some(reference), Some("meta"))).unwrap();
+        let prepared = prepare_quiet(
+            &project,
+            &[],
+            &git(&repo.url(), Some(reference), Some("meta")),
+        )
+        .unwrap();
         assert_eq!(commit_of(&prepared.layer), want.to_string(), "{reference}");
         let LayerSource::Git { reference: r, .. } = &prepared.layer.source else {
             panic!("git")
@@ -112,14 +132,24 @@ fn branches_tags_and_commits_resolve_to_their_commits() {
 fn without_a_ref_the_release_branch_then_the_default_branch_is_used() {
     let tmp = tempfile::tempdir().unwrap();
     let (repo, _, second) = poky(&tmp.path().join("poky"));
-    let prepared = prepare_quiet(&tmp.path().join("a"), &[], &git(&repo.url(), None, Some("meta"))).unwrap();
+    let prepared = prepare_quiet(
+        &tmp.path().join("a"),
+        &[],
+        &git(&repo.url(), None, Some("meta")),
+    )
+    .unwrap();
     let LayerSource::Git { reference, .. } = &prepared.layer.source else {
         panic!("git")
     };
     assert_eq!(reference, "main");
     assert_eq!(commit_of(&prepared.layer), second.to_string());
     repo.branch(RELEASE.branch());
-    let prepared = prepare_quiet(&tmp.path().join("b"), &[], &git(&repo.url(), None, Some("meta"))).unwrap();
+    let prepared = prepare_quiet(
+        &tmp.path().join("b"),
+        &[],
+        &git(&repo.url(), None, Some("meta")),
+    )
+    .unwrap();
     let LayerSource::Git { reference, .. } = &prepared.layer.source else {
         panic!("git")
     };
@@ -131,7 +161,12 @@ fn a_second_layer_of_a_cloned_repository_reuses_the_clone_and_its_ref() {
     let tmp = tempfile::tempdir().unwrap();
     let (repo, first, _) = poky(&tmp.path().join("poky"));
     let project = tmp.path().join("project");
-    let meta = prepare_quiet(&project, &[], &git(&repo.url(), Some("stable"), Some("meta"))).unwrap();
+    let meta = prepare_quiet(
+        &project,
+        &[],
+        &git(&repo.url(), Some("stable"), Some("meta")),
+    )
+    .unwrap();
     assert!(meta.clone.as_ref().is_some_and(|c| c.created));
     let present = vec![meta.layer];
     let mut fetched = 0;
@@ -148,8 +183,15 @@ fn a_second_layer_of_a_cloned_repository_reuses_the_clone_and_its_ref() {
     assert!(poky_layer.clone.as_ref().is_some_and(|c| !c.created));
     assert_eq!(commit_of(&poky_layer.layer), first.to_string());
     // Another ref for the same checkout is refused.
-    let clash = prepare_quiet(&project, &present, &git(&repo.url(), Some("main"), Some("meta-poky")));
-    assert!(matches!(clash, Err(LayerError::RefClash { .. })), "{clash:?}");
+    let clash = prepare_quiet(
+        &project,
+        &present,
+        &git(&repo.url(), Some("main"), Some("meta-poky")),
+    );
+    assert!(
+        matches!(clash, Err(LayerError::RefClash { .. })),
+        "{clash:?}"
+    );
 }
 
 #[test]
@@ -158,10 +200,21 @@ fn bad_input_is_refused_and_leaves_nothing_behind() {
     let (repo, _, _) = poky(&tmp.path().join("poky"));
     let project = tmp.path().join("project");
     let clone_dir = project.join("layers/poky");
-    let err = prepare_quiet(&project, &[], &git(&repo.url(), Some("main"), Some("../../etc")));
-    assert!(matches!(err, Err(LayerError::SubdirEscapes { .. })), "{err:?}");
+    let err = prepare_quiet(
+        &project,
+        &[],
+        &git(&repo.url(), Some("main"), Some("../../etc")),
+    );
+    assert!(
+        matches!(err, Err(LayerError::SubdirEscapes { .. })),
+        "{err:?}"
+    );
     assert!(!project.exists(), "refused before anything is made");
-    let err = prepare_quiet(&project, &[], &git(&repo.url(), Some("no-such-branch"), Some("meta")));
+    let err = prepare_quiet(
+        &project,
+        &[],
+        &git(&repo.url(), Some("no-such-branch"), Some("meta")),
+    );
     match err {
         Err(LayerError::RefNotFound { known, .. }) => {
             assert!(known.contains(&"stable".to_owned()), "{known:?}");
@@ -170,14 +223,35 @@ fn bad_input_is_refused_and_leaves_nothing_behind() {
         other => panic!("{other:?}"),
     }
     assert!(!clone_dir.exists());
-    let err = prepare_quiet(&project, &[], &git(&repo.url(), Some("main"), Some("meta-absent")));
-    assert!(matches!(err, Err(LayerError::SubdirMissing { .. })), "{err:?}");
+    let err = prepare_quiet(
+        &project,
+        &[],
+        &git(&repo.url(), Some("main"), Some("meta-absent")),
+    );
+    assert!(
+        matches!(err, Err(LayerError::SubdirMissing { .. })),
+        "{err:?}"
+    );
     assert!(!clone_dir.exists());
     let missing = tmp.path().join("nowhere/repo.git");
-    let err = prepare_quiet(&project, &[], &git(&missing.display().to_string(), None, None));
-    assert!(matches!(err, Err(LayerError::Unreachable { .. })), "{err:?}");
-    let err = prepare_quiet(&project, &[], &git("https://git.example.invalid/x.git", None, None));
-    assert!(matches!(err, Err(LayerError::Unreachable { .. })), "{err:?}");
+    let err = prepare_quiet(
+        &project,
+        &[],
+        &git(&missing.display().to_string(), None, None),
+    );
+    assert!(
+        matches!(err, Err(LayerError::Unreachable { .. })),
+        "{err:?}"
+    );
+    let err = prepare_quiet(
+        &project,
+        &[],
+        &git("https://git.example.invalid/x.git", None, None),
+    );
+    assert!(
+        matches!(err, Err(LayerError::Unreachable { .. })),
+        "{err:?}"
+    );
     assert!(!project.join("layers/repo").exists() && !project.join("layers/x").exists());
 }
 
@@ -190,17 +264,30 @@ fn a_symbolic_link_out_of_the_repository_is_refused() {
     repo.layer("meta", "core", "");
     std::os::unix::fs::symlink(&outside, repo.dir.join("escape")).unwrap();
     repo.commit("with a link");
-    let err = prepare_quiet(&tmp.path().join("p"), &[], &git(&repo.url(), Some("main"), Some("escape")));
-    assert!(matches!(err, Err(LayerError::SubdirEscapes { .. })), "{err:?}");
+    let err = prepare_quiet(
+        &tmp.path().join("p"),
+        &[],
+        &git(&repo.url(), Some("main"), Some("escape")),
+    );
+    assert!(
+        matches!(err, Err(LayerError::SubdirEscapes { .. })),
+        "{err:?}"
+    );
 }
 
 #[test]
 fn a_repository_of_layers_is_not_a_layer_and_lists_what_it_holds() {
     let tmp = tempfile::tempdir().unwrap();
     let (repo, _, _) = poky(&tmp.path().join("poky"));
-    match prepare_quiet(&tmp.path().join("p"), &[], &git(&repo.url(), Some("main"), None)) {
+    match prepare_quiet(
+        &tmp.path().join("p"),
+        &[],
+        &git(&repo.url(), Some("main"), None),
+    ) {
         Err(e @ LayerError::NotALayer { .. }) => {
-            let LayerError::NotALayer { found, .. } = &e else { unreachable!() };
+            let LayerError::NotALayer { found, .. } = &e else {
+                unreachable!()
+            };
             assert_eq!(found, &["meta (core)", "meta-poky (yocto)"]);
             assert!(e.hint().unwrap().contains("--subdir"));
         }
@@ -213,7 +300,11 @@ fn a_repository_of_layers_is_not_a_layer_and_lists_what_it_holds() {
 fn a_local_layer_is_used_where_it_is_and_its_neighbours_offered() {
     let tmp = tempfile::tempdir().unwrap();
     write_layer(&tmp.path().join("meta-oe"), "openembedded-layer", "");
-    write_layer(&tmp.path().join("meta-python"), "meta-python", "LAYERDEPENDS_meta-python = \"openembedded-layer\"\n");
+    write_layer(
+        &tmp.path().join("meta-python"),
+        "meta-python",
+        "LAYERDEPENDS_meta-python = \"openembedded-layer\"\n",
+    );
     let request = LayerRequest::Local {
         path: tmp.path().join("meta-python"),
     };
@@ -222,7 +313,13 @@ fn a_local_layer_is_used_where_it_is_and_its_neighbours_offered() {
     assert_eq!(prepared.layer.source, LayerSource::Local { path: dir });
     assert!(prepared.clone.is_none());
     assert_eq!(prepared.candidates[0].name, "meta-oe");
-    let err = prepare_quiet(&tmp.path().join("p"), &[], &LayerRequest::Local { path: tmp.path().join("absent") });
+    let err = prepare_quiet(
+        &tmp.path().join("p"),
+        &[],
+        &LayerRequest::Local {
+            path: tmp.path().join("absent"),
+        },
+    );
     assert!(matches!(err, Err(LayerError::NotALayer { .. })), "{err:?}");
 }
 
@@ -232,11 +329,17 @@ fn an_update_moves_to_the_new_commit_of_the_ref() {
     let (repo, _, second) = poky(&tmp.path().join("poky"));
     let project = tmp.path().join("project");
     let meta = prepare_quiet(&project, &[], &git(&repo.url(), Some("main"), Some("meta"))).unwrap();
-    repo.write("meta/conf/layer.conf", "BBFILE_COLLECTIONS = \"core\"\nBBFILE_PATTERN_core = \"\"\nLAYERVERSION_core = \"16\"\n");
+    repo.write(
+        "meta/conf/layer.conf",
+        "BBFILE_COLLECTIONS = \"core\"\nBBFILE_PATTERN_core = \"\"\nLAYERVERSION_core = \"16\"\n",
+    );
     let third = repo.commit("third");
-    let updated = update(&project, &[meta.layer.clone()], &mut quiet).unwrap();
+    let updated = update(&project, std::slice::from_ref(&meta.layer), &mut quiet).unwrap();
     assert_eq!(commit_of(&updated.layers[0]), third.to_string());
-    assert_eq!(updated.layers[0].collections[0].version.as_deref(), Some("16"));
+    assert_eq!(
+        updated.layers[0].collections[0].version.as_deref(),
+        Some("16")
+    );
     // Rolling back puts the checkout where it was.
     updated.roll_back();
     let clone = git2::Repository::open(project.join("layers/poky")).unwrap();
@@ -253,7 +356,7 @@ fn local_changes_in_a_clone_are_kept_and_the_update_refused() {
     repo.commit("upstream");
     let edited = project.join("layers/poky/meta/README");
     std::fs::write(&edited, "my local edit\n").unwrap();
-    match update(&project, &[meta.layer.clone()], &mut quiet) {
+    match update(&project, std::slice::from_ref(&meta.layer), &mut quiet) {
         Err(LayerError::LocalChanges { files, .. }) => assert_eq!(files, ["meta/README"]),
         other => panic!("{other:?}"),
     }
@@ -272,7 +375,10 @@ fn local_commits_in_a_clone_are_not_hidden_by_a_checkout() {
     repo.write("meta/README", "upstream\n");
     repo.commit("upstream");
     let err = update(&project, &[meta.layer], &mut quiet);
-    assert!(matches!(err, Err(LayerError::LocalCommits { .. })), "{err:?}");
+    assert!(
+        matches!(err, Err(LayerError::LocalCommits { .. })),
+        "{err:?}"
+    );
 }
 
 // ---- checks on layer lists ----
@@ -333,9 +439,22 @@ fn missing_dependencies_are_named_or_added_from_the_known_sources() {
     let plan = plan_add("p", &present, app, &candidates, RELEASE, WITH_DEPS).unwrap();
     assert_eq!(plan.added, ["app", "left", "right", "base"]);
     // Dependencies first, the core layer staying first.
-    assert_eq!(names(&plan.layers), ["oe-core", "base", "left", "right", "app"]);
-    let none = plan_add("p", &present, layer("x", "x", &["nowhere"]), &candidates, RELEASE, WITH_DEPS);
-    assert!(matches!(none, Err(LayerError::MissingDependencies { .. })), "{none:?}");
+    assert_eq!(
+        names(&plan.layers),
+        ["oe-core", "base", "left", "right", "app"]
+    );
+    let none = plan_add(
+        "p",
+        &present,
+        layer("x", "x", &["nowhere"]),
+        &candidates,
+        RELEASE,
+        WITH_DEPS,
+    );
+    assert!(
+        matches!(none, Err(LayerError::MissingDependencies { .. })),
+        "{none:?}"
+    );
 }
 
 #[test]
@@ -343,14 +462,39 @@ fn versions_are_checked_with_bitbakes_wording() {
     let mut core = layer("oe-core", "core", &[]);
     core.collections[0].version = Some("14".to_owned());
     let present = vec![core.clone()];
-    let err = plan_add("p", &present, layer("a", "a", &["core (>= 15)"]), &[], RELEASE, PLAIN).unwrap_err();
+    let err = plan_add(
+        "p",
+        &present,
+        layer("a", "a", &["core (>= 15)"]),
+        &[],
+        RELEASE,
+        PLAIN,
+    )
+    .unwrap_err();
     assert_eq!(
         err.to_string(),
         "Layer 'a' depends on version >= 15 of layer 'core', but version 14 is currently enabled in your configuration"
     );
-    assert!(plan_add("p", &present, layer("a", "a", &["core (< 15)"]), &[], RELEASE, PLAIN).is_ok());
+    assert!(
+        plan_add(
+            "p",
+            &present,
+            layer("a", "a", &["core (< 15)"]),
+            &[],
+            RELEASE,
+            PLAIN
+        )
+        .is_ok()
+    );
     core.collections[0].version = None;
-    let err = plan_add("p", &[core], layer("a", "a", &["core (= 1)"]), &[], RELEASE, PLAIN);
+    let err = plan_add(
+        "p",
+        &[core],
+        layer("a", "a", &["core (= 1)"]),
+        &[],
+        RELEASE,
+        PLAIN,
+    );
     assert!(matches!(err, Err(LayerError::NoVersion { .. })), "{err:?}");
 }
 
@@ -366,7 +510,10 @@ fn a_layer_for_another_series_needs_force() {
             RELEASE.name()
         )
     );
-    let forced = Options { force: true, ..PLAIN };
+    let forced = Options {
+        force: true,
+        ..PLAIN
+    };
     let plan = plan_add("p", &[], old, &[], RELEASE, forced).unwrap();
     assert!(plan.warnings[0].contains("--force"));
     let mut unset = layer("unset", "unset", &[]);
@@ -378,12 +525,27 @@ fn a_layer_for_another_series_needs_force() {
 #[test]
 fn duplicate_names_and_collections_are_refused() {
     let present = vec![layer("oe-core", "core", &[])];
-    let err = plan_add("p", &present, layer("poky-meta", "core", &[]), &[], RELEASE, PLAIN);
-    assert!(matches!(err, Err(LayerError::DuplicateCollection { .. })), "{err:?}");
+    let err = plan_add(
+        "p",
+        &present,
+        layer("poky-meta", "core", &[]),
+        &[],
+        RELEASE,
+        PLAIN,
+    );
+    assert!(
+        matches!(err, Err(LayerError::DuplicateCollection { .. })),
+        "{err:?}"
+    );
     let mut other = layer("oe-core", "other", &[]);
-    other.source = LayerSource::Local { path: "/elsewhere".into() };
+    other.source = LayerSource::Local {
+        path: "/elsewhere".into(),
+    };
     let err = plan_add("p", &present, other, &[], RELEASE, PLAIN);
-    assert!(matches!(err, Err(LayerError::DuplicateName { .. })), "{err:?}");
+    assert!(
+        matches!(err, Err(LayerError::DuplicateName { .. })),
+        "{err:?}"
+    );
     let again = plan_add("p", &present, present[0].clone(), &[], RELEASE, PLAIN).unwrap();
     assert!(again.added.is_empty());
 }
@@ -392,7 +554,10 @@ fn duplicate_names_and_collections_are_refused() {
 fn cycles_are_reported_not_followed_forever() {
     let present = vec![layer("a", "a", &["b"])];
     let err = plan_add("p", &present, layer("b", "b", &["a"]), &[], RELEASE, PLAIN).unwrap_err();
-    assert_eq!(err.to_string(), "layer dependencies form a cycle: b -> a -> b");
+    assert_eq!(
+        err.to_string(),
+        "layer dependencies form a cycle: b -> a -> b"
+    );
     // A long chain with shared dependencies resolves without blowing up.
     let mut chain: Vec<LayerRef> = vec![layer("l0", "l0", &[])];
     for i in 1..400 {
@@ -424,5 +589,8 @@ fn removing_a_needed_layer_is_refused_naming_who_needs_it() {
     let kept = plan_remove("p", &present, &["meta-bsp".to_owned()]).unwrap();
     assert_eq!(names(&kept), ["oe-core", "meta-poky"]);
     let err = plan_remove("p", &present, &["nope".to_owned()]);
-    assert!(matches!(err, Err(LayerError::NoSuchLayer { .. })), "{err:?}");
+    assert!(
+        matches!(err, Err(LayerError::NoSuchLayer { .. })),
+        "{err:?}"
+    );
 }

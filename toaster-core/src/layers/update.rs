@@ -6,9 +6,9 @@ use std::path::Path;
 
 use git2::Oid;
 
+use super::LayerError;
 use super::facts;
 use super::git::{ClonedRepo, Progress};
-use super::LayerError;
 use crate::model::{LayerRef, LayerSource};
 
 /// One repository moved: the clone, where it was, and its layers as they are now.
@@ -67,9 +67,12 @@ pub fn update(
     };
     for layer in layers {
         let LayerSource::Git { url, reference, .. } = &layer.source else {
-            return fail(plans, LayerError::NotGit {
-                name: layer.name.clone(),
-            });
+            return fail(
+                plans,
+                LayerError::NotGit {
+                    name: layer.name.clone(),
+                },
+            );
         };
         if let Some(plan) = plans.iter_mut().find(|(c, _, _)| c.url() == url) {
             plan.2.push(layer);
@@ -83,7 +86,9 @@ pub fn update(
             Ok(clone) => clone,
             Err(e) => return fail(plans, e),
         };
-        let resolved = clone.fetch(progress).and_then(|()| clone.resolve(reference));
+        let resolved = clone
+            .fetch(progress)
+            .and_then(|()| clone.resolve(reference));
         match resolved {
             Ok(commit) => plans.push((clone, commit, vec![layer])),
             Err(e) => {

@@ -60,8 +60,20 @@ fn compare_part(a: &str, b: &str) -> Ordering {
         match (a.next(), b.next()) {
             (None, None) => return Ordering::Equal,
             // The end sorts like a number that is less than every number, after `~`.
-            (None, Some(p)) => return if p.class() < 0 { Ordering::Greater } else { Ordering::Less },
-            (Some(p), None) => return if p.class() < 0 { Ordering::Less } else { Ordering::Greater },
+            (None, Some(p)) => {
+                return if p.class() < 0 {
+                    Ordering::Greater
+                } else {
+                    Ordering::Less
+                };
+            }
+            (Some(p), None) => {
+                return if p.class() < 0 {
+                    Ordering::Less
+                } else {
+                    Ordering::Greater
+                };
+            }
             (Some(x), Some(y)) => {
                 let order = x.class().cmp(&y.class()).then_with(|| match (x, y) {
                     (Piece::Number(m), Piece::Number(n)) => compare_numbers(m, n),

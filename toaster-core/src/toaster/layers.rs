@@ -20,7 +20,11 @@ fn label(layer: &LayerRef) -> String {
         } => format!(", commit {}", &c[..c.len().min(12)]),
         _ => String::new(),
     };
-    format!("{} ({}{commit})", layer.name, layers::describe(&layer.source))
+    format!(
+        "{} ({}{commit})",
+        layer.name,
+        layers::describe(&layer.source)
+    )
 }
 
 /// `outcome` with the checks' `warnings` before its own.
@@ -122,7 +126,11 @@ impl Actor {
             let mut config = head.config.clone();
             config.layers = kept;
             let noun = if names.len() == 1 { "layer" } else { "layers" };
-            Ok(Some((format!("remove {noun} {}", names.join(", ")), None, config)))
+            Ok(Some((
+                format!("remove {noun} {}", names.join(", ")),
+                None,
+                config,
+            )))
         })
     }
 
@@ -188,7 +196,11 @@ impl Actor {
             *warnings.borrow_mut() = plan.warnings;
             let mut config = head.config.clone();
             config.layers = plan.layers;
-            Ok(Some((format!("update layers: {}", moves.join(", ")), None, config)))
+            Ok(Some((
+                format!("update layers: {}", moves.join(", ")),
+                None,
+                config,
+            )))
         });
         match outcome {
             Ok(outcome) => Ok(with_warnings(outcome, warnings.into_inner())),

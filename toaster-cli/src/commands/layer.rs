@@ -14,9 +14,14 @@ use crate::output::{LayerDetailView, Output, duration, table};
 pub fn run(ctx: &Context, out: &Output, command: LayerCommand) -> Outcome {
     let actor = ctx.actor(&ctx.open()?)?;
     let show_progress = out.shows_progress();
+    let mut finished: Option<String> = None;
     let mut progress = |t: &Transfer| {
-        if show_progress {
+        // Indexing goes on after the last object arrives: the line ends once per fetch.
+        if show_progress && finished.as_deref() != Some(t.url.as_str()) {
             print_progress(t);
+            if t.is_done() {
+                finished = Some(t.url.clone());
+            }
         }
     };
     match command {

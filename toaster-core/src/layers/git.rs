@@ -288,7 +288,10 @@ impl ClonedRepo {
             .checkout_tree(target.as_object(), Some(&mut builder))
             .map_err(|e| LayerError::LocalChanges {
                 dir: self.dir.clone(),
-                files: vec![e.message().to_owned()],
+                files: vec![format!(
+                    "the checkout would overwrite them: {}",
+                    e.message()
+                )],
             })?;
         self.repo
             .set_head_detached(commit)

@@ -297,10 +297,10 @@ fn prepare_git(
         },
         collections: Vec::new(),
     };
-    // Invariant: a git layer always has a checkout directory.
-    let Some(checkout) = probe.checkout_dir(project_dir) else {
-        unreachable!("a git layer has a checkout directory")
-    };
+    // Invariant: a git layer always has a checkout directory (the fallback is never used).
+    let checkout = probe
+        .checkout_dir(project_dir)
+        .unwrap_or_else(|| project_dir.join("layers").join(&probe.name));
     // Layers of the same repository share its checkout, hence its ref and commit.
     let mut sharing = None;
     for layer in present {

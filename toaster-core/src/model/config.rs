@@ -113,25 +113,28 @@ impl LayerRef {
     /// The layer's directory for a project in `project_dir`: a local layer where it is, a git
     /// layer at `PROJECT/layers/REPOSITORY/SUBDIR` (the one place this is decided).
     pub fn path(&self, project_dir: &Path) -> PathBuf {
-        match (&self.source, self.checkout_dir(project_dir)) {
-            (LayerSource::Local { path }, _) => path.clone(),
-            (LayerSource::Git { subdir, .. }, Some(mut path)) => {
+        match &self.source {
+            LayerSource::Local { path } => path.clone(),
+            LayerSource::Git { url, subdir, .. } => {
+                let mut path = self.repository_dir(url, project_dir);
                 if let Some(subdir) = subdir.as_deref().filter(|s| !s.is_empty()) {
                     path.push(subdir);
                 }
                 path
             }
-            // Invariant: checkout_dir is Some for every git layer.
-            (LayerSource::Git { .. }, None) => project_dir.join("layers").join(&self.name),
         }
     }
 
     /// For a git layer, the directory its repository is cloned into:
     /// `PROJECT/layers/REPOSITORY`, shared by every layer of that repository.
     pub fn checkout_dir(&self, project_dir: &Path) -> Option<PathBuf> {
-        let LayerSource::Git { url, .. } = &self.source else {
-            return None;
-        };
+        match &self.source {
+            LayerSource::Git { url, .. } => Some(self.repository_dir(url, project_dir)),
+            LayerSource::Local { .. } => None,
+        }
+    }
+
+    fn repository_dir(&self, url: &str, project_dir: &Path) -> PathBuf {
         let trimmed = url.trim_end_matches('/');
         let last = trimmed.rsplit(['/', ':']).next().unwrap_or(trimmed);
         let repository = last.strip_suffix(".git").unwrap_or(last);
@@ -140,7 +143,7 @@ impl LayerRef {
         } else {
             repository
         };
-        Some(project_dir.join("layers").join(repository))
+        project_dir.join("layers").join(repository)
     }
 }
 

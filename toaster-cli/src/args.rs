@@ -82,6 +82,78 @@ pub enum Command {
     /// BitBake conf files: evaluate them, regenerate a project's.
     #[command(subcommand)]
     Conf(ConfCommand),
+    /// A project's layers: add (local or git), remove, list, show, update.
+    #[command(subcommand)]
+    Layer(LayerCommand),
+}
+
+/// `toaster layer …`
+#[derive(Debug, Subcommand)]
+pub enum LayerCommand {
+    /// Add a layer: a local directory used where it is, or a git repository cloned into
+    /// PROJECT/layers/ and checked out at a ref whose commit is recorded.
+    ///
+    /// Its LAYERDEPENDS must be in the project (or be taken from the same repository or
+    /// the project's other repositories with --with-dependencies), in the versions asked
+    /// for, and its LAYERSERIES_COMPAT must list the project's release series (or use
+    /// --force). Without --subdir, a repository that holds several layers lists them.
+    Add {
+        /// The project.
+        project: String,
+        /// A local layer directory.
+        #[arg(long, value_name = "DIR", required_unless_present = "git", conflicts_with_all = ["git", "reference", "subdir"])]
+        path: Option<std::path::PathBuf>,
+        /// A git repository: URL or path.
+        #[arg(long, value_name = "URL")]
+        git: Option<String>,
+        /// Branch, tag or commit (default: the ref the project's other layers of this
+        /// repository use, else the release's branch if it exists, else the default branch).
+        #[arg(long = "ref", value_name = "REF", requires = "git")]
+        reference: Option<String>,
+        /// The layer's directory inside the repository.
+        #[arg(long, value_name = "DIR", requires = "git")]
+        subdir: Option<String>,
+        /// The layer's name in the project (default: its layer-index name or directory).
+        #[arg(long)]
+        name: Option<String>,
+        /// Also add the missing dependencies that the known sources provide.
+        #[arg(long)]
+        with_dependencies: bool,
+        /// Add it even if it does not list the project's release series.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Remove layers; refused while other layers of the project depend on them. Clones
+    /// stay on disk.
+    Remove {
+        /// The project.
+        project: String,
+        /// The layers.
+        #[arg(required = true)]
+        names: Vec<String>,
+    },
+    /// List the layers in the order BitBake reads them.
+    List {
+        /// The project.
+        project: String,
+    },
+    /// Show one layer: source, ref, commit, directory, collections and dependencies.
+    Show {
+        /// The project.
+        project: String,
+        /// The layer.
+        name: String,
+    },
+    /// Fetch git layers and move them to the newest commit of their refs (one revision).
+    Update {
+        /// The project.
+        project: String,
+        /// Only this layer (and the others of its repository).
+        name: Option<String>,
+        /// Accept layers that no longer list the project's release series.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// `toaster conf …`

@@ -32,6 +32,7 @@ fn main() -> ExitCode {
         Command::Group(command) => commands::group::run(&ctx, &out, command),
         Command::Audit(args) => commands::audit::run(&ctx, &out, args),
         Command::Conf(command) => commands::conf::run(&ctx, &out, command),
+        Command::Layer(command) => commands::layer::run(&ctx, &out, command),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,8 +5,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 use toaster_core::model::{
-    AuditEntry, Build, BuildLayer, Group, LayerSource, Owner, Progress, Project, Revision, Task,
-    Timestamp,
+    AuditEntry, Build, BuildLayer, Collection, Dependency, Group, LayerRef, LayerSource, Owner,
+    Progress, Project, Revision, Task, Timestamp,
 };
 
 /// Prints either JSON or text, to standard output. A closed pipe (`| head`) is not an error.
@@ -17,6 +17,12 @@ pub struct Output {
 impl Output {
     pub fn new(json: bool) -> Output {
         Output { json }
+    }
+
+    /// Whether progress may be shown: text output going to a terminal.
+    pub fn shows_progress(&self) -> bool {
+        use std::io::IsTerminal;
+        !self.json && io::stdout().is_terminal()
     }
 
     /// Prints `value` as JSON, or calls `text` to write it for people.
@@ -156,6 +162,79 @@ pub struct LayerView {
     pub commit: Option<String>,
 }
 
+impl From<&LayerRef> for LayerView {
+    fn from(layer: &LayerRef) -> LayerView {
+        let name = layer.name.clone();
+        match &layer.source {
+            LayerSource::Local { path } => LayerView {
+                name,
+                source: "local",
+                path: Some(path.display().to_string()),
+                url: None,
+                reference: None,
+                subdir: None,
+                commit: None,
+            },
+            LayerSource::Git {
+                url,
+                reference,
+                subdir,
+                commit,
+            } => LayerView {
+                name,
+                source: "git",
+                path: None,
+                url: Some(url.clone()),
+                reference: Some(reference.clone()),
+                subdir: subdir.clone(),
+                commit: commit.clone(),
+            },
+        }
+    }
+}
+
+/// A layer in `layer list|show --json`: the `config show` fields, plus what its
+/// `conf/layer.conf` declares.
+#[derive(Serialize)]
+pub struct LayerDetailView {
+    #[serde(flatten)]
+    pub layer: LayerView,
+    /// Its collections.
+    pub collections: Vec<String>,
+    /// The first collection's `BBFILE_PRIORITY`.
+    pub priority: Option<i64>,
+    /// The first collection's `LAYERVERSION`.
+    pub version: Option<String>,
+    /// `LAYERDEPENDS` of its collections, as written (`core (>= 12)`).
+    pub depends: Vec<String>,
+    /// `LAYERRECOMMENDS` of its collections.
+    pub recommends: Vec<String>,
+    /// `LAYERSERIES_COMPAT`; null when unset.
+    pub series_compat: Option<Vec<String>>,
+}
+
+impl From<&LayerRef> for LayerDetailView {
+    fn from(layer: &LayerRef) -> LayerDetailView {
+        let first = layer.collections.first();
+        let all = |pick: fn(&Collection) -> &Vec<Dependency>| {
+            layer
+                .collections
+                .iter()
+                .flat_map(|c| pick(c).iter().map(ToString::to_string))
+                .collect()
+        };
+        LayerDetailView {
+            layer: LayerView::from(layer),
+            collections: layer.collections.iter().map(|c| c.name.clone()).collect(),
+            priority: first.and_then(|c| c.priority),
+            version: first.and_then(|c| c.version.clone()),
+            depends: all(|c| &c.depends),
+            recommends: all(|c| &c.recommends),
+            series_compat: first.and_then(|c| c.series_compat.clone()),
+        }
+    }
+}
+
 /// A whole configuration, as `config show --json` prints it.
 #[derive(Serialize)]
 pub struct ConfigView {
@@ -183,35 +262,7 @@ impl ConfigView {
             packages: config.packages.clone(),
             recipes: config.recipes.clone(),
             variables: config.variables.clone(),
-            layers: config
-                .layers
-                .iter()
-                .map(|layer| match &layer.source {
-                    LayerSource::Local { path } => LayerView {
-                        name: layer.name.clone(),
-                        source: "local",
-                        path: Some(path.display().to_string()),
-                        url: None,
-                        reference: None,
-                        subdir: None,
-                        commit: None,
-                    },
-                    LayerSource::Git {
-                        url,
-                        reference,
-                        subdir,
-                        commit,
-                    } => LayerView {
-                        name: layer.name.clone(),
-                        source: "git",
-                        path: None,
-                        url: Some(url.clone()),
-                        reference: Some(reference.clone()),
-                        subdir: subdir.clone(),
-                        commit: commit.clone(),
-                    },
-                })
-                .collect(),
+            layers: config.layers.iter().map(LayerView::from).collect(),
         }
     }
 }

@@ -3,6 +3,7 @@
 use crate::access::Action;
 use crate::conf::ConfError;
 use crate::ingest::IngestError;
+use crate::layers::LayerError;
 use crate::model::{ModelError, Name, RevisionNumber};
 use crate::project_dir::ProjectDirError;
 use crate::schema::SchemaError;
@@ -43,6 +44,9 @@ pub enum Error {
     /// A value broke its variable's spec, or a spec file could not be loaded.
     #[error(transparent)]
     Schema(#[from] SchemaError),
+    /// A layer could not be fetched, read, added, removed or updated.
+    #[error(transparent)]
+    Layer(#[from] LayerError),
     /// A change was based on a revision that is no longer the newest.
     #[error(
         "project `{project}` changed meanwhile: the change was based on revision {base}, but revision {head} is the newest; nothing was changed"
@@ -144,6 +148,36 @@ fn store_kind(e: &StoreError) -> ErrorKind {
     }
 }
 
+/// The kind of a layer error.
+fn layer_kind(e: &LayerError) -> ErrorKind {
+    match e {
+        LayerError::NoSuchLayer { .. }
+        | LayerError::RefNotFound { .. }
+        | LayerError::SubdirMissing { .. }
+        | LayerError::Unreachable { .. } => ErrorKind::NotFound,
+        LayerError::DuplicateName { .. } => ErrorKind::AlreadyExists,
+        LayerError::LocalChanges { .. }
+        | LayerError::LocalCommits { .. }
+        | LayerError::CloneDirTaken { .. } => ErrorKind::Conflict,
+        LayerError::Git { .. } | LayerError::Io { .. } => ErrorKind::Internal,
+        LayerError::NotALayer { .. }
+        | LayerError::LayerConf { .. }
+        | LayerError::BadVariable { .. }
+        | LayerError::BadName { .. }
+        | LayerError::BadRef { .. }
+        | LayerError::SubdirEscapes { .. }
+        | LayerError::RefClash { .. }
+        | LayerError::DuplicateCollection { .. }
+        | LayerError::MissingDependencies { .. }
+        | LayerError::VersionMismatch { .. }
+        | LayerError::NoVersion { .. }
+        | LayerError::Incompatible { .. }
+        | LayerError::Cycle { .. }
+        | LayerError::NeededBy { .. }
+        | LayerError::NotGit { .. } => ErrorKind::Invalid,
+    }
+}
+
 impl Error {
     /// The class of this error.
     pub fn kind(&self) -> ErrorKind {
@@ -189,6 +223,7 @@ impl Error {
             }
             Error::Schema(SchemaError::Io { .. }) => ErrorKind::Internal,
             Error::Schema(_) => ErrorKind::Invalid,
+            Error::Layer(e) => layer_kind(e),
         }
     }
 
@@ -252,6 +287,7 @@ impl Error {
             },
             Error::Conf(e) => return e.hint(),
             Error::Schema(e) => return e.hint(),
+            Error::Layer(e) => return e.hint(),
         };
         Some(hint)
     }

@@ -4,12 +4,13 @@
 //! it opens a store, acts as an owner, and composes the modules below it.
 //!
 //! Module order (lower never imports higher): [`model`] → [`schema`] → [`conf`] →
-//! [`access`] → [`store`] → [`ingest`] → [`project_dir`] → the facade ([`Toaster`],
+//! [`layers`] → [`access`] → [`store`] → [`ingest`] → [`project_dir`] → the facade ([`Toaster`],
 //! [`Actor`]).
 
 pub mod access;
 pub mod conf;
 pub mod ingest;
+pub mod layers;
 pub mod model;
 pub mod project_dir;
 pub mod schema;

@@ -5,10 +5,12 @@ use std::time::Duration;
 
 use pyo3::prelude::*;
 use toaster_core::ingest::BatchPolicy;
+use toaster_core::layers::{LayerRequest, Options};
 use toaster_core::model::{BuildId, ConfigChange, ConfigKey, RevisionNumber, Visibility};
 
 use crate::builds::Build;
 use crate::errors::{detach, to_py};
+use crate::layers::Layer;
 use crate::model::{ChangeOutcome, Owner, Project, Revision, repr};
 use crate::recorder::Recorder;
 
@@ -252,6 +254,65 @@ impl Actor {
     fn reset(&self, py: Python<'_>, project: &str) -> PyResult<ChangeOutcome> {
         let outcome = detach(py, || self.inner.reset(project))?;
         ChangeOutcome::new(py, outcome)
+    }
+
+    /// Adds a layer: `path=` a local directory, or `git=` a repository with optional `ref`
+    /// and `subdir`. Missing dependencies are refused unless `with_dependencies=True`
+    /// finds them in the known sources; `force=True` accepts another release series.
+    #[pyo3(signature = (project, *, path = None, git = None, r#ref = None, subdir = None, name = None, with_dependencies = false, force = false))]
+    #[allow(clippy::too_many_arguments)]
+    fn add_layer(
+        &self,
+        py: Python<'_>,
+        project: &str,
+        path: Option<PathBuf>,
+        git: Option<String>,
+        r#ref: Option<String>,
+        subdir: Option<String>,
+        name: Option<&str>,
+        with_dependencies: bool,
+        force: bool,
+    ) -> PyResult<ChangeOutcome> {
+        let request = match (path, git) {
+            (Some(path), None) if r#ref.is_none() && subdir.is_none() => {
+                LayerRequest::Local { path }
+            }
+            (None, Some(url)) => LayerRequest::Git {
+                url,
+                reference: r#ref,
+                subdir,
+            },
+            _ => {
+                return Err(pyo3::exceptions::PyTypeError::new_err(
+                    "give either path=, or git= with optional ref= and subdir=",
+                ));
+            }
+        };
+        let options = Options {
+            with_dependencies,
+            force,
+        };
+        let outcome = detach(py, || {
+            self.inner
+                .add_layer(project, &request, name, options, &mut |_| {})
+        })?;
+        ChangeOutcome::new(py, outcome)
+    }
+
+    /// Removes layers; refused while other layers of the project depend on them.
+    fn remove_layers(
+        &self,
+        py: Python<'_>,
+        project: &str,
+        names: Vec<String>,
+    ) -> PyResult<ChangeOutcome> {
+        let outcome = detach(py, || self.inner.remove_layers(project, &names))?;
+        ChangeOutcome::new(py, outcome)
+    }
+
+    /// The project's layers, in the order BitBake reads them.
+    fn layers(&self, py: Python<'_>, project: &str) -> PyResult<Vec<Layer>> {
+        detach(py, || self.inner.layers(project)).map(|all| all.iter().map(Layer::from).collect())
     }
 
     /// The project for builds run by hand with plain `bitbake` (made on first use).

@@ -7,6 +7,7 @@
 mod actor;
 mod builds;
 mod errors;
+mod layers;
 mod model;
 mod recorder;
 mod toaster;
@@ -23,6 +24,7 @@ fn _toaster(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<model::Revision>()?;
     m.add_class::<model::ChangeOutcome>()?;
     m.add_class::<builds::Build>()?;
+    m.add_class::<layers::Layer>()?;
     m.add_class::<recorder::Recorder>()?;
     Ok(())
 }

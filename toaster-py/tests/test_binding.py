@@ -230,3 +230,40 @@ def test_values_are_checked_and_warnings_reach_python(tmp_path):
         conf = Path(project.dir) / "build" / "conf" / "toaster.conf"
         assert 'MACHNIE = "qemuarm"' in conf.read_text()
         assert alice.write_conf("demo") == []
+
+
+def _layer(dir: Path, collection: str, extra: str = "") -> Path:
+    (dir / "conf").mkdir(parents=True)
+    (dir / "conf" / "layer.conf").write_text(
+        f'BBFILE_COLLECTIONS += "{collection}"\n'
+        f'BBFILE_PATTERN_{collection} = "^${{LAYERDIR}}/"\n'
+        f'BBFILE_PRIORITY_{collection} = "7"\n'
+        f'LAYERSERIES_COMPAT_{collection} = "scarthgap"\n{extra}'
+    )
+    return dir
+
+
+def test_layers_from_python(alice, demo, tmp_path):
+    base = _layer(tmp_path / "stack" / "meta-base", "base")
+    app = _layer(tmp_path / "stack" / "meta-app", "app", 'LAYERDEPENDS_app = "base"\n')
+    with pytest.raises(toaster.ValidationError, match=r"base \(needed by meta-app\)") as refused:
+        alice.add_layer("demo", path=app)
+    assert "--with-dependencies" in (refused.value.hint or "")
+    outcome = alice.add_layer("demo", path=str(app), with_dependencies=True)
+    assert outcome.changed and outcome.revision.number == 2
+    layers = alice.layers("demo")
+    assert [l.name for l in layers][-2:] == ["meta-base", "meta-app"]
+    added = layers[-1]
+    assert (added.source, added.ref, added.commit) == ("local", None, None)
+    assert Path(added.path or "") == app.resolve()
+    assert (added.collections, added.priority, added.depends) == (["app"], 7, ["base"])
+    core = layers[0]
+    assert (core.source, core.ref, core.subdir) == ("git", "scarthgap", "meta")
+    assert repr(added) == "Layer(name='meta-app', source='local', ref=None, commit=None)"
+    with pytest.raises(toaster.ValidationError, match="meta-app depends on meta-base"):
+        alice.remove_layers("demo", ["meta-base"])
+    assert alice.remove_layers("demo", ["meta-app", "meta-base"]).revision.number == 3
+    with pytest.raises(toaster.NotFoundError):
+        alice.add_layer("demo", git=str(tmp_path / "no-repo"), subdir="meta")
+    with pytest.raises(TypeError):
+        alice.add_layer("demo", path=base, ref="main")

@@ -5,6 +5,7 @@ pub mod build;
 pub mod conf;
 pub mod config;
 pub mod group;
+pub mod layer;
 pub mod owner;
 pub mod project;
 pub mod schema;

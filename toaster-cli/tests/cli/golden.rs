@@ -3,7 +3,7 @@
 
 use super::Scratch;
 
-fn transcript(scratch: &Scratch, sessions: &[&[&str]]) -> String {
+pub(super) fn transcript(scratch: &Scratch, sessions: &[&[&str]]) -> String {
     let mut text = String::new();
     for args in sessions {
         let out = scratch.run(args);
@@ -18,7 +18,7 @@ fn transcript(scratch: &Scratch, sessions: &[&[&str]]) -> String {
 }
 
 /// Replaces what changes from run to run: the scratch path and timestamps.
-fn normalise(text: &str, scratch: &Scratch) -> String {
+pub(super) fn normalise(text: &str, scratch: &Scratch) -> String {
     let root = scratch.path().canonicalize().expect("canonical scratch");
     let text = text.replace(&root.display().to_string(), "$TMP");
     let mut out = String::with_capacity(text.len());
@@ -54,7 +54,7 @@ fn is_timestamp(s: &str) -> bool {
         })
 }
 
-fn check(name: &str, actual: &str) {
+pub(super) fn check(name: &str, actual: &str) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/golden")
         .join(name);

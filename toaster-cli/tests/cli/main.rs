@@ -104,3 +104,4 @@ mod conf;
 mod errors;
 mod golden;
 mod json;
+mod layers;

@@ -41,6 +41,7 @@ pub fn import(build_dir: &Path) -> Result<Imported, ConfError> {
         config.layers.push(LayerRef {
             name,
             source: LayerSource::Local { path },
+            collections: Vec::new(),
         });
     }
 

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::ModelError;
+use super::{Collection, ModelError};
 
 /// Everything a project builds with: machine, distro, targets, variables, layers, and the
 /// packages and recipes it adds. One value of this is one revision's configuration.
@@ -100,10 +100,13 @@ impl From<Target> for String {
 /// A layer of a project, by name and where it comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LayerRef {
-    /// The layer's name (its directory name or collection).
+    /// The layer's name (its layer-index name, directory name or collection).
     pub name: String,
     /// Where it comes from.
     pub source: LayerSource,
+    /// What its `conf/layer.conf` declares, as last read; empty until it is read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub collections: Vec<Collection>,
 }
 
 impl LayerRef {
@@ -113,21 +116,34 @@ impl LayerRef {
         match &self.source {
             LayerSource::Local { path } => path.clone(),
             LayerSource::Git { url, subdir, .. } => {
-                let trimmed = url.trim_end_matches('/');
-                let last = trimmed.rsplit(['/', ':']).next().unwrap_or(trimmed);
-                let repository = last.strip_suffix(".git").unwrap_or(last);
-                let repository = if repository.is_empty() {
-                    &self.name
-                } else {
-                    repository
-                };
-                let mut path = project_dir.join("layers").join(repository);
+                let mut path = self.repository_dir(url, project_dir);
                 if let Some(subdir) = subdir.as_deref().filter(|s| !s.is_empty()) {
                     path.push(subdir);
                 }
                 path
             }
         }
+    }
+
+    /// For a git layer, the directory its repository is cloned into:
+    /// `PROJECT/layers/REPOSITORY`, shared by every layer of that repository.
+    pub fn checkout_dir(&self, project_dir: &Path) -> Option<PathBuf> {
+        match &self.source {
+            LayerSource::Git { url, .. } => Some(self.repository_dir(url, project_dir)),
+            LayerSource::Local { .. } => None,
+        }
+    }
+
+    fn repository_dir(&self, url: &str, project_dir: &Path) -> PathBuf {
+        let trimmed = url.trim_end_matches('/');
+        let last = trimmed.rsplit(['/', ':']).next().unwrap_or(trimmed);
+        let repository = last.strip_suffix(".git").unwrap_or(last);
+        let repository = if repository.is_empty() || repository == ".." || repository == "." {
+            &self.name
+        } else {
+            repository
+        };
+        project_dir.join("layers").join(repository)
     }
 }
 
@@ -231,6 +247,7 @@ mod tests {
             source: LayerSource::Local {
                 path: "/srv/meta-mine".into(),
             },
+            collections: Vec::new(),
         };
         assert_eq!(local.path(dir), Path::new("/srv/meta-mine"));
     }

@@ -3,7 +3,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{LayerRef, LayerSource, ModelError, ProjectConfig};
+use super::{Collection, Dependency, LayerRef, LayerSource, ModelError, ProjectConfig};
 
 /// Known release series, newest first: codename, Yocto version, and the branch name the
 /// core layers use for it.
@@ -80,18 +80,48 @@ impl Release {
             .unwrap_or(&SERIES[0])
     }
 
+    /// `LAYERVERSION_core` of this series' openembedded-core.
+    pub fn core_layer_version(&self) -> &'static str {
+        match self.0 {
+            "dunfell" => "11",
+            "gatesgarth" | "hardknott" | "honister" => "12",
+            "kirkstone" | "langdale" => "14",
+            _ => "15",
+        }
+    }
+
     /// The configuration a new project of this series starts with, and what `reset`
     /// restores: the reference distribution on the QEMU x86-64 machine with the core layers,
     /// shared download and sstate directories beside the project.
     pub fn defaults(&self) -> ProjectConfig {
-        let git = |name: &str, url: &str, subdir: &str| LayerRef {
-            name: name.to_owned(),
-            source: LayerSource::Git {
-                url: url.to_owned(),
-                reference: self.branch().to_owned(),
-                subdir: Some(subdir.to_owned()),
-                commit: None,
-            },
+        // What the core layers' conf/layer.conf files declare, until a fetch reads them.
+        let git = |name: &str, url: &str, subdir: &str, collection: &str, version: &str| {
+            let depends = if collection == "core" {
+                Vec::new()
+            } else {
+                vec![Dependency {
+                    collection: "core".to_owned(),
+                    constraint: None,
+                }]
+            };
+            LayerRef {
+                name: name.to_owned(),
+                source: LayerSource::Git {
+                    url: url.to_owned(),
+                    reference: self.branch().to_owned(),
+                    subdir: Some(subdir.to_owned()),
+                    commit: None,
+                },
+                collections: vec![Collection {
+                    name: collection.to_owned(),
+                    pattern: "^${LAYERDIR}/".to_owned(),
+                    priority: Some(5),
+                    version: Some(version.to_owned()),
+                    depends,
+                    recommends: Vec::new(),
+                    series_compat: Some(vec![self.0.to_owned()]),
+                }],
+            }
         };
         let variables = BTreeMap::from([
             ("DL_DIR".to_owned(), "${TOPDIR}/../downloads".to_owned()),
@@ -111,16 +141,22 @@ impl Release {
                     "openembedded-core",
                     "https://git.openembedded.org/openembedded-core",
                     "meta",
+                    "core",
+                    self.core_layer_version(),
                 ),
                 git(
                     "meta-poky",
                     "https://git.yoctoproject.org/meta-yocto",
                     "meta-poky",
+                    "yocto",
+                    "3",
                 ),
                 git(
                     "meta-yocto-bsp",
                     "https://git.yoctoproject.org/meta-yocto",
                     "meta-yocto-bsp",
+                    "yoctobsp",
+                    "4",
                 ),
             ],
             packages: Vec::new(),

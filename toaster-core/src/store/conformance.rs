@@ -477,6 +477,7 @@ fn configurations_round_trip_exactly(store: &dyn Store) {
                 source: LayerSource::Local {
                     path: "/l/meta-local".into(),
                 },
+                collections: Vec::new(),
             },
             LayerRef {
                 name: "meta-oe".into(),
@@ -486,6 +487,7 @@ fn configurations_round_trip_exactly(store: &dyn Store) {
                     subdir: Some("meta-oe".into()),
                     commit: Some("0123456789abcdef0123456789abcdef01234567".into()),
                 },
+                collections: Vec::new(),
             },
         ],
         packages: vec!["strace".into(), "gdb".into()],

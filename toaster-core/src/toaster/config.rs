@@ -135,7 +135,7 @@ impl Actor {
     /// Checks configure, reads the head, lets `edit` build the next revision from it, and
     /// commits it with its audit entry on top of that head; retries on a lost race unless
     /// the caller pinned `base`.
-    fn commit(
+    pub(super) fn commit(
         &self,
         project: &str,
         base: Option<RevisionNumber>,

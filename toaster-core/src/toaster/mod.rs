@@ -5,6 +5,7 @@ mod audit;
 mod builds;
 mod conf_files;
 mod config;
+mod layers;
 mod owners;
 mod projects;
 mod validation;
@@ -244,5 +245,7 @@ impl Actor {
 mod access_tests;
 #[cfg(test)]
 mod build_tests;
+#[cfg(test)]
+mod layer_tests;
 #[cfg(test)]
 mod tests;

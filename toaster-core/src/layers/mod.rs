@@ -1,0 +1,33 @@
+//! Layers: where they come from (a local directory, or a git repository at a requested
+//! ref, cloned into the project's `layers/` directory with git2), what their
+//! `conf/layer.conf` declares, and the checks made when a project's layers change
+//! (dependencies with versions, release-series compatibility, cycles, the order BitBake
+//! reads them in).
+//!
+//! A clone's local work is never thrown away: a checkout that would overwrite or hide
+//! uncommitted changes or unpublished commits is refused and the clone left as it was.
+
+mod depends;
+mod discover;
+mod error;
+mod facts;
+mod git;
+mod resolve;
+mod source;
+mod update;
+mod version;
+
+pub use depends::parse as parse_dependencies;
+pub use discover::{Found, discover};
+pub use error::{Dependent, LayerError, Missing};
+pub use facts::{LayerFacts, read};
+pub use git::{ClonedRepo, Progress, Transfer};
+pub use resolve::{Options, Plan, describe, order, plan_add, plan_remove, plan_update};
+pub use source::{LayerRequest, Prepared, check_name, check_ref, check_subdir, prepare};
+pub use update::{Updated, update, with_facts};
+pub use version::compare as compare_versions;
+
+#[cfg(any(test, feature = "test-support"))]
+pub mod test_repos;
+#[cfg(test)]
+mod tests;

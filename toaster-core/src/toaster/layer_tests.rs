@@ -1,0 +1,233 @@
+//! The facade's layer commands: permissions, revisions, audit, undo, and the generated
+//! bblayers file, against real git repositories and layer directories.
+
+use super::*;
+use crate::ErrorKind;
+use crate::layers::test_repos::{TestRepo, write_layer};
+use crate::layers::{LayerRequest, Options, Transfer};
+use crate::model::{AuditFilter, LayerSource};
+
+fn quiet(_: &Transfer) {}
+
+struct Fixture {
+    tmp: tempfile::TempDir,
+    alice: Actor,
+    repo: TestRepo,
+}
+
+/// A scarthgap project `demo` without the (unreachable) default layers, and a git
+/// repository `meta-stack` holding `meta-base` (base) and `meta-app` (app, needs base).
+fn fixture() -> Fixture {
+    let tmp = tempfile::tempdir().unwrap();
+    let toaster = Toaster::init_sqlite(&tmp.path().join("toaster.sqlite")).unwrap();
+    let alice = toaster.add_first_owner("alice", None, "test").unwrap();
+    alice
+        .create_project("demo", &tmp.path().join("demo"), Some("scarthgap"), None)
+        .unwrap();
+    let defaults: Vec<String> = alice
+        .layers("demo")
+        .unwrap()
+        .into_iter()
+        .map(|l| l.name)
+        .collect();
+    alice.remove_layers("demo", &defaults).unwrap();
+    let repo = TestRepo::init(&tmp.path().join("meta-stack"));
+    let compat = |c: &str| format!("LAYERSERIES_COMPAT_{c} = \"scarthgap\"\n");
+    repo.layer(
+        "meta-base",
+        "base",
+        &(compat("base") + "LAYERVERSION_base = \"3\"\n"),
+    );
+    repo.layer(
+        "meta-app",
+        "app",
+        &(compat("app") + "LAYERDEPENDS_app = \"base (>= 2)\"\n"),
+    );
+    repo.commit("two layers");
+    Fixture { tmp, alice, repo }
+}
+
+fn git(f: &Fixture, subdir: &str) -> LayerRequest {
+    LayerRequest::Git {
+        url: f.repo.url(),
+        reference: Some("main".to_owned()),
+        subdir: Some(subdir.to_owned()),
+    }
+}
+
+const PLAIN: Options = Options {
+    with_dependencies: false,
+    force: false,
+};
+
+#[test]
+fn adding_with_dependencies_records_refs_and_commits_in_one_revision() {
+    let f = fixture();
+    let before = f.alice.config("demo").unwrap().number;
+    let err = f
+        .alice
+        .add_layer("demo", &git(&f, "meta-app"), None, PLAIN, &mut quiet)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Invalid);
+    assert!(
+        err.to_string().contains("base (>= 2) (needed by meta-app)"),
+        "{err}"
+    );
+    assert!(
+        err.hint()
+            .unwrap()
+            .contains("--with-dependencies to take meta-base")
+    );
+    assert_eq!(
+        f.alice.config("demo").unwrap().number,
+        before,
+        "nothing changed"
+    );
+    assert!(
+        !f.tmp.path().join("demo/layers/meta-stack").exists(),
+        "the clone is taken back"
+    );
+
+    let options = Options {
+        with_dependencies: true,
+        ..PLAIN
+    };
+    let outcome = f
+        .alice
+        .add_layer("demo", &git(&f, "meta-app"), None, options, &mut quiet)
+        .unwrap();
+    assert!(outcome.changed);
+    let revision = outcome.revision;
+    assert!(
+        revision.description.starts_with("add layer meta-app ("),
+        "{}",
+        revision.description
+    );
+    assert!(
+        revision
+            .description
+            .contains("with its dependencies meta-base")
+    );
+    let names: Vec<&str> = revision
+        .config
+        .layers
+        .iter()
+        .map(|l| l.name.as_str())
+        .collect();
+    assert_eq!(names, ["meta-base", "meta-app"]);
+    for layer in &revision.config.layers {
+        let LayerSource::Git {
+            reference, commit, ..
+        } = &layer.source
+        else {
+            panic!("git layer")
+        };
+        assert_eq!(reference, "main");
+        assert_eq!(commit.as_deref().map(str::len), Some(40));
+    }
+    let bblayers =
+        std::fs::read_to_string(f.tmp.path().join("demo/build/conf/toaster-bblayers.conf"))
+            .unwrap();
+    assert!(
+        bblayers.contains("  ${TOPDIR}/../layers/meta-stack/meta-base \\\n  ${TOPDIR}/../layers/meta-stack/meta-app \\\n"),
+        "{bblayers}"
+    );
+    let audit = f
+        .alice
+        .audit(&AuditFilter {
+            project: Some("demo".to_owned()),
+            ..AuditFilter::default()
+        })
+        .unwrap();
+    assert!(
+        audit[0].detail.starts_with("add layer meta-app"),
+        "{:?}",
+        audit[0]
+    );
+
+    // Removing the needed layer is refused; undo takes both back.
+    let err = f
+        .alice
+        .remove_layers("demo", &["meta-base".to_owned()])
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "cannot remove meta-base: meta-app depends on meta-base (base)"
+    );
+    f.alice.undo("demo").unwrap();
+    assert!(f.alice.layers("demo").unwrap().is_empty());
+}
+
+#[test]
+fn local_layers_update_and_permissions() {
+    let f = fixture();
+    let local = f.tmp.path().join("demo/meta-local");
+    write_layer(
+        &local,
+        "local",
+        "LAYERSERIES_COMPAT_local = \"scarthgap\"\n",
+    );
+    let outcome = f
+        .alice
+        .add_layer(
+            "demo",
+            &LayerRequest::Local {
+                path: local.clone(),
+            },
+            Some("mine"),
+            PLAIN,
+            &mut quiet,
+        )
+        .unwrap();
+    assert_eq!(outcome.revision.config.layers[0].name, "mine");
+    // Inside the project: relative to TOPDIR, so the project can move.
+    let bblayers =
+        std::fs::read_to_string(f.tmp.path().join("demo/build/conf/toaster-bblayers.conf"))
+            .unwrap();
+    assert!(bblayers.contains("${TOPDIR}/../meta-local"), "{bblayers}");
+
+    f.alice
+        .add_layer("demo", &git(&f, "meta-base"), None, PLAIN, &mut quiet)
+        .unwrap();
+    let old = f.alice.layer("demo", "meta-base").unwrap();
+    f.repo.write("meta-base/README", "new\n");
+    let newer = f.repo.commit("newer");
+    let outcome = f
+        .alice
+        .update_layers("demo", None, PLAIN, &mut quiet)
+        .unwrap();
+    assert!(
+        outcome
+            .revision
+            .description
+            .starts_with("update layers: meta-base ")
+    );
+    let LayerSource::Git { commit, .. } = f.alice.layer("demo", "meta-base").unwrap().source else {
+        panic!("git")
+    };
+    assert_eq!(commit, Some(newer.to_string()));
+    assert!(
+        !f.alice
+            .update_layers("demo", None, PLAIN, &mut quiet)
+            .unwrap()
+            .changed
+    );
+    let undone = f.alice.undo("demo").unwrap();
+    assert_eq!(undone.revision.config.layers[1], old);
+    let err = f
+        .alice
+        .update_layers("demo", Some("mine"), PLAIN, &mut quiet)
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Layer(crate::layers::LayerError::NotGit { .. })),
+        "{err}"
+    );
+
+    // Bob may read but not configure.
+    f.alice.add_owner("bob", None).unwrap();
+    f.alice.chmod("demo", "others=r").unwrap();
+    let bob = f.alice.toaster.act_as("bob", "test").unwrap();
+    assert_eq!(bob.layers("demo").unwrap().len(), 2);
+    let err = bob.remove_layers("demo", &["mine".to_owned()]).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Denied);
+}

@@ -1,0 +1,233 @@
+"""Recording the benchmark's synthetic large-image build from Python: BitBake's own event
+objects (from the PyPI package ``bitbake-setup``) through ``toaster.bitbake``, the path
+meta-toaster's ``toaster-recorder`` class takes inside a BitBake server.
+
+The build is the one ``toaster_core::ingest::synthetic::Workload::LARGE_IMAGE`` describes
+(10,000 tasks, 700 recipes, 7,000 packages with 3 dependencies each, 500 log messages, 20
+layers) and ``cargo bench --bench ingest`` records from Rust: the same recipes, tasks and
+outcomes, packages, log levels and artifacts, in the order BitBake sends them: packages as
+the ``do_package`` tasks that make them run, build statistics and artifacts at the end.
+Each event goes where BitBake delivers it: the class's events to
+``toaster.bitbake.handle_event``, the rest (the cooker's run-queue events, the workers'
+task and package events, log records) to the recording's listener, as BitBake's dispatcher
+would. The events are made before the clock starts, as BitBake makes them before it fires
+them; the clock stops when the build's end is in the database.
+
+Prints one line per run and, last, ``ingest-python: <median ms> ms``. RUNS (default 3) sets
+the number of runs. Run with the repository's virtual environment: ``.venv/bin/python
+benches/ingest_python.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import statistics
+import sys
+import tempfile
+import time
+import types
+from pathlib import Path
+from typing import Any, Callable, Iterator, List, Tuple
+
+import toaster
+import toaster.bitbake
+
+TASKS, RECIPES, PACKAGES, DEPENDS, LOGS, LAYERS = 10_000, 700, 7_000, 3, 500, 20
+LOG_EVERY = TASKS // LOGS
+HEARTBEAT_EVERY = 1_000
+
+
+def import_bitbake() -> Any:
+    """BitBake's library; its parser's network clients are not shipped and not needed."""
+    for name in ("hashserv", "hashserv.client", "prserv", "prserv.serv", "prserv.client"):
+        sys.modules.setdefault(name, types.ModuleType(name))
+    import bb.build
+    import bb.command
+    import bb.data
+    import bb.event
+    import bb.runqueue
+
+    return bb
+
+
+class RunQueue:
+    """What a run-queue event reads from BitBake's run queue."""
+
+    def __init__(self) -> None:
+        self.rqdata = self
+
+    def get_task_hash(self, tid: str) -> str:
+        return "0" * 64
+
+
+class Build:
+    """The synthetic build's events, in the order BitBake sends them, each with where
+    BitBake delivers it: ``steps`` are ("class" or "listener", event) pairs."""
+
+    def __init__(self, bb: Any, scratch: Path) -> None:
+        self.bb = bb
+        self.scratch = scratch
+        self.d = bb.data.init()
+        self.d.setVar("BBLAYERS", " ".join("/srv/layers/meta-layer%d" % i for i in range(LAYERS)))
+        self.d.setVar("TOPDIR", "/srv/build")
+        self.d.setVar("TOASTER_LOG_LEVEL", "note")
+        self.rq = RunQueue()
+        self.stats = bb.runqueue.RunQueueStats(TASKS, TASKS // 20)
+        self.steps: List[Tuple[str, Any]] = []
+        self.pid = 1000
+        self.listened = set(toaster.bitbake.EVENTS)
+        self.recipe_data = [self._recipe_datastore(r) for r in range(RECIPES)]
+        self._make()
+
+    def _recipe_datastore(self, r: int) -> Any:
+        d = self.bb.data.init()
+        for key, value in {"PN": "recipe%d" % r, "PV": "1.%d" % (r % 7), "PF": "recipe%d-1.%d-r0" % (r, r % 7), "FILE": recipe_file(r)}.items():
+            d.setVar(key, value)
+        return d
+
+    def cooker(self, event: Any) -> None:
+        """An event the cooker fires; BitBake's dispatcher hands the listener only the
+        classes it asked for (and log records)."""
+        name = "%s.%s" % (type(event).__module__, type(event).__name__)
+        if name in self.listened or isinstance(event, logging.LogRecord):
+            self.steps.append(("listener", event))
+
+    def worker(self, make: Callable[[], Any]) -> None:
+        """An event made and fired in the current task's worker process (its pid set),
+        which reaches the cooker through the worker's pipe."""
+        self.bb.event.worker_pid = self.pid
+        try:
+            self.cooker(make())
+        finally:
+            self.bb.event.worker_pid = 0
+
+    def to_class(self, event: Any) -> None:
+        """An event of the class's handler (its eventmask)."""
+        self.steps.append(("class", event))
+
+    def _make(self) -> None:
+        bb = self.bb
+        self.to_class(bb.event.ParseCompleted(0, RECIPES, 0, 0, RECIPES, 0, RECIPES))
+        self.to_class(bb.event.BuildInit(["core-image-minimal:do_build"]))
+        depgraph = {"pn": {"recipe%d" % r: {"filename": recipe_file(r), "version": ":1.%d-r0" % (r % 7), "inherits": []} for r in range(RECIPES)}}
+        self.cooker(bb.event.DepTreeGenerated(depgraph))
+        stats_list: List[Any] = []
+        packages = iter(range(PACKAGES))
+        for i in range(TASKS):
+            self._task(i, stats_list, packages)
+            if (i + 1) % HEARTBEAT_EVERY == 0:
+                self.to_class(bb.event.HeartbeatEvent(time.time()))
+        for p in packages:
+            self.worker(lambda: bb.event.MetadataEvent("SinglePackageInfo", package_info(p)))
+        image, manifest = self.scratch / "core-image-minimal-qemux86-64.rootfs.ext4", self.scratch / "core-image-minimal-qemux86-64.rootfs.manifest"
+        with open(image, "wb") as f:
+            f.truncate(64 << 20)
+        manifest.write_bytes(b"m" * 12_000)
+        self.cooker(bb.event.MetadataEvent("TaskArtifacts", {"task": recipe_file(0) + ":do_image_complete", "artifacts": [str(image), str(manifest)]}))
+        self.cooker(bb.event.MetadataEvent("BuildStatsList", stats_list))
+        self.cooker(bb.event.BuildCompleted(TASKS, "20260101120000", ["core-image-minimal:do_build"], 0, 0))
+        self.to_class(bb.command.CommandCompleted())
+
+    def _task(self, i: int, stats_list: List[Any], packages: Iterator[int]) -> None:
+        bb, r = self.bb, i % RECIPES
+        fn, task, d = recipe_file(r), "do_step%d" % (i // RECIPES), self.recipe_data[r]
+        tid = "%s:%s" % (fn, task)
+        self.pid += 1
+        logfile = "/srv/build/tmp/work/recipe%d/temp/log.%s.%d" % (r, task, i)
+        kind = i % 20
+        if kind == 0:  # restored from the shared state cache
+            setscene = task + "_setscene"
+            self.worker(lambda: bb.build.TaskStarted(setscene, fn, logfile, {}, d))
+            if i // LOG_EVERY < LOGS:
+                self.worker(lambda: log_record(bb, i // LOG_EVERY, self.pid))
+            self.worker(lambda: bb.build.TaskSucceeded(setscene, fn, logfile, d))
+            self.cooker(bb.runqueue.sceneQueueTaskCompleted(tid, self.stats, self.rq))
+            self.stats.taskSkipped()
+            self.cooker(bb.runqueue.runQueueTaskSkipped(tid, self.stats, self.rq, "covered"))
+            self.stats.taskCompleted()
+        elif kind == 1:  # covered by another task's restored output
+            self.cooker(bb.runqueue.runQueueTaskSkipped(tid, self.stats, self.rq, "covered"))
+            self.stats.taskSkipped()
+            self.stats.taskCompleted()
+        elif kind == 2:  # nothing to run
+            self.stats.taskActive()
+            self.cooker(bb.runqueue.runQueueTaskStarted(tid, self.stats, self.rq, noexec=True))
+            self.stats.taskCompleted()
+            self.cooker(bb.runqueue.runQueueTaskCompleted(tid, self.stats, self.rq))
+        else:  # run by a worker
+            self.stats.taskActive()
+            self.cooker(bb.runqueue.runQueueTaskStarted(tid, self.stats, self.rq))
+            self.worker(lambda: bb.build.TaskStarted(task, fn, logfile, {"python": "1"}, d))
+            package = next(packages, None)
+            if package is not None:  # the task packaged something
+                self.worker(lambda: bb.event.MetadataEvent("SinglePackageInfo", package_info(package)))
+            self.worker(lambda: bb.build.TaskSucceeded(task, fn, logfile, d))
+            self.stats.taskCompleted()
+            self.cooker(bb.runqueue.runQueueTaskCompleted(tid, self.stats, self.rq))
+            stats = {"cpu_time_user": (i % 97) / 1000, "cpu_time_system": 0.0, "disk_io_read": i * 512, "disk_io_write": i * 1024}
+            stats_list.append((fn, task, stats, "recipe%d" % r))
+
+
+def recipe_file(r: int) -> str:
+    return "/srv/layers/meta-layer%d/recipes-x/recipe%d/recipe%d_1.%d.bb" % (r % LAYERS, r, r, r % 7)
+
+
+def package_info(p: int) -> dict:
+    """What toaster.bbclass reads from package p's pkgdata file."""
+    depends = " ".join("package%d" % ((p + d * 31) % PACKAGES) for d in range(1, DEPENDS + 1))
+    return {"PKG": "package%d" % p, "PN": "recipe%d" % (p % RECIPES), "PKGV": "2.%d" % (p % 5), "PKGR": "r1", "PKGSIZE": str((p + 1) * 4096), "RDEPENDS": depends}
+
+
+def log_record(bb: Any, n: int, pid: int) -> logging.LogRecord:
+    """Log message n, as a task's worker logs it (errors, warnings and notes)."""
+    level = logging.ERROR if n % 10 == 0 else logging.WARNING if n % 10 <= 3 else logging.INFO
+    pathname = "/srv/layers/meta-layer0/conf/file%d.conf" % n if n % 3 == 0 else bb.build.__file__
+    record = logging.makeLogRecord({"name": "BitBake", "levelno": level, "levelname": logging.getLevelName(level), "msg": "message %d: something worth saying about recipe%d" % (n, n % RECIPES), "pathname": pathname, "lineno": n + 1})
+    record.taskpid = pid  # type: ignore[attr-defined]
+    return record
+
+
+def run(build: Build, scratch: Path, number: int) -> float:
+    """Records the build into a fresh database; its time in milliseconds."""
+    database = scratch / ("run%d.sqlite" % number)
+    with toaster.Toaster.init(database) as db:
+        alice = db.add_first_owner("alice")
+        alice.create_project("demo", scratch / ("demo%d" % number))
+        build_id = alice.start_build("demo", host="bench").id
+    build.d.setVar("TOASTER_DB", str(database))
+    build.d.setVar("TOASTER_OWNER", "alice")
+    build.d.setVar("TOASTER_BUILD", str(build_id))
+    started = time.perf_counter()
+    send = None
+    for where, event in build.steps:
+        if where == "class":
+            toaster.bitbake.handle_event(event, build.d)
+            session = toaster.bitbake.active_session()
+            send = session.send if session is not None else None
+        else:
+            assert send is not None, "the recording did not start"
+            send(event)
+    elapsed = (time.perf_counter() - started) * 1000
+    with toaster.Toaster.open(database) as db:
+        recorded = db.act_as("alice").build(build_id)
+    # Its log has error messages, which make a BitBake build fail (as knotty's exit code).
+    assert recorded.state == "failed" and sum((recorded.tasks or {}).values()) == TASKS, recorded
+    return elapsed
+
+
+def main() -> None:
+    runs = int(os.environ.get("RUNS", "3"))
+    bb = import_bitbake()
+    logging.getLogger("BitBake").setLevel(logging.CRITICAL)
+    with tempfile.TemporaryDirectory() as scratch:
+        build = Build(bb, Path(scratch))
+        times = []
+        for number in range(runs):
+            times.append(run(build, Path(scratch), number))
+            print("run %d: %.1f ms (%d events)" % (number + 1, times[-1], len(build.steps)))
+        print("ingest-python: %.1f ms" % statistics.median(times))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+# toaster-recorder: records every build in a Toaster-rs database: its tasks and their
+# outcomes, parse and run-queue progress, log messages, packages and artifacts.
+#
+# Enable it with one line in conf/local.conf (with meta-toaster in BBLAYERS):
+#
+#     INHERIT += "toaster-recorder"
+#
+# and name the database, in a conf file or in the environment bitbake starts in:
+#
+#     TOASTER_DB = "/srv/toaster/toaster.sqlite"
+#
+# Optional, the same way: TOASTER_OWNER, TOASTER_PROJECT (default: the command-line-builds
+# project), TOASTER_BUILD (a build a Toaster runner started), TOASTER_LOG_LEVEL (default
+# warning) and TOASTER_CLIENT; `python3 -m pydoc toaster.bitbake` explains them.
+#
+# The Python package `toaster` must be importable by the Python that runs bitbake; if it is
+# not, this class warns once per BitBake server and records nothing. It never stops a
+# build: problems with the database are reported once per build, as warnings.
+#
+# Packages, image contents, task CPU time and I/O, and artifacts come from the metadata
+# events of openembedded-core's toaster class, inherited here when it is on BBPATH
+# (TOASTER_RECORDER_METADATA = "0" leaves it out); that class keeps its task hooks out of
+# task signatures (vardepsexclude).
+
+TOASTER_RECORDER_METADATA ??= "1"
+inherit ${@'toaster' if d.getVar('TOASTER_RECORDER_METADATA') == '1' and bb.utils.which(d.getVar('BBPATH'), 'classes/toaster.bbclass') else ''}
+
+# Its events are all fired in the cooker (the BitBake server); the events of a build's
+# tasks reach the recorder there too, through the listener it registers at BuildInit (see
+# toaster.bitbake). The flag below lives in BitBake's global Python context.
+addhandler toaster_recorder_eventhandler
+toaster_recorder_eventhandler[eventmask] = "bb.event.ParseCompleted bb.event.BuildInit bb.event.HeartbeatEvent bb.command.CommandCompleted bb.command.CommandFailed bb.command.CommandExit"
+python toaster_recorder_eventhandler() {
+    global toaster_recorder_unavailable
+    if globals().get("toaster_recorder_unavailable"):
+        return
+    try:
+        import toaster.bitbake
+    except ImportError as error:
+        toaster_recorder_unavailable = True
+        bb.warn("toaster-recorder: cannot import the toaster Python package (%s), so builds are not recorded" % error)
+        return
+    toaster.bitbake.handle_event(e, d)
+}

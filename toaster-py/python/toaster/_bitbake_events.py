@@ -1,0 +1,495 @@
+"""BitBake's events in Toaster's words: one build's events mapped to event-log JSON lines.
+
+The :class:`EventMapper` sees every event of one build exactly once, in the cooker (the
+BitBake server process): the cooker's own events as it fires them, the workers' events as
+the cooker reads them from the worker pipes, and log records. It keeps what it needs to put
+the pieces of a task together (the recipe of a task file, the log file and process of a
+running task) and writes each fact once:
+
+- a task's start, from ``runQueueTaskStarted`` (cooker);
+- a task's end, from ``runQueueTaskCompleted`` / ``runQueueTaskFailed`` /
+  ``runQueueTaskSkipped`` / ``sceneQueueTaskCompleted`` / ``sceneQueueTaskFailed``
+  (cooker), with the log file its worker reported in ``TaskStarted``, which records
+  nothing alone (the worker's ``TaskSucceeded`` / ``TaskFailed`` / ``TaskFailedSilent``
+  repeat what the cooker's events say, and are not taken);
+- recipes, from ``DepTreeGenerated`` (cooker, once per build);
+- packages, from the ``SinglePackageInfo`` (worker) and ``ImagePkgList`` (cooker)
+  metadata events of openembedded-core's ``toaster.bbclass``, each package once;
+- task CPU time and I/O, from its ``BuildStatsList``; artifacts, from its
+  ``TaskArtifacts``;
+- log records at or above the chosen level, ``NoProvider``, and the task failures the
+  console reports.
+
+Nothing here does I/O on the database; lines go to :attr:`EventMapper.lines`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from json.encoder import encode_basestring as _quote
+from time import time as _time
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
+
+#: Log levels by name, as BitBake numbers them (``bb.msg.BBLogFormatter``: the "once"
+#: variants of warnings and errors sit one below their level).
+LOG_LEVELS: Dict[str, int] = {
+    "debug": 1,
+    "note": 20,
+    "warning": 29,
+    "error": 39,
+    "critical": 50,
+}
+
+#: The events the mapper takes, by ``module.Class`` as BitBake's event filter names them.
+#: Log records are not in it: they pass BitBake's filter by their level.
+EVENTS: Tuple[str, ...] = (
+    "bb.event.BuildCompleted",
+    "bb.event.DepTreeGenerated",
+    "bb.event.MetadataEvent",
+    "bb.event.NoProvider",
+    "bb.runqueue.runQueueTaskStarted",
+    "bb.runqueue.runQueueTaskCompleted",
+    "bb.runqueue.runQueueTaskFailed",
+    "bb.runqueue.runQueueTaskSkipped",
+    "bb.runqueue.sceneQueueTaskCompleted",
+    "bb.runqueue.sceneQueueTaskFailed",
+    "bb.build.TaskStarted",
+)
+
+#: The outcome of a task skipped for each reason BitBake gives.
+_SKIPPED = {"covered": "covered", "existing": "prebuilt"}
+
+#: Layer directory names that the layer index knows by another name.
+_LAYER_NAMES = {"meta": "openembedded-core"}
+
+_SETSCENE = "_setscene"
+_NULL = "null"
+_VERSION_CONSTRAINT = re.compile(r"\([^)]*\)")
+
+TaskKey = Tuple[str, str]
+Handler = Callable[[Any], None]
+
+
+def now_ms() -> int:
+    """The time now, in milliseconds since the epoch."""
+    return int(_time() * 1000)
+
+
+def level_name(levelno: int) -> str:
+    """Toaster's name for a BitBake log level number."""
+    if levelno >= LOG_LEVELS["critical"]:
+        return "critical"
+    if levelno >= LOG_LEVELS["error"]:
+        return "error"
+    if levelno >= LOG_LEVELS["warning"]:
+        return "warning"
+    if levelno >= LOG_LEVELS["note"]:
+        return "note"
+    return "debug"
+
+
+def split_task_file(task_file: str) -> Tuple[str, str, str]:
+    """``(file, class extension, multiconfig)`` of a task file name such as
+    ``mc:arm:virtual:native:/layers/meta/recipes/zlib/zlib_1.3.bb``."""
+    mc = ""
+    if task_file.startswith("mc:") and task_file.count(":") >= 2:
+        _, mc, task_file = task_file.split(":", 2)
+    extension = ""
+    if task_file.startswith("virtual:"):
+        parts = task_file.split(":")
+        extension = ":".join(parts[1:-1])
+        task_file = parts[-1]
+    return task_file, extension, mc
+
+
+def recipe_name_from_file(task_file: str) -> str:
+    """A recipe name made from its file name alone, as BitBake does when a recipe does not
+    set ``PN``; only used for a task file the build's dependency tree did not name."""
+    path, extension, mc = split_task_file(task_file)
+    name = os.path.basename(path).split("_")[0]
+    if name.endswith(".bb"):
+        name = name[: -len(".bb")]
+    if extension == "native":
+        name += "-native"
+    elif extension == "nativesdk":
+        name = "nativesdk-" + name
+    elif extension.startswith("multilib:"):
+        name = extension.split(":", 1)[1] + "-" + name
+    elif extension:
+        name = "%s-%s" % (name, extension)
+    return "mc:%s:%s" % (mc, name) if mc else name
+
+
+def dependency_names(text: str) -> List[str]:
+    """Package names of an ``RDEPENDS``-style value, without version constraints."""
+    if "(" in text:
+        text = _VERSION_CONSTRAINT.sub(" ", text)
+    return text.split()
+
+
+def _json_or_null(text: Optional[str]) -> str:
+    return _NULL if text is None else _quote(text)
+
+
+def _int_or_null(value: Optional[int]) -> str:
+    return _NULL if value is None else str(value)
+
+
+class Layers:
+    """Finds the layer a recipe file belongs to, from ``BBLAYERS``."""
+
+    def __init__(self, layer_dirs: List[str]) -> None:
+        dirs = [os.path.normpath(d) for d in layer_dirs if d]
+        # Longest first, so a layer nested in another wins.
+        self._dirs = sorted(dirs, key=len, reverse=True)
+
+    def of(self, path: str) -> str:
+        """The layer's name (its directory's, or the layer index's where they differ), or
+        ``""`` when the file is in none of the build's layers."""
+        for layer_dir in self._dirs:
+            if path.startswith(layer_dir + os.sep):
+                name = os.path.basename(layer_dir)
+                return _LAYER_NAMES.get(name, name)
+        return ""
+
+
+class EventMapper:
+    """Maps one build's BitBake events to event-log JSON lines in :attr:`lines`.
+
+    ``map(event)`` raises what reading a malformed event raises (a missing attribute, a
+    wrong type); the caller decides what to do about it. Events of other classes are
+    ignored. ``log_level`` is the lowest log level recorded.
+    """
+
+    def __init__(self, layers: Layers, log_level: int) -> None:
+        self.lines: List[str] = []
+        self.log_level = log_level
+        #: Log records at error level or above, and ``NoProvider`` events, seen so far.
+        self.errors = 0
+        #: Tasks that failed, as BitBake counted them in ``BuildCompleted``.
+        self.failures = 0
+        self.completed = False
+        self.interrupted = False
+        self._layers = layers
+        # The run queue's latest counts (a ``RunQueueStats``), and what was last written.
+        self._stats: Any = None
+        self._recorded_progress: Optional[Tuple[int, int]] = None
+        # Recipe names (plain, quoted) by task file; quoted task names by task name.
+        self._recipes: Dict[str, Tuple[str, str]] = {}
+        self._tasks: Dict[str, str] = {}
+        self._kernel_files: Set[str] = set()
+        # The log files of running tasks, by (task file, task name), as workers said.
+        self._log_files: Dict[TaskKey, str] = {}
+        self._task_of_pid: Dict[int, TaskKey] = {}
+        # Tasks whose one event is their whole story, or whose skip is already told.
+        self._noexec: Set[TaskKey] = set()
+        self._restored: Set[TaskKey] = set()
+        # Tasks with build statistics to come: (recipe, task as buildstats names it) to
+        # (quoted recipe, quoted task, outcome, end).
+        self._ran: Dict[Tuple[str, str], Tuple[str, str, str, int]] = {}
+        self._packages: Set[str] = set()
+        self._artifacts: Set[str] = set()
+        self._handlers: Dict[type, Optional[Handler]] = {}
+        self._by_name: Dict[str, Handler] = {
+            "LogRecord": self._log_record,
+            "BuildCompleted": self._build_completed,
+            "DepTreeGenerated": self._dependency_tree,
+            "MetadataEvent": self._metadata,
+            "NoProvider": self._no_provider,
+            "runQueueTaskStarted": self._task_started,
+            "runQueueTaskCompleted": self._task_completed,
+            "runQueueTaskFailed": self._task_failed,
+            "runQueueTaskSkipped": self._task_skipped,
+            "sceneQueueTaskCompleted": self._setscene_completed,
+            "sceneQueueTaskFailed": self._setscene_failed,
+            "TaskStarted": self._worker_started,
+        }
+        self._metadata_handlers: Dict[str, Handler] = {
+            "SinglePackageInfo": self._single_package,
+            "ImagePkgList": self._image_packages,
+            "BuildStatsList": self._build_stats,
+            "TaskArtifacts": self._task_artifacts,
+        }
+
+    # The entry point.
+
+    def map(self, event: Any) -> bool:
+        """Adds the lines `event` makes; False for events of classes it does not know."""
+        try:
+            handler = self._handlers[type(event)]
+        except KeyError:
+            handler = self._handler(type(event))
+        if handler is None:
+            return False
+        handler(event)
+        return True
+
+    def _handler(self, kind: type) -> Optional[Handler]:
+        """The handler of a class, by its name or a base class's (cached)."""
+        if kind not in self._handlers:
+            names = [k.__name__ for k in kind.__mro__]
+            found = [self._by_name[n] for n in names if n in self._by_name]
+            self._handlers[kind] = found[0] if found else None
+        return self._handlers[kind]
+
+    # Build-wide events.
+
+    def parse(self, total: int) -> None:
+        """Parsing (which happens before a build starts) went through `total` recipes."""
+        self.lines.append('{"event":"parse_started","total":%d}' % max(total, 0))
+        self.lines.append('{"event":"parse_completed","total":%d}' % max(total, 0))
+
+    def progress_line(self) -> None:
+        """Adds the run queue's progress, if it moved since it was last added."""
+        stats = self._stats
+        if stats is None:
+            return
+        progress = (max(stats.completed + stats.failed, 0), max(stats.total, 0))
+        if progress != self._recorded_progress:
+            self._recorded_progress = progress
+            self.lines.append('{"event":"run_queue_progress","done":%d,"total":%d}' % progress)
+
+    def _build_completed(self, event: Any) -> None:
+        # Fired once per multiconfig; any failure or interruption counts.
+        self.completed = True
+        self.failures += max(int(event.getFailures()), 0)
+        self.interrupted = self.interrupted or bool(getattr(event, "_interrupted", 0))
+
+    def _dependency_tree(self, event: Any) -> None:
+        for name, info in event._depgraph["pn"].items():
+            task_file = info["filename"]
+            path = split_task_file(task_file)[0]
+            quoted = _quote(name)
+            self._recipes[task_file] = (name, quoted)
+            if any(c.endswith("/kernel.bbclass") for c in info.get("inherits") or ()):
+                self._kernel_files.add(task_file)
+            self.lines.append(
+                '{"event":"recipe","name":%s,"version":%s,"layer":%s,"file":%s}'
+                % (quoted, _quote(str(info.get("version", "")).lstrip(":")), _quote(self._layers.of(path)), _quote(path))
+            )
+
+    def _no_provider(self, event: Any) -> None:
+        self.error(str(event))
+
+    def error(self, text: str) -> None:
+        """Records an error BitBake reported other than in a log record."""
+        self.errors += 1
+        self._log("error", text, None, None, None, now_ms())
+
+    # Tasks, as the cooker runs them.
+
+    def _recipe(self, task_file: str) -> Tuple[str, str]:
+        """The recipe of a task file: its name, and its name quoted for JSON."""
+        names = self._recipes.get(task_file)
+        if names is None:
+            name = recipe_name_from_file(task_file)
+            names = self._recipes[task_file] = (name, _quote(name))
+        return names
+
+    def _task(self, name: str) -> str:
+        quoted = self._tasks.get(name)
+        if quoted is None:
+            quoted = self._tasks[name] = _quote(name)
+        return quoted
+
+    def _task_started(self, event: Any) -> None:
+        task_file, name = event.taskfile, event.taskname
+        if getattr(event, "noexec", False):
+            # A task with nothing to run: it ends as it starts, with no worker.
+            self._noexec.add((task_file, name))
+            self._finished(self._recipe(task_file)[1], self._task(name), "empty", now_ms(), None)
+            return
+        recipe = self._recipes.get(task_file) or self._recipe(task_file)
+        task = self._tasks.get(name) or self._task(name)
+        self.lines.append('{"event":"task_started","recipe":%s,"task":%s,"at":%d}' % (recipe[1], task, _time() * 1000))
+
+    def _task_completed(self, event: Any) -> None:
+        key = (event.taskfile, event.taskname)
+        self._stats = event.stats
+        if key in self._noexec:
+            self._noexec.discard(key)
+            return
+        self._ran_and_ended(key, "succeeded")
+
+    def _task_failed(self, event: Any) -> None:
+        key = (event.taskfile, event.taskname)
+        self._stats = event.stats
+        recipe, task = self._ran_and_ended(key, "failed")
+        self.lines.append(
+            '{"event":"log","level":"error","text":%s,"task":%s,"file":null,"line":null,"at":%d}'
+            % (_quote(str(event)), _quote("%s:%s" % (recipe, event.taskname)), now_ms())
+        )
+
+    def _ran_and_ended(self, key: TaskKey, outcome: str) -> Tuple[str, str]:
+        """Ends a task that ran in a worker; returns its recipe and task names."""
+        task_file, name = key
+        recipe, quoted = self._recipes.get(task_file) or self._recipe(task_file)
+        task = self._tasks.get(name) or self._task(name)
+        log_file = self._log_files.pop(key, None)
+        at = int(_time() * 1000)
+        self.lines.append(
+            '{"event":"task_finished","recipe":%s,"task":%s,"outcome":"%s","at":%d,"log_file":%s}'
+            % (quoted, task, outcome, at, _NULL if log_file is None else _quote(log_file))
+        )
+        self._ran[(recipe, name)] = (quoted, task, outcome, at)
+        return recipe, name
+
+    def _task_skipped(self, event: Any) -> None:
+        key = (event.taskfile, event.taskname)
+        self._stats = event.stats
+        if key in self._restored:
+            # Its setscene task restored it: already recorded as cached.
+            self._restored.discard(key)
+            return
+        outcome = _SKIPPED.get(getattr(event, "reason", ""), "noop")
+        self._finished(self._recipe(event.taskfile)[1], self._task(event.taskname), outcome, now_ms(), None)
+
+    def _setscene_completed(self, event: Any) -> None:
+        # The task's output came from the shared state cache: the task itself is cached.
+        task_file, setscene = event.taskfile, event.taskname
+        name = setscene[: -len(_SETSCENE)] if setscene.endswith(_SETSCENE) else setscene
+        self._restored.add((task_file, name))
+        recipe, quoted = self._recipe(task_file)
+        task = self._task(name)
+        at = now_ms()
+        self._finished(quoted, task, "cached", at, self._log_files.pop((task_file, setscene), None))
+        self._ran[(recipe, setscene)] = (quoted, task, "cached", at)
+
+    def _setscene_failed(self, event: Any) -> None:
+        # The setscene task failed (its real task runs instead): recorded under its own name.
+        key = (event.taskfile, event.taskname)
+        recipe, quoted = self._recipe(event.taskfile)
+        self._finished(quoted, self._task(event.taskname), "failed", now_ms(), self._log_files.pop(key, None))
+        self.lines.append(
+            '{"event":"log","level":"warning","text":%s,"task":%s,"file":null,"line":null,"at":%d}'
+            % (_quote(str(event)), _quote("%s:%s" % (recipe, event.taskname)), now_ms())
+        )
+
+    def _finished(self, recipe: str, task: str, outcome: str, at: int, log_file: Optional[str]) -> None:
+        self.lines.append(
+            '{"event":"task_finished","recipe":%s,"task":%s,"outcome":"%s","at":%d,"log_file":%s}'
+            % (recipe, task, outcome, at, _json_or_null(log_file))
+        )
+
+    # Tasks, as their workers report them (details only).
+
+    def _worker_started(self, event: Any) -> None:
+        key = (event._fn, event._task)
+        self._log_files[key] = event.logfile
+        # Kept after the task ends: a pid is only reused by a task that starts first.
+        self._task_of_pid[event.pid] = key
+
+    # Log records.
+
+    def _log_record(self, record: Any) -> None:
+        levelno = record.levelno
+        if levelno < self.log_level:
+            return
+        if levelno >= LOG_LEVELS["error"]:
+            self.errors += 1
+        try:
+            text = record.getMessage()
+        except (TypeError, ValueError):
+            text = str(record.msg)
+        formatted = getattr(record, "bb_exc_formatted", None)
+        if formatted:
+            text = text + "\n" + "".join(formatted)
+        key = self._task_of_pid.get(getattr(record, "taskpid", 0))
+        task = "%s:%s" % (self._recipe(key[0])[0], key[1]) if key else None
+        path = record.pathname
+        if not path or _inside_bitbake(path):
+            path, line = None, None
+        else:
+            line = record.lineno
+        self._log(level_name(levelno), text, task, path, line, int(record.created * 1000))
+
+    def _log(self, level: str, text: str, task: Optional[str], path: Optional[str], line: Optional[int], at: int) -> None:
+        self.lines.append(
+            '{"event":"log","level":"%s","text":%s,"task":%s,"file":%s,"line":%s,"at":%d}'
+            % (level, _quote(text), _json_or_null(task), _json_or_null(path), _int_or_null(line), at)
+        )
+
+    # Metadata events of openembedded-core's toaster.bbclass.
+
+    def _metadata(self, event: Any) -> None:
+        handler = self._metadata_handlers.get(event.type)
+        if handler is not None:
+            handler(event._localdata)
+
+    def _single_package(self, info: Dict[str, Any]) -> None:
+        if "PN" in info:
+            self._package(info.get("OPKGN") or info["PKG"], info, int(info.get("PKGSIZE") or 0), dependency_names(info.get("RDEPENDS") or ""))
+
+    def _image_packages(self, data: Dict[str, Any]) -> None:
+        pkgdata = data.get("pkgdata") or {}
+        for installed in (data.get("imgdata") or {}).values():
+            for name, facts in installed.items():
+                info = pkgdata.get(name)
+                if info and "PN" in info:
+                    depends = [dep for dep, kind in facts.get("depends", ()) if kind == "depends"]
+                    size = int(info.get("PKGSIZE") or facts.get("size") or 0)
+                    self._package(info.get("OPKGN") or name, info, size, depends)
+
+    def _package(self, name: str, info: Dict[str, Any], size: int, depends: List[str]) -> None:
+        if name in self._packages:
+            return
+        self._packages.add(name)
+        version = "%s-%s" % (info.get("PKGV", ""), info.get("PKGR", ""))
+        if info.get("PKGE"):
+            version = "%s:%s" % (info["PKGE"], version)
+        self.lines.append(
+            '{"event":"package","name":%s,"version":%s,"size":%d,"recipe":%s,"depends":[%s]}'
+            % (_quote(name), _quote(version), max(size, 0), _quote(info["PN"]), ",".join(map(_quote, depends)))
+        )
+
+    def _build_stats(self, entries: List[Any]) -> None:
+        # The task's end again (its outcome and time as recorded, so that nothing is undone),
+        # now with its CPU time and I/O; the recorder drops negative values with a warning.
+        ran, append = self._ran, self.lines.append
+        for _task_file, task_name, stats, recipe_name in entries:
+            known = ran.get((recipe_name, task_name))
+            if known is not None:
+                cpu = (stats.get("cpu_time_user") or 0) + (stats.get("cpu_time_system") or 0)
+                append(
+                    '{"event":"task_finished","recipe":%s,"task":%s,"outcome":"%s","at":%d,"cpu_ms":%d,"read_bytes":%d,"write_bytes":%d}'
+                    % (known + (cpu * 1000, stats.get("disk_io_read") or 0, stats.get("disk_io_write") or 0))
+                )
+
+    def _task_artifacts(self, data: Dict[str, Any]) -> None:
+        task_file, _, task_name = str(data["task"]).rpartition(":")
+        for path in data.get("artifacts") or ():
+            if path in self._artifacts or os.path.islink(path) or not os.path.isfile(path):
+                continue
+            self._artifacts.add(path)
+            self.lines.append(
+                '{"event":"artifact","kind":"%s","path":%s,"size":%d}'
+                % (self._artifact_kind(task_file, task_name, path), _quote(path), os.path.getsize(path))
+            )
+
+    def _artifact_kind(self, task_file: str, task_name: str, path: str) -> str:
+        if path.endswith(".manifest"):
+            return "manifest"
+        if task_name == "do_image_complete":
+            return "image"
+        if task_name.startswith("do_populate_sdk"):
+            return "sdk"
+        if task_name == "do_deploy" and task_file in self._kernel_files:
+            return "kernel"
+        return "other"
+
+
+_BITBAKE_DIR: Optional[str] = None
+
+
+def _inside_bitbake(path: str) -> bool:
+    """Whether `path` is a file of BitBake's own library (not of the metadata built)."""
+    global _BITBAKE_DIR
+    if _BITBAKE_DIR is None:
+        try:
+            import bb  # type: ignore
+
+            _BITBAKE_DIR = os.path.dirname(os.path.abspath(bb.__file__)) + os.sep
+        except ImportError:
+            _BITBAKE_DIR = "\0"  # no BitBake here: no path is inside it
+    return path.startswith(_BITBAKE_DIR)

@@ -1,0 +1,164 @@
+"""The thread that writes a BitBake build into a Toaster database.
+
+BitBake's event loop must never wait for the database (a locked database makes a write wait
+up to the store's busy timeout), so every database call happens here: opening the database,
+starting the build, recording batches of event lines, and ending the build. The event loop
+only queues work. Problems are reported through ``warn(key, text)``, once per key.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from dataclasses import dataclass
+from typing import Callable, List, Optional, Union
+
+from . import _toaster
+from .errors import BusyError, ToasterError, ValidationError
+
+#: Batch limits high enough that the recorder writes only when told to (see ``_apply``).
+_NEVER_WRITES = 1 << 40
+_NEVER_SECONDS = 1e9
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where and as whom to record a build."""
+
+    database: str
+    client: str
+    host: str
+    build_dir: str
+    #: The owner to act as; ``None``: the one this client (or the command line on this
+    #: host, ``fallback_client``) last chose.
+    owner: Optional[str] = None
+    fallback_client: Optional[str] = None
+    #: The project to start a build of; ``None``: the command-line-builds project.
+    project: Optional[str] = None
+    #: A build started already (by a Toaster runner) to record into.
+    build: Optional[int] = None
+
+
+def describe(error: Exception) -> str:
+    """An error's message, with its hint when it has one."""
+    hint = getattr(error, "hint", None)
+    return "%s (%s)" % (error, hint) if hint else str(error)
+
+
+@dataclass(frozen=True)
+class _Finish:
+    state: str
+
+
+_Item = Union[str, _Finish]
+Warn = Callable[[str, str], None]
+
+
+class Writer:
+    """Records queued event lines into one build, in its own thread.
+
+    ``submit`` queues lines; ``finish`` ends the build and waits for the thread. A busy
+    database keeps what waits for the next try; a refused batch is left out; after any
+    other failure the rest is dropped: what was written stays, and the build is later marked
+    interrupted.
+    """
+
+    def __init__(self, target: Target, warn: Warn) -> None:
+        self.build_id: Optional[int] = None
+        self._target = target
+        self._warn = warn
+        self._queue: "queue.SimpleQueue[_Item]" = queue.SimpleQueue()
+        self._database: Optional[_toaster.Toaster] = None
+        self._recorder: Optional[_toaster.Recorder] = None
+        self._thread = threading.Thread(target=self._run, name="toaster-recorder", daemon=True)
+        self._thread.start()
+
+    def submit(self, lines: str) -> None:
+        """Queues event lines (JSON lines). What is queued while the thread writes is
+        written next, together, in one transaction."""
+        self._queue.put(lines)
+
+    def finish(self, state: str, timeout: float) -> bool:
+        """Ends the build in `state` after what is queued; False if the thread did not
+        finish within `timeout` seconds."""
+        self._queue.put(_Finish(state))
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def _run(self) -> None:
+        try:
+            self._recorder = self._open()
+        except (ToasterError, OSError, ValueError) as error:
+            self._warn("open", "cannot record this build in %s: %s" % (self._target.database, describe(error)))
+        while True:
+            item: Optional[_Item] = self._queue.get()
+            # Lines queued while the last batch was written go in one batch: fewer round
+            # trips through Python, which the event loop keeps busy.
+            batch: List[str] = []
+            while isinstance(item, str):
+                batch.append(item)
+                item = self._queue.get() if not self._queue.empty() else None
+            if batch and self._recorder is not None:
+                self._apply("\n".join(batch))
+            if isinstance(item, _Finish):
+                self._end(item.state)
+                return
+
+    def _open(self) -> _toaster.Recorder:
+        target = self._target
+        self._database = _toaster.Toaster.open(target.database)
+        actor = self._actor(self._database)
+        if target.build is not None:
+            build_id = target.build
+        else:
+            project = target.project or actor.command_line_project().name
+            build_id = actor.start_build(project, host=target.host, build_dir=target.build_dir).id
+        self.build_id = build_id
+        return actor.recorder(build_id, max_writes=_NEVER_WRITES, max_age=_NEVER_SECONDS)
+
+    def _actor(self, database: _toaster.Toaster) -> _toaster.Actor:
+        target = self._target
+        if target.owner:
+            return database.act_as(target.owner, client=target.client)
+        try:
+            return database.act_as_remembered(client=target.client)
+        except ToasterError:
+            if not target.fallback_client:
+                raise
+        owner = database.act_as_remembered(client=target.fallback_client).owner.name
+        return database.act_as(owner, client=target.client)
+
+    def _apply(self, lines: str) -> None:
+        """Records one batch and writes it. The recorder's own limits are out of reach, so
+        it writes only here: a busy database then keeps the whole batch for the next try."""
+        recorder = self._recorder
+        assert recorder is not None
+        try:
+            recorder.record_json(lines)
+            recorder.flush()
+        except BusyError as error:
+            self._warn("busy", "the database is busy (%s); the build's events wait for the next try" % describe(error))
+        except ValidationError as error:  # the batch was refused whole; the next may do
+            self._warn("refused", "events were refused and left out: %s" % describe(error))
+        except (ToasterError, OSError, ValueError) as error:
+            self._warn("failed", "recording stopped: %s" % describe(error))
+            self._recorder = None
+
+    def _end(self, state: str) -> None:
+        recorder, self._recorder = self._recorder, None
+        try:
+            if recorder is not None:
+                _finish(recorder, state)
+        except (ToasterError, OSError, ValueError) as error:
+            self._warn("finish", "the end of this build was not recorded (%s); it will show as interrupted" % describe(error))
+        finally:
+            if self._database is not None:
+                self._database.close()
+
+
+def _finish(recorder: _toaster.Recorder, state: str) -> None:
+    """Ends the build; if the database is busy, the end stays pending and gets one more try."""
+    try:
+        recorder.finish(state)
+    except BusyError:
+        recorder.finish(state)

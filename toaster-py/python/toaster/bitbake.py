@@ -1,0 +1,351 @@
+"""Recording BitBake builds into a Toaster database: the Python side of the
+``toaster-recorder`` class of the ``meta-toaster`` layer.
+
+A user records every build with one line in ``conf/local.conf`` (with ``meta-toaster`` in
+``BBLAYERS`` and this package importable by BitBake's Python)::
+
+    INHERIT += "toaster-recorder"
+
+Where to record comes from BitBake variables, set in a conf file (or passed in through
+``BB_ENV_PASSTHROUGH_ADDITIONS``) or, failing that, taken from the environment BitBake was
+started in (``BB_ORIGENV``):
+
+- ``TOASTER_DB``: the database file (required; without it nothing is recorded);
+- ``TOASTER_OWNER``: the owner to record as (default: the one chosen with
+  ``toaster owner use`` for this client or for the command line on this host);
+- ``TOASTER_PROJECT``: the project the build belongs to (default: the
+  ``command-line-builds`` project);
+- ``TOASTER_BUILD``: a build already started (by a Toaster runner) to record into;
+- ``TOASTER_LOG_LEVEL``: the lowest log level recorded (``debug``, ``note``,
+  ``warning`` (default), ``error``, ``critical``);
+- ``TOASTER_CLIENT``: the client name the build is recorded from (default
+  ``bitbake:USER@HOST``).
+
+Which process sees what: the class's handler runs in the cooker (the BitBake server) for the
+few events that drive a recording: ``ParseCompleted``, ``BuildInit`` (the build starts),
+``HeartbeatEvent`` and the end of the command. At ``BuildInit`` the recording registers a
+listener with BitBake's event dispatcher, the way BitBake's own event-log writer does; the
+cooker hands it the events it asks for (:data:`EVENTS`), each exactly once: its own events
+as it fires them, and the events of its task workers (``bb.build.TaskStarted``, the
+metadata events of ``do_package``) as it reads them from the worker pipes, plus log
+records. The two sets of events do not overlap, and workers record nothing themselves (the
+class's events are never fired there), so nothing is counted twice.
+The listener only maps events to lines (see :mod:`toaster._bitbake_events`); a thread writes
+them to the database in batches, so that a slow or locked database never holds up BitBake.
+
+Nothing here raises into BitBake: a problem is reported once per build with ``bb.warn`` and
+the build goes on.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import os
+import socket
+import threading
+import time
+from collections import namedtuple
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
+
+from ._bitbake_events import EVENTS, LOG_LEVELS, EventMapper, Layers
+from ._bitbake_writer import Target, Writer, describe
+
+__all__ = [
+    "CLASS_EVENTS",
+    "EVENTS",
+    "BuildSession",
+    "Settings",
+    "active_session",
+    "handle_event",
+]
+
+#: The events the class's handler takes (its ``eventmask``).
+CLASS_EVENTS: Tuple[str, ...] = (
+    "bb.event.ParseCompleted",
+    "bb.event.BuildInit",
+    "bb.event.HeartbeatEvent",
+    "bb.command.CommandCompleted",
+    "bb.command.CommandFailed",
+    "bb.command.CommandExit",
+)
+
+#: Event lines handed to the writer at once, at most (and at every heartbeat).
+BATCH_LINES = 2048
+#: With nothing new to write, the build is still marked alive this often, in seconds.
+KEEPALIVE_SECONDS = 60.0
+#: How long the end of a build waits for the database, in seconds.
+FINISH_TIMEOUT = 60.0
+
+_log = logging.getLogger("toaster.bitbake")
+
+
+class Warnings:
+    """Problems to report, each once per build; kept until BitBake may be told."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._seen: Set[str] = set()
+        self._pending: List[str] = []
+
+    def add(self, key: str, text: str) -> None:
+        """Notes a problem, unless one with this key was noted since the last reset."""
+        with self._lock:
+            if key not in self._seen:
+                self._seen.add(key)
+                self._pending.append(text)
+
+    def reset(self) -> None:
+        """Starts a new build: every problem may be reported again."""
+        with self._lock:
+            self._seen.clear()
+
+    def emit(self) -> None:
+        """Reports what is pending, with ``bb.warn`` (or logging without BitBake). Only
+        from the class's handler: BitBake's listeners may not log (its dispatcher holds a
+        lock that logging needs)."""
+        with self._lock:
+            pending, self._pending = self._pending, []
+        for text in pending:
+            _warn("toaster-recorder: " + text)
+
+
+def _warn(text: str) -> None:
+    try:
+        import bb  # type: ignore
+
+        bb.warn(text)
+    except (ImportError, AttributeError):
+        _log.warning("%s", text)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a build's recording needs from BitBake's configuration."""
+
+    target: Target
+    log_level: int
+    layer_dirs: List[str]
+
+    @staticmethod
+    def from_datastore(d: Any, warnings: Warnings) -> Optional["Settings"]:
+        """The settings in datastore `d`; ``None`` (after a warning) without ``TOASTER_DB``."""
+        database = _variable(d, "TOASTER_DB")
+        if not database:
+            warnings.add("no-database", "TOASTER_DB is not set, so this build is not recorded")
+            return None
+        user, host = getpass.getuser(), socket.gethostname()
+        target = Target(
+            database=database,
+            client=_variable(d, "TOASTER_CLIENT") or "bitbake:%s@%s" % (user, host),
+            fallback_client="cli:%s@%s" % (user, host),
+            host=host,
+            build_dir=d.getVar("TOPDIR") or os.getcwd(),
+            owner=_variable(d, "TOASTER_OWNER"),
+            project=_variable(d, "TOASTER_PROJECT"),
+            build=_build_number(_variable(d, "TOASTER_BUILD"), warnings),
+        )
+        return Settings(
+            target=target,
+            log_level=_log_level(_variable(d, "TOASTER_LOG_LEVEL"), warnings),
+            layer_dirs=(d.getVar("BBLAYERS") or "").split(),
+        )
+
+
+def _variable(d: Any, name: str) -> Optional[str]:
+    """A variable of the datastore, else of the environment BitBake started in."""
+    value = d.getVar(name)
+    if not value:
+        environment = d.getVar("BB_ORIGENV", False)
+        value = environment.getVar(name) if environment is not None else None
+    return value.strip() if value and value.strip() else None
+
+
+def _build_number(text: Optional[str], warnings: Warnings) -> Optional[int]:
+    if text is None:
+        return None
+    if text.isdigit():
+        return int(text)
+    warnings.add("build", "TOASTER_BUILD is %r, not a build number; a new build is recorded" % text)
+    return None
+
+
+def _log_level(text: Optional[str], warnings: Warnings) -> int:
+    if text is None:
+        return LOG_LEVELS["warning"]
+    if text.lower() in LOG_LEVELS:
+        return LOG_LEVELS[text.lower()]
+    warnings.add("level", "TOASTER_LOG_LEVEL is %r; using warning (one of: %s)" % (text, ", ".join(LOG_LEVELS)))
+    return LOG_LEVELS["warning"]
+
+
+#: What BitBake's dispatcher takes as a user interface: an object whose ``event.send``
+#: takes events.
+_Channel = namedtuple("_Channel", ["event"])
+
+
+def _dispatcher() -> Any:
+    """BitBake's event module (imported only when a build starts: only BitBake has it)."""
+    import bb.event  # type: ignore
+
+    return bb.event
+
+
+class BuildSession:
+    """The recording of one build: listens to BitBake's events, maps them, and has a
+    :class:`~toaster._bitbake_writer.Writer` write them."""
+
+    def __init__(self, settings: Settings, warnings: Warnings, parse_total: Optional[int] = None) -> None:
+        self._lock = threading.Lock()
+        self._warnings = warnings
+        self._mapper = EventMapper(Layers(settings.layer_dirs), settings.log_level)
+        self._map, self._lines = self._mapper.map, self._mapper.lines
+        self._writer = Writer(settings.target, warnings.add)
+        self._last_write = time.monotonic()
+        self._handle: Optional[int] = None
+        self._log_level = settings.log_level
+        if parse_total is not None:
+            self._mapper.parse(parse_total)
+
+    @property
+    def build_id(self) -> Optional[int]:
+        """The build recorded, once the database took it."""
+        return self._writer.build_id
+
+    def listen(self) -> None:
+        """Has BitBake's event dispatcher hand this session the build's events."""
+        try:
+            dispatcher = _dispatcher()
+            self._handle = dispatcher.register_UIHhandler(_Channel(self), mainui=False)
+            dispatcher.set_UIHmask(self._handle, self._log_level, {}, list(EVENTS))
+        except Exception as error:  # an older or newer BitBake: record what can be
+            self._warnings.add("listen", "cannot listen to BitBake's events (%s); only the build's start and end are recorded" % error)
+
+    def send(self, event: Any) -> None:
+        """Takes one event (BitBake's dispatcher calls this). Never raises: an event it
+        cannot read is skipped, and said so once per kind."""
+        try:
+            with self._lock:
+                if not self._map(event):
+                    name = type(event).__name__
+                    self._warnings.add("unknown:" + name, "ignored %s events, which it does not know" % name)
+                if len(self._lines) >= BATCH_LINES:
+                    self._hand_over()
+        except Exception as error:
+            name = type(event).__name__
+            self._warnings.add("unreadable:" + name, "skipped %s events it could not read (%s: %s)" % (name, type(error).__name__, error))
+
+    def tick(self) -> None:
+        """A heartbeat: writes what waits, or marks the build alive now and then."""
+        with self._lock:
+            self._mapper.progress_line()
+            if self._lines or time.monotonic() - self._last_write >= KEEPALIVE_SECONDS:
+                self._hand_over()
+
+    def close(self, command_ok: bool, failure: Optional[str] = None) -> None:
+        """Stops listening and ends the build: cancelled if BitBake was interrupted, failed
+        if a task failed, an error was logged or the command failed, else succeeded."""
+        if self._handle is not None:
+            _dispatcher().unregister_UIHhandler(self._handle)
+            self._handle = None
+        with self._lock:
+            if failure:
+                self._mapper.error(failure)
+            self._hand_over()
+            state = self._final_state(command_ok)
+        if not self._writer.finish(state, FINISH_TIMEOUT):
+            self._warnings.add("slow", "the database did not take the end of this build within %d s" % FINISH_TIMEOUT)
+
+    def _hand_over(self) -> None:
+        self._mapper.progress_line()
+        self._writer.submit("\n".join(self._lines))
+        self._lines.clear()
+        self._last_write = time.monotonic()
+
+    def _final_state(self, command_ok: bool) -> str:
+        mapper = self._mapper
+        if mapper.interrupted:
+            return "cancelled"
+        if not command_ok or not mapper.completed or mapper.failures or mapper.errors:
+            return "failed"
+        return "succeeded"
+
+
+class _Recording:
+    """What this process knows between the class's events."""
+
+    def __init__(self) -> None:
+        self.warnings = Warnings()
+        self.session: Optional[BuildSession] = None
+        self.parse_total: Optional[int] = None
+
+
+_recording = _Recording()
+
+
+def active_session() -> Optional[BuildSession]:
+    """The build being recorded in this process, if any."""
+    return _recording.session
+
+
+def handle_event(event: Any, d: Any) -> None:
+    """Takes an event of the class's handler (in the cooker, with its datastore `d`).
+    Never raises into BitBake; reports problems once per build."""
+    name = type(event).__name__
+    try:
+        _CLASS_HANDLERS.get(name, _ignore)(event, d)
+    except Exception as error:
+        _recording.warnings.add("class:" + name, "skipped a %s event (%s: %s)" % (name, type(error).__name__, error))
+    _recording.warnings.emit()
+
+
+def _parse_completed(event: Any, d: Any) -> None:
+    _recording.parse_total = int(event.total)
+
+
+def _build_init(event: Any, d: Any) -> None:
+    if _recording.session is not None:
+        _end_session(command_ok=False, failure=None)
+    _recording.warnings.reset()
+    settings = Settings.from_datastore(d, _recording.warnings)
+    if settings is None:
+        return
+    session = BuildSession(settings, _recording.warnings, _recording.parse_total)
+    _recording.session = session
+    session.listen()
+
+
+def _heartbeat(event: Any, d: Any) -> None:
+    if _recording.session is not None:
+        _recording.session.tick()
+
+
+def _command_ended(event: Any, d: Any) -> None:
+    _recording.parse_total = None
+    if _recording.session is not None:
+        failure = getattr(event, "error", None) if type(event).__name__ == "CommandFailed" else None
+        _end_session(command_ok=type(event).__name__ == "CommandCompleted", failure=failure and str(event))
+
+
+def _end_session(command_ok: bool, failure: Optional[str]) -> None:
+    session, _recording.session = _recording.session, None
+    if session is not None:
+        try:
+            session.close(command_ok, failure)
+        except Exception as error:
+            _recording.warnings.add("close", "the end of this build was not recorded: %s" % describe(error))
+
+
+def _ignore(event: Any, d: Any) -> None:
+    """Events of other classes (the class's mask lets none through)."""
+
+
+_CLASS_HANDLERS: Dict[str, Callable[[Any, Any], None]] = {
+    "ParseCompleted": _parse_completed,
+    "BuildInit": _build_init,
+    "HeartbeatEvent": _heartbeat,
+    "CommandCompleted": _command_ended,
+    "CommandFailed": _command_ended,
+    "CommandExit": _command_ended,
+}

@@ -127,6 +127,10 @@ def test_a_whole_build_is_recorded_once_and_reads_back_through_python_and_the_cl
 
     shown = json.loads(run_cli(database, "build", "show", str(build.id)))
     assert (shown["state"], shown["project"], shown["warnings"]) == ("succeeded", "command-line-builds", 3)
+    # What BitBake built with, not the command-line-builds project's defaults.
+    assert [layer["source"] for layer in shown["layers"]][:2] == ["/layers/meta", "/layers/meta-poky"]
+    assert shown["layers"][2]["name"] == "meta-toaster"
+    assert shown["targets"] == TARGETS
     tasks = {(t["recipe"], t["task"]): t for t in json.loads(run_cli(database, "build", "tasks", str(build.id)))}
     assert len(tasks) == 12
     compiled = tasks[("busybox", "do_compile")]

@@ -4,9 +4,12 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 use toaster_core::ingest::BatchPolicy;
 use toaster_core::layers::{LayerRequest, Options};
-use toaster_core::model::{BuildId, ConfigChange, ConfigKey, RevisionNumber, Visibility};
+use toaster_core::model::{
+    BuildId, BuildLayer, ConfigChange, ConfigKey, Observed, RevisionNumber, Target, Visibility,
+};
 
 use crate::builds::Build;
 use crate::errors::{detach, to_py};
@@ -321,18 +324,96 @@ impl Actor {
     }
 
     /// Starts recording a build of `project` on `host`, pinned to its newest configuration.
-    #[pyo3(signature = (project, *, host, build_dir = None))]
+    /// A build run by hand passes what BitBake saw: `machine`, `distro`, `targets`
+    /// (`"recipe"` or `"recipe:task"`), and `layers` (dicts with `name`, `source`, and
+    /// optionally `reference` and `commit`); those replace the project's in the record.
+    #[pyo3(signature = (project, *, host, build_dir = None, machine = None, distro = None, targets = None, layers = None))]
+    #[allow(clippy::too_many_arguments)]
     fn start_build(
         &self,
         py: Python<'_>,
         project: &str,
         host: &str,
         build_dir: Option<PathBuf>,
+        machine: Option<String>,
+        distro: Option<String>,
+        targets: Option<Vec<String>>,
+        layers: Option<Vec<std::collections::HashMap<String, Option<String>>>>,
     ) -> PyResult<Build> {
+        let targets = targets
+            .map(|all| {
+                all.iter()
+                    .map(|t| Target::parse(t))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()
+            .map_err(|e| to_py(py, e.into()))?;
+        let layers = layers
+            .map(|all| {
+                all.into_iter()
+                    .map(build_layer)
+                    .collect::<PyResult<Vec<_>>>()
+            })
+            .transpose()?;
+        let observed = Observed {
+            machine,
+            distro,
+            targets,
+            layers,
+        };
         let build = detach(py, || {
-            self.inner.start_build(project, host, build_dir.as_deref())
+            self.inner
+                .start_observed_build(project, host, build_dir.as_deref(), &observed)
         })?;
         Build::new(py, &build, None)
+    }
+
+    /// The recipes a build used, as dicts (`name`, `version`, `layer`, `file`).
+    fn recipes<'py>(&self, py: Python<'py>, build_id: i64) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        let recipes = detach(py, || self.inner.recipes(BuildId(build_id)))?;
+        recipes
+            .iter()
+            .map(|r| {
+                let d = PyDict::new(py);
+                d.set_item("name", &r.name)?;
+                d.set_item("version", &r.version)?;
+                d.set_item("layer", &r.layer)?;
+                d.set_item("file", &r.file)?;
+                Ok(d)
+            })
+            .collect()
+    }
+
+    /// The packages a build made, as dicts (`name`, `version`, `size`, `recipe`, `depends`).
+    fn packages<'py>(&self, py: Python<'py>, build_id: i64) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        let packages = detach(py, || self.inner.packages(BuildId(build_id)))?;
+        packages
+            .iter()
+            .map(|p| {
+                let d = PyDict::new(py);
+                d.set_item("name", &p.name)?;
+                d.set_item("version", &p.version)?;
+                d.set_item("size", p.size)?;
+                d.set_item("recipe", &p.recipe)?;
+                d.set_item("depends", &p.depends)?;
+                Ok(d)
+            })
+            .collect()
+    }
+
+    /// The files a build made, as dicts (`kind`, `path`, `size`).
+    fn artifacts<'py>(&self, py: Python<'py>, build_id: i64) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        let artifacts = detach(py, || self.inner.artifacts(BuildId(build_id)))?;
+        artifacts
+            .iter()
+            .map(|a| {
+                let d = PyDict::new(py);
+                d.set_item("kind", a.kind.as_str())?;
+                d.set_item("path", &a.path)?;
+                d.set_item("size", a.size)?;
+                Ok(d)
+            })
+            .collect()
     }
 
     /// A recorder for a build that has not ended; it writes a batch every `max_writes`
@@ -405,4 +486,22 @@ impl Actor {
             repr(self.inner.client())
         )
     }
+}
+
+/// A layer of a build from a dict with `name`, `source`, and optionally `reference`, `commit`.
+fn build_layer(
+    mut fields: std::collections::HashMap<String, Option<String>>,
+) -> PyResult<BuildLayer> {
+    let mut take = |key: &str| fields.remove(key).flatten();
+    let (Some(name), Some(source)) = (take("name"), take("source")) else {
+        return Err(pyo3::exceptions::PyValueError::new_err(
+            "a layer needs at least `name` and `source`",
+        ));
+    };
+    Ok(BuildLayer {
+        name,
+        source,
+        reference: take("reference"),
+        commit: take("commit"),
+    })
 }

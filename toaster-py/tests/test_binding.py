@@ -267,3 +267,24 @@ def test_layers_from_python(alice, demo, tmp_path):
         alice.add_layer("demo", git=str(tmp_path / "no-repo"), subdir="meta")
     with pytest.raises(TypeError):
         alice.add_layer("demo", path=base, ref="main")
+
+
+def test_a_build_run_by_hand_records_what_bitbake_saw(alice, demo):
+    build = alice.start_build(
+        "demo",
+        host="laptop",
+        machine="qemuarm64",
+        targets=["core-image-sato:populate_sdk"],
+        layers=[{"name": "meta", "source": "/srv/poky/meta", "commit": "abc123"}],
+    )
+    assert (build.machine, build.distro, build.targets) == ("qemuarm64", "poky", ["core-image-sato:do_populate_sdk"])
+    with pytest.raises(ValueError, match="name"):
+        alice.start_build("demo", host="laptop", layers=[{"source": "/x"}])
+    with alice.recorder(build.id) as recorder:
+        recorder.record({"event": "recipe", "name": "zlib", "version": "1.3", "layer": "meta", "file": "/z.bb"})
+        recorder.record({"event": "package", "name": "zlib", "version": "1.3", "size": 10, "recipe": "zlib", "depends": ["libc"]})
+        recorder.record({"event": "artifact", "kind": "image", "path": "/img.ext4", "size": 4})
+        recorder.finish()
+    assert alice.recipes(build.id) == [{"name": "zlib", "version": "1.3", "layer": "meta", "file": "/z.bb"}]
+    assert alice.packages(build.id)[0]["depends"] == ["libc"]
+    assert alice.artifacts(build.id) == [{"kind": "image", "path": "/img.ext4", "size": 4}]

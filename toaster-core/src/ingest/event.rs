@@ -122,21 +122,21 @@ pub enum LineError {
 /// Reads one line of the event format: `Ok(None)` for an event of a kind this version does
 /// not know (a newer writer's), which readers skip.
 pub fn parse_line(line: &str) -> Result<Option<Event>, LineError> {
+    // The usual case, a known event, is parsed once; only a line that fails is looked at
+    // again to say why.
+    let failure = match serde_json::from_str::<Event>(line) {
+        Ok(event) => return Ok(Some(event)),
+        Err(e) => e,
+    };
     let value: serde_json::Value =
         serde_json::from_str(line).map_err(|e| LineError::NotJson(e.to_string()))?;
-    let Some(kind) = value
-        .get("event")
-        .and_then(|k| k.as_str())
-        .map(str::to_owned)
-    else {
+    let Some(kind) = value.get("event").and_then(|k| k.as_str()) else {
         return Err(LineError::Malformed("it has no `event` name".to_owned()));
     };
-    if !Event::KINDS.contains(&kind.as_str()) {
+    if !Event::KINDS.contains(&kind) {
         return Ok(None);
     }
-    serde_json::from_value(value)
-        .map(Some)
-        .map_err(|e| LineError::Malformed(format!("event `{kind}`: {e}")))
+    Err(LineError::Malformed(format!("event `{kind}`: {failure}")))
 }
 
 #[cfg(test)]

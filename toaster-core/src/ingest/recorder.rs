@@ -304,11 +304,13 @@ impl Recorder {
                 if let Some(BuildWrite::Task(started)) =
                     pending.and_then(|i| self.pending.get_mut(i))
                 {
+                    // What this end leaves out keeps what an earlier record said, as the
+                    // store's upsert does across batches.
                     started.outcome = Some(outcome);
-                    started.ended_at = at;
-                    started.cpu_ms = cpu_ms;
-                    started.read_bytes = read_bytes;
-                    started.write_bytes = write_bytes;
+                    started.ended_at = at.or(started.ended_at);
+                    started.cpu_ms = cpu_ms.or(started.cpu_ms);
+                    started.read_bytes = read_bytes.or(started.read_bytes);
+                    started.write_bytes = write_bytes.or(started.write_bytes);
                     started.log_file = log_file.or(started.log_file.take());
                     return;
                 }

@@ -115,6 +115,53 @@ pub struct Progress {
     pub tasks_total: u32,
 }
 
+/// What BitBake reports a build runs with, where a build run by hand may differ from its
+/// project's configuration; `None` takes the project's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Observed {
+    /// `MACHINE` as BitBake saw it.
+    pub machine: Option<String>,
+    /// `DISTRO` as BitBake saw it.
+    pub distro: Option<String>,
+    /// The targets BitBake was asked for.
+    pub targets: Option<Vec<Target>>,
+    /// The layers in `BBLAYERS`.
+    pub layers: Option<Vec<BuildLayer>>,
+}
+
+impl Observed {
+    /// Checks the observed values as the project's own would be: names of machines and
+    /// distros, and layers whose fields fit on a line.
+    pub fn check(&self) -> Result<(), ModelError> {
+        for (what, value) in [("machine", &self.machine), ("distro", &self.distro)] {
+            if let Some(value) = value {
+                super::config::check_word(what, value, value)?;
+            }
+        }
+        for layer in self.layers.iter().flatten() {
+            for field in [
+                Some(&layer.name),
+                Some(&layer.source),
+                layer.reference.as_ref(),
+                layer.commit.as_ref(),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                if field.is_empty() || field.len() > 4096 || field.chars().any(char::is_control) {
+                    return Err(ModelError::invalid(
+                        "layer",
+                        field,
+                        "a field is empty, longer than 4096 bytes or holds a control character",
+                        "give the layer's name, path or URL, ref and commit as plain text",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 /// What it takes to start recording a build.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewBuild {

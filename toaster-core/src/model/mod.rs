@@ -20,7 +20,9 @@ mod revision;
 mod time;
 
 pub use audit::{AuditAction, AuditEntry, AuditFilter, NewAudit};
-pub use build::{Build, BuildFilter, BuildLayer, BuildState, NewBuild, Progress, Visibility};
+pub use build::{
+    Build, BuildFilter, BuildLayer, BuildState, NewBuild, Observed, Progress, Visibility,
+};
 pub use build_record::{
     ArtifactKind, ArtifactRecord, BuildWrite, LogLevel, LogRecord, PackageRecord, RecipeRecord,
     Task, TaskFilter, TaskOutcome, TaskRecord,

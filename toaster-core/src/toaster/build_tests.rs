@@ -775,3 +775,75 @@ fn an_event_log_with_events_after_the_end_imports_cleanly() {
     let report = f.alice.import_events(None, &path).unwrap();
     assert_eq!(report.build.state, BuildState::Succeeded);
 }
+
+#[test]
+fn a_second_end_in_the_same_batch_keeps_what_the_first_said() {
+    let f = Fixture::new();
+    let build = f.start();
+    let end = |at: Option<i64>, cpu: Option<i64>| Event::TaskFinished {
+        recipe: "r".into(),
+        task: "do_x".into(),
+        outcome: TaskOutcome::Succeeded,
+        at: at.map(Timestamp),
+        cpu_ms: cpu,
+        read_bytes: None,
+        write_bytes: None,
+        log_file: None,
+    };
+    f.record(
+        &build,
+        [end(Some(50), Some(7)), end(None, None)],
+        BatchPolicy::default(),
+    );
+    let task = &f
+        .alice
+        .tasks(
+            build.id,
+            &TaskFilter {
+                limit: 5,
+                ..TaskFilter::default()
+            },
+        )
+        .unwrap()[0];
+    assert_eq!(
+        (task.record.ended_at, task.record.cpu_ms),
+        (Some(Timestamp(50)), Some(7))
+    );
+}
+
+#[test]
+fn a_build_run_by_hand_records_what_bitbake_saw() {
+    let f = Fixture::new();
+    let observed = crate::model::Observed {
+        machine: Some("qemuarm64".into()),
+        distro: None,
+        targets: Some(vec![
+            crate::model::Target::parse("core-image-sato").unwrap(),
+        ]),
+        layers: Some(vec![crate::model::BuildLayer {
+            name: "meta".into(),
+            source: "/srv/poky/meta".into(),
+            reference: None,
+            commit: Some("abc123".into()),
+        }]),
+    };
+    let build = f
+        .alice
+        .start_observed_build("demo", "laptop", None, &observed)
+        .unwrap();
+    assert_eq!(
+        (build.machine.as_deref(), build.distro.as_deref()),
+        (Some("qemuarm64"), Some("poky"))
+    );
+    assert_eq!(build.targets[0].to_string(), "core-image-sato");
+    assert_eq!(build.layers[0].commit.as_deref(), Some("abc123"));
+    let bad = crate::model::Observed {
+        machine: Some("qemu arm".into()),
+        ..Default::default()
+    };
+    let err = f
+        .alice
+        .start_observed_build("demo", "laptop", None, &bad)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Invalid);
+}

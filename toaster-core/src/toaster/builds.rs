@@ -10,8 +10,8 @@ use crate::ingest::event_log::{self, BuildHeader, ReadReport};
 use crate::ingest::{BatchPolicy, Recorder};
 use crate::model::{
     ArtifactRecord, AuditAction, Build, BuildFilter, BuildId, BuildLayer, BuildState, LayerSource,
-    LogLevel, LogRecord, NewBuild, PackageRecord, Project, ProjectConfig, RecipeRecord, Right,
-    Target, Task, TaskFilter, TaskOutcome, Timestamp, Visibility,
+    LogLevel, LogRecord, NewBuild, Observed, PackageRecord, Project, ProjectConfig, RecipeRecord,
+    Right, Target, Task, TaskFilter, TaskOutcome, Timestamp, Visibility,
 };
 use crate::store::StoreError;
 
@@ -48,6 +48,19 @@ impl Actor {
         host: &str,
         build_dir: Option<&Path>,
     ) -> Result<Build, Error> {
+        self.start_observed_build(project, host, build_dir, &Observed::default())
+    }
+
+    /// [`Actor::start_build`] for a build whose machine, distro, targets or layers BitBake
+    /// reports (a build run by hand): those replace the project's in the build's record.
+    pub fn start_observed_build(
+        &self,
+        project: &str,
+        host: &str,
+        build_dir: Option<&Path>,
+        observed: &Observed,
+    ) -> Result<Build, Error> {
+        observed.check()?;
         let project = self.project_for(project, Action::Project(Right::Build))?;
         let revision = self.store().revision(project.id, project.head)?;
         let config = revision.config;
@@ -60,10 +73,13 @@ impl Actor {
             host: host.to_owned(),
             log_dir: build_dir.join("toaster-logs"),
             build_dir,
-            machine: config.machine,
-            distro: config.distro,
-            targets: config.targets,
-            layers: config.layers.iter().map(build_layer).collect(),
+            machine: observed.machine.clone().or(config.machine),
+            distro: observed.distro.clone().or(config.distro),
+            targets: observed.targets.clone().unwrap_or(config.targets),
+            layers: match &observed.layers {
+                Some(layers) => layers.clone(),
+                None => config.layers.iter().map(build_layer).collect(),
+            },
             state: BuildState::Queued,
             started_at: Timestamp::now(),
         };

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import queue
 import threading
-from dataclasses import dataclass
-from typing import Callable, List, Optional, Union
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional, Union
 
 from . import _toaster
 from .errors import BusyError, ToasterError, ValidationError
@@ -37,6 +37,9 @@ class Target:
     project: Optional[str] = None
     #: A build started already (by a Toaster runner) to record into.
     build: Optional[int] = None
+    #: What BitBake saw, recorded with a build this recorder starts: ``MACHINE``,
+    #: ``DISTRO``, the targets asked for, and the layers of ``BBLAYERS``.
+    seen: Dict[str, Any] = field(default_factory=dict)
 
 
 def describe(error: Exception) -> str:
@@ -112,7 +115,9 @@ class Writer:
             build_id = target.build
         else:
             project = target.project or actor.command_line_project().name
-            build_id = actor.start_build(project, host=target.host, build_dir=target.build_dir).id
+            build_id = actor.start_build(
+                project, host=target.host, build_dir=target.build_dir, **target.seen
+            ).id
         self.build_id = build_id
         return actor.recorder(build_id, max_writes=_NEVER_WRITES, max_age=_NEVER_SECONDS)
 

@@ -42,6 +42,7 @@ from __future__ import annotations
 import getpass
 import logging
 import os
+import re
 import socket
 import threading
 import time
@@ -129,7 +130,7 @@ class Settings:
     layer_dirs: List[str]
 
     @staticmethod
-    def from_datastore(d: Any, warnings: Warnings) -> Optional["Settings"]:
+    def from_datastore(d: Any, warnings: Warnings, targets: Any = ()) -> Optional["Settings"]:
         """The settings in datastore `d`; ``None`` (after a warning) without ``TOASTER_DB``."""
         database = _variable(d, "TOASTER_DB")
         if not database:
@@ -145,12 +146,40 @@ class Settings:
             owner=_variable(d, "TOASTER_OWNER"),
             project=_variable(d, "TOASTER_PROJECT"),
             build=_build_number(_variable(d, "TOASTER_BUILD"), warnings),
+            seen=_seen(d, targets),
         )
         return Settings(
             target=target,
             log_level=_log_level(_variable(d, "TOASTER_LOG_LEVEL"), warnings),
             layer_dirs=(d.getVar("BBLAYERS") or "").split(),
         )
+
+
+_WORD = re.compile(r"^[A-Za-z0-9+._-]+$")
+_TARGET = re.compile(r"^(mc:[A-Za-z0-9+._-]*:)?[A-Za-z0-9+._-]+(:[A-Za-z0-9+._-]+)?$")
+
+
+def _seen(d: Any, targets: Any) -> Dict[str, Any]:
+    """What BitBake builds with, for the record of a build this recorder starts: its
+    ``MACHINE``, ``DISTRO``, the targets asked for and the layers of ``BBLAYERS``. Values the
+    core would refuse are left out (the project's stand in), so recording never fails on
+    them."""
+    seen: Dict[str, Any] = {}
+    for key, name in (("machine", "MACHINE"), ("distro", "DISTRO")):
+        value = d.getVar(name)
+        if value and _WORD.match(value):
+            seen[key] = value
+    wanted = [t for t in (targets or ()) if isinstance(t, str) and _TARGET.match(t)]
+    if wanted:
+        seen["targets"] = wanted
+    layers = [
+        {"name": os.path.basename(path.rstrip("/")) or path, "source": path}
+        for path in (d.getVar("BBLAYERS") or "").split()
+        if "\n" not in path
+    ]
+    if layers:
+        seen["layers"] = layers
+    return seen
 
 
 def _variable(d: Any, name: str) -> Optional[str]:
@@ -308,7 +337,7 @@ def _build_init(event: Any, d: Any) -> None:
     if _recording.session is not None:
         _end_session(command_ok=False, failure=None)
     _recording.warnings.reset()
-    settings = Settings.from_datastore(d, _recording.warnings)
+    settings = Settings.from_datastore(d, _recording.warnings, getattr(event, "_pkgs", ()))
     if settings is None:
         return
     session = BuildSession(settings, _recording.warnings, _recording.parse_total)

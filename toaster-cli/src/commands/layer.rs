@@ -118,7 +118,7 @@ fn or_dash(text: Option<&str>) -> String {
 }
 
 fn short(commit: Option<&str>) -> String {
-    commit.map_or_else(|| "-".to_owned(), |c| c[..c.len().min(12)].to_owned())
+    commit.map_or_else(|| "-".to_owned(), |c| c.get(..12).unwrap_or(c).to_owned())
 }
 
 fn list(w: &mut dyn Write, layers: &[LayerRef], views: &[LayerDetailView]) -> std::io::Result<()> {

@@ -61,20 +61,30 @@ pub fn write(build_dir: &Path, generated: &Generated) -> Result<Vec<PathBuf>, Co
     Ok(written)
 }
 
-/// Replaces `path` with `bytes` atomically: a temporary file beside it, synced, renamed.
+/// Replaces `path` with `bytes` atomically: a temporary file of its own beside it (never an
+/// existing file or link: `create_new`), synced, renamed, and the directory synced.
 fn replace(path: &Path, bytes: &[u8]) -> Result<(), ConfError> {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let temp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    let unique = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let temp = path.with_file_name(format!(".{name}.tmp-{}-{unique}", std::process::id()));
     let result = (|| {
-        let mut file = fs::File::create(&temp)?;
+        let mut file = fs::File::options()
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
-        fs::rename(&temp, path)
+        fs::rename(&temp, path)?;
+        if let Some(dir) = path.parent() {
+            fs::File::open(dir)?.sync_all()?;
+        }
+        Ok(())
     })();
-    result.map_err(|source| {
+    result.map_err(|source: std::io::Error| {
         let _ = fs::remove_file(&temp);
         ConfError::Io {
             path: path.to_owned(),

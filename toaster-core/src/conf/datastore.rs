@@ -272,11 +272,22 @@ fn active(override_: &str, set: &BTreeSet<&str>) -> bool {
 struct Reader<'a> {
     data: &'a Datastore,
     overrides: Vec<String>,
+    /// Expanded values already computed: the overrides are fixed for a reader, so each
+    /// variable expands once (as BitBake's expansion cache does), keeping chains such as
+    /// `A2 = "${A1}${A1}"` linear instead of exponential.
+    expanded: std::cell::RefCell<std::collections::HashMap<String, Option<String>>>,
 }
+
+/// The longest value expansion may produce; past it the file is refused, not evaluated.
+const MAX_EXPANDED: usize = 16 << 20;
 
 impl<'a> Reader<'a> {
     fn new(data: &'a Datastore, overrides: Vec<String>) -> Reader<'a> {
-        Reader { data, overrides }
+        Reader {
+            data,
+            overrides,
+            expanded: Default::default(),
+        }
     }
 
     fn set(&self) -> BTreeSet<&str> {
@@ -421,7 +432,14 @@ impl<'a> Reader<'a> {
     }
 
     fn get(&self, var: &str, depth: usize) -> Result<Option<String>, ConfError> {
-        Ok(self.value(var, true, depth)?.0)
+        if let Some(known) = self.expanded.borrow().get(var) {
+            return Ok(known.clone());
+        }
+        let value = self.value(var, true, depth)?.0;
+        self.expanded
+            .borrow_mut()
+            .insert(var.to_owned(), value.clone());
+        Ok(value)
     }
 
     /// Replaces `${NAME}` references until nothing changes; unknown ones stay as written.
@@ -458,6 +476,12 @@ impl<'a> Reader<'a> {
                 match self.get(key, depth + 1)? {
                     Some(value) => out.push_str(&value),
                     None => out.push_str(&rest[at..at + 3 + len]),
+                }
+                if out.len() > MAX_EXPANDED {
+                    return Err(ConfError::Expansion {
+                        variable: varname.to_owned(),
+                        reason: "it expands to more than 16 MiB",
+                    });
                 }
                 rest = &after[len + 1..];
             } else {
@@ -510,6 +534,20 @@ mod tests {
         d.set_var("FOO", "123 456 789 123");
         d.set_var("FOO:remove", "123");
         assert_eq!(d.get("FOO").unwrap().as_deref(), Some(" 456 789 "));
+    }
+
+    #[test]
+    fn doubling_chains_expand_once_per_variable_and_stop_at_the_cap() {
+        let mut d = Datastore::new();
+        d.set_var("A0", "xx");
+        for n in 1..=40 {
+            d.set_var(&format!("A{n}"), &format!("${{A{}}}${{A{}}}", n - 1, n - 1));
+        }
+        // 2^20 bytes: computed through the memo, one expansion per variable.
+        assert_eq!(d.get("A19").unwrap().map(|v| v.len()), Some(1 << 20));
+        // 2^41 bytes would be; refused at the cap instead of running for hours.
+        let err = d.get("A40").unwrap_err().to_string();
+        assert!(err.contains("16 MiB"), "{err}");
     }
 
     #[test]

@@ -17,6 +17,9 @@ pub enum Unrepresentable {
     BothQuotes,
     /// `${@…}` runs Python on every build host.
     InlinePython,
+    /// A `$` that does not start a complete `${NAME}` reference: joined with another value
+    /// by expansion it could form `${@…}`.
+    StrayDollar,
     /// A list item with whitespace would split into several.
     Whitespace,
     /// An empty list item would vanish.
@@ -36,6 +39,9 @@ impl Unrepresentable {
             Unrepresentable::InlinePython => {
                 "it contains inline Python `${@…}`, which would run on every build host"
             }
+            Unrepresentable::StrayDollar => {
+                "it contains a `$` that does not start a `${NAME}` reference, which expansion could join into inline Python"
+            }
             Unrepresentable::Whitespace => "it contains whitespace, which would split it in a list",
             Unrepresentable::Empty => "it is empty",
         }
@@ -51,6 +57,7 @@ impl Unrepresentable {
             Unrepresentable::InlinePython => {
                 "put Python in a class or a layer's conf file, or use a plain value or a `${VAR}` reference"
             }
+            Unrepresentable::StrayDollar => "use `$` only to start a reference such as `${TOPDIR}`",
             Unrepresentable::Whitespace | Unrepresentable::Empty => {
                 "use a path or word without spaces"
             }

@@ -11,10 +11,36 @@ pub fn check(value: &str) -> Result<(), Unrepresentable> {
     if value.chars().any(|c| c.is_control() && c != '\t') {
         return Err(Unrepresentable::ControlCharacter);
     }
-    if value.contains("${@") {
+    // `{@` anywhere, not only `${@`: BitBake expands `${VAR}` references before it looks for
+    // inline Python, so `$` in one value and `{@…}` in another would join into `${@…}`.
+    if value.contains("{@") {
         return Err(Unrepresentable::InlinePython);
     }
+    if !dollars_start_references(value) {
+        return Err(Unrepresentable::StrayDollar);
+    }
     quote_char(value).map(|_| ())
+}
+
+/// Whether every `$` in `value` starts a complete `${NAME}` reference, NAME made of the
+/// characters BitBake expands (`[A-Za-z0-9-_+./~:]`).
+fn dollars_start_references(value: &str) -> bool {
+    let mut rest = value;
+    while let Some(at) = rest.find('$') {
+        let after = &rest[at + 1..];
+        let Some(name) = after.strip_prefix('{') else {
+            return false;
+        };
+        let Some(end) = name.find('}') else {
+            return false;
+        };
+        let valid = |c: char| c.is_ascii_alphanumeric() || "-_+./~:".contains(c);
+        if end == 0 || !name[..end].chars().all(valid) {
+            return false;
+        }
+        rest = &name[end + 1..];
+    }
+    true
 }
 
 /// The quote that delimits `value` safely: `"` unless the value holds `"`; BitBake refuses a
@@ -74,6 +100,34 @@ mod tests {
         assert_eq!(quote("A", "a\"b'c'd").unwrap(), "'a\"b'c'd'");
         assert_eq!(quote("A", "a\"b\"c'd").unwrap(), "\"a\"b\"c'd\"");
         assert_eq!(quote("A", "a\\").unwrap(), "\"a\\\"");
+    }
+
+    #[test]
+    fn no_value_can_join_with_another_into_inline_python() {
+        for bad in [
+            "$",
+            "a$",
+            "$$",
+            "$${X}",
+            "${X}{@x}",
+            "{@os.system('id')}",
+            "${}",
+            "${A B}",
+            "${X",
+            "$ {X}",
+        ] {
+            assert!(check(bad).is_err(), "{bad:?}");
+        }
+        for good in [
+            "${TOPDIR}/../downloads",
+            "${A}${B}",
+            "x ${PN}-${PV}",
+            "{}",
+            "a@b",
+            "${MACHINE:qemuarm}",
+        ] {
+            assert!(check(good).is_ok(), "{good:?}");
+        }
     }
 
     #[test]

@@ -41,7 +41,8 @@ fn operator(text: &str) -> Result<(VersionOp, &str), Refusal> {
 /// Parses a dependency list. Refuses what BitBake refuses (a constraint without an
 /// operator, a parenthesis without a name), and a second constraint on one name.
 pub fn parse(value: &str) -> Result<Vec<Dependency>, Refusal> {
-    let text = value.replace(',', " ");
+    // As BitBake does: commas are deleted (not spaces), names end only at whitespace.
+    let text = value.replace(',', "");
     let mut out: Vec<Dependency> = Vec::new();
     let mut rest = text.trim_start();
     while !rest.is_empty() {
@@ -70,12 +71,12 @@ pub fn parse(value: &str) -> Result<Vec<Dependency>, Refusal> {
             rest = inner[end + 1..].trim_start();
             continue;
         }
-        let end = rest
-            .find(|c: char| c.is_whitespace() || c == '(')
-            .unwrap_or(rest.len());
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
         let name = &rest[..end];
-        if name.contains(')') {
-            return Err(format!("`{name}`: a `)` without its `(`"));
+        if name.contains([')', '(']) {
+            return Err(format!(
+                "`{name}`: a parenthesis inside a name; separate the version, as in `name (>= 2)`"
+            ));
         }
         out.push(Dependency {
             collection: name.to_owned(),
@@ -109,7 +110,10 @@ mod tests {
             shown("core (>=12), meta-python (= 1)"),
             ["core (>= 12)", "meta-python (= 1)"]
         );
-        assert_eq!(shown("a( = 1.10 )b (<< 2)"), ["a (= 1.10)", "b (< 2)"]);
+        assert_eq!(shown("b (<< 2)"), ["b (< 2)"]);
+        // BitBake deletes commas and ends names only at whitespace (checked with
+        // bb.utils.explode_dep_versions2): `core,oe` is one name, `core(>=12)` another.
+        assert_eq!(shown("core,oe"), ["coreoe"]);
         assert!(shown("  ").is_empty());
     }
 
@@ -123,6 +127,8 @@ mod tests {
             "core (=> 12)",
             "core (>=)",
             "core)",
+            "core(>=12)",
+            "a( = 1.10 )b",
         ] {
             assert!(parse(bad).is_err(), "{bad:?}");
         }

@@ -158,6 +158,10 @@ impl Actor {
                     warnings: Vec::new(),
                 });
             };
+            // Whatever made this configuration (a change, undo, revert, reset, a layer), its
+            // conf files must be writable safely, or nothing is committed.
+            let origin = format!("project {}, revision {}", current.name, current.head.next());
+            crate::conf::generate(&config, &current.dir, self.schema(), &origin)?;
             let audit = self.entry(
                 AuditAction::ConfigChange,
                 Some(&current.name),

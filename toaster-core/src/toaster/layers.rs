@@ -17,7 +17,7 @@ fn label(layer: &LayerRef) -> String {
     let commit = match &layer.source {
         LayerSource::Git {
             commit: Some(c), ..
-        } => format!(", commit {}", &c[..c.len().min(12)]),
+        } => format!(", commit {}", c.get(..12).unwrap_or(c)),
         _ => String::new(),
     };
     format!(
@@ -186,7 +186,7 @@ impl Actor {
                     let commit = |l: Option<&LayerRef>| match l.map(|l| &l.source) {
                         Some(LayerSource::Git {
                             commit: Some(c), ..
-                        }) => c[..c.len().min(12)].to_owned(),
+                        }) => c.get(..12).unwrap_or(c).to_owned(),
                         _ => "unfetched".to_owned(),
                     };
                     format!("{} {} -> {}", new.name, commit(old), commit(Some(new)))

@@ -7,7 +7,9 @@ use super::Actor;
 use crate::Error;
 use crate::access::Action;
 use crate::conf;
-use crate::model::{Name, Project, ProjectConfig, Release, RevisionNumber, Right};
+use crate::model::{
+    ConfigChange, ConfigKey, Name, Project, ProjectConfig, Release, RevisionNumber, Right,
+};
 use crate::schema::Class;
 
 impl Actor {
@@ -38,6 +40,36 @@ impl Actor {
             mut config,
             mut notes,
         } = conf::import(from)?;
+        // Machine, distro, packages and recipes pass the same checks as `config set`; what
+        // fails is left out and said.
+        let mut checked = ProjectConfig::default();
+        for (key, value) in [
+            (ConfigKey::Machine, config.machine.take()),
+            (ConfigKey::Distro, config.distro.take()),
+            (ConfigKey::Packages, Some(config.packages.join(" "))),
+            (ConfigKey::Recipes, Some(config.recipes.join(" "))),
+        ] {
+            let Some(value) = value.filter(|v| !v.is_empty()) else {
+                continue;
+            };
+            if let Err(e) = checked.apply(&ConfigChange::Set {
+                key: key.clone(),
+                value,
+            }) {
+                notes.push(format!("{key}: left out: {e}"));
+            }
+        }
+        config.machine = checked.machine;
+        config.distro = checked.distro;
+        config.packages = checked.packages;
+        config.recipes = checked.recipes;
+        // `IMAGE_INSTALL:append` is the project's `packages`; a variable of that name could
+        // not be changed later.
+        if let Some(value) = config.variables.remove("IMAGE_INSTALL:append") {
+            notes.push(format!(
+                "IMAGE_INSTALL:append: an appending form Toaster cannot keep (`{value}`), left out; add the packages with `toaster config add PROJECT packages ...`"
+            ));
+        }
         let schema = self.schema();
         config.variables.retain(|variable, value| {
             if matches!(schema.class(variable), Class::Forbidden | Class::Managed) {

@@ -429,3 +429,38 @@ fn undo_never_brings_back_what_an_earlier_undo_removed() {
         Error::NothingToUndo { .. }
     ));
 }
+
+#[test]
+fn importing_a_build_directory_applies_the_checks_config_set_applies() {
+    let f = Fixture::new();
+    let alice = f.alice();
+    let from = f.tmp.path().join("old-build");
+    fs::create_dir_all(from.join("conf")).unwrap();
+    fs::write(
+        from.join("conf/local.conf"),
+        "MACHINE = \"${MYMACHINE}\"\nDISTRO = \"poky\"\nIMAGE_INSTALL:append += \" strace\"\nIMAGE_FSTYPES = \"ext4\"\n",
+    )
+    .unwrap();
+    fs::write(from.join("conf/bblayers.conf"), "BBLAYERS = \"\"\n").unwrap();
+    let (project, notes) = alice
+        .import_project("old", &from, &f.tmp.path().join("old"), None)
+        .unwrap();
+    let config = alice.config(project.name.as_str()).unwrap().config;
+    assert_eq!(
+        (config.machine, config.distro.as_deref()),
+        (None, Some("poky"))
+    );
+    assert_eq!(
+        config.variables.get("IMAGE_FSTYPES").map(String::as_str),
+        Some("ext4")
+    );
+    assert!(!config.variables.contains_key("IMAGE_INSTALL:append"));
+    assert!(
+        notes.iter().any(|n| n.starts_with("machine: left out")),
+        "{notes:?}"
+    );
+    assert!(
+        notes.iter().any(|n| n.starts_with("IMAGE_INSTALL:append")),
+        "{notes:?}"
+    );
+}

@@ -180,13 +180,21 @@ impl Actor {
                 Ok(revision) => {
                     // Written from the newest revision, re-read: a change another process
                     // committed after this one must not be overwritten with this one.
-                    let warnings = match self.write_conf(current.name.as_str()) {
+                    let mut warnings = match self.write_conf(current.name.as_str()) {
                         Ok(_) => Vec::new(),
                         Err(e) => vec![format!(
                             "the configuration is saved, but its conf files were not rewritten: {e}; run `toaster conf write {}`",
                             current.name
                         )],
                     };
+                    // Undo, revert and reset can bring back older layer commits: the
+                    // clones follow, so the build directory matches the revision.
+                    if revision.config.layers != head.config.layers {
+                        warnings.extend(crate::layers::check_out_recorded(
+                            &current.dir,
+                            &revision.config.layers,
+                        ));
+                    }
                     return Ok(ChangeOutcome {
                         revision,
                         changed: true,

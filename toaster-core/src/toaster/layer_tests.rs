@@ -214,6 +214,31 @@ fn local_layers_update_and_permissions() {
     );
     let undone = f.alice.undo("demo").unwrap();
     assert_eq!(undone.revision.config.layers[1], old);
+    // The clone follows the revision back to the older commit.
+    let LayerSource::Git {
+        commit: Some(older),
+        ..
+    } = &old.source
+    else {
+        panic!("git")
+    };
+    let clone = git2::Repository::open(f.tmp.path().join("demo/layers/meta-stack")).unwrap();
+    assert_eq!(clone.head().unwrap().target().unwrap().to_string(), *older);
+    assert!(undone.warnings.is_empty(), "{:?}", undone.warnings);
+    // Local work in the clone is never thrown away: going forward again leaves it and says so.
+    let readme = f.tmp.path().join("demo/layers/meta-stack/meta-base/README");
+    std::fs::write(&readme, "my local edit\n").unwrap();
+    let forward = f.alice.revert("demo", outcome.revision.number).unwrap();
+    assert!(
+        forward
+            .warnings
+            .iter()
+            .any(|w| w.contains("left where it is")),
+        "{:?}",
+        forward.warnings
+    );
+    assert_eq!(std::fs::read_to_string(&readme).unwrap(), "my local edit\n");
+    std::fs::remove_file(&readme).unwrap();
     let err = f
         .alice
         .update_layers("demo", Some("mine"), PLAIN, &mut quiet)

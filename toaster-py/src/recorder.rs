@@ -113,15 +113,18 @@ impl Recorder {
         })
     }
 
-    /// Records events given as JSON lines (the event-log format), in one call.
-    fn record_json(&self, py: Python<'_>, lines: &str) -> PyResult<()> {
+    /// Records events given as JSON lines (the event-log format), in one call; with
+    /// `flush=True` also writes them before returning (one crossing instead of two).
+    #[pyo3(signature = (lines, *, flush = false))]
+    fn record_json(&self, py: Python<'_>, lines: &str, flush: bool) -> PyResult<()> {
         let lines = lines.to_owned();
         self.with(py, move |r| {
             let parsed = events(&lines)?;
-            parsed
-                .into_iter()
-                .try_for_each(|e| r.record(e))
-                .map_err(Into::into)
+            parsed.into_iter().try_for_each(|e| r.record(e))?;
+            if flush {
+                r.flush()?;
+            }
+            Ok(())
         })
     }
 

@@ -139,8 +139,7 @@ class Writer:
         recorder = self._recorder
         assert recorder is not None
         try:
-            recorder.record_json(lines)
-            recorder.flush()
+            recorder.record_json(lines, flush=True)
         except BusyError as error:
             self._warn("busy", "the database is busy (%s); the build's events wait for the next try" % describe(error))
         except ValidationError as error:  # the batch was refused whole; the next may do

@@ -189,7 +189,10 @@ impl Error {
             | Error::NoDirectory { .. } => ErrorKind::Invalid,
             Error::OwnersExist { .. } => ErrorKind::AlreadyExists,
             Error::Ingest(IngestError::Store { source, .. }) => store_kind(source),
-            Error::Ingest(IngestError::NotAnEventLog { .. }) => ErrorKind::Invalid,
+            Error::Ingest(IngestError::NotAnEventLog { .. } | IngestError::NotAnEvent { .. }) => {
+                ErrorKind::Invalid
+            }
+            Error::Ingest(IngestError::Stopped { .. }) => ErrorKind::Internal,
             Error::Ingest(IngestError::Io { source, .. })
                 if source.kind() == std::io::ErrorKind::NotFound =>
             {
@@ -253,6 +256,10 @@ impl Error {
                 "name the project to import it into with `--project NAME`".to_owned()
             }
             Error::Ingest(IngestError::Store { source, .. }) => return Error::hint_store(source),
+            Error::Ingest(IngestError::NotAnEvent { .. }) => {
+                "write events as the event-log format documents them (`{\"event\": \"task_started\", ...}`)".to_owned()
+            }
+            Error::Ingest(IngestError::Stopped { .. }) => return None,
             Error::Ingest(IngestError::NotAnEventLog { .. }) => {
                 "give a file written by Toaster's recorder (its first line is a toaster-events header)".to_owned()
             }

@@ -15,7 +15,7 @@ use crate::builds::Build;
 use crate::errors::{detach, to_py};
 use crate::layers::Layer;
 use crate::model::{ChangeOutcome, Owner, Project, Revision, repr};
-use crate::recorder::Recorder;
+use crate::recorder::{BackgroundRecorder, Recorder};
 
 /// An owner acting through a client.
 #[pyclass(module = "toaster", frozen)]
@@ -433,6 +433,16 @@ impl Actor {
             max_age,
         };
         detach(py, || self.inner.recorder(BuildId(build_id), policy)).map(Recorder::new)
+    }
+
+    /// A recorder on a thread of its own (see `BackgroundRecorder`) for a build that has
+    /// not ended; each submitted batch is written in one transaction.
+    fn background_recorder(&self, py: Python<'_>, build_id: i64) -> PyResult<BackgroundRecorder> {
+        let policy = BatchPolicy::new(usize::MAX, Duration::from_secs(u64::MAX / 4));
+        let recorder = detach(py, || self.inner.recorder(BuildId(build_id), policy))?;
+        let background = toaster_core::ingest::BackgroundRecorder::spawn(recorder)
+            .map_err(|e| to_py(py, e.into()))?;
+        Ok(BackgroundRecorder::new(background))
     }
 
     /// Builds the actor may read, newest first; `visibility`: "visible" (default),

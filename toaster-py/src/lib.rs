@@ -26,5 +26,6 @@ fn _toaster(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<builds::Build>()?;
     m.add_class::<layers::Layer>()?;
     m.add_class::<recorder::Recorder>()?;
+    m.add_class::<recorder::BackgroundRecorder>()?;
     Ok(())
 }

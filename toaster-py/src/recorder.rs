@@ -4,9 +4,10 @@ use std::sync::Mutex;
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use toaster_core::ingest::{Event, LineError, Recorder as CoreRecorder, parse_line};
+use toaster_core::ingest::{
+    BackgroundRecorder as CoreBackground, Event, Recorder as CoreRecorder, parse_lines,
+};
 use toaster_core::model::BuildState;
-use toaster_core::model::ModelError;
 
 use crate::errors::to_py;
 
@@ -60,26 +61,9 @@ impl Recorder {
     }
 }
 
-/// Parses event lines: events of kinds this version does not know are skipped (a newer
-/// writer's); a line that is not JSON, or a known event with wrong fields, is refused.
+/// Parses event lines with the core's reader (unknown kinds skipped, bad lines refused).
 fn events(text: &str) -> Result<Vec<Event>, toaster_core::Error> {
-    let mut events = Vec::new();
-    for (n, line) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        match parse_line(line) {
-            Ok(Some(event)) => events.push(event),
-            Ok(None) => {}
-            Err(LineError::NotJson(reason) | LineError::Malformed(reason)) => {
-                let hint = "write events as the event-log format documents them (`{\"event\": \"task_started\", ...}`)";
-                let reason = format!("line {} is not an event: {reason}", n + 1);
-                return Err(ModelError::invalid("build event", line, reason, hint).into());
-            }
-        }
-    }
-    Ok(events)
+    Ok(parse_lines(text)?)
 }
 
 #[pymethods]
@@ -174,5 +158,77 @@ impl Recorder {
             self.build,
             self.pending()
         )
+    }
+}
+
+/// Records a build on a thread of its own: `submit_json` hands a batch of JSON lines over
+/// and returns at once, so the caller (BitBake's event loop) never waits for the database.
+/// `take_errors` returns what went wrong since the last call; `finish` ends the build and
+/// waits for everything handed over to be written.
+#[pyclass(module = "toaster", frozen)]
+pub struct BackgroundRecorder {
+    inner: Mutex<Option<CoreBackground>>,
+    build: i64,
+}
+
+impl BackgroundRecorder {
+    pub fn new(inner: CoreBackground) -> BackgroundRecorder {
+        BackgroundRecorder {
+            build: inner.build().0,
+            inner: Mutex::new(Some(inner)),
+        }
+    }
+
+    fn ended(&self) -> PyErr {
+        PyValueError::new_err(format!("the recorder of build {} has ended", self.build))
+    }
+}
+
+#[pymethods]
+impl BackgroundRecorder {
+    /// The build being recorded.
+    #[getter]
+    fn build_id(&self) -> i64 {
+        self.build
+    }
+
+    /// Hands event lines (the event-log format) over to be recorded; returns at once.
+    fn submit_json(&self, py: Python<'_>, lines: String) -> PyResult<()> {
+        let guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        let inner = guard.as_ref().ok_or_else(|| self.ended())?;
+        inner.submit(lines).map_err(|e| to_py(py, e.into()))
+    }
+
+    /// What went wrong since the last call, as exceptions (not raised), oldest first.
+    fn take_errors(&self, py: Python<'_>) -> Vec<PyErr> {
+        let guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        guard
+            .as_ref()
+            .map(|inner| {
+                inner
+                    .take_errors()
+                    .into_iter()
+                    .map(|e| to_py(py, e.into()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Records what was handed over, ends the build (`"succeeded"`, `"failed"`,
+    /// `"cancelled"`), waits for the thread, and returns what went wrong that was not taken
+    /// yet (as exceptions, not raised).
+    #[pyo3(signature = (state = "succeeded"))]
+    fn finish(&self, py: Python<'_>, state: &str) -> PyResult<Vec<PyErr>> {
+        let state = BuildState::parse(state).map_err(|e| to_py(py, e.into()))?;
+        let inner = self.inner.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let inner = inner.ok_or_else(|| self.ended())?;
+        let left = py
+            .detach(|| inner.finish(state))
+            .map_err(|e| to_py(py, e.into()))?;
+        Ok(left.into_iter().map(|e| to_py(py, e.into())).collect())
+    }
+
+    fn __repr__(&self) -> String {
+        format!("BackgroundRecorder(build_id={})", self.build)
     }
 }

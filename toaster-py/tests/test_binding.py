@@ -288,3 +288,34 @@ def test_a_build_run_by_hand_records_what_bitbake_saw(alice, demo):
     assert alice.recipes(build.id) == [{"name": "zlib", "version": "1.3", "layer": "meta", "file": "/z.bb"}]
     assert alice.packages(build.id)[0]["depends"] == ["libc"]
     assert alice.artifacts(build.id) == [{"kind": "image", "path": "/img.ext4", "size": 4}]
+
+
+def test_a_background_recorder_hands_batches_to_its_own_thread(alice, demo):
+    build = alice.start_build("demo", host="laptop")
+    background = alice.background_recorder(build.id)
+    background.submit_json('{"event": "task_started", "recipe": "zlib", "task": "do_compile", "at": 1}')
+    background.submit_json('{"event": "task_started", "recipe": 5}')
+    background.submit_json('{"event": "task_finished", "recipe": "zlib", "task": "do_compile", "outcome": "succeeded", "at": 9}')
+    left = background.finish("succeeded")
+    assert len(left) == 1 and isinstance(left[0], toaster.ValidationError)
+    read = alice.build(build.id)
+    assert (read.state, read.tasks) == ("succeeded", {"succeeded": 1})
+    with pytest.raises(ValueError, match="has ended"):
+        background.submit_json("")
+
+
+def test_a_background_recorder_reports_what_went_wrong(alice, demo):
+    import time
+
+    build = alice.start_build("demo", host="laptop")
+    background = alice.background_recorder(build.id)
+    background.submit_json('{"event": "task_started", "recipe": 5}')
+    errors = []
+    for _ in range(1000):
+        errors = background.take_errors()
+        if errors:
+            break
+        time.sleep(0.001)
+    assert len(errors) == 1 and isinstance(errors[0], toaster.ValidationError)
+    assert "line 1 is not an event" in str(errors[0])
+    background.finish("failed")

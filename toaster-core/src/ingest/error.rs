@@ -23,6 +23,20 @@ pub enum IngestError {
         /// The cause.
         source: std::io::Error,
     },
+    /// A line given as an event is not one; the batch it came in is refused whole.
+    #[error("line {line} is not an event: {reason}")]
+    NotAnEvent {
+        /// Its number in the batch, from 1.
+        line: usize,
+        /// Why.
+        reason: String,
+    },
+    /// The background recorder's thread is gone (it panicked); nothing more is recorded.
+    #[error("the recorder of build {build} stopped")]
+    Stopped {
+        /// The build.
+        build: crate::model::BuildId,
+    },
     /// An event log does not start with a header this version understands.
     #[error("{path}: {reason}")]
     NotAnEventLog {

@@ -139,6 +139,29 @@ pub fn parse_line(line: &str) -> Result<Option<Event>, LineError> {
     Err(LineError::Malformed(format!("event `{kind}`: {failure}")))
 }
 
+/// Reads a batch of event lines: events of kinds this version does not know are skipped;
+/// a line that is not JSON, or a known event with wrong fields, refuses the batch.
+pub fn parse_lines(text: &str) -> Result<Vec<Event>, super::IngestError> {
+    let mut events = Vec::new();
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        match parse_line(line) {
+            Ok(Some(event)) => events.push(event),
+            Ok(None) => {}
+            Err(LineError::NotJson(reason) | LineError::Malformed(reason)) => {
+                return Err(super::IngestError::NotAnEvent {
+                    line: n + 1,
+                    reason,
+                });
+            }
+        }
+    }
+    Ok(events)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -847,3 +847,72 @@ fn a_build_run_by_hand_records_what_bitbake_saw() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Invalid);
 }
+
+#[test]
+fn a_background_recorder_writes_what_is_handed_over_in_order() {
+    use crate::ingest::BackgroundRecorder;
+    let f = Fixture::new();
+    let build = f.start();
+    let never = BatchPolicy::new(usize::MAX, Duration::from_secs(3600));
+    let background = BackgroundRecorder::spawn(f.alice.recorder(build.id, never).unwrap()).unwrap();
+    let lines: Vec<String> = Workload::SMALL
+        .events(Timestamp(0))
+        .filter(|e| !matches!(e, Event::BuildCompleted { .. }))
+        .map(|e| serde_json::to_string(&e).unwrap())
+        .collect();
+    for chunk in lines.chunks(25) {
+        background.submit(chunk.join("\n")).unwrap();
+    }
+    background
+        .submit("{\"event\": \"task_started\", \"recipe\": 5}".to_owned())
+        .unwrap();
+    background
+        .submit("{\"event\": \"from_the_future\"}".to_owned())
+        .unwrap();
+    background.finish(BuildState::Succeeded).unwrap();
+    let detail = f.alice.build(build.id).unwrap();
+    assert_eq!(detail.build.state, BuildState::Succeeded);
+    let tasks: u32 = detail.tasks.iter().map(|(_, n)| n).sum();
+    assert_eq!(tasks as usize, Workload::SMALL.tasks);
+    assert_eq!(
+        f.alice.packages(build.id).unwrap().len(),
+        Workload::SMALL.packages
+    );
+}
+
+#[test]
+fn a_background_recorder_keeps_what_went_wrong() {
+    use crate::ingest::{BackgroundRecorder, IngestError};
+    let f = Fixture::new();
+    let build = f.start();
+    let background =
+        BackgroundRecorder::spawn(f.alice.recorder(build.id, BatchPolicy::default()).unwrap())
+            .unwrap();
+    background
+        .submit("{\"event\": \"task_started\", \"recipe\": 5}".to_owned())
+        .unwrap();
+    background
+        .submit("{\"event\": \"heartbeat\", \"at\": null}".to_owned())
+        .unwrap();
+    // Errors come back once the thread got to them; finishing waits for it.
+    let errors_then_end = {
+        let mut errors = Vec::new();
+        while errors.is_empty() {
+            errors = background.take_errors();
+            std::thread::yield_now();
+        }
+        errors
+    };
+    assert!(
+        matches!(
+            errors_then_end[..],
+            [IngestError::NotAnEvent { line: 1, .. }]
+        ),
+        "{errors_then_end:?}"
+    );
+    background.finish(BuildState::Failed).unwrap();
+    assert_eq!(
+        f.alice.build(build.id).unwrap().build.state,
+        BuildState::Failed
+    );
+}

@@ -10,6 +10,7 @@ an owner, and work on projects through the :class:`Actor`::
 
 from ._toaster import (
     Actor,
+    BackgroundRecorder,
     Build,
     ChangeOutcome,
     Layer,
@@ -35,6 +36,7 @@ from .errors import (
 __all__ = [
     "Actor",
     "AlreadyExistsError",
+    "BackgroundRecorder",
     "Build",
     "BusyError",
     "ChangeOutcome",

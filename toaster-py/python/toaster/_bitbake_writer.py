@@ -17,8 +17,6 @@ from . import _toaster
 from .errors import BusyError, ToasterError, ValidationError
 
 #: Batch limits high enough that the recorder writes only when told to (see ``_apply``).
-_NEVER_WRITES = 1 << 40
-_NEVER_SECONDS = 1e9
 
 
 @dataclass(frozen=True)
@@ -72,7 +70,7 @@ class Writer:
         self._warn = warn
         self._queue: "queue.SimpleQueue[_Item]" = queue.SimpleQueue()
         self._database: Optional[_toaster.Toaster] = None
-        self._recorder: Optional[_toaster.Recorder] = None
+        self._recorder: Optional[_toaster.BackgroundRecorder] = None
         self._thread = threading.Thread(target=self._run, name="toaster-recorder", daemon=True)
         self._thread.start()
 
@@ -107,7 +105,7 @@ class Writer:
                 self._end(item.state)
                 return
 
-    def _open(self) -> _toaster.Recorder:
+    def _open(self) -> _toaster.BackgroundRecorder:
         target = self._target
         self._database = _toaster.Toaster.open(target.database)
         actor = self._actor(self._database)
@@ -119,7 +117,9 @@ class Writer:
                 project, host=target.host, build_dir=target.build_dir, **target.seen
             ).id
         self.build_id = build_id
-        return actor.recorder(build_id, max_writes=_NEVER_WRITES, max_age=_NEVER_SECONDS)
+        # Batches go to a recorder on a Rust thread of its own: this thread hands them over
+        # and returns, so it never waits for the database while holding Python's lock.
+        return actor.background_recorder(build_id)
 
     def _actor(self, database: _toaster.Toaster) -> _toaster.Actor:
         target = self._target
@@ -134,35 +134,37 @@ class Writer:
         return database.act_as(owner, client=target.client)
 
     def _apply(self, lines: str) -> None:
-        """Records one batch and writes it. The recorder's own limits are out of reach, so
-        it writes only here: a busy database then keeps the whole batch for the next try."""
+        """Hands one batch over; says what went wrong with earlier ones."""
         recorder = self._recorder
         assert recorder is not None
         try:
-            recorder.record_json(lines, flush=True)
-        except BusyError as error:
-            self._warn("busy", "the database is busy (%s); the build's events wait for the next try" % describe(error))
-        except ValidationError as error:  # the batch was refused whole; the next may do
-            self._warn("refused", "events were refused and left out: %s" % describe(error))
-        except (ToasterError, OSError, ValueError) as error:
+            recorder.submit_json(lines)
+        except (ToasterError, ValueError) as error:
             self._warn("failed", "recording stopped: %s" % describe(error))
             self._recorder = None
+            return
+        self._report(recorder.take_errors())
+
+    def _report(self, errors: List[Exception]) -> None:
+        """Turns what the recorder's thread met into warnings, once per kind: a busy database
+        keeps the batch for the next try; a refused batch is left out."""
+        for error in errors:
+            if isinstance(error, BusyError):
+                self._warn("busy", "the database is busy (%s); the build's events wait for the next try" % describe(error))
+            elif isinstance(error, ValidationError):
+                self._warn("refused", "events were refused and left out: %s" % describe(error))
+            else:
+                self._warn("failed", "events were not recorded: %s" % describe(error))
 
     def _end(self, state: str) -> None:
         recorder, self._recorder = self._recorder, None
         try:
             if recorder is not None:
-                _finish(recorder, state)
+                self._report(recorder.finish(state))
         except (ToasterError, OSError, ValueError) as error:
-            self._warn("finish", "the end of this build was not recorded (%s); it will show as interrupted" % describe(error))
+            # Same kind as a failed batch: one warning for one broken database, whichever
+            # the recorder's thread met first.
+            self._warn("failed", "the end of this build was not recorded (%s); it will show as interrupted" % describe(error))
         finally:
             if self._database is not None:
                 self._database.close()
-
-
-def _finish(recorder: _toaster.Recorder, state: str) -> None:
-    """Ends the build; if the database is busy, the end stays pending and gets one more try."""
-    try:
-        recorder.finish(state)
-    except BusyError:
-        recorder.finish(state)

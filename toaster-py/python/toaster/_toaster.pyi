@@ -5,6 +5,7 @@ from typing import Any, Optional, Union, final
 __version__: str
 __all__ = [
     "Actor",
+    "BackgroundRecorder",
     "Build",
     "ChangeOutcome",
     "Layer",
@@ -117,6 +118,7 @@ class Actor:
     def recorder(
         self, build_id: int, *, max_writes: int = 4096, max_age: float = 1.0
     ) -> Recorder: ...
+    def background_recorder(self, build_id: int) -> BackgroundRecorder: ...
     def builds(
         self,
         project: Optional[str] = None,
@@ -273,3 +275,11 @@ class Recorder:
         value: Optional[BaseException],
         traceback: Optional[TracebackType],
     ) -> None: ...
+
+@final
+class BackgroundRecorder:
+    @property
+    def build_id(self) -> int: ...
+    def submit_json(self, lines: str) -> None: ...
+    def take_errors(self) -> list[Exception]: ...
+    def finish(self, state: str = "succeeded") -> list[Exception]: ...

@@ -52,9 +52,10 @@ pub fn run(ctx: &Context, out: &Output, command: ConfCommand) -> Outcome {
     Ok(())
 }
 
-/// A file argument ends in `.conf` or holds a `/` outside a flag's brackets.
+/// A file argument ends in `.conf`, or holds a `/` and names a file that exists: variable
+/// names hold `/` too (`PREFERRED_PROVIDER_virtual/kernel`).
 fn is_file_argument(arg: &str) -> bool {
-    arg.ends_with(".conf") || arg.split('[').next().is_some_and(|name| name.contains('/'))
+    arg.ends_with(".conf") || (arg.contains('/') && std::path::Path::new(arg).is_file())
 }
 
 /// What `conf write --json` prints.

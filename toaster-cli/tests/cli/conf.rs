@@ -15,6 +15,22 @@ fn eval_prints_values_and_refuses_bad_files_with_their_line() {
     assert_eq!(out, "B=\"1 2\"\nC[doc]=\"c\"\nNOPE is not set\n");
     let json = scratch.json(&["conf", "eval", "good.conf", "A"]);
     assert_eq!(json["variables"]["A"], "1 2");
+    // Variable names hold `/` too; they are not files.
+    std::fs::write(
+        scratch.path().join("providers.conf"),
+        "PREFERRED_PROVIDER_virtual/kernel = \"linux-yocto\"\n",
+    )
+    .unwrap();
+    let json = scratch.json(&[
+        "conf",
+        "eval",
+        "providers.conf",
+        "PREFERRED_PROVIDER_virtual/kernel",
+    ]);
+    assert_eq!(
+        json["variables"]["PREFERRED_PROVIDER_virtual/kernel"],
+        "linux-yocto"
+    );
 
     std::fs::write(
         scratch.path().join("bad.conf"),

@@ -245,8 +245,11 @@ fn check_dependencies(all: &[LayerRef], touched: &[usize]) -> Result<(), LayerEr
         for c in &layer.collections {
             for d in &c.depends {
                 let provider = owners.get(d.collection.as_str()).copied();
-                let involved =
-                    touched.contains(&i) || provider.is_some_and(|p| touched.contains(&p));
+                // A dependency nobody provides any more (an updated layer dropped its
+                // collection) is always reported, whoever was touched.
+                let involved = provider.is_none()
+                    || touched.contains(&i)
+                    || provider.is_some_and(|p| touched.contains(&p));
                 if !involved {
                     continue;
                 }

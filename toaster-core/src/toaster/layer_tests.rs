@@ -256,3 +256,36 @@ fn local_layers_update_and_permissions() {
     let err = bob.remove_layers("demo", &["mine".to_owned()]).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Denied);
 }
+
+#[test]
+fn an_update_that_drops_a_collection_others_need_is_refused() {
+    let f = fixture();
+    f.alice
+        .add_layer("demo", &git(&f, "meta-base"), None, PLAIN, &mut quiet)
+        .unwrap();
+    // A layer from elsewhere (not moved by the update) needs `base`.
+    let local = f.tmp.path().join("meta-local");
+    crate::layers::test_repos::write_layer(
+        &local,
+        "local",
+        "LAYERSERIES_COMPAT_local = \"scarthgap\"\nLAYERDEPENDS_local = \"base\"\n",
+    );
+    let request = LayerRequest::Local { path: local };
+    f.alice
+        .add_layer("demo", &request, None, PLAIN, &mut quiet)
+        .unwrap();
+    let before = f.alice.config("demo").unwrap();
+    // meta-base's new commit no longer declares `base`.
+    f.repo.layer(
+        "meta-base",
+        "renamed",
+        "LAYERSERIES_COMPAT_renamed = \"scarthgap\"\nLAYERVERSION_renamed = \"3\"\n",
+    );
+    f.repo.commit("rename the collection");
+    let err = f
+        .alice
+        .update_layers("demo", Some("meta-base"), PLAIN, &mut quiet)
+        .unwrap_err();
+    assert!(err.to_string().contains("base"), "{err}");
+    assert_eq!(f.alice.config("demo").unwrap(), before, "nothing changed");
+}

@@ -53,6 +53,8 @@ pub struct ClonedRepo {
     url: String,
     /// True when this call made the directory (so a failure can take it back).
     pub created: bool,
+    /// The commit checked out when it was opened, to go back to after a refusal.
+    previous: Option<Oid>,
 }
 
 impl std::fmt::Debug for ClonedRepo {
@@ -81,12 +83,16 @@ impl ClonedRepo {
                 .ok()
                 .and_then(|r| r.url().ok().map(str::to_owned));
             return match origin {
-                Some(origin) if origin == url => Ok(ClonedRepo {
-                    repo,
-                    dir: dir.to_owned(),
-                    url: url.to_owned(),
-                    created: false,
-                }),
+                Some(origin) if origin == url => {
+                    let previous = repo.head().ok().and_then(|h| h.target());
+                    Ok(ClonedRepo {
+                        repo,
+                        dir: dir.to_owned(),
+                        url: url.to_owned(),
+                        created: false,
+                        previous,
+                    })
+                }
                 Some(origin) => Err(taken(format!("a clone of {origin}"))),
                 None => Err(taken("a git repository without an origin".to_owned())),
             };
@@ -108,6 +114,7 @@ impl ClonedRepo {
                 dir: dir.to_owned(),
                 url: url.to_owned(),
                 created: true,
+                previous: None,
             }),
             Err(e) => {
                 let _ = std::fs::remove_dir_all(dir);
@@ -126,12 +133,16 @@ impl ClonedRepo {
         &self.url
     }
 
-    /// Removes a clone this run made (after a failure), so nothing is left behind.
+    /// Takes back what this run did to the clone after a refusal: removes a clone it made,
+    /// or checks a clone it reused out where it was (best effort; a clone with local work
+    /// refuses the checkout and stays).
     pub fn discard_if_new(self) {
         if self.created {
             let dir = self.dir.clone();
             drop(self);
             let _ = std::fs::remove_dir_all(dir);
+        } else if let Some(previous) = self.previous.filter(|p| self.head() != Some(*p)) {
+            let _ = self.checkout(previous);
         }
     }
 

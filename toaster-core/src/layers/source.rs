@@ -352,7 +352,9 @@ fn checkout_layer(
     release: Release,
     progress: Progress<'_>,
 ) -> Result<(LayerRef, Vec<LayerRef>), LayerError> {
-    if !clone.has_refs() {
+    // Fetch unless another layer of the project uses this clone (its pinned commit is
+    // used): a clone left from a removed layer may be stale.
+    if !clone.has_refs() || sharing.is_none() {
         clone.fetch(progress)?;
     }
     let (reference, pinned) = match (reference, sharing) {

@@ -289,3 +289,49 @@ fn an_update_that_drops_a_collection_others_need_is_refused() {
     assert!(err.to_string().contains("base"), "{err}");
     assert_eq!(f.alice.config("demo").unwrap(), before, "nothing changed");
 }
+
+#[test]
+fn a_clone_left_by_a_removed_layer_is_fetched_again_and_put_back_after_a_refusal() {
+    let f = fixture();
+    let first = f
+        .alice
+        .add_layer("demo", &git(&f, "meta-base"), None, PLAIN, &mut quiet)
+        .unwrap();
+    f.alice
+        .remove_layers("demo", &["meta-base".to_owned()])
+        .unwrap();
+    let clone_dir = f.tmp.path().join("demo/layers/meta-stack");
+    assert!(
+        clone_dir.join(".git").exists(),
+        "remove keeps the clone, so undo works"
+    );
+    let head = || {
+        git2::Repository::open(&clone_dir)
+            .unwrap()
+            .head()
+            .unwrap()
+            .target()
+            .unwrap()
+    };
+    let kept = head();
+    // Upstream moves on; adding again must see the new commit, not the clone's old refs.
+    f.repo.write("meta-base/README", "news\n");
+    let newer = f.repo.commit("newer");
+    // A refused add (missing dependency) leaves the reused clone where it was.
+    let err = f
+        .alice
+        .add_layer("demo", &git(&f, "meta-app"), None, PLAIN, &mut quiet)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Invalid);
+    assert_eq!(head(), kept);
+    let again = f
+        .alice
+        .add_layer("demo", &git(&f, "meta-base"), None, PLAIN, &mut quiet)
+        .unwrap();
+    assert!(again.changed && first.changed);
+    let LayerSource::Git { commit, .. } = f.alice.layer("demo", "meta-base").unwrap().source else {
+        panic!("git")
+    };
+    assert_eq!(commit, Some(newer.to_string()));
+    assert_eq!(head(), newer);
+}

@@ -387,7 +387,8 @@ pub enum ProjectCommand {
         /// The project.
         name: String,
     },
-    /// Create a new project with another's current configuration.
+    /// Create a new project with another's current configuration and copies of its git
+    /// layers' clones at the recorded commits.
     Clone {
         /// The project to copy.
         source: String,

@@ -21,5 +21,6 @@ mod toaster;
 
 pub use error::{Error, ErrorKind};
 pub use toaster::{
-    Actor, BUILD_LEASE, BuildDetail, COMMAND_LINE_PROJECT, ChangeOutcome, ImportReport, Toaster,
+    Actor, BUILD_LEASE, BuildDetail, COMMAND_LINE_PROJECT, ChangeOutcome, ClonedProject,
+    ImportReport, Toaster,
 };

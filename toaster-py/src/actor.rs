@@ -1,8 +1,10 @@
 //! `toaster.Actor`: an owner acting through a client; every project operation goes here.
 
+use std::ffi::CString;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use pyo3::exceptions::PyUserWarning;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use toaster_core::ingest::BatchPolicy;
@@ -103,7 +105,8 @@ impl Actor {
         detach(py, || self.inner.chgrp(project, group)).map(|p| Project::from(&p))
     }
 
-    /// Creates `name` in `dir` with `source`'s current configuration.
+    /// Creates `name` in `dir` with `source`'s current configuration; git layers that could
+    /// not be copied from `source`'s clones are reported as `UserWarning`s.
     fn clone_project(
         &self,
         py: Python<'_>,
@@ -111,7 +114,14 @@ impl Actor {
         name: &str,
         dir: PathBuf,
     ) -> PyResult<Project> {
-        detach(py, || self.inner.clone_project(source, name, &dir)).map(|p| Project::from(&p))
+        let cloned = detach(py, || self.inner.clone_project(source, name, &dir))?;
+        let category = py.get_type::<PyUserWarning>();
+        for warning in &cloned.warnings {
+            // Without NUL bytes the conversion cannot fail.
+            let text = CString::new(warning.replace('\0', "")).unwrap_or_default();
+            PyErr::warn(py, category.as_any(), &text, 1)?;
+        }
+        Ok(Project::from(&cloned.project))
     }
 
     /// The projects the actor may read, by name; with `mine=True`, only their own.

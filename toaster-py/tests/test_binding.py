@@ -4,6 +4,8 @@ The rules behind each call are tested in toaster-core; here we check that they r
 Python intact.
 """
 
+import shutil
+import subprocess
 import threading
 from pathlib import Path
 
@@ -267,6 +269,21 @@ def test_layers_from_python(alice, demo, tmp_path):
         alice.add_layer("demo", git=str(tmp_path / "no-repo"), subdir="meta")
     with pytest.raises(TypeError):
         alice.add_layer("demo", path=base, ref="main")
+
+
+def test_clone_warnings_reach_python(alice, demo, tmp_path):
+    repo = tmp_path / "meta-stack"
+    _layer(repo / "meta-base", "base")
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    alice.add_layer("demo", git=str(repo), ref="main", subdir="meta-base")
+    alice.clone_project("demo", "copy", tmp_path / "copy")
+    assert (tmp_path / "copy" / "layers" / "meta-stack" / "meta-base" / "conf").is_dir()
+    shutil.rmtree(tmp_path / "demo" / "layers" / "meta-stack" / ".git" / "objects")
+    with pytest.warns(UserWarning, match="layer update"):
+        alice.clone_project("demo", "copy2", tmp_path / "copy2")
 
 
 def test_a_build_run_by_hand_records_what_bitbake_saw(alice, demo):

@@ -32,8 +32,11 @@ pub fn run(ctx: &Context, out: &Output, command: ProjectCommand) -> Outcome {
             })?;
         }
         ProjectCommand::Clone { source, name, dir } => {
-            let project = actor.clone_project(&source, &name, &default_dir(&name, dir))?;
-            let view = ProjectView::from(&project);
+            let cloned = actor.clone_project(&source, &name, &default_dir(&name, dir))?;
+            for warning in &cloned.warnings {
+                eprintln!("warning: {warning}");
+            }
+            let view = ProjectView::from(&cloned.project);
             out.emit(&view, |w| {
                 writeln!(
                     w,

@@ -183,6 +183,29 @@ impl ClonedRepo {
             .map_err(unreachable)
     }
 
+    /// Fetches the branches and tags another clone of the same repository already has
+    /// (a local directory: no network), as if they came from origin.
+    pub fn fetch_from(&self, other: &Path) -> Result<(), LayerError> {
+        let source = other.to_string_lossy();
+        let unreachable = |e: git2::Error| LayerError::Unreachable {
+            url: source.clone().into_owned(),
+            message: e.message().to_owned(),
+        };
+        let mut remote = self.repo.remote_anonymous(&source).map_err(unreachable)?;
+        let mut options = FetchOptions::new();
+        options.download_tags(AutotagOption::None);
+        remote
+            .fetch(
+                &[
+                    "+refs/remotes/origin/*:refs/remotes/origin/*",
+                    "+refs/tags/*:refs/tags/*",
+                ],
+                Some(&mut options),
+                None,
+            )
+            .map_err(unreachable)
+    }
+
     /// Whether anything has been fetched into the clone.
     pub fn has_refs(&self) -> bool {
         self.repo

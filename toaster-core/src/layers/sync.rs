@@ -1,5 +1,5 @@
-//! Keeping clones at the commits a revision records, when undo, revert or reset bring back
-//! an older revision.
+//! Keeping clones at the commits a revision records: when undo, revert or reset bring back
+//! an older revision, and when a project is cloned into a new directory.
 
 use std::path::{Path, PathBuf};
 
@@ -46,4 +46,54 @@ pub fn check_out_recorded(project_dir: &Path, layers: &[LayerRef]) -> Vec<String
         }
     }
     warnings
+}
+
+/// Gives a cloned project (in `to`) its own clone of each git repository of `layers`,
+/// filled from the source project's clone in `from` (no network) and checked out at the
+/// commit the configuration records. Repositories the source has not cloned stay unfetched
+/// here too; one that cannot be copied is left for `layer update`, with a warning.
+pub fn copy_clones(from: &Path, to: &Path, layers: &[LayerRef]) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let mut done: Vec<PathBuf> = Vec::new();
+    for layer in layers {
+        let LayerSource::Git {
+            url,
+            commit: Some(commit),
+            ..
+        } = &layer.source
+        else {
+            continue;
+        };
+        let (Some(source), Some(target)) = (layer.checkout_dir(from), layer.checkout_dir(to))
+        else {
+            continue;
+        };
+        if done.contains(&target) || !source.join(".git").exists() {
+            continue;
+        }
+        done.push(target.clone());
+        if let Err(reason) = copy_clone(&source, &target, url, commit) {
+            warnings.push(format!(
+                "layer {} was not cloned into {}: {reason}; run `toaster layer update` in the \
+                 new project to fetch it",
+                layer.name,
+                target.display()
+            ));
+        }
+    }
+    warnings
+}
+
+/// Makes a clone of `url` in `target` from the clone in `source`, at `commit`; takes the
+/// new directory back when that fails.
+fn copy_clone(source: &Path, target: &Path, url: &str, commit: &str) -> Result<(), String> {
+    let oid = git2::Oid::from_str(commit).map_err(|e| e.message().to_owned())?;
+    let clone = ClonedRepo::open_or_init(target, url).map_err(|e| e.to_string())?;
+    match clone.fetch_from(source).and_then(|()| clone.checkout(oid)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            clone.discard_if_new();
+            Err(e.to_string())
+        }
+    }
 }

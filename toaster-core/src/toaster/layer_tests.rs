@@ -1,6 +1,8 @@
 //! The facade's layer commands: permissions, revisions, audit, undo, and the generated
 //! bblayers file, against real git repositories and layer directories.
 
+use std::fs;
+
 use super::*;
 use crate::ErrorKind;
 use crate::layers::test_repos::{TestRepo, write_layer};
@@ -334,4 +336,61 @@ fn a_clone_left_by_a_removed_layer_is_fetched_again_and_put_back_after_a_refusal
     };
     assert_eq!(commit, Some(newer.to_string()));
     assert_eq!(head(), newer);
+}
+
+#[test]
+fn a_cloned_project_gets_its_own_clones_at_the_recorded_commits_without_the_network() {
+    let f = fixture();
+    let with_deps = Options {
+        with_dependencies: true,
+        force: false,
+    };
+    f.alice
+        .add_layer("demo", &git(&f, "meta-app"), None, with_deps, &mut quiet)
+        .unwrap();
+    let recorded = match &f.alice.layer("demo", "meta-app").unwrap().source {
+        LayerSource::Git {
+            commit: Some(c), ..
+        } => c.clone(),
+        other => panic!("{other:?}"),
+    };
+    f.repo.write("meta-base/README", "news\n");
+    f.repo.commit("newer");
+    // Upstream out of reach: the copy must come from demo's own clone.
+    let upstream = f.tmp.path().join("meta-stack");
+    let away = f.tmp.path().join("away");
+    fs::rename(&upstream, &away).unwrap();
+    let cloned = f
+        .alice
+        .clone_project("demo", "copy", &f.tmp.path().join("copy"))
+        .unwrap();
+    assert_eq!(cloned.warnings, Vec::<String>::new());
+    let repo = git2::Repository::open(cloned.project.dir.join("layers/meta-stack")).unwrap();
+    assert_eq!(repo.head().unwrap().target().unwrap().to_string(), recorded);
+    let origin = repo.find_remote("origin").unwrap();
+    assert_eq!(origin.url().unwrap(), f.repo.url());
+    assert!(
+        cloned
+            .project
+            .dir
+            .join("layers/meta-stack/meta-app/conf/layer.conf")
+            .exists()
+    );
+    // Back online, the copy updates from upstream like any clone.
+    fs::rename(&away, &upstream).unwrap();
+    let updated = f
+        .alice
+        .update_layers("copy", None, PLAIN, &mut quiet)
+        .unwrap();
+    assert!(updated.changed, "{updated:?}");
+
+    // A source clone that cannot be read is reported and leaves nothing behind.
+    fs::remove_dir_all(f.tmp.path().join("demo/layers/meta-stack/.git/objects")).unwrap();
+    let broken = f
+        .alice
+        .clone_project("demo", "copy2", &f.tmp.path().join("copy2"))
+        .unwrap();
+    assert_eq!(broken.warnings.len(), 1, "{:?}", broken.warnings);
+    assert!(broken.warnings[0].contains("layer update"), "{broken:?}");
+    assert!(!broken.project.dir.join("layers/meta-stack").exists());
 }

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use self::builds::{BUILD_LEASE, BuildDetail, COMMAND_LINE_PROJECT, ImportReport};
+pub use self::projects::ClonedProject;
 use crate::Error;
 use crate::access::{self, Action, Principal};
 use crate::model::{AuditAction, Name, NewAudit, NewOwner, Owner, Project, Revision};

@@ -12,6 +12,15 @@ use crate::model::{
 use crate::project_dir;
 use crate::store::StoreError;
 
+/// A project made by [`Actor::clone_project`].
+#[derive(Debug, Clone)]
+pub struct ClonedProject {
+    /// The new project.
+    pub project: Project,
+    /// Git layers whose repositories could not be copied, one line each.
+    pub warnings: Vec<String>,
+}
+
 impl Actor {
     /// Creates a project in `dir` (made if absent; an existing one must be empty) for
     /// `release` (default: [`Release::DEFAULT`]), owned by the actor, shared with `group`
@@ -34,25 +43,30 @@ impl Actor {
     }
 
     /// Creates `new_name` in `new_dir` with `source`'s current configuration and release,
-    /// owned by the actor. Needs read on `source`.
+    /// owned by the actor (who needs read on `source`). Git layers get their own clones in
+    /// the new directory, copied from the source project's clones at the recorded commits;
+    /// any that cannot be copied are named in the warnings, for `layer update` to fetch.
     pub fn clone_project(
         &self,
         source: &str,
         new_name: &str,
         new_dir: &Path,
-    ) -> Result<Project, Error> {
+    ) -> Result<ClonedProject, Error> {
         let name = Name::parse("project name", new_name)?;
         let source = self.project_for(source, Action::Project(Right::Read))?;
         let head = self.store().revision(source.id, source.head)?;
         let description = format!("cloned from {} at revision {}", source.name, head.number);
-        self.create_with(
+        let layers = head.config.layers.clone();
+        let project = self.create_with(
             name,
             new_dir,
             source.release,
             None,
             head.config,
             description,
-        )
+        )?;
+        let warnings = crate::layers::copy_clones(&source.dir, &project.dir, &layers);
+        Ok(ClonedProject { project, warnings })
     }
 
     pub(super) fn create_with(

@@ -261,7 +261,11 @@ fn clone_copies_the_current_configuration_into_a_new_directory() {
     let copy = alice
         .clone_project("demo", "copy", &f.tmp.path().join("copy"))
         .unwrap();
-    assert_eq!(copy.release, demo.release);
+    assert_eq!(copy.project.release, demo.release);
+    assert!(
+        copy.warnings.is_empty(),
+        "unfetched layers stay unfetched: {copy:?}"
+    );
     let first = alice.revision("copy", RevisionNumber::FIRST).unwrap();
     assert_eq!(first.description, "cloned from demo at revision 2");
     assert_eq!(first.config, alice.config("demo").unwrap().config);

@@ -4,39 +4,8 @@
 //! the group's members, and others. Admins may do everything. The instance's owners and
 //! groups are managed by admins.
 
-use std::fmt;
-
+pub use crate::model::Action;
 use crate::model::{GroupId, Mode, Owner, OwnerId, Project, Right};
-
-/// Something an owner may be allowed to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// A right on a project.
-    Project(Right),
-    /// Change a project's owner, group or mode.
-    ChangePermissions,
-    /// Add owners, grant or revoke admin, or edit another owner.
-    ManageOwners,
-    /// Make groups and change their members.
-    ManageGroups,
-    /// Change the instance's default mode.
-    ChangeDefaults,
-    /// Maintain the instance (end builds whose recorder fell silent).
-    Maintain,
-}
-
-impl fmt::Display for Action {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Action::Project(right) => write!(f, "{right}"),
-            Action::ChangePermissions => f.write_str("change the permissions of"),
-            Action::ManageOwners => f.write_str("manage owners"),
-            Action::ManageGroups => f.write_str("manage groups"),
-            Action::ChangeDefaults => f.write_str("change the instance defaults"),
-            Action::Maintain => f.write_str("maintain the instance"),
-        }
-    }
-}
 
 /// The acting owner as the policy sees them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,6 +72,17 @@ pub fn allows(who: &Principal, project: &Project, action: Action) -> bool {
     match action {
         Action::Project(right) => grants(&project.mode, relation, right),
         Action::ChangePermissions => matches!(relation, Relation::Admin | Relation::Owner),
+        Action::ManageOwners | Action::ManageGroups | Action::ChangeDefaults | Action::Maintain => {
+            allows_instance(who, action)
+        }
+    }
+}
+
+/// Whether `who` may do an instance-wide `action` (one on no project): only admins may.
+/// A project's rights are never granted without the project.
+pub fn allows_instance(who: &Principal, action: Action) -> bool {
+    match action {
+        Action::Project(_) | Action::ChangePermissions => false,
         Action::ManageOwners | Action::ManageGroups | Action::ChangeDefaults | Action::Maintain => {
             who.admin
         }

@@ -18,7 +18,7 @@ pub enum Error {
     Invalid(#[from] ModelError),
     /// The store refused or failed.
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
     /// Recording a build or reading an event log failed.
     #[error(transparent)]
     Ingest(#[from] IngestError),
@@ -133,6 +133,35 @@ pub enum ErrorKind {
     Internal,
 }
 
+impl From<StoreError> for Error {
+    /// A denial the store found in a change's transaction is the facade's own denial.
+    fn from(e: StoreError) -> Error {
+        match e {
+            StoreError::Denied {
+                owner,
+                action,
+                project,
+            } => Error::Denied {
+                owner,
+                action,
+                project,
+            },
+            other => Error::Store(other),
+        }
+    }
+}
+
+/// What to do about a denial, on `project` or instance-wide.
+fn denied_hint(project: Option<&Name>) -> String {
+    match project {
+        Some(project) => format!(
+            "ask the owner of `{project}` or an admin for the right (`toaster project chmod`), or act as another owner with `--as`"
+        ),
+        None => "ask an admin to do it, or to make you one (`toaster owner grant-admin NAME`)"
+            .to_owned(),
+    }
+}
+
 /// The kind of a store error, wherever it surfaces.
 fn store_kind(e: &StoreError) -> ErrorKind {
     match e {
@@ -142,6 +171,7 @@ fn store_kind(e: &StoreError) -> ErrorKind {
         StoreError::LastAdmin { .. } | StoreError::BuildEnded { .. } => ErrorKind::Invalid,
         StoreError::NotADatabase { .. } | StoreError::TooNew { .. } => ErrorKind::Database,
         StoreError::Busy { .. } => ErrorKind::Busy,
+        StoreError::Denied { .. } => ErrorKind::Denied,
         StoreError::Corrupt { .. } | StoreError::Io { .. } | StoreError::Backend { .. } => {
             ErrorKind::Internal
         }
@@ -237,12 +267,7 @@ impl Error {
             Error::Conflict { project, .. } => format!(
                 "look at `toaster project history {project}` and make the change again on top of the newest revision"
             ),
-            Error::Denied { project: Some(project), .. } => format!(
-                "ask the owner of `{project}` or an admin for the right (`toaster project chmod`), or act as another owner with `--as`"
-            ),
-            Error::Denied { project: None, .. } => {
-                "ask an admin to do it, or to make you one (`toaster owner grant-admin NAME`)".to_owned()
-            }
+            Error::Denied { project, .. } => denied_hint(project.as_ref()),
             Error::NotAMember { group, .. } => {
                 format!("ask an admin to add you with `toaster group add-member {group} NAME`")
             }
@@ -335,6 +360,7 @@ impl Error {
                     "use the newer Toaster that wrote it; this one will not change it".to_owned()
                 }
                 StoreError::Busy { .. } => "another process held the database for long; try again".to_owned(),
+                StoreError::Denied { project, .. } => denied_hint(project.as_ref()),
                 StoreError::Corrupt { .. } => {
                     "restore the database from a backup, or report this with the file".to_owned()
                 }

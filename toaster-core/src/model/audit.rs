@@ -2,7 +2,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{ModelError, Name, OwnerId, ProjectId, Timestamp};
+use super::{Action, ModelError, Name, OwnerId, ProjectId, Timestamp};
 
 /// What an audit entry records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -122,6 +122,11 @@ pub struct NewAudit {
     pub project: Option<Name>,
     /// What changed.
     pub detail: String,
+    /// The right the acting owner must still hold when the change is written: the store
+    /// checks it in the change's transaction, so a right revoked since the caller looked
+    /// is never used. `None` for changes anyone may make (creating a project, adding the
+    /// first owner).
+    pub requires: Option<Action>,
 }
 
 /// Which audit entries to read.

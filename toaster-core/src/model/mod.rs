@@ -2,6 +2,7 @@
 //!
 //! Nothing here does I/O; validation of names and values lives beside the types it guards.
 
+mod action;
 mod audit;
 mod build;
 mod build_record;
@@ -19,6 +20,7 @@ mod release;
 mod revision;
 mod time;
 
+pub use action::Action;
 pub use audit::{AuditAction, AuditEntry, AuditFilter, NewAudit};
 pub use build::{
     Build, BuildFilter, BuildLayer, BuildState, NewBuild, Observed, Progress, Visibility,

@@ -9,9 +9,9 @@ use std::path::PathBuf;
 
 use super::{Store, StoreError};
 use crate::model::{
-    AuditAction, AuditFilter, LayerRef, LayerSource, Mode, Name, NewAudit, NewOwner, NewProject,
-    NewRevision, Owner, OwnerUpdate, Project, ProjectAccess, ProjectConfig, Release,
-    RevisionNumber, Target, Timestamp,
+    Action, AuditAction, AuditFilter, LayerRef, LayerSource, Mode, Name, NewAudit, NewOwner,
+    NewProject, NewRevision, Owner, OwnerUpdate, Project, ProjectAccess, ProjectConfig, Release,
+    RevisionNumber, Right, Target, Timestamp,
 };
 
 /// One check: it panics if the store misbehaves.
@@ -66,6 +66,10 @@ pub const CHECKS: &[(&str, Check)] = &[
         every_change_is_audited_and_filters_work,
     ),
     ("unknown_keys_are_not_found", unknown_keys_are_not_found),
+    (
+        "rights_are_checked_in_the_change_transaction",
+        rights_are_checked_in_the_change_transaction,
+    ),
 ];
 
 /// Runs every check, each on a fresh store from `fresh`.
@@ -100,6 +104,7 @@ fn entry(who: &str, action: AuditAction, project: Option<&str>, detail: &str) ->
         action,
         project: project.map(name),
         detail: detail.to_owned(),
+        requires: None,
     }
 }
 
@@ -702,4 +707,117 @@ fn unknown_keys_are_not_found(store: &dyn Store) {
     ] {
         assert!(matches!(err, StoreError::NotFound { .. }), "{err:?}");
     }
+}
+
+/// An entry by `who` that needs `requires` when it is written.
+fn acting(who: &Owner, requires: Action, action: AuditAction, project: Option<&str>) -> NewAudit {
+    NewAudit {
+        owner: Some(who.id),
+        requires: Some(requires),
+        ..entry(who.name.as_str(), action, project, "acting")
+    }
+}
+
+/// A right revoked after the caller checked it is not used: the store checks the right the
+/// entry requires in the change's own transaction and writes nothing without it.
+fn rights_are_checked_in_the_change_transaction(store: &dyn Store) {
+    let alice = owner(store, "alice");
+    let bob = owner(store, "bob");
+    let demo = project(store, &alice, "demo");
+    let open = ProjectAccess {
+        owner: alice.id,
+        group: None,
+        mode: Mode::PRIVATE.with("others=rc").unwrap(),
+    };
+    let private = ProjectAccess {
+        mode: Mode::PRIVATE,
+        ..open
+    };
+    let by_alice = acting(
+        &alice,
+        Action::ChangePermissions,
+        AuditAction::PermissionChange,
+        Some("demo"),
+    );
+    store
+        .set_access(demo.id, &private, &open, &by_alice)
+        .unwrap();
+    let configure = |who: &Owner| {
+        let head = store.project("demo").unwrap().head;
+        store.commit_revision(
+            demo.id,
+            head,
+            &revision(who, "change", ProjectConfig::default()),
+            &acting(
+                who,
+                Action::Project(Right::Configure),
+                AuditAction::ConfigChange,
+                Some("demo"),
+            ),
+        )
+    };
+    configure(&bob).expect("others may configure");
+    store
+        .set_access(demo.id, &open, &private, &by_alice)
+        .unwrap();
+    let audited = store.audit(&AuditFilter::default()).unwrap().len();
+    let head = store.project("demo").unwrap().head;
+    let denied = configure(&bob).unwrap_err();
+    assert!(
+        matches!(
+            &denied,
+            StoreError::Denied { owner, action: Action::Project(Right::Configure), project: Some(p) }
+                if owner.as_str() == "bob" && p.as_str() == "demo"
+        ),
+        "{denied:?}"
+    );
+    let chmod = acting(
+        &bob,
+        Action::ChangePermissions,
+        AuditAction::PermissionChange,
+        Some("demo"),
+    );
+    let refused = store.set_access(demo.id, &private, &open, &chmod);
+    assert!(
+        matches!(refused, Err(StoreError::Denied { .. })),
+        "{refused:?}"
+    );
+    let delete = acting(
+        &bob,
+        Action::Project(Right::Delete),
+        AuditAction::ProjectDelete,
+        Some("demo"),
+    );
+    let refused = store.delete_project(demo.id, &delete);
+    assert!(
+        matches!(refused, Err(StoreError::Denied { .. })),
+        "{refused:?}"
+    );
+    let group = acting(&bob, Action::ManageGroups, AuditAction::GroupAdd, None);
+    let refused = store.add_group(&name("team"), &group);
+    assert!(
+        matches!(refused, Err(StoreError::Denied { .. })),
+        "{refused:?}"
+    );
+    let nobody = NewAudit {
+        owner: None,
+        ..acting(&alice, Action::ManageGroups, AuditAction::GroupAdd, None)
+    };
+    let refused = store.add_group(&name("team"), &nobody);
+    assert!(
+        matches!(refused, Err(StoreError::Denied { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(store.project("demo").unwrap().head, head, "no revision");
+    assert_eq!(store.project("demo").unwrap().mode, Mode::PRIVATE);
+    assert!(store.groups().unwrap().is_empty());
+    assert_eq!(store.audit(&AuditFilter::default()).unwrap().len(), audited);
+    // The owner and admins keep their rights.
+    configure(&alice).expect("the owner configures");
+    store
+        .add_group(
+            &name("team"),
+            &acting(&alice, Action::ManageGroups, AuditAction::GroupAdd, None),
+        )
+        .expect("an admin makes groups");
 }

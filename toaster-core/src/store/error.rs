@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-use crate::model::{ProjectId, RevisionNumber};
+use crate::model::{Action, Name, ProjectId, RevisionNumber};
 
 /// What a store reports, whatever its backend.
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +39,17 @@ pub enum StoreError {
         entity: &'static str,
         /// Its key.
         key: String,
+    },
+    /// The acting owner no longer holds the right the change requires (checked in the
+    /// change's transaction); nothing was written.
+    #[error("owner `{owner}` may not {action}{}", project.as_ref().map(|p| format!(" project `{p}`")).unwrap_or_default())]
+    Denied {
+        /// Who tried.
+        owner: Name,
+        /// What they tried.
+        action: Action,
+        /// On which project, if any.
+        project: Option<Name>,
     },
     /// A build that has ended takes no more records.
     #[error("build {build} has ended ({state}); it takes no more records")]

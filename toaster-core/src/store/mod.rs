@@ -24,7 +24,10 @@ use crate::model::{
 /// Synchronous, thread-safe and object safe (`Arc<dyn Store>`). Names are looked up without
 /// regard to case. Timestamps are taken by the store when a record is written. Every method
 /// that changes something takes the [`NewAudit`] entry that records it and writes both in
-/// one transaction: both are kept, or neither. The audit log is append-only.
+/// one transaction: both are kept, or neither. The audit log is append-only. When the entry
+/// names the right the change `requires`, the store checks first, in that transaction, that
+/// the acting owner holds it (`Denied` otherwise, nothing written): a right revoked after
+/// the caller looked is never used.
 pub trait Store: Send + Sync {
     /// Where the data lives, for messages (a file path or a database URL without secrets).
     fn location(&self) -> String;

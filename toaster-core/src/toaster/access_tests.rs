@@ -332,3 +332,20 @@ fn a_new_owner_with_an_old_name_does_not_see_the_old_owners_entries() {
             .any(|e| e.action == AuditAction::ProjectDelete)
     );
 }
+
+#[test]
+fn a_denial_the_store_finds_reads_like_the_facades_own() {
+    let name = |n: &str| Name::parse("n", n).unwrap();
+    let err = Error::from(crate::store::StoreError::Denied {
+        owner: name("bob"),
+        action: Action::Project(Right::Configure),
+        project: Some(name("demo")),
+    });
+    assert!(matches!(err, Error::Denied { .. }), "{err:?}");
+    assert_eq!(err.kind(), ErrorKind::Denied);
+    assert_eq!(
+        err.to_string(),
+        "owner `bob` may not configure project `demo`"
+    );
+    assert!(err.hint().unwrap().contains("chmod"));
+}

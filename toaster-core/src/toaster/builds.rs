@@ -97,7 +97,12 @@ impl Actor {
             },
             new.host
         );
-        let audit = self.entry(AuditAction::BuildStart, Some(&project.name), detail);
+        let audit = self.entry(
+            Some(Action::Project(Right::Build)),
+            AuditAction::BuildStart,
+            Some(&project.name),
+            detail,
+        );
         Ok(self.store().start_build(&new, &audit)?)
     }
 
@@ -205,6 +210,7 @@ impl Actor {
         let (build, project) = self.build_for(id, Action::Project(Right::Build))?;
         let verb = if hidden { "hid" } else { "showed again" };
         let audit = self.entry(
+            Some(Action::Project(Right::Build)),
             AuditAction::BuildHide,
             Some(&project.name),
             format!("{verb} build {}", build.id),
@@ -219,7 +225,12 @@ impl Actor {
             "deleted build {} ({}, started {})",
             build.id, build.state, build.started_at
         );
-        let audit = self.entry(AuditAction::BuildDelete, Some(&project.name), detail);
+        let audit = self.entry(
+            Some(Action::Project(Right::Delete)),
+            AuditAction::BuildDelete,
+            Some(&project.name),
+            detail,
+        );
         self.store().delete_build(id, &audit)?;
         Ok(build)
     }

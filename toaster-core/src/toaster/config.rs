@@ -163,6 +163,7 @@ impl Actor {
             let origin = format!("project {}, revision {}", current.name, current.head.next());
             crate::conf::generate(&config, &current.dir, self.schema(), &origin)?;
             let audit = self.entry(
+                Some(CONFIGURE),
                 AuditAction::ConfigChange,
                 Some(&current.name),
                 description.clone(),

@@ -126,6 +126,7 @@ impl Toaster {
             action: AuditAction::OwnerAdd,
             project: None,
             detail: format!("added owner {} (the first, admin)", new.name),
+            requires: None,
         };
         let owner = match self.store.add_first_owner(&new, &audit) {
             Err(StoreError::AlreadyExists {
@@ -204,7 +205,7 @@ impl Actor {
     /// Fails with [`Error::Denied`] unless the actor may do an instance-wide `action`.
     fn require(&self, action: Action) -> Result<Principal, Error> {
         let principal = self.principal()?;
-        if principal.admin {
+        if access::allows_instance(&principal, action) {
             return Ok(principal);
         }
         Err(Error::Denied {
@@ -229,8 +230,15 @@ impl Actor {
         }
     }
 
-    /// The audit entry for a change this actor makes.
-    fn entry(&self, action: AuditAction, project: Option<&Name>, detail: String) -> NewAudit {
+    /// The audit entry for a change this actor makes, which the store writes only if the
+    /// actor still may do what it `requires` when the change is written.
+    fn entry(
+        &self,
+        requires: Option<Action>,
+        action: AuditAction,
+        project: Option<&Name>,
+        detail: String,
+    ) -> NewAudit {
         NewAudit {
             owner: Some(self.owner.id),
             owner_name: self.owner.name.clone(),
@@ -238,6 +246,7 @@ impl Actor {
             action,
             project: project.cloned(),
             detail,
+            requires,
         }
     }
 }

@@ -11,6 +11,7 @@ impl Actor {
         let new = NewOwner::new(Name::parse("owner name", name)?, email.map(str::to_owned))?;
         self.require(Action::ManageOwners)?;
         let audit = self.entry(
+            Some(Action::ManageOwners),
             AuditAction::OwnerAdd,
             None,
             format!("added owner {}", new.name),
@@ -60,7 +61,12 @@ impl Actor {
             changes.push(format!("e-mail {}", email.as_deref().unwrap_or("cleared")));
         }
         let detail = format!("edited owner {}: {}", owner.name, changes.join(", "));
-        let audit = self.entry(AuditAction::OwnerEdit, None, detail);
+        let audit = self.entry(
+            (owner.id != self.owner.id).then_some(Action::ManageOwners),
+            AuditAction::OwnerEdit,
+            None,
+            detail,
+        );
         Ok(self.store().update_owner(owner.id, &update, &audit)?)
     }
 
@@ -74,6 +80,7 @@ impl Actor {
             "revoked admin from"
         };
         let audit = self.entry(
+            Some(Action::ManageOwners),
             AuditAction::AdminChange,
             None,
             format!("{verb} {}", owner.name),
@@ -89,7 +96,12 @@ impl Actor {
     pub fn add_group(&self, name: &str) -> Result<Group, Error> {
         let name = Name::parse("group name", name)?;
         self.require(Action::ManageGroups)?;
-        let audit = self.entry(AuditAction::GroupAdd, None, format!("made group {name}"));
+        let audit = self.entry(
+            Some(Action::ManageGroups),
+            AuditAction::GroupAdd,
+            None,
+            format!("made group {name}"),
+        );
         Ok(self.store().add_group(&name, &audit)?)
     }
 
@@ -108,7 +120,12 @@ impl Actor {
         } else {
             format!("removed {} from group {}", owner.name, group.name)
         };
-        let audit = self.entry(AuditAction::GroupMembers, None, detail);
+        let audit = self.entry(
+            Some(Action::ManageGroups),
+            AuditAction::GroupMembers,
+            None,
+            detail,
+        );
         Ok(self
             .store()
             .set_membership(group.id, owner.id, member, &audit)?)

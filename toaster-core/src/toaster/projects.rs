@@ -114,7 +114,7 @@ impl Actor {
             new.name,
             new.dir.display()
         );
-        let audit = self.entry(AuditAction::ProjectCreate, Some(&new.name), detail);
+        let audit = self.entry(None, AuditAction::ProjectCreate, Some(&new.name), detail);
         match self.store().create_project(&new, &first, &audit) {
             Ok(project) => {
                 self.write_conf_of(&project, &first.config, crate::model::RevisionNumber::FIRST)?;
@@ -182,7 +182,12 @@ impl Actor {
             project.name,
             project.dir.display()
         );
-        let audit = self.entry(AuditAction::ProjectDelete, Some(&project.name), detail);
+        let audit = self.entry(
+            Some(Action::Project(Right::Delete)),
+            AuditAction::ProjectDelete,
+            Some(&project.name),
+            detail,
+        );
         self.store().delete_project(project.id, &audit)?;
         if let Some(dir) = dir {
             project_dir::remove(&dir)?;
@@ -253,7 +258,12 @@ impl Actor {
             attempt += 1;
             let current = self.project_for(project, Action::ChangePermissions)?;
             let (access, detail) = edit(&current)?;
-            let audit = self.entry(AuditAction::PermissionChange, Some(&current.name), detail);
+            let audit = self.entry(
+                Some(Action::ChangePermissions),
+                AuditAction::PermissionChange,
+                Some(&current.name),
+                detail,
+            );
             match self
                 .store()
                 .set_access(current.id, &access_of(&current), &access, &audit)
@@ -275,6 +285,7 @@ impl Actor {
         let mode = current.with(mode)?;
         self.require(Action::ChangeDefaults)?;
         let audit = self.entry(
+            Some(Action::ChangeDefaults),
             AuditAction::DefaultModeChange,
             None,
             format!("default mode {current} -> {mode}"),

@@ -44,6 +44,7 @@ impl SqliteStore {
         let build_dir = path_text(&build.build_dir)?.to_owned();
         let log_dir = path_text(&build.log_dir)?.to_owned();
         self.write("started a build", |tx| {
+            self.authorize(tx, audit, Some(build.project))?;
             let now = Timestamp::now().0;
             let started = build.started_at.0;
             let id = tx
@@ -296,6 +297,7 @@ impl SqliteStore {
     ) -> Result<Build, StoreError> {
         self.write("hid a build", |tx| {
             let current = self.build_in(tx, build)?;
+            self.authorize(tx, audit, Some(current.project))?;
             self.execute(
                 tx,
                 "UPDATE build SET hidden = ?2 WHERE id = ?1",
@@ -310,6 +312,7 @@ impl SqliteStore {
     pub(super) fn remove_build(&self, build: BuildId, audit: &NewAudit) -> Result<(), StoreError> {
         self.write("deleted a build", |tx| {
             let current = self.build_in(tx, build)?;
+            self.authorize(tx, audit, Some(current.project))?;
             let recipes = self.list(
                 tx,
                 "SELECT recipe_id FROM build_recipe WHERE build_id = ?1",

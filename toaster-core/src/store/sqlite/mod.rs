@@ -7,6 +7,7 @@ mod builds;
 mod driver;
 mod migration;
 mod operations;
+mod permission;
 mod rows;
 
 use std::path::{Path, PathBuf};

@@ -15,7 +15,11 @@ use crate::store::{Store, StoreError};
 const DEFAULT_MODE: &str = "default_mode";
 
 impl SqliteStore {
-    fn owner_with_id(&self, conn: &Connection, id: OwnerId) -> Result<Owner, StoreError> {
+    pub(super) fn owner_with_id(
+        &self,
+        conn: &Connection,
+        id: OwnerId,
+    ) -> Result<Owner, StoreError> {
         let sql = format!("{OWNER_SELECT} WHERE id = ?1");
         self.one(conn, &sql, [id.0], rows::owner, ("owner", &id.to_string()))
     }
@@ -25,7 +29,11 @@ impl SqliteStore {
         self.one(conn, &sql, [id.0], rows::group, ("group", &id.to_string()))
     }
 
-    fn project_by_id(&self, conn: &Connection, id: ProjectId) -> Result<Project, StoreError> {
+    pub(super) fn project_by_id(
+        &self,
+        conn: &Connection,
+        id: ProjectId,
+    ) -> Result<Project, StoreError> {
         let sql = format!("{PROJECT_SELECT} WHERE p.id = ?1");
         self.one(
             conn,
@@ -84,6 +92,7 @@ impl SqliteStore {
         owner: &NewOwner,
         audit: &NewAudit,
     ) -> Result<Owner, StoreError> {
+        self.authorize(tx, audit, None)?;
         let id = tx
             .prepare_cached(
                 "INSERT INTO owner (name, email, admin, created_at) \
@@ -154,6 +163,7 @@ impl Store for SqliteStore {
         audit: &NewAudit,
     ) -> Result<Owner, StoreError> {
         self.write("changed an owner", |tx| {
+            self.authorize(tx, audit, None)?;
             let mut owner = self.owner_with_id(tx, id)?;
             if let Some(name) = &update.name {
                 owner.name = name.clone();
@@ -215,6 +225,7 @@ impl Store for SqliteStore {
 
     fn add_group(&self, name: &Name, audit: &NewAudit) -> Result<Group, StoreError> {
         self.write("made a group", |tx| {
+            self.authorize(tx, audit, None)?;
             let id = tx
                 .prepare_cached("INSERT INTO owner_group (name, created_at) VALUES (?1, ?2)")
                 .and_then(|mut s| s.insert(params![name.as_str(), Timestamp::now().0]))
@@ -246,6 +257,7 @@ impl Store for SqliteStore {
         audit: &NewAudit,
     ) -> Result<Group, StoreError> {
         self.write("changed a group's members", |tx| {
+            self.authorize(tx, audit, None)?;
             self.group_by_id(tx, group)?;
             self.owner_with_id(tx, owner)?;
             let sql = if member {
@@ -265,15 +277,7 @@ impl Store for SqliteStore {
     }
 
     fn groups_of(&self, owner: OwnerId) -> Result<Vec<GroupId>, StoreError> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT group_id FROM group_member WHERE owner_id = ?1 ORDER BY group_id",
-            )
-            .map_err(|e| self.err(e, "read an owner's groups"))?;
-        stmt.query_map([owner.0], |r| r.get(0).map(GroupId))
-            .and_then(|rows| rows.collect())
-            .map_err(|e| self.err(e, "read an owner's groups"))
+        self.groups_with(&self.conn(), owner)
     }
 
     fn default_mode(&self) -> Result<Mode, StoreError> {
@@ -299,6 +303,7 @@ impl Store for SqliteStore {
 
     fn set_default_mode(&self, mode: Mode, audit: &NewAudit) -> Result<(), StoreError> {
         self.write("changed the default mode", |tx| {
+            self.authorize(tx, audit, None)?;
             self.execute(
                 tx,
                 "INSERT INTO setting (name, value) VALUES (?1, ?2) \
@@ -318,6 +323,7 @@ impl Store for SqliteStore {
     ) -> Result<Project, StoreError> {
         let dir = path_text(&project.dir)?;
         self.write("created a project", |tx| {
+            self.authorize(tx, audit, None)?;
             let id = tx
                 .prepare_cached(
                     "INSERT INTO project (name, dir, release, owner_id, group_id, mode, \
@@ -365,6 +371,7 @@ impl Store for SqliteStore {
 
     fn delete_project(&self, id: ProjectId, audit: &NewAudit) -> Result<(), StoreError> {
         self.write("deleted a project", |tx| {
+            self.authorize(tx, audit, Some(id))?;
             let deleted = self.execute(
                 tx,
                 "DELETE FROM project WHERE id = ?1",
@@ -389,6 +396,7 @@ impl Store for SqliteStore {
         audit: &NewAudit,
     ) -> Result<Project, StoreError> {
         self.write("changed a project's permissions", |tx| {
+            self.authorize(tx, audit, Some(project))?;
             let changed = self.execute(
                 tx,
                 "UPDATE project SET owner_id = ?2, group_id = ?3, mode = ?4 \
@@ -425,6 +433,7 @@ impl Store for SqliteStore {
         audit: &NewAudit,
     ) -> Result<Revision, StoreError> {
         self.write("committed a configuration revision", |tx| {
+            self.authorize(tx, audit, Some(project))?;
             let next = base.next();
             let moved = self.execute(
                 tx,

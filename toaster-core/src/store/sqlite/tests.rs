@@ -164,6 +164,7 @@ fn a_writer_waits_for_another_connections_lock_instead_of_failing() {
         action: AuditAction::OwnerAdd,
         project: None,
         detail: "added".into(),
+        requires: None,
     };
     store
         .add_owner(
@@ -218,6 +219,7 @@ fn a_change_whose_audit_entry_fails_is_not_kept() {
         action: AuditAction::ConfigChange,
         project: Some(demo.name.clone()),
         detail: "lost".into(),
+        requires: None,
     };
     let err = store
         .commit_revision(demo.id, demo.head, &next, &audit)
@@ -337,6 +339,7 @@ fn deleting_a_build_leaves_every_other_row_byte_identical_and_keys_consistent() 
         action: AuditAction::BuildStart,
         project: Some(demo.name.clone()),
         detail: "build".into(),
+        requires: None,
     };
     let mut ids = Vec::new();
     for _ in 0..3 {

@@ -1,0 +1,69 @@
+//! Checking, inside a change's transaction, that the acting owner still holds the right
+//! its audit entry says the change requires.
+
+use rusqlite::Connection;
+
+use super::SqliteStore;
+use crate::access::{self, Principal};
+use crate::model::{GroupId, NewAudit, OwnerId, ProjectId};
+use crate::store::StoreError;
+
+impl SqliteStore {
+    /// `Denied` unless the owner acting in `audit` may do what it `requires` (on `project`,
+    /// for a project's rights), as the database says now. Called first in a write
+    /// transaction, so the check and the change see the same data.
+    pub(super) fn authorize(
+        &self,
+        conn: &Connection,
+        audit: &NewAudit,
+        project: Option<ProjectId>,
+    ) -> Result<(), StoreError> {
+        let Some(action) = audit.requires else {
+            return Ok(());
+        };
+        let denied = |project| StoreError::Denied {
+            owner: audit.owner_name.clone(),
+            action,
+            project,
+        };
+        let Some(owner) = audit.owner else {
+            return Err(denied(audit.project.clone()));
+        };
+        let owner = self.owner_with_id(conn, owner)?;
+        let principal = Principal::new(&owner, self.groups_with(conn, owner.id)?);
+        let (allowed, project) = match project {
+            Some(id) => {
+                let project = self.project_by_id(conn, id)?;
+                (
+                    access::allows(&principal, &project, action),
+                    Some(project.name),
+                )
+            }
+            None => (
+                access::allows_instance(&principal, action),
+                audit.project.clone(),
+            ),
+        };
+        if allowed {
+            Ok(())
+        } else {
+            Err(denied(project))
+        }
+    }
+
+    /// The groups `owner` belongs to, read through `conn`.
+    pub(super) fn groups_with(
+        &self,
+        conn: &Connection,
+        owner: OwnerId,
+    ) -> Result<Vec<GroupId>, StoreError> {
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT group_id FROM group_member WHERE owner_id = ?1 ORDER BY group_id",
+            )
+            .map_err(|e| self.err(e, "read an owner's groups"))?;
+        stmt.query_map([owner.0], |r| r.get(0).map(GroupId))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e, "read an owner's groups"))
+    }
+}

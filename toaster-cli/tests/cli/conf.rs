@@ -111,6 +111,13 @@ fn import_reads_a_build_directory_and_lists_what_it_left_out() {
     let scratch = Scratch::new().with_demo();
     let conf = scratch.path().join("old/build/conf");
     std::fs::create_dir_all(&conf).unwrap();
+    let mine = scratch.path().join("old/meta-mine/conf");
+    std::fs::create_dir_all(&mine).unwrap();
+    std::fs::write(
+        mine.join("layer.conf"),
+        "BBFILE_COLLECTIONS += \"mine\"\nBBFILE_PATTERN_mine = \"^${LAYERDIR}/\"\nLAYERSERIES_COMPAT_mine = \"wrynose\"\n",
+    )
+    .unwrap();
     std::fs::write(
         conf.join("bblayers.conf"),
         "BBPATH = \"${TOPDIR}\"\nBBLAYERS ?= \" \\\n  ${TOPDIR}/../meta-mine \\\n  /srv/poky/meta \\\n  \"\n",
@@ -136,15 +143,23 @@ fn import_reads_a_build_directory_and_lists_what_it_left_out() {
         .iter()
         .map(|n| n.as_str().unwrap())
         .collect();
-    assert_eq!(notes.len(), 3, "{notes:?}");
+    assert_eq!(notes.len(), 4, "{notes:?}");
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("layer /srv/poky/meta: left out")),
+        "{notes:?}"
+    );
     let config = scratch.json(&["config", "show", "old"]);
     assert_eq!(config["machine"], "qemuarm64");
     assert_eq!(config["packages"][0], "htop");
     assert_eq!(config["variables"]["INHERIT"], " rm_work");
     let root = scratch.path().canonicalize().unwrap();
+    assert_eq!(config["layers"].as_array().unwrap().len(), 1);
+    assert_eq!(config["layers"][0]["name"], "meta-mine");
     assert_eq!(
         config["layers"][0]["path"],
-        root.join("old/build/../meta-mine").display().to_string()
+        root.join("old/meta-mine").display().to_string()
     );
     let generated =
         std::fs::read_to_string(scratch.path().join("oldproject/build/conf/toaster.conf")).unwrap();

@@ -8,18 +8,20 @@ use super::error::ConfError;
 use super::eval::run;
 use super::file::ConfFile;
 use super::statement::{Assignment, Op, Statement};
-use crate::model::{LayerRef, LayerSource, ProjectConfig};
+use crate::model::ProjectConfig;
 
 /// A configuration read from a build directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Imported {
-    /// What could be represented.
+    /// What could be represented, layers aside.
     pub config: ProjectConfig,
+    /// The `BBLAYERS` directories, in order, for the layer checks to read.
+    pub layer_dirs: Vec<PathBuf>,
     /// What could not, one line each (`local.conf:12: …`).
     pub notes: Vec<String>,
 }
 
-/// Reads `BUILD_DIR/conf/bblayers.conf` (layers, with `TOPDIR` set to the build directory)
+/// Reads `BUILD_DIR/conf/bblayers.conf` (`BBLAYERS`, with `TOPDIR` set to the build directory)
 /// and `BUILD_DIR/conf/local.conf` (machine, distro, variables, `IMAGE_INSTALL:append`).
 pub fn import(build_dir: &Path) -> Result<Imported, ConfError> {
     let build_dir = std::path::absolute(build_dir).map_err(ConfError::io(build_dir))?;
@@ -32,18 +34,12 @@ pub fn import(build_dir: &Path) -> Result<Imported, ConfError> {
     let mut data = Datastore::new();
     data.set_var("TOPDIR", &build_dir.to_string_lossy());
     run(&mut data, &bblayers, false, 0)?;
-    for path in data.get("BBLAYERS")?.unwrap_or_default().split_whitespace() {
-        let path = PathBuf::from(path.trim_end_matches('/'));
-        let name = path.file_name().map_or_else(
-            || path.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        config.layers.push(LayerRef {
-            name,
-            source: LayerSource::Local { path },
-            collections: Vec::new(),
-        });
-    }
+    let layer_dirs = data
+        .get("BBLAYERS")?
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(|path| PathBuf::from(path.trim_end_matches('/')))
+        .collect();
 
     let place = |line: usize| format!("local.conf:{line}");
     for (line, statement) in local.statements() {
@@ -68,7 +64,11 @@ pub fn import(build_dir: &Path) -> Result<Imported, ConfError> {
             }
         }
     }
-    Ok(Imported { config, notes })
+    Ok(Imported {
+        config,
+        layer_dirs,
+        notes,
+    })
 }
 
 /// Takes one assignment into `config` with its operator's effect; returns why it was not

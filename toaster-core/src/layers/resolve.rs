@@ -171,7 +171,7 @@ pub fn plan_add(
     let added: Vec<String> = new.iter().map(|l| l.name.clone()).collect();
     let mut all = present.to_vec();
     all.extend(new);
-    finish(all, added, release, options)
+    finish(all, added, release, options, "added with --force")
 }
 
 /// Plans replacing layers of `present` with `updated` ones of the same names (new commits,
@@ -189,15 +189,34 @@ pub fn plan_update(
             *slot = layer;
         }
     }
-    finish(all, names, release, options)
+    finish(all, names, release, options, "kept with --force")
 }
 
-/// Checks `all` around the `changed` layers and orders it.
+/// Checks a whole set of layers as one change that touched them all (unique collections,
+/// dependencies, cycles; a release series not listed is a warning), and orders them.
+pub(super) fn check_set(all: &[LayerRef], release: Release) -> Result<Plan, LayerError> {
+    let names = all.iter().map(|l| l.name.clone()).collect();
+    let options = Options {
+        with_dependencies: false,
+        force: true,
+    };
+    finish(
+        all.to_vec(),
+        names,
+        release,
+        options,
+        "as the build directory had it",
+    )
+}
+
+/// Checks `all` around the `changed` layers and orders it. A release series a layer does not
+/// list is refused, or with `options.force` is a warning that ends `(forced)`.
 fn finish(
     all: Vec<LayerRef>,
     changed: Vec<String>,
     release: Release,
     options: Options,
+    forced: &str,
 ) -> Result<Plan, LayerError> {
     check_unique(&all)?;
     let touched: Vec<usize> = all
@@ -225,7 +244,7 @@ fn finish(
                     if !options.force {
                         return Err(refusal);
                     }
-                    warnings.push(format!("{refusal} (added with --force)"));
+                    warnings.push(format!("{refusal} ({forced})"));
                 }
                 Some(_) => {}
             }

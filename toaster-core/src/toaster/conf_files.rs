@@ -7,6 +7,7 @@ use super::Actor;
 use crate::Error;
 use crate::access::Action;
 use crate::conf;
+use crate::layers;
 use crate::model::{
     ConfigChange, ConfigKey, Name, Project, ProjectConfig, Release, RevisionNumber, Right,
 };
@@ -22,7 +23,8 @@ impl Actor {
     }
 
     /// Creates project `name` in `dir` from the build directory `from`: its layers (as local
-    /// directories), machine, distro, packages and variables. Variables the schema refuses
+    /// directories, read and checked as `layer add` does), machine, distro, packages and
+    /// variables. Variables the schema refuses
     /// or a project cannot hold are left out; the notes say what was left out and why.
     pub fn import_project(
         &self,
@@ -38,8 +40,13 @@ impl Actor {
             .unwrap_or(Release::DEFAULT);
         let conf::Imported {
             mut config,
+            layer_dirs,
             mut notes,
         } = conf::import(from)?;
+        // Layers pass the checks `layer add` makes; what fails is left out and said.
+        let (layers, layer_notes) = layers::import(&layer_dirs, release);
+        config.layers = layers;
+        notes.extend(layer_notes);
         // Machine, distro, packages and recipes pass the same checks as `config set`; what
         // fails is left out and said.
         let mut checked = ProjectConfig::default();

@@ -16,8 +16,6 @@ from typing import Any, Callable, Dict, List, Optional, Union
 from . import _toaster
 from .errors import BusyError, ToasterError, ValidationError
 
-#: Batch limits high enough that the recorder writes only when told to (see ``_apply``).
-
 
 @dataclass(frozen=True)
 class Target:

@@ -106,7 +106,8 @@ impl Actor {
     }
 
     /// Creates `name` in `dir` with `source`'s current configuration; git layers that could
-    /// not be copied from `source`'s clones are reported as `UserWarning`s.
+    /// not be copied from `source`'s clones are reported as `UserWarning`s, issued after the
+    /// project exists (with warnings turned into errors, it exists though the call raised).
     fn clone_project(
         &self,
         py: Python<'_>,

@@ -36,12 +36,15 @@ pub fn run(ctx: &Context, out: &Output, command: ProjectCommand) -> Outcome {
             for warning in &cloned.warnings {
                 eprintln!("warning: {warning}");
             }
-            let view = ProjectView::from(&cloned.project);
+            let view = Cloned {
+                project: ProjectView::from(&cloned.project),
+                warnings: cloned.warnings,
+            };
             out.emit(&view, |w| {
                 writeln!(
                     w,
                     "created project {} from {source} in {}",
-                    view.name, view.dir
+                    view.project.name, view.project.dir
                 )
             })?;
         }
@@ -182,6 +185,14 @@ fn show(out: &Output, project: &Project) -> std::io::Result<()> {
 #[derive(Serialize)]
 struct DefaultMode {
     default_mode: String,
+}
+
+/// What `project clone --json` prints.
+#[derive(Serialize)]
+struct Cloned {
+    #[serde(flatten)]
+    project: ProjectView,
+    warnings: Vec<String>,
 }
 
 /// What `project import --json` prints.

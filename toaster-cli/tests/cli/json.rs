@@ -180,6 +180,11 @@ fn clone_copies_configuration_and_history_starts_fresh() {
     let clone = s.json(&["project", "clone", "demo", "copy"]);
     assert_eq!(clone["revision"], 1);
     assert_eq!(
+        clone["warnings"],
+        serde_json::json!([]),
+        "no layer was fetched"
+    );
+    assert_eq!(
         s.json(&["config", "get", "copy", "machine"])["value"],
         "qemuarm64"
     );

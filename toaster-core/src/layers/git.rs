@@ -186,12 +186,16 @@ impl ClonedRepo {
     /// Fetches the branches and tags another clone of the same repository already has
     /// (a local directory: no network), as if they came from origin.
     pub fn fetch_from(&self, other: &Path) -> Result<(), LayerError> {
-        let source = other.to_string_lossy();
-        let unreachable = |e: git2::Error| LayerError::Unreachable {
-            url: source.clone().into_owned(),
-            message: e.message().to_owned(),
+        let shown = other.display().to_string();
+        let unreachable = |message: String| LayerError::Unreachable {
+            url: shown.clone(),
+            message,
         };
-        let mut remote = self.repo.remote_anonymous(&source).map_err(unreachable)?;
+        let source = other
+            .to_str()
+            .ok_or_else(|| unreachable("the path is not valid UTF-8".to_owned()))?;
+        let failed = |e: git2::Error| unreachable(e.message().to_owned());
+        let mut remote = self.repo.remote_anonymous(source).map_err(failed)?;
         let mut options = FetchOptions::new();
         options.download_tags(AutotagOption::None);
         remote
@@ -203,7 +207,7 @@ impl ClonedRepo {
                 Some(&mut options),
                 None,
             )
-            .map_err(unreachable)
+            .map_err(failed)
     }
 
     /// Whether anything has been fetched into the clone.

@@ -40,6 +40,8 @@ pub struct Prepared {
     pub candidates: Vec<LayerRef>,
     /// The clone, when the layer comes from git.
     pub clone: Option<ClonedRepo>,
+    /// Worth telling (a stale clone that could not be fetched again was used as it was).
+    pub warnings: Vec<String>,
 }
 
 /// Checks a layer name: 1 to 100 of letters, digits, `-`, `_`, `.`, `+`.
@@ -258,6 +260,7 @@ fn prepare_local(path: &Path) -> Result<Prepared, LayerError> {
     Ok(Prepared {
         layer: layer_at(&source, None, facts),
         candidates,
+        warnings: Vec::new(),
         clone: None,
     })
 }
@@ -332,10 +335,11 @@ fn prepare_git(
     }
     let clone = ClonedRepo::open_or_init(&checkout, url)?;
     match checkout_layer(&clone, reference, sharing, subdir, release, progress) {
-        Ok((layer, candidates)) => Ok(Prepared {
+        Ok((layer, candidates, warnings)) => Ok(Prepared {
             layer,
             candidates,
             clone: Some(clone),
+            warnings,
         }),
         Err(e) => {
             clone.discard_if_new();
@@ -351,11 +355,20 @@ fn checkout_layer(
     subdir: Option<String>,
     release: Release,
     progress: Progress<'_>,
-) -> Result<(LayerRef, Vec<LayerRef>), LayerError> {
+) -> Result<(LayerRef, Vec<LayerRef>, Vec<String>), LayerError> {
     // Fetch unless another layer of the project uses this clone (its pinned commit is
-    // used): a clone left from a removed layer may be stale.
-    if !clone.has_refs() || sharing.is_none() {
+    // used). A clone left from a removed layer may be stale: fetched again, or, offline,
+    // used as it is with a warning.
+    let mut warnings = Vec::new();
+    if !clone.has_refs() {
         clone.fetch(progress)?;
+    } else if sharing.is_none() {
+        if let Err(e) = clone.fetch(progress) {
+            warnings.push(format!(
+                "{e}; used the branches and tags the clone {} had from before",
+                clone.dir().display()
+            ));
+        }
     }
     let (reference, pinned) = match (reference, sharing) {
         (_, Some((used, commit))) => (used, commit),
@@ -408,7 +421,7 @@ fn checkout_layer(
         commit: Some(commit.to_string()),
     };
     let candidates = siblings(&top, &facts.dir, &source);
-    Ok((layer_at(&source, subdir, facts), candidates))
+    Ok((layer_at(&source, subdir, facts), candidates, warnings))
 }
 
 #[cfg(test)]

@@ -50,14 +50,16 @@ pub fn check_out_recorded(project_dir: &Path, layers: &[LayerRef]) -> Vec<String
 
 /// Gives a cloned project (in `to`) its own clone of each git repository of `layers`,
 /// filled from the source project's clone in `from` (no network) and checked out at the
-/// commit the configuration records. Repositories the source has not cloned stay unfetched
-/// here too; one that cannot be copied is left for `layer update`, with a warning.
+/// commit the configuration records. Repositories never fetched stay unfetched here too;
+/// one that cannot be copied (the source's clone is gone, or lacks the commit) is named in
+/// a warning.
 pub fn copy_clones(from: &Path, to: &Path, layers: &[LayerRef]) -> Vec<String> {
     let mut warnings = Vec::new();
     let mut done: Vec<PathBuf> = Vec::new();
     for layer in layers {
         let LayerSource::Git {
             url,
+            reference,
             commit: Some(commit),
             ..
         } = &layer.source
@@ -68,14 +70,23 @@ pub fn copy_clones(from: &Path, to: &Path, layers: &[LayerRef]) -> Vec<String> {
         else {
             continue;
         };
-        if done.contains(&target) || !source.join(".git").exists() {
+        if done.contains(&target) {
             continue;
         }
         done.push(target.clone());
-        if let Err(reason) = copy_clone(&source, &target, url, commit) {
+        let copied = if source.join(".git").exists() {
+            copy_clone(&source, &target, url, commit)
+        } else {
+            Err(format!(
+                "the source project has no clone in {}",
+                source.display()
+            ))
+        };
+        if let Err(reason) = copied {
             warnings.push(format!(
-                "layer {} was not cloned into {}: {reason}; run `toaster layer update` in the \
-                 new project to fetch it",
+                "layer {} was not cloned into {}: {reason}; `toaster layer update` in the new \
+                 project fetches it, at the newest commit of {reference} rather than the \
+                 recorded {commit}",
                 layer.name,
                 target.display()
             ));
@@ -84,8 +95,8 @@ pub fn copy_clones(from: &Path, to: &Path, layers: &[LayerRef]) -> Vec<String> {
     warnings
 }
 
-/// Makes a clone of `url` in `target` from the clone in `source`, at `commit`; takes the
-/// new directory back when that fails.
+/// Makes a clone of `url` in `target` from the clone in `source`, at `commit`; takes back
+/// what it made (the clone, and `layers/` if it is left empty) when that fails.
 fn copy_clone(source: &Path, target: &Path, url: &str, commit: &str) -> Result<(), String> {
     let oid = git2::Oid::from_str(commit).map_err(|e| e.message().to_owned())?;
     let clone = ClonedRepo::open_or_init(target, url).map_err(|e| e.to_string())?;
@@ -93,6 +104,10 @@ fn copy_clone(source: &Path, target: &Path, url: &str, commit: &str) -> Result<(
         Ok(()) => Ok(()),
         Err(e) => {
             clone.discard_if_new();
+            if let Some(layers_dir) = target.parent() {
+                // Only removes an empty directory.
+                let _ = std::fs::remove_dir(layers_dir);
+            }
             Err(e.to_string())
         }
     }

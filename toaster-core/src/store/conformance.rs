@@ -9,9 +9,9 @@ use std::path::PathBuf;
 
 use super::{Store, StoreError};
 use crate::model::{
-    Action, AuditAction, AuditFilter, LayerRef, LayerSource, Mode, Name, NewAudit, NewOwner,
-    NewProject, NewRevision, Owner, OwnerUpdate, Project, ProjectAccess, ProjectConfig, Release,
-    RevisionNumber, Right, Target, Timestamp,
+    Action, AuditAction, AuditFilter, BuildState, LayerRef, LayerSource, Mode, Name, NewAudit,
+    NewBuild, NewOwner, NewProject, NewRevision, Owner, OwnerUpdate, Project, ProjectAccess,
+    ProjectConfig, Release, RevisionNumber, Right, Target, Timestamp,
 };
 
 /// One check: it panics if the store misbehaves.
@@ -808,16 +808,118 @@ fn rights_are_checked_in_the_change_transaction(store: &dyn Store) {
         matches!(refused, Err(StoreError::Denied { .. })),
         "{refused:?}"
     );
+    let refused = store.update_owner(
+        bob.id,
+        &OwnerUpdate {
+            admin: Some(true),
+            ..OwnerUpdate::default()
+        },
+        &acting(&bob, Action::ManageOwners, AuditAction::AdminChange, None),
+    );
+    assert!(
+        matches!(refused, Err(StoreError::Denied { .. })),
+        "{refused:?}"
+    );
+    let carol = NewOwner {
+        name: name("carol"),
+        email: None,
+    };
+    let refused = store.add_owner(
+        &carol,
+        &acting(&bob, Action::ManageOwners, AuditAction::OwnerAdd, None),
+    );
+    assert!(
+        matches!(refused, Err(StoreError::Denied { .. })),
+        "{refused:?}"
+    );
+    let refused = store.set_default_mode(
+        Mode::PRIVATE.with("others=rcbd").unwrap(),
+        &acting(
+            &bob,
+            Action::ChangeDefaults,
+            AuditAction::DefaultModeChange,
+            None,
+        ),
+    );
+    assert!(
+        matches!(refused, Err(StoreError::Denied { .. })),
+        "{refused:?}"
+    );
+    let new_build = |who: &Owner| NewBuild {
+        project: demo.id,
+        revision: head,
+        owner: who.id,
+        client: "conformance".to_owned(),
+        host: "host".to_owned(),
+        build_dir: PathBuf::from("/srv/projects/demo/build"),
+        log_dir: PathBuf::from("/srv/projects/demo/build/toaster-logs"),
+        machine: None,
+        distro: None,
+        targets: Vec::new(),
+        layers: Vec::new(),
+        state: BuildState::Queued,
+        started_at: Timestamp::now(),
+    };
+    let build_right = |who: &Owner, right: Right, action: AuditAction| {
+        acting(who, Action::Project(right), action, Some("demo"))
+    };
+    let refused = store.start_build(
+        &new_build(&bob),
+        &build_right(&bob, Right::Build, AuditAction::BuildStart),
+    );
+    assert!(
+        matches!(refused, Err(StoreError::Denied { .. })),
+        "{refused:?}"
+    );
+    let build = store
+        .start_build(
+            &new_build(&alice),
+            &build_right(&alice, Right::Build, AuditAction::BuildStart),
+        )
+        .expect("the owner builds");
+    let audited = audited + 1;
+    let refused = store.set_build_hidden(
+        build.id,
+        true,
+        &build_right(&bob, Right::Build, AuditAction::BuildHide),
+    );
+    assert!(
+        matches!(refused, Err(StoreError::Denied { .. })),
+        "{refused:?}"
+    );
+    let refused = store.delete_build(
+        build.id,
+        &build_right(&bob, Right::Delete, AuditAction::BuildDelete),
+    );
+    assert!(
+        matches!(refused, Err(StoreError::Denied { .. })),
+        "{refused:?}"
+    );
+    assert!(!store.build(build.id).unwrap().hidden, "still shown");
+    assert!(!store.owner("bob").unwrap().admin);
+    assert!(store.owner("carol").is_err());
+    assert_eq!(store.default_mode().unwrap(), Mode::PRIVATE);
     assert_eq!(store.project("demo").unwrap().head, head, "no revision");
     assert_eq!(store.project("demo").unwrap().mode, Mode::PRIVATE);
     assert!(store.groups().unwrap().is_empty());
     assert_eq!(store.audit(&AuditFilter::default()).unwrap().len(), audited);
     // The owner and admins keep their rights.
     configure(&alice).expect("the owner configures");
-    store
+    let team = store
         .add_group(
             &name("team"),
             &acting(&alice, Action::ManageGroups, AuditAction::GroupAdd, None),
         )
         .expect("an admin makes groups");
+    let refused = store.set_membership(
+        team.id,
+        bob.id,
+        true,
+        &acting(&bob, Action::ManageGroups, AuditAction::GroupMembers, None),
+    );
+    assert!(
+        matches!(refused, Err(StoreError::Denied { .. })),
+        "{refused:?}"
+    );
+    assert!(store.groups_of(bob.id).unwrap().is_empty());
 }

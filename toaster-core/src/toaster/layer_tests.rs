@@ -392,5 +392,30 @@ fn a_cloned_project_gets_its_own_clones_at_the_recorded_commits_without_the_netw
         .unwrap();
     assert_eq!(broken.warnings.len(), 1, "{:?}", broken.warnings);
     assert!(broken.warnings[0].contains("layer update"), "{broken:?}");
-    assert!(!broken.project.dir.join("layers/meta-stack").exists());
+    assert!(
+        !broken.project.dir.join("layers").exists(),
+        "nothing left behind"
+    );
+}
+
+#[test]
+fn a_clone_left_by_a_removed_layer_is_used_as_it_is_when_upstream_is_out_of_reach() {
+    let f = fixture();
+    f.alice
+        .add_layer("demo", &git(&f, "meta-base"), None, PLAIN, &mut quiet)
+        .unwrap();
+    f.alice
+        .remove_layers("demo", &["meta-base".to_owned()])
+        .unwrap();
+    fs::rename(f.tmp.path().join("meta-stack"), f.tmp.path().join("away")).unwrap();
+    let again = f
+        .alice
+        .add_layer("demo", &git(&f, "meta-base"), None, PLAIN, &mut quiet)
+        .unwrap();
+    assert!(again.changed);
+    assert!(
+        again.warnings[0].contains("used the branches and tags the clone"),
+        "{:?}",
+        again.warnings
+    );
 }

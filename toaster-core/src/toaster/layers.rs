@@ -91,7 +91,7 @@ impl Actor {
                 current.release,
                 options,
             )?;
-            *warnings.borrow_mut() = plan.warnings;
+            *warnings.borrow_mut() = [prepared.warnings.clone(), plan.warnings].concat();
             let Some((first, dependencies)) = plan.added.split_first() else {
                 return Ok(None);
             };

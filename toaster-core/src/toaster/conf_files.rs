@@ -24,8 +24,8 @@ impl Actor {
 
     /// Creates project `name` in `dir` from the build directory `from`: its layers (as local
     /// directories, read and checked as `layer add` does), machine, distro, packages and
-    /// variables. Variables the schema refuses
-    /// or a project cannot hold are left out; the notes say what was left out and why.
+    /// variables. What the checks refuse or a project cannot hold is left out; the notes say
+    /// what was left out and why.
     pub fn import_project(
         &self,
         name: &str,

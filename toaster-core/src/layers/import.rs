@@ -37,9 +37,7 @@ pub fn import(dirs: &[PathBuf], release: Release) -> (Vec<LayerRef>, Vec<String>
         }
         layers.push(LayerRef {
             name,
-            source: LayerSource::Local {
-                path: facts.dir.clone(),
-            },
+            source: LayerSource::Local { path: facts.dir },
             collections: facts.collections,
         });
     }

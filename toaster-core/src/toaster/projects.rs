@@ -5,6 +5,7 @@ use std::path::Path;
 use super::Actor;
 use crate::Error;
 use crate::access::{self, Action};
+use crate::layers;
 use crate::model::{
     AuditAction, Mode, Name, NewProject, NewRevision, Project, ProjectAccess, ProjectConfig,
     Release, Right,
@@ -56,7 +57,7 @@ impl Actor {
         let source = self.project_for(source, Action::Project(Right::Read))?;
         let head = self.store().revision(source.id, source.head)?;
         let description = format!("cloned from {} at revision {}", source.name, head.number);
-        let layers = head.config.layers.clone();
+        let source_layers = head.config.layers.clone();
         let project = self.create_with(
             name,
             new_dir,
@@ -65,7 +66,7 @@ impl Actor {
             head.config,
             description,
         )?;
-        let warnings = crate::layers::copy_clones(&source.dir, &project.dir, &layers);
+        let warnings = layers::copy_clones(&source.dir, &project.dir, &source_layers);
         Ok(ClonedProject { project, warnings })
     }
 

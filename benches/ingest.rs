@@ -110,7 +110,7 @@ fn main() {
             ratio(p, bi)
         ),
         None => println!(
-            "| record the build from Python | not measured: needs .venv with toaster and bitbake-setup (run scripts/test.sh once) | | | |"
+            "| record the build from Python | not measured: needs .venv with toaster_rs and bitbake-setup (run scripts/test.sh once) | | | |"
         ),
     }
     println!(

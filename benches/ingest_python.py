@@ -1,5 +1,5 @@
 """Recording the benchmark's synthetic large-image build from Python: BitBake's own event
-objects (from the PyPI package ``bitbake-setup``) through ``toaster.bitbake``, the path
+objects (from the PyPI package ``bitbake-setup``) through ``toaster_rs.bitbake``, the path
 meta-toaster's ``toaster-recorder`` class takes inside a BitBake server.
 
 The build is the one ``toaster_core::ingest::synthetic::Workload::LARGE_IMAGE`` describes
@@ -8,7 +8,7 @@ layers) and ``cargo bench --bench ingest`` records from Rust: the same recipes, 
 outcomes, packages, log levels and artifacts, in the order BitBake sends them: packages as
 the ``do_package`` tasks that make them run, build statistics and artifacts at the end.
 Each event goes where BitBake delivers it: the class's events to
-``toaster.bitbake.handle_event``, the rest (the cooker's run-queue events, the workers'
+``toaster_rs.bitbake.handle_event``, the rest (the cooker's run-queue events, the workers'
 task and package events, log records) to the recording's listener, as BitBake's dispatcher
 would. The events are made before the clock starts, as BitBake makes them before it fires
 them; the clock stops when the build's end is in the database.
@@ -30,8 +30,8 @@ import types
 from pathlib import Path
 from typing import Any, Callable, Iterator, List, Tuple
 
-import toaster
-import toaster.bitbake
+import toaster_rs
+import toaster_rs.bitbake
 
 TASKS, RECIPES, PACKAGES, DEPENDS, LOGS, LAYERS = 10_000, 700, 7_000, 3, 500, 20
 LOG_EVERY = TASKS // LOGS
@@ -76,7 +76,7 @@ class Build:
         self.stats = bb.runqueue.RunQueueStats(TASKS, TASKS // 20)
         self.steps: List[Tuple[str, Any]] = []
         self.pid = 1000
-        self.listened = set(toaster.bitbake.EVENTS)
+        self.listened = set(toaster_rs.bitbake.EVENTS)
         self.recipe_data = [self._recipe_datastore(r) for r in range(RECIPES)]
         self._make()
 
@@ -191,7 +191,7 @@ def log_record(bb: Any, n: int, pid: int) -> logging.LogRecord:
 def run(build: Build, scratch: Path, number: int) -> float:
     """Records the build into a fresh database; its time in milliseconds."""
     database = scratch / ("run%d.sqlite" % number)
-    with toaster.Toaster.init(database) as db:
+    with toaster_rs.Toaster.init(database) as db:
         alice = db.add_first_owner("alice")
         alice.create_project("demo", scratch / ("demo%d" % number))
         build_id = alice.start_build("demo", host="bench").id
@@ -202,14 +202,14 @@ def run(build: Build, scratch: Path, number: int) -> float:
     send = None
     for where, event in build.steps:
         if where == "class":
-            toaster.bitbake.handle_event(event, build.d)
-            session = toaster.bitbake.active_session()
+            toaster_rs.bitbake.handle_event(event, build.d)
+            session = toaster_rs.bitbake.active_session()
             send = session.send if session is not None else None
         else:
             assert send is not None, "the recording did not start"
             send(event)
     elapsed = (time.perf_counter() - started) * 1000
-    with toaster.Toaster.open(database) as db:
+    with toaster_rs.Toaster.open(database) as db:
         recorded = db.act_as("alice").build(build_id)
     # Its log has error messages, which make a BitBake build fail (as knotty's exit code).
     assert recorded.state == "failed" and sum((recorded.tasks or {}).values()) == TASKS, recorded

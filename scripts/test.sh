@@ -14,7 +14,7 @@ cargo test --workspace
 
 rm -rf target/wheels
 .venv/bin/maturin build --quiet --manifest-path toaster-py/Cargo.toml --out target/wheels
-.venv/bin/python -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps target/wheels/toaster-*.whl
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps target/wheels/toaster_rs-*.whl
 # Check the installed wheel, not the source tree: run from a directory without the sources.
-(cd target && ../.venv/bin/python -m mypy.stubtest toaster)
+(cd target && ../.venv/bin/python -m mypy.stubtest toaster_rs)
 .venv/bin/python -m pytest -q -p no:cacheprovider --rootdir=. toaster-py/tests tests/python

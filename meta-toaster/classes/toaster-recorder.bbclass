@@ -11,11 +11,12 @@
 #
 # Optional, the same way: TOASTER_OWNER, TOASTER_PROJECT (default: the command-line-builds
 # project), TOASTER_BUILD (a build a Toaster runner started), TOASTER_LOG_LEVEL (default
-# warning) and TOASTER_CLIENT; `python3 -m pydoc toaster.bitbake` explains them.
+# warning) and TOASTER_CLIENT; `python3 -m pydoc toaster_rs.bitbake` explains them.
 #
-# The Python package `toaster` must be importable by the Python that runs bitbake; if it is
-# not, this class warns once per BitBake server and records nothing. It never stops a
-# build: problems with the database are reported once per build, as warnings.
+# The Python package `toaster_rs` (the `toaster-rs` wheel) must be importable by the Python
+# that runs bitbake (not `toaster`: that name is BitBake's own lib/toaster); if it is not,
+# this class warns once per BitBake server and records nothing. It never stops a build:
+# problems with the database are reported once per build, as warnings.
 #
 # Packages, image contents, task CPU time and I/O, and artifacts come from the metadata
 # events of openembedded-core's toaster class, inherited here when it is on BBPATH
@@ -27,7 +28,7 @@ inherit ${@'toaster' if d.getVar('TOASTER_RECORDER_METADATA') == '1' and bb.util
 
 # Its events are all fired in the cooker (the BitBake server); the events of a build's
 # tasks reach the recorder there too, through the listener it registers at BuildInit (see
-# toaster.bitbake). The flag below lives in BitBake's global Python context.
+# toaster_rs.bitbake). The flag below lives in BitBake's global Python context.
 addhandler toaster_recorder_eventhandler
 toaster_recorder_eventhandler[eventmask] = "bb.event.ParseCompleted bb.event.BuildInit bb.event.HeartbeatEvent bb.command.CommandCompleted bb.command.CommandFailed bb.command.CommandExit"
 python toaster_recorder_eventhandler() {
@@ -35,10 +36,10 @@ python toaster_recorder_eventhandler() {
     if globals().get("toaster_recorder_unavailable"):
         return
     try:
-        import toaster.bitbake
+        import toaster_rs.bitbake
     except ImportError as error:
         toaster_recorder_unavailable = True
-        bb.warn("toaster-recorder: cannot import the toaster Python package (%s), so builds are not recorded" % error)
+        bb.warn("toaster-recorder: cannot import the toaster_rs Python package (%s), so builds are not recorded: install the toaster-rs wheel into the Python that runs bitbake (%s)" % (error, __import__('sys').executable))
         return
-    toaster.bitbake.handle_event(e, d)
+    toaster_rs.bitbake.handle_event(e, d)
 }

@@ -149,12 +149,12 @@ class Cooker:
     def close(self) -> None:
         """Ends the server: its handlers go, and so does any recording left open. Only one
         server may run in a process at a time (BitBake's event handlers are global)."""
-        import toaster.bitbake
+        import toaster_rs.bitbake
 
         if self.closed:
             return
         self.closed = True
-        session = toaster.bitbake.active_session()
+        session = toaster_rs.bitbake.active_session()
         if session is not None:
             self.fire(self.bb.command.CommandFailed("the server stopped"))
         for name in self.handlers:
@@ -304,10 +304,10 @@ class Worker:
 @pytest.fixture
 def database(tmp_path: pathlib.Path) -> pathlib.Path:
     """A Toaster database with one owner, alice, and her project demo."""
-    import toaster
+    import toaster_rs
 
     path = tmp_path / "toaster.sqlite"
-    with toaster.Toaster.init(path) as db:
+    with toaster_rs.Toaster.init(path) as db:
         alice = db.add_first_owner("alice")
         alice.create_project("demo", tmp_path / "demo")
     return path

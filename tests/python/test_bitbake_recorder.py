@@ -1,4 +1,4 @@
-"""meta-toaster's ``toaster-recorder`` class and ``toaster.bitbake``, driven by BitBake's own
+"""meta-toaster's ``toaster-recorder`` class and ``toaster_rs.bitbake``, driven by BitBake's own
 parser, dispatcher and event classes (see ``conftest.Cooker``), and read back through the
 Python API and the ``toaster`` command line."""
 
@@ -14,8 +14,8 @@ import time
 from typing import Any, Callable, Dict
 
 import pytest
-import toaster
-import toaster.bitbake
+import toaster_rs
+import toaster_rs.bitbake
 from conftest import Cooker, Recipe, Worker, run_cli
 
 WARNING, NOTE = logging.WARNING, logging.INFO
@@ -96,14 +96,14 @@ def wait_for(condition: Callable[[], bool]) -> None:
 
 def recorded_tasks(database: pathlib.Path) -> Dict[str, int]:
     """The tasks of the one build recorded so far, by outcome (none before it starts)."""
-    with toaster.Toaster.open(database) as db:
+    with toaster_rs.Toaster.open(database) as db:
         alice = db.act_as("alice")
         builds = alice.builds(None)
         return (alice.build(builds[0].id).tasks or {}) if builds else {}
 
 
 def recorded_build(database: pathlib.Path) -> Any:
-    with toaster.Toaster.open(database) as db:
+    with toaster_rs.Toaster.open(database) as db:
         alice = db.act_as("alice")
         [build] = alice.builds(None)
         return alice.build(build.id)
@@ -208,7 +208,7 @@ def test_a_build_for_a_project_lands_in_it(make_cooker, database):
 
 def test_command_line_builds_share_one_project_and_settings_come_from_the_environment(make_cooker, database):
     # No owner named: the one chosen on the command line of this host records.
-    with toaster.Toaster.open(database) as db:
+    with toaster_rs.Toaster.open(database) as db:
         db.use_owner("alice", client="cli:%s@%s" % (getpass.getuser(), socket.gethostname()))
     environment = {"TOASTER_DB": str(database)}
     for _ in range(2):
@@ -217,14 +217,14 @@ def test_command_line_builds_share_one_project_and_settings_come_from_the_enviro
         cooker.complete(TARGETS)
         cooker.command_completed()
         cooker.close()
-    with toaster.Toaster.open(database) as db:
+    with toaster_rs.Toaster.open(database) as db:
         alice = db.act_as("alice")
         assert [b.project for b in alice.builds(None)] == ["command-line-builds"] * 2
         assert [p.name for p in alice.projects()].count("command-line-builds") == 1
 
 
 def test_a_build_started_by_a_runner_is_recorded_into(make_cooker, database):
-    with toaster.Toaster.open(database) as db:
+    with toaster_rs.Toaster.open(database) as db:
         started = db.act_as("alice", client="runner").start_build("demo", host="farm", build_dir="/srv/b")
     cooker = make_cooker({"TOASTER_DB": str(database), "TOASTER_OWNER": "alice", "TOASTER_BUILD": str(started.id)})
     cooker.start(RECIPES, TARGETS, TASKS)
@@ -245,14 +245,14 @@ def test_without_a_database_it_warns_once_and_records_nothing(make_cooker, caplo
     cooker.command_completed()
     warnings = [r.getMessage() for r in caplog.records if "toaster-recorder" in r.getMessage()]
     assert warnings == ["toaster-recorder: TOASTER_DB is not set, so this build is not recorded"]
-    assert toaster.bitbake.active_session() is None
+    assert toaster_rs.bitbake.active_session() is None
 
 
 def test_events_it_does_not_know_and_events_missing_attributes_are_skipped_with_one_warning(make_cooker, database, caplog):
     cooker = make_cooker({"TOASTER_DB": str(database), "TOASTER_OWNER": "alice"})
     bb = cooker.bb
     cooker.start(RECIPES, TARGETS, TASKS)
-    session = toaster.bitbake.active_session()
+    session = toaster_rs.bitbake.active_session()
     assert session is not None
 
     class FromANewerBitBake(bb.event.Event):
@@ -263,7 +263,7 @@ def test_events_it_does_not_know_and_events_missing_attributes_are_skipped_with_
         old = bb.runqueue.runQueueTaskStarted(BUSYBOX.file + ":do_fetch", cooker.stats, cooker._rq)
         del old.taskname  # as from a BitBake that did not have it
         cooker.fire(old)
-    toaster.bitbake.handle_event(FromANewerBitBake(), cooker.d)
+    toaster_rs.bitbake.handle_event(FromANewerBitBake(), cooker.d)
     cooker.run_task(BUSYBOX, "do_compile")
     cooker.complete(TARGETS)
     cooker.command_completed()
@@ -291,7 +291,7 @@ def test_a_database_destroyed_mid_build_warns_once_and_never_raises_into_bitbake
     cooker.command_completed()
     warnings = [r.getMessage() for r in caplog.records if "toaster-recorder" in r.getMessage()]
     assert len(warnings) == 1 and "not recorded" in warnings[0]
-    assert toaster.bitbake.active_session() is None
+    assert toaster_rs.bitbake.active_session() is None
 
 
 def test_a_locked_database_holds_up_nothing_and_gets_everything_once_free(make_cooker, database, caplog):
@@ -326,9 +326,9 @@ def test_multiconfig_start_and_end_events_make_one_build(make_cooker, database):
 
 
 def test_the_class_handler_and_the_listener_take_disjoint_events(bb):
-    class_events = set(toaster.bitbake.CLASS_EVENTS)
-    assert not class_events & set(toaster.bitbake.EVENTS)
-    for name in class_events | set(toaster.bitbake.EVENTS):
+    class_events = set(toaster_rs.bitbake.CLASS_EVENTS)
+    assert not class_events & set(toaster_rs.bitbake.EVENTS)
+    for name in class_events | set(toaster_rs.bitbake.EVENTS):
         module, _, cls = name.rpartition(".")
         assert isinstance(getattr(__import__(module, fromlist=[cls]), cls), type), name
 
@@ -337,20 +337,20 @@ def test_the_class_registers_exactly_the_class_events(make_cooker):
     cooker = make_cooker({})
     assert cooker.handlers == ["toaster_recorder_eventhandler"]
     mask = cooker.d.getVarFlag("toaster_recorder_eventhandler", "eventmask").split()
-    assert tuple(mask) == toaster.bitbake.CLASS_EVENTS
+    assert tuple(mask) == toaster_rs.bitbake.CLASS_EVENTS
     assert cooker.d.getVar("LAYERSERIES_COMPAT_toaster").split()[0] == "scarthgap"
 
 
 def test_without_the_toaster_package_the_class_warns_once_and_does_nothing(make_cooker, monkeypatch, caplog):
     cooker = make_cooker({"TOASTER_DB": "/nowhere/toaster.sqlite"})
-    monkeypatch.setitem(__import__("sys").modules, "toaster.bitbake", None)  # import fails
+    monkeypatch.setitem(__import__("sys").modules, "toaster_rs.bitbake", None)  # import fails
     cooker.parse(4)
     cooker.start(RECIPES, TARGETS, TASKS)
     cooker.heartbeat()
     monkeypatch.undo()
     warnings = [r.getMessage() for r in caplog.records if "toaster-recorder" in r.getMessage()]
     assert len(warnings) == 1 and "cannot import the toaster Python package" in warnings[0]
-    assert toaster.bitbake.active_session() is None
+    assert toaster_rs.bitbake.active_session() is None
 
 
 @pytest.mark.parametrize("switch, inherited", [(None, True), ("0", False)])

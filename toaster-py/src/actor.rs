@@ -1,4 +1,4 @@
-//! `toaster.Actor`: an owner acting through a client; every project operation goes here.
+//! `toaster_rs.Actor`: an owner acting through a client; every project operation goes here.
 
 use std::ffi::CString;
 use std::path::PathBuf;
@@ -20,7 +20,7 @@ use crate::model::{ChangeOutcome, Owner, Project, Revision, repr};
 use crate::recorder::{BackgroundRecorder, Recorder};
 
 /// An owner acting through a client.
-#[pyclass(module = "toaster", frozen)]
+#[pyclass(module = "toaster_rs", frozen)]
 pub struct Actor {
     inner: toaster_core::Actor,
 }

@@ -1,4 +1,4 @@
-//! `toaster.Build`: a build as Python reads it.
+//! `toaster_rs.Build`: a build as Python reads it.
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -7,7 +7,7 @@ use toaster_core::model;
 use crate::model::repr;
 
 /// A build: what it ran with, where it is, and what it came to.
-#[pyclass(module = "toaster", frozen, get_all)]
+#[pyclass(module = "toaster_rs", frozen, get_all)]
 pub struct Build {
     id: i64,
     project: String,

@@ -1,4 +1,4 @@
-//! The one place core errors become Python exceptions (classes in `toaster/errors.py`).
+//! The one place core errors become Python exceptions (classes in `toaster_rs/errors.py`).
 
 use pyo3::prelude::*;
 use toaster_core::{Error, ErrorKind};
@@ -18,7 +18,7 @@ pub fn to_py(py: Python<'_>, error: Error) -> PyErr {
         ErrorKind::Internal => "InternalError",
     };
     let made = py
-        .import("toaster.errors")
+        .import("toaster_rs.errors")
         .and_then(|module| module.getattr(class))
         .and_then(|class| class.call1((error.to_string(), error.hint())));
     match made {

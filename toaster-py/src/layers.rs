@@ -1,4 +1,4 @@
-//! `toaster.Layer`: a read-only view of one layer of a project.
+//! `toaster_rs.Layer`: a read-only view of one layer of a project.
 
 use pyo3::prelude::*;
 use toaster_core::model::{LayerRef, LayerSource};
@@ -7,7 +7,7 @@ use crate::model::repr;
 
 /// A layer: where it comes from, the ref asked for and the commit it resolved to, and what
 /// its `conf/layer.conf` declares.
-#[pyclass(module = "toaster", frozen, get_all)]
+#[pyclass(module = "toaster_rs", frozen, get_all)]
 pub struct Layer {
     name: String,
     /// `"git"` or `"local"`.

@@ -1,4 +1,4 @@
-//! `toaster._toaster`: the native part of the Python package `toaster`.
+//! `toaster_rs._toaster`: the native part of the Python package `toaster_rs`.
 //!
 //! Kept thin: each method converts its arguments, calls the `toaster-core` facade with the
 //! GIL released, and converts the result back. One wrapper file per core part, one error

@@ -5,7 +5,7 @@ use pyo3::types::{PyDict, PyList};
 use toaster_core::model::{self, LayerSource, ProjectConfig};
 
 /// An owner.
-#[pyclass(module = "toaster", frozen, get_all)]
+#[pyclass(module = "toaster_rs", frozen, get_all)]
 pub struct Owner {
     name: String,
     email: Option<String>,
@@ -39,7 +39,7 @@ impl Owner {
 }
 
 /// A project.
-#[pyclass(module = "toaster", frozen, get_all)]
+#[pyclass(module = "toaster_rs", frozen, get_all)]
 pub struct Project {
     name: String,
     dir: String,
@@ -82,7 +82,7 @@ impl Project {
 }
 
 /// One configuration revision.
-#[pyclass(module = "toaster", frozen)]
+#[pyclass(module = "toaster_rs", frozen)]
 pub struct Revision {
     inner: model::Revision,
 }
@@ -174,7 +174,7 @@ fn config_dict<'py>(py: Python<'py>, config: &ProjectConfig) -> PyResult<Bound<'
 }
 
 /// What a configuration change did.
-#[pyclass(module = "toaster", frozen, get_all)]
+#[pyclass(module = "toaster_rs", frozen, get_all)]
 pub struct ChangeOutcome {
     /// The newest revision after the change.
     revision: Py<Revision>,

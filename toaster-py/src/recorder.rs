@@ -1,4 +1,4 @@
-//! `toaster.Recorder`: records one build's events, batched on the Rust side.
+//! `toaster_rs.Recorder`: records one build's events, batched on the Rust side.
 
 use std::sync::Mutex;
 
@@ -14,7 +14,7 @@ use crate::errors::to_py;
 /// Records a build. Feed it events as dicts (`record`) or, fastest, as JSON lines in the
 /// event-log format (`record_json`); it writes them in batches. Use it as a context
 /// manager: leaving the block flushes, and an exception in it ends the build as failed.
-#[pyclass(module = "toaster", frozen)]
+#[pyclass(module = "toaster_rs", frozen)]
 pub struct Recorder {
     inner: Mutex<Option<CoreRecorder>>,
     build: i64,
@@ -165,7 +165,7 @@ impl Recorder {
 /// and returns at once, so the caller (BitBake's event loop) never waits for the database.
 /// `take_errors` returns what went wrong since the last call; `finish` ends the build and
 /// waits for everything handed over to be written.
-#[pyclass(module = "toaster", frozen)]
+#[pyclass(module = "toaster_rs", frozen)]
 pub struct BackgroundRecorder {
     inner: Mutex<Option<CoreBackground>>,
     build: i64,

@@ -1,4 +1,4 @@
-//! `toaster.Toaster`: an open database.
+//! `toaster_rs.Toaster`: an open database.
 
 use std::path::PathBuf;
 
@@ -9,7 +9,7 @@ use crate::actor::Actor;
 use crate::errors::detach;
 
 /// An open Toaster database. Use it as a context manager, or call `close()`.
-#[pyclass(module = "toaster", frozen)]
+#[pyclass(module = "toaster_rs", frozen)]
 pub struct Toaster {
     inner: std::sync::RwLock<Option<toaster_core::Toaster>>,
     location: String,

@@ -11,22 +11,22 @@ from pathlib import Path
 
 import pytest
 
-import toaster
+import toaster_rs
 
 
 @pytest.fixture
 def db(tmp_path: Path):
-    with toaster.Toaster.init(tmp_path / "toaster.sqlite") as db:
+    with toaster_rs.Toaster.init(tmp_path / "toaster.sqlite") as db:
         yield db
 
 
 @pytest.fixture
-def alice(db: toaster.Toaster) -> toaster.Actor:
+def alice(db: toaster_rs.Toaster) -> toaster_rs.Actor:
     return db.add_first_owner("alice", email="a@example.com", client="pytest")
 
 
 @pytest.fixture
-def demo(alice: toaster.Actor, tmp_path: Path) -> toaster.Project:
+def demo(alice: toaster_rs.Actor, tmp_path: Path) -> toaster_rs.Project:
     return alice.create_project("demo", tmp_path / "demo", release="scarthgap")
 
 
@@ -80,24 +80,24 @@ def test_history_undo_revert_reset(alice, demo):
 @pytest.mark.parametrize(
     "call, exception, builtin",
     [
-        (lambda a: a.project("missing"), toaster.NotFoundError, LookupError),
-        (lambda a: a.set("demo", "machine", "bad machine"), toaster.ValidationError, ValueError),
-        (lambda a: a.set("demo", "A", "x", base=0), toaster.ConflictError, toaster.ToasterError),
-        (lambda a: a.add_owner("ALICE"), toaster.AlreadyExistsError, ValueError),
-        (lambda a: a.undo("demo"), toaster.ValidationError, ValueError),
-        (lambda a: a.revert("demo", to=7), toaster.NotFoundError, LookupError),
+        (lambda a: a.project("missing"), toaster_rs.NotFoundError, LookupError),
+        (lambda a: a.set("demo", "machine", "bad machine"), toaster_rs.ValidationError, ValueError),
+        (lambda a: a.set("demo", "A", "x", base=0), toaster_rs.ConflictError, toaster_rs.ToasterError),
+        (lambda a: a.add_owner("ALICE"), toaster_rs.AlreadyExistsError, ValueError),
+        (lambda a: a.undo("demo"), toaster_rs.ValidationError, ValueError),
+        (lambda a: a.revert("demo", to=7), toaster_rs.NotFoundError, LookupError),
     ],
 )
 def test_core_errors_map_to_their_exceptions(alice, demo, call, exception, builtin):
     with pytest.raises(exception) as caught:
         call(alice)
     assert isinstance(caught.value, builtin)
-    assert isinstance(caught.value, toaster.ToasterError)
+    assert isinstance(caught.value, toaster_rs.ToasterError)
     assert str(caught.value)
 
 
 def test_errors_carry_a_hint(alice, demo):
-    with pytest.raises(toaster.NotFoundError) as caught:
+    with pytest.raises(toaster_rs.NotFoundError) as caught:
         alice.project("missing")
     assert "project list" in caught.value.hint
 
@@ -105,15 +105,15 @@ def test_errors_carry_a_hint(alice, demo):
 def test_opening_what_is_not_a_database(tmp_path):
     bogus = tmp_path / "notes.txt"
     bogus.write_text("not a database\n" * 100)
-    with pytest.raises(toaster.DatabaseError):
-        toaster.Toaster.open(bogus)
-    with pytest.raises(toaster.NotFoundError):
-        toaster.Toaster.open(tmp_path / "absent.sqlite")
+    with pytest.raises(toaster_rs.DatabaseError):
+        toaster_rs.Toaster.open(bogus)
+    with pytest.raises(toaster_rs.NotFoundError):
+        toaster_rs.Toaster.open(tmp_path / "absent.sqlite")
     assert not (tmp_path / "absent.sqlite").exists()
 
 
 def test_a_closed_database_refuses_use(tmp_path):
-    db = toaster.Toaster.init(tmp_path / "t.sqlite")
+    db = toaster_rs.Toaster.init(tmp_path / "t.sqlite")
     db.add_first_owner("alice")
     db.close()
     with pytest.raises(ValueError, match="closed"):
@@ -125,7 +125,7 @@ def test_remembered_owner_per_client(db, alice):
     assert db.act_as_remembered(client="pytest").owner.name == "alice"
     db.use_owner("bob", client="pytest")
     assert db.act_as_remembered(client="pytest").owner.name == "bob"
-    with pytest.raises(toaster.ValidationError):
+    with pytest.raises(toaster_rs.ValidationError):
         db.act_as_remembered(client="nobody")
 
 
@@ -159,7 +159,7 @@ def test_permissions_reach_python(db, alice, demo, tmp_path):
     alice.add_owner("bob")
     bob = db.act_as("bob", client="pytest")
     assert bob.projects() == []
-    with pytest.raises(toaster.PermissionDeniedError) as caught:
+    with pytest.raises(toaster_rs.PermissionDeniedError) as caught:
         bob.set("demo", "machine", "qemuarm")
     assert isinstance(caught.value, PermissionError)
     assert "may not configure project `demo`" in str(caught.value)
@@ -197,11 +197,11 @@ def test_a_recorder_refuses_what_is_not_an_event(alice, demo):
     recorder = alice.recorder(build.id)
     recorder.record({"event": "from_a_newer_bitbake", "x": 1})  # unknown kinds are skipped
     assert recorder.pending == 0
-    with pytest.raises(toaster.ValidationError, match="line 1 is not an event"):
+    with pytest.raises(toaster_rs.ValidationError, match="line 1 is not an event"):
         recorder.record({"event": "task_started", "recipe": 5})
-    with pytest.raises(toaster.ValidationError, match="line 2"):
+    with pytest.raises(toaster_rs.ValidationError, match="line 2"):
         recorder.record_json('{"event": "heartbeat", "at": null}\n{"nonsense": 1}\n')
-    with pytest.raises(toaster.ToasterError):
+    with pytest.raises(toaster_rs.ToasterError):
         alice.recorder(build.id + 100)
 
 
@@ -219,15 +219,15 @@ def test_command_line_builds_have_one_project(db, alice):
     assert project.name == "command-line-builds"
     assert alice.command_line_project().name == project.name
 def test_values_are_checked_and_warnings_reach_python(tmp_path):
-    with toaster.Toaster.init(tmp_path / "t.sqlite") as db:
+    with toaster_rs.Toaster.init(tmp_path / "t.sqlite") as db:
         alice = db.add_first_owner("alice")
         project = alice.create_project("demo", tmp_path / "demo", release="scarthgap")
         outcome = alice.set("demo", "MACHNIE", "qemuarm")
         assert outcome.changed and "did you mean MACHINE?" in outcome.warnings[0]
-        with pytest.raises(toaster.ValidationError) as refused:
+        with pytest.raises(toaster_rs.ValidationError) as refused:
             alice.set("demo", "IMAGE_FSTYPES", "exr4")
         assert "did you mean `ext4`?" in refused.value.hint
-        with pytest.raises(toaster.ValidationError):
+        with pytest.raises(toaster_rs.ValidationError):
             alice.set("demo", "IMAGE_FSTYPS", "ext4", strict=True)
         conf = Path(project.dir) / "build" / "conf" / "toaster.conf"
         assert 'MACHNIE = "qemuarm"' in conf.read_text()
@@ -248,7 +248,7 @@ def _layer(dir: Path, collection: str, extra: str = "") -> Path:
 def test_layers_from_python(alice, demo, tmp_path):
     base = _layer(tmp_path / "stack" / "meta-base", "base")
     app = _layer(tmp_path / "stack" / "meta-app", "app", 'LAYERDEPENDS_app = "base"\n')
-    with pytest.raises(toaster.ValidationError, match=r"base \(needed by meta-app\)") as refused:
+    with pytest.raises(toaster_rs.ValidationError, match=r"base \(needed by meta-app\)") as refused:
         alice.add_layer("demo", path=app)
     assert "--with-dependencies" in (refused.value.hint or "")
     outcome = alice.add_layer("demo", path=str(app), with_dependencies=True)
@@ -262,10 +262,10 @@ def test_layers_from_python(alice, demo, tmp_path):
     core = layers[0]
     assert (core.source, core.ref, core.subdir) == ("git", "scarthgap", "meta")
     assert repr(added) == "Layer(name='meta-app', source='local', ref=None, commit=None)"
-    with pytest.raises(toaster.ValidationError, match="meta-app depends on meta-base"):
+    with pytest.raises(toaster_rs.ValidationError, match="meta-app depends on meta-base"):
         alice.remove_layers("demo", ["meta-base"])
     assert alice.remove_layers("demo", ["meta-app", "meta-base"]).revision.number == 3
-    with pytest.raises(toaster.NotFoundError):
+    with pytest.raises(toaster_rs.NotFoundError):
         alice.add_layer("demo", git=str(tmp_path / "no-repo"), subdir="meta")
     with pytest.raises(TypeError):
         alice.add_layer("demo", path=base, ref="main")
@@ -314,7 +314,7 @@ def test_a_background_recorder_hands_batches_to_its_own_thread(alice, demo):
     background.submit_json('{"event": "task_started", "recipe": 5}')
     background.submit_json('{"event": "task_finished", "recipe": "zlib", "task": "do_compile", "outcome": "succeeded", "at": 9}')
     left = background.finish("succeeded")
-    assert len(left) == 1 and isinstance(left[0], toaster.ValidationError)
+    assert len(left) == 1 and isinstance(left[0], toaster_rs.ValidationError)
     read = alice.build(build.id)
     assert (read.state, read.tasks) == ("succeeded", {"succeeded": 1})
     with pytest.raises(ValueError, match="has ended"):
@@ -333,6 +333,6 @@ def test_a_background_recorder_reports_what_went_wrong(alice, demo):
         if errors:
             break
         time.sleep(0.001)
-    assert len(errors) == 1 and isinstance(errors[0], toaster.ValidationError)
+    assert len(errors) == 1 and isinstance(errors[0], toaster_rs.ValidationError)
     assert "line 1 is not an event" in str(errors[0])
     background.finish("failed")

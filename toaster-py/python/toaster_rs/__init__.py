@@ -3,7 +3,7 @@
 Open a database with :meth:`Toaster.open` (or create one with :meth:`Toaster.init`), act as
 an owner, and work on projects through the :class:`Actor`::
 
-    with toaster.Toaster.open("toaster.sqlite") as db:
+    with toaster_rs.Toaster.open("toaster.sqlite") as db:
         alice = db.act_as("alice")
         alice.set("demo", "IMAGE_FSTYPES", "ext4 wic")
 """

@@ -79,7 +79,7 @@ KEEPALIVE_SECONDS = 60.0
 #: How long the end of a build waits for the database, in seconds.
 FINISH_TIMEOUT = 60.0
 
-_log = logging.getLogger("toaster.bitbake")
+_log = logging.getLogger("toaster_rs.bitbake")
 
 
 class Warnings:

@@ -349,7 +349,7 @@ def test_without_the_toaster_package_the_class_warns_once_and_does_nothing(make_
     cooker.heartbeat()
     monkeypatch.undo()
     warnings = [r.getMessage() for r in caplog.records if "toaster-recorder" in r.getMessage()]
-    assert len(warnings) == 1 and "cannot import the toaster Python package" in warnings[0]
+    assert len(warnings) == 1 and "cannot import the toaster_rs Python package" in warnings[0]
     assert toaster_rs.bitbake.active_session() is None
 
 

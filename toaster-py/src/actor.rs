@@ -10,7 +10,8 @@ use pyo3::types::PyDict;
 use toaster_core::ingest::BatchPolicy;
 use toaster_core::layers::{LayerRequest, Options};
 use toaster_core::model::{
-    BuildId, BuildLayer, ConfigChange, ConfigKey, Observed, RevisionNumber, Target, Visibility,
+    BuildId, BuildLayer, ConfigChange, ConfigKey, LogLevel, Observed, RevisionNumber, Target,
+    Visibility,
 };
 
 use crate::builds::Build;
@@ -447,13 +448,38 @@ impl Actor {
     }
 
     /// A recorder on a thread of its own (see `BackgroundRecorder`) for a build that has
-    /// not ended; each submitted batch is written in one transaction.
-    fn background_recorder(&self, py: Python<'_>, build_id: i64) -> PyResult<BackgroundRecorder> {
+    /// not ended; each submitted batch is written in one transaction. `console_log`: it
+    /// also writes the build's log file (when that cannot be made, recording goes on and
+    /// `log_error` says why); log messages below `store_level` go to that file only.
+    #[pyo3(signature = (build_id, *, console_log = false, store_level = "debug"))]
+    fn background_recorder(
+        &self,
+        py: Python<'_>,
+        build_id: i64,
+        console_log: bool,
+        store_level: &str,
+    ) -> PyResult<BackgroundRecorder> {
+        let level = LogLevel::parse(store_level).map_err(|e| to_py(py, e.into()))?;
         let policy = BatchPolicy::new(usize::MAX, Duration::from_secs(u64::MAX / 4));
-        let recorder = detach(py, || self.inner.recorder(BuildId(build_id), policy))?;
+        let build = BuildId(build_id);
+        let (recorder, log_error) = detach(py, || {
+            let recorder = self.inner.recorder(build, policy)?.storing_logs_from(level);
+            if !console_log {
+                return Ok((recorder, None));
+            }
+            Ok(match self.inner.open_build_log(build) {
+                Ok(console) => (recorder.with_console_log(console), None),
+                Err(e) => (recorder, Some(e)),
+            })
+        })?;
+        let log_path = recorder.console_log_path().map(|p| p.display().to_string());
         let background = toaster_core::ingest::BackgroundRecorder::spawn(recorder)
             .map_err(|e| to_py(py, e.into()))?;
-        Ok(BackgroundRecorder::new(background))
+        let log_error = log_error.map(|e| match e.hint() {
+            Some(hint) => format!("{e} ({hint})"),
+            None => e.to_string(),
+        });
+        Ok(BackgroundRecorder::new(background, log_path, log_error))
     }
 
     /// Builds the actor may read, newest first; `visibility`: "visible" (default),

@@ -169,13 +169,21 @@ impl Recorder {
 pub struct BackgroundRecorder {
     inner: Mutex<Option<CoreBackground>>,
     build: i64,
+    log_path: Option<String>,
+    log_error: Option<String>,
 }
 
 impl BackgroundRecorder {
-    pub fn new(inner: CoreBackground) -> BackgroundRecorder {
+    pub fn new(
+        inner: CoreBackground,
+        log_path: Option<String>,
+        log_error: Option<String>,
+    ) -> BackgroundRecorder {
         BackgroundRecorder {
             build: inner.build().0,
             inner: Mutex::new(Some(inner)),
+            log_path,
+            log_error,
         }
     }
 
@@ -190,6 +198,18 @@ impl BackgroundRecorder {
     #[getter]
     fn build_id(&self) -> i64 {
         self.build
+    }
+
+    /// The build's log file this recorder writes, if it writes one.
+    #[getter]
+    fn log_path(&self) -> Option<String> {
+        self.log_path.clone()
+    }
+
+    /// Why the build's log file could not be made, when it was asked for and not made.
+    #[getter]
+    fn log_error(&self) -> Option<String> {
+        self.log_error.clone()
     }
 
     /// Hands event lines (the event-log format) over to be recorded; returns at once.

@@ -104,7 +104,11 @@ pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
                     view.errors, view.warnings
                 )?;
                 writeln!(w, "build dir: {}", view.build_dir)?;
-                writeln!(w, "log:       {}", view.log_path)?;
+                writeln!(
+                    w,
+                    "log:       {}",
+                    view.log_path.as_deref().unwrap_or("(none written)")
+                )?;
                 let tasks = view
                     .tasks
                     .iter()

@@ -1,7 +1,9 @@
 //! Recording builds: the [`Recorder`] turns a build's events into batched, transactional
-//! writes, and [`event_log`] keeps or replays those events as JSON lines.
+//! writes, [`event_log`] keeps or replays those events as JSON lines, and a
+//! [`ConsoleLog`] writes them as the build's log file.
 
 mod background;
+mod console_log;
 mod error;
 mod event;
 pub mod event_log;
@@ -11,6 +13,7 @@ mod sanitize;
 pub mod synthetic;
 
 pub use background::BackgroundRecorder;
+pub use console_log::ConsoleLog;
 pub use error::IngestError;
 pub use event::{Event, LineError, parse_line, parse_lines};
 pub use recorder::{BatchPolicy, Recorder};

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::event_log::EventLogWriter;
-use super::{Event, IngestError, sanitize};
+use super::{ConsoleLog, Event, IngestError, sanitize};
 use crate::model::{
     Build, BuildId, BuildState, BuildWrite, LogLevel, LogRecord, TaskRecord, Timestamp,
 };
@@ -60,6 +60,9 @@ pub struct Recorder {
     next_order: u32,
     oldest_pending: Option<Instant>,
     log: Option<EventLogWriter>,
+    console: Option<ConsoleLog>,
+    /// Log messages below this level go to the console log only.
+    store_from: LogLevel,
 }
 
 impl std::fmt::Debug for Recorder {
@@ -94,6 +97,8 @@ impl Recorder {
             next_order,
             oldest_pending: None,
             log: None,
+            console: None,
+            store_from: LogLevel::Debug,
         }
     }
 
@@ -101,6 +106,24 @@ impl Recorder {
     pub fn with_event_log(mut self, log: EventLogWriter) -> Recorder {
         self.log = Some(log);
         self
+    }
+
+    /// Also writes the build's console log (see [`crate::Actor::open_build_log`]).
+    pub fn with_console_log(mut self, console: ConsoleLog) -> Recorder {
+        self.console = Some(console);
+        self
+    }
+
+    /// Stores only log messages at `level` or above; those below still reach the console
+    /// log (the database keeps what is worth querying, the file what a reader scrolls).
+    pub fn storing_logs_from(mut self, level: LogLevel) -> Recorder {
+        self.store_from = level;
+        self
+    }
+
+    /// The console log's file, when it writes one.
+    pub fn console_log_path(&self) -> Option<&std::path::Path> {
+        self.console.as_ref().map(ConsoleLog::path)
     }
 
     /// The build being recorded.
@@ -122,6 +145,10 @@ impl Recorder {
         if self.ended() && self.pending.is_empty() {
             return Ok(()); // nothing more to write for an ended build
         }
+        if let Some(console) = &mut self.console {
+            let warning = console.write(&event);
+            self.warn(warning);
+        }
         let heartbeat = matches!(event, Event::Heartbeat { .. });
         self.apply(event);
         let due = self.pending.len() >= self.policy.max_writes
@@ -140,6 +167,10 @@ impl Recorder {
     pub fn flush(&mut self) -> Result<(), IngestError> {
         if let Some(log) = &mut self.log {
             log.flush()?;
+        }
+        if let Some(console) = &mut self.console {
+            let warning = console.flush();
+            self.warn(warning);
         }
         let outcome = self.store.record(self.build, &self.pending);
         match outcome {
@@ -333,6 +364,7 @@ impl Recorder {
                 self.move_to(BuildState::Running, None);
                 self.progress(None, None, Some(done), Some(total));
             }
+            Event::Log(log) if log.level < self.store_from => {}
             Event::Log(mut log) => {
                 let (text, warning) = sanitize::text("log message", log.text);
                 log.text = text;

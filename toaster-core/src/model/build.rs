@@ -212,8 +212,9 @@ pub struct Build {
     pub host: String,
     /// Its build directory.
     pub build_dir: PathBuf,
-    /// Its log file (its name carries the build id).
-    pub log_path: PathBuf,
+    /// Its log file (its name carries the build id), once a process has written it; `None`
+    /// while none has, or when it could not be written.
+    pub log_path: Option<PathBuf>,
     /// `MACHINE`.
     pub machine: Option<String>,
     /// `DISTRO`.

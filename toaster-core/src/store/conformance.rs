@@ -9,9 +9,9 @@ use std::path::PathBuf;
 
 use super::{Store, StoreError};
 use crate::model::{
-    Action, AuditAction, AuditFilter, BuildState, LayerRef, LayerSource, Mode, Name, NewAudit,
-    NewBuild, NewOwner, NewProject, NewRevision, Owner, OwnerUpdate, Project, ProjectAccess,
-    ProjectConfig, Release, RevisionNumber, Right, Target, Timestamp,
+    Action, AuditAction, AuditFilter, BuildId, BuildState, LayerRef, LayerSource, Mode, Name,
+    NewAudit, NewBuild, NewOwner, NewProject, NewRevision, Owner, OwnerUpdate, Project,
+    ProjectAccess, ProjectConfig, Release, RevisionNumber, Right, Target, Timestamp,
 };
 
 /// One check: it panics if the store misbehaves.
@@ -66,6 +66,10 @@ pub const CHECKS: &[(&str, Check)] = &[
         every_change_is_audited_and_filters_work,
     ),
     ("unknown_keys_are_not_found", unknown_keys_are_not_found),
+    (
+        "build_logs_are_shown_once_written",
+        build_logs_are_shown_once_written,
+    ),
     (
         "rights_are_checked_in_the_change_transaction",
         rights_are_checked_in_the_change_transaction,
@@ -710,6 +714,67 @@ fn unknown_keys_are_not_found(store: &dyn Store) {
 }
 
 /// An entry by `who` that needs `requires` when it is written.
+/// A queued build of `project` at its newest revision, started by `who`.
+fn new_build(project: &Project, who: &Owner) -> NewBuild {
+    NewBuild {
+        project: project.id,
+        revision: project.head,
+        owner: who.id,
+        client: "conformance".to_owned(),
+        host: "host".to_owned(),
+        build_dir: project.dir.join("build"),
+        log_dir: project.dir.join("build/toaster-logs"),
+        machine: None,
+        distro: None,
+        targets: Vec::new(),
+        layers: Vec::new(),
+        state: BuildState::Queued,
+        started_at: Timestamp::now(),
+    }
+}
+
+fn build_logs_are_shown_once_written(store: &dyn Store) {
+    let alice = owner(store, "alice");
+    let demo = project(store, &alice, "demo");
+    let start = || {
+        let audit = acting(
+            &alice,
+            Action::Project(Right::Build),
+            AuditAction::BuildStart,
+            Some("demo"),
+        );
+        store
+            .start_build(&new_build(&demo, &alice), &audit)
+            .unwrap()
+    };
+    let (first, second) = (start(), start());
+    assert_eq!(
+        first.log_path, None,
+        "no log is shown before one is written"
+    );
+    let path = demo.dir.join("build/toaster-logs/build-1.log");
+    let named = store.set_build_log(first.id, &path).unwrap();
+    assert_eq!(named.log_path.as_deref(), Some(path.as_path()));
+    assert_eq!(store.build(first.id).unwrap().log_path, Some(path.clone()));
+    let taken = store.set_build_log(second.id, &path);
+    assert!(
+        matches!(
+            taken,
+            Err(StoreError::AlreadyExists {
+                entity: "build log",
+                ..
+            })
+        ),
+        "{taken:?}"
+    );
+    assert_eq!(store.build(second.id).unwrap().log_path, None);
+    let missing = store.set_build_log(BuildId(9999), &path);
+    assert!(
+        matches!(missing, Err(StoreError::NotFound { .. })),
+        "{missing:?}"
+    );
+}
+
 fn acting(who: &Owner, requires: Action, action: AuditAction, project: Option<&str>) -> NewAudit {
     NewAudit {
         owner: Some(who.id),
@@ -846,19 +911,8 @@ fn rights_are_checked_in_the_change_transaction(store: &dyn Store) {
         "{refused:?}"
     );
     let new_build = |who: &Owner| NewBuild {
-        project: demo.id,
         revision: head,
-        owner: who.id,
-        client: "conformance".to_owned(),
-        host: "host".to_owned(),
-        build_dir: PathBuf::from("/srv/projects/demo/build"),
-        log_dir: PathBuf::from("/srv/projects/demo/build/toaster-logs"),
-        machine: None,
-        distro: None,
-        targets: Vec::new(),
-        layers: Vec::new(),
-        state: BuildState::Queued,
-        started_at: Timestamp::now(),
+        ..new_build(&demo, who)
     };
     let build_right = |who: &Owner, right: Right, action: AuditAction| {
         acting(who, Action::Project(right), action, Some("demo"))

@@ -12,6 +12,8 @@ pub mod conformance;
 
 pub use error::StoreError;
 
+use std::path::Path;
+
 use crate::model::{
     ArtifactRecord, AuditEntry, AuditFilter, Build, BuildFilter, BuildId, BuildWrite, Group,
     GroupId, LogLevel, LogRecord, Mode, Name, NewAudit, NewBuild, NewOwner, NewProject,
@@ -121,8 +123,12 @@ pub trait Store: Send + Sync {
     /// Audit entries matching `filter`, newest first.
     fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError>;
 
-    /// Starts recording a build; its log file is `build-<id>.log` in `build.log_dir`.
+    /// Starts recording a build; its log file is to be `build-<id>.log` in `build.log_dir`
+    /// (see [`Store::set_build_log`]).
     fn start_build(&self, build: &NewBuild, audit: &NewAudit) -> Result<Build, StoreError>;
+    /// Records that `path` holds the log of `build`, now written. `AlreadyExists` when it
+    /// is another build's log.
+    fn set_build_log(&self, build: BuildId, path: &Path) -> Result<Build, StoreError>;
     /// One build.
     fn build(&self, id: BuildId) -> Result<Build, StoreError>;
     /// Builds matching `filter`, newest first.

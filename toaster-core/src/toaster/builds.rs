@@ -1,5 +1,7 @@
 //! Builds: starting one, recording it, reading it back, hiding and deleting it.
 
+use std::fs::File;
+use std::io;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -7,17 +9,22 @@ use super::Actor;
 use crate::Error;
 use crate::access::{self, Action};
 use crate::ingest::event_log::{self, BuildHeader, ReadReport};
-use crate::ingest::{BatchPolicy, Recorder};
+use crate::ingest::{BatchPolicy, ConsoleLog, IngestError, Recorder};
 use crate::model::{
     ArtifactRecord, AuditAction, Build, BuildFilter, BuildId, BuildLayer, BuildState, LayerSource,
     LogLevel, LogRecord, NewBuild, Observed, PackageRecord, Project, ProjectConfig, RecipeRecord,
     Right, Target, Task, TaskFilter, TaskOutcome, Timestamp, Visibility,
 };
+use crate::project_dir::ProjectDirError;
 use crate::store::StoreError;
 
 /// How long a parsing or running build may stay silent before it counts as interrupted.
 /// BitBake sends a heartbeat every second, so minutes of silence mean its recorder is gone.
 pub const BUILD_LEASE: Duration = Duration::from_secs(10 * 60);
+
+/// How many names a build's log file may try (`build-7.log`, `build-7-2.log`, …) where
+/// builds of other databases left theirs in the same directory.
+const LOG_NAMES: u32 = 100;
 
 /// A build with its tasks counted by outcome, as `build show` needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,6 +130,62 @@ impl Actor {
             policy,
             next_order,
         ))
+    }
+
+    /// Creates the log file of a build that has not ended (needs build), in
+    /// `BUILD_DIR/toaster-logs`, shows it as the build's `log_path`, and returns a
+    /// [`ConsoleLog`] that writes it (give it to [`Recorder::with_console_log`]). The file
+    /// is `build-<id>.log`, or `build-<id>-<n>.log` where a build of another database left
+    /// that name: two builds never share a file, and nothing already there (a file or a
+    /// link) is ever opened. Refused when the build has a log already: the process that made
+    /// it writes it.
+    pub fn open_build_log(&self, id: BuildId) -> Result<ConsoleLog, Error> {
+        let (build, _) = self.build_for(id, Action::Project(Right::Build))?;
+        if build.state.is_final() {
+            return Err(StoreError::BuildEnded {
+                build: build.id,
+                state: build.state,
+            }
+            .into());
+        }
+        if let Some(path) = build.log_path {
+            return Err(StoreError::AlreadyExists {
+                entity: "build log",
+                key: path.display().to_string(),
+            }
+            .into());
+        }
+        let dir = build.build_dir.join("toaster-logs");
+        let io_error = |path: &Path| {
+            let path = path.to_owned();
+            move |source| IngestError::Io { path, source }
+        };
+        std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
+        for n in 1..=LOG_NAMES {
+            let path = dir.join(match n {
+                1 => format!("build-{id}.log"),
+                n => format!("build-{id}-{n}.log"),
+            });
+            // create_new never follows a link and never opens a file that exists.
+            let file = match File::options().append(true).create_new(true).open(&path) {
+                Ok(file) => file,
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(source) => return Err(IngestError::Io { path, source }.into()),
+            };
+            return match self.store().set_build_log(id, &path) {
+                Ok(_) => Ok(ConsoleLog::new(path, file)),
+                Err(e) => {
+                    // Leave no file that no build names.
+                    let _ = std::fs::remove_file(&path);
+                    Err(e.into())
+                }
+            };
+        }
+        Err(io_error(&dir)(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!("{LOG_NAMES} log files of builds numbered {id} are there already"),
+        ))
+        .into())
     }
 
     /// Marks builds whose recorder has been silent for `lease` as interrupted (admins only:
@@ -351,10 +414,16 @@ fn imported_build(
 /// The name of the project that builds run by hand with plain `bitbake` land in.
 pub const COMMAND_LINE_PROJECT: &str = "command-line-builds";
 
+/// How many directories beside the database [`Actor::command_line_project`] tries.
+const COMMAND_LINE_DIRS: u32 = 20;
+
 impl Actor {
     /// The project for builds run by hand with plain `bitbake`: made on first use (one
     /// only, in `command-line-builds/` beside the database), and open to every owner for
-    /// reading and recording builds.
+    /// reading and recording builds. Where that directory is taken (left by an earlier
+    /// database, or not a directory), the project is made in `command-line-builds-2/`
+    /// (or the next free name) and the directory left as it is: compare the project's
+    /// `dir` with [`COMMAND_LINE_PROJECT`] to tell the user.
     pub fn command_line_project(&self) -> Result<Project, Error> {
         match self.store().project(COMMAND_LINE_PROJECT) {
             Ok(project) => return Ok(project),
@@ -366,18 +435,32 @@ impl Actor {
                 project: COMMAND_LINE_PROJECT.to_owned(),
             });
         };
-        let dir = database
-            .parent()
-            .unwrap_or(Path::new("."))
-            .join(COMMAND_LINE_PROJECT);
-        let created = self.create_project(COMMAND_LINE_PROJECT, &dir, None, None);
-        match created {
-            Ok(_) => self.chmod(COMMAND_LINE_PROJECT, "others=rb"),
-            // Another process made it first.
-            Err(Error::Store(StoreError::AlreadyExists { .. })) | Err(Error::ProjectDir(_)) => {
-                Ok(self.store().project(COMMAND_LINE_PROJECT)?)
+        let beside = database.parent().unwrap_or(Path::new("."));
+        let mut taken = None;
+        for n in 1..=COMMAND_LINE_DIRS {
+            let dir = beside.join(match n {
+                1 => COMMAND_LINE_PROJECT.to_owned(),
+                n => format!("{COMMAND_LINE_PROJECT}-{n}"),
+            });
+            match self.create_project(COMMAND_LINE_PROJECT, &dir, None, None) {
+                Ok(_) => return self.chmod(COMMAND_LINE_PROJECT, "others=rb"),
+                Err(e) => match self.store().project(COMMAND_LINE_PROJECT) {
+                    // Another process made it first.
+                    Ok(project) => return Ok(project),
+                    Err(StoreError::NotFound { .. }) => match e {
+                        Error::ProjectDir(
+                            ProjectDirError::NotEmpty { .. }
+                            | ProjectDirError::NotADirectory { .. }
+                            | ProjectDirError::Nested { .. },
+                        ) => taken = Some(e),
+                        other => return Err(other),
+                    },
+                    Err(lookup) => return Err(lookup.into()),
+                },
             }
-            Err(e) => Err(e),
         }
+        Err(taken.unwrap_or(Error::NoDirectory {
+            project: COMMAND_LINE_PROJECT.to_owned(),
+        }))
     }
 }

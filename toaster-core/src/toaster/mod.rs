@@ -254,6 +254,8 @@ impl Actor {
 #[cfg(test)]
 mod access_tests;
 #[cfg(test)]
+mod build_log_tests;
+#[cfg(test)]
 mod build_tests;
 #[cfg(test)]
 mod layer_tests;

@@ -8,6 +8,7 @@ only queues work. Problems are reported through ``warn(key, text)``, once per ke
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 from dataclasses import dataclass, field
@@ -36,6 +37,8 @@ class Target:
     #: What BitBake saw, recorded with a build this recorder starts: ``MACHINE``,
     #: ``DISTRO``, the targets asked for, and the layers of ``BBLAYERS``.
     seen: Dict[str, Any] = field(default_factory=dict)
+    #: The lowest log level kept in the database; lower ones reach the build's log file only.
+    store_level: str = "warning"
 
 
 def describe(error: Exception) -> str:
@@ -109,15 +112,35 @@ class Writer:
         actor = self._actor(self._database)
         if target.build is not None:
             build_id = target.build
+            # A build started elsewhere keeps the log its starter writes, if it has one.
+            console_log = actor.build(build_id).log_path is None
         else:
-            project = target.project or actor.command_line_project().name
+            project = target.project or self._command_line_project(actor)
             build_id = actor.start_build(
                 project, host=target.host, build_dir=target.build_dir, **target.seen
             ).id
+            console_log = True
         self.build_id = build_id
         # Batches go to a recorder on a Rust thread of its own: this thread hands them over
-        # and returns, so it never waits for the database while holding Python's lock.
-        return actor.background_recorder(build_id)
+        # and returns, so it never waits for the database while holding Python's lock. The
+        # same thread writes the build's log file.
+        recorder = actor.background_recorder(build_id, console_log=console_log, store_level=target.store_level)
+        if recorder.log_error:
+            self._warn("log", "build %d has no log file, as it could not be made: %s" % (build_id, recorder.log_error))
+        return recorder
+
+    def _command_line_project(self, actor: _toaster.Actor) -> str:
+        """The project of builds run by hand; says so when it had to live elsewhere than
+        ``command-line-builds/`` beside the database."""
+        project = actor.command_line_project()
+        usual = os.path.join(os.path.dirname(os.path.abspath(self._target.database)), project.name)
+        if os.path.abspath(project.dir) != usual:
+            self._warn(
+                "project-dir",
+                "%s is not this database's (an earlier database left it?), so builds run by hand are kept in %s"
+                % (usual, project.dir),
+            )
+        return project.name
 
     def _actor(self, database: _toaster.Toaster) -> _toaster.Actor:
         target = self._target

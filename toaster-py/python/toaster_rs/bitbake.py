@@ -16,10 +16,16 @@ started in (``BB_ORIGENV``):
 - ``TOASTER_PROJECT``: the project the build belongs to (default: the
   ``command-line-builds`` project);
 - ``TOASTER_BUILD``: a build already started (by a Toaster runner) to record into;
-- ``TOASTER_LOG_LEVEL``: the lowest log level recorded (``debug``, ``note``,
-  ``warning`` (default), ``error``, ``critical``);
+- ``TOASTER_LOG_LEVEL``: the lowest log level kept in the database (``debug``,
+  ``note``, ``warning`` (default), ``error``, ``critical``);
 - ``TOASTER_CLIENT``: the client name the build is recorded from (default
   ``bitbake:USER@HOST``).
+
+Each build gets a log file of its own, ``BUILD_DIR/toaster-logs/build-N.log`` (the build's
+``log_path``): its task starts and ends and the log messages of level note and above, in
+BitBake's console words, written by the same thread as the database. A build whose log
+file cannot be made is recorded all the same, with a warning and no ``log_path``; a build a
+runner started (``TOASTER_BUILD``) keeps the log its runner writes.
 
 Which process sees what: the class's handler runs in the cooker (the BitBake server) for the
 few events that drive a recording: ``ParseCompleted``, ``BuildInit`` (the build starts),
@@ -50,7 +56,7 @@ from collections import namedtuple
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
-from ._bitbake_events import EVENTS, LOG_LEVELS, EventMapper, Layers
+from ._bitbake_events import EVENTS, LOG_LEVELS, EventMapper, Layers, level_name
 from ._bitbake_writer import Target, Writer, describe
 
 __all__ = [
@@ -137,6 +143,7 @@ class Settings:
             warnings.add("no-database", "TOASTER_DB is not set, so this build is not recorded")
             return None
         user, host = getpass.getuser(), socket.gethostname()
+        log_level = _log_level(_variable(d, "TOASTER_LOG_LEVEL"), warnings)
         target = Target(
             database=database,
             client=_variable(d, "TOASTER_CLIENT") or "bitbake:%s@%s" % (user, host),
@@ -147,10 +154,11 @@ class Settings:
             project=_variable(d, "TOASTER_PROJECT"),
             build=_build_number(_variable(d, "TOASTER_BUILD"), warnings),
             seen=_seen(d, targets),
+            store_level=level_name(log_level),
         )
         return Settings(
             target=target,
-            log_level=_log_level(_variable(d, "TOASTER_LOG_LEVEL"), warnings),
+            log_level=log_level,
             layer_dirs=(d.getVar("BBLAYERS") or "").split(),
         )
 
@@ -228,12 +236,13 @@ class BuildSession:
     def __init__(self, settings: Settings, warnings: Warnings, parse_total: Optional[int] = None) -> None:
         self._lock = threading.Lock()
         self._warnings = warnings
-        self._mapper = EventMapper(Layers(settings.layer_dirs), settings.log_level)
+        # Notes and above reach the build's log file; the database keeps from log_level.
+        self._log_level = min(settings.log_level, LOG_LEVELS["note"])
+        self._mapper = EventMapper(Layers(settings.layer_dirs), self._log_level)
         self._map, self._lines = self._mapper.map, self._mapper.lines
         self._writer = Writer(settings.target, warnings.add)
         self._last_write = time.monotonic()
         self._handle: Optional[int] = None
-        self._log_level = settings.log_level
         if parse_total is not None:
             self._mapper.parse(parse_total)
 

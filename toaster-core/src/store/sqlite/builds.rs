@@ -1,6 +1,6 @@
 //! Builds on SQLite: starting, batched recording, reading back, hiding and deleting.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
@@ -305,6 +305,17 @@ impl SqliteStore {
                 "hid a build",
             )?;
             self.append_audit(tx, audit, Some(current.project))?;
+            self.build_in(tx, build)
+        })
+    }
+
+    pub(super) fn name_build_log(&self, build: BuildId, path: &Path) -> Result<Build, StoreError> {
+        let text = path_text(path)?;
+        self.write("named a build's log", |tx| {
+            self.build_in(tx, build)?;
+            tx.prepare_cached("UPDATE build SET log_path = ?2, log_written = 1 WHERE id = ?1")
+                .and_then(|mut s| s.execute(params![build.0, text]))
+                .map_err(|e| self.unique(e, "named a build's log", "build log", text))?;
             self.build_in(tx, build)
         })
     }

@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_access.sql"),
     include_str!("migrations/0003_builds.sql"),
+    include_str!("migrations/0004_build_log.sql"),
 ];
 
 /// The first migration, for tests that build a database as an older Toaster left it.

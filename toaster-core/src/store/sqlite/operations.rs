@@ -1,5 +1,7 @@
 //! The [`Store`] operations on SQLite: each one statement group in one transaction.
 
+use std::path::Path;
+
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::SqliteStore;
@@ -543,6 +545,10 @@ impl Store for SqliteStore {
         audit: &NewAudit,
     ) -> Result<Build, StoreError> {
         self.hide_build(build, hidden, audit)
+    }
+
+    fn set_build_log(&self, build: BuildId, path: &Path) -> Result<Build, StoreError> {
+        self.name_build_log(build, path)
     }
 
     fn delete_build(&self, build: BuildId, audit: &NewAudit) -> Result<(), StoreError> {

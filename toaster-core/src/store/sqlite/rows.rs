@@ -36,7 +36,7 @@ pub(super) const GROUP_SELECT: &str = "SELECT g.id, g.name, g.created_at, \
 pub(super) const BUILD_SELECT: &str = "SELECT b.id, b.project_id, p.name, b.revision, o.name, \
      b.client, b.host, b.build_dir, b.log_path, b.machine, b.distro, b.state, b.hidden, \
      b.started_at, b.ended_at, b.heartbeat_at, b.recipes_parsed, b.recipes_total, \
-     b.tasks_done, b.tasks_total, b.errors, b.warnings, \
+     b.tasks_done, b.tasks_total, b.errors, b.warnings, b.log_written, \
      (SELECT group_concat(t, ' ') FROM (SELECT recipe || coalesce(':' || task, '') AS t \
        FROM build_target WHERE build_id = b.id ORDER BY position)) \
      FROM build b JOIN project p ON p.id = b.project_id JOIN owner o ON o.id = b.owner_id";
@@ -206,8 +206,8 @@ pub(super) fn build(row: &Row<'_>) -> rusqlite::Result<Result<Build, StoreError>
         tasks_done: row.get(18)?,
         tasks_total: row.get(19)?,
     };
-    let (errors, warnings, targets): (u32, u32, Option<String>) =
-        (row.get(20)?, row.get(21)?, row.get(22)?);
+    let (errors, warnings, log_written, targets): (u32, u32, bool, Option<String>) =
+        (row.get(20)?, row.get(21)?, row.get(22)?, row.get(23)?);
     Ok((|| {
         Ok(Build {
             id: BuildId(id),
@@ -218,7 +218,7 @@ pub(super) fn build(row: &Row<'_>) -> rusqlite::Result<Result<Build, StoreError>
             client,
             host,
             build_dir: PathBuf::from(build_dir),
-            log_path: PathBuf::from(log_path),
+            log_path: log_written.then(|| PathBuf::from(log_path)),
             machine,
             distro,
             targets: targets

@@ -22,5 +22,5 @@ mod toaster;
 pub use error::{Error, ErrorKind};
 pub use toaster::{
     Actor, BUILD_LEASE, BuildDetail, COMMAND_LINE_PROJECT, ChangeOutcome, ClonedProject,
-    ImportReport, Toaster,
+    ImportReport, Recording, RecordingRequest, RecordingWarning, Toaster,
 };

@@ -9,15 +9,13 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use toaster_core::ingest::BatchPolicy;
 use toaster_core::layers::{LayerRequest, Options};
-use toaster_core::model::{
-    BuildId, BuildLayer, ConfigChange, ConfigKey, LogLevel, Observed, RevisionNumber, Target,
-    Visibility,
-};
+use toaster_core::model::{BuildId, ConfigChange, ConfigKey, RevisionNumber, Visibility};
 
-use crate::builds::Build;
+use crate::builds::{Build, LayerDicts, observed};
 use crate::errors::{detach, to_py};
 use crate::layers::Layer;
 use crate::model::{ChangeOutcome, Owner, Project, Revision, repr};
+use crate::recorder::unbatched;
 use crate::recorder::{BackgroundRecorder, Recorder};
 
 /// An owner acting through a client.
@@ -350,29 +348,9 @@ impl Actor {
         machine: Option<String>,
         distro: Option<String>,
         targets: Option<Vec<String>>,
-        layers: Option<Vec<std::collections::HashMap<String, Option<String>>>>,
+        layers: Option<LayerDicts>,
     ) -> PyResult<Build> {
-        let targets = targets
-            .map(|all| {
-                all.iter()
-                    .map(|t| Target::parse(t))
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .transpose()
-            .map_err(|e| to_py(py, e.into()))?;
-        let layers = layers
-            .map(|all| {
-                all.into_iter()
-                    .map(build_layer)
-                    .collect::<PyResult<Vec<_>>>()
-            })
-            .transpose()?;
-        let observed = Observed {
-            machine,
-            distro,
-            targets,
-            layers,
-        };
+        let observed = observed(py, machine, distro, targets, layers)?;
         let build = detach(py, || {
             self.inner
                 .start_observed_build(project, host, build_dir.as_deref(), &observed)
@@ -448,38 +426,10 @@ impl Actor {
     }
 
     /// A recorder on a thread of its own (see `BackgroundRecorder`) for a build that has
-    /// not ended; each submitted batch is written in one transaction. `console_log`: it
-    /// also writes the build's log file (when that cannot be made, recording goes on and
-    /// `log_error` says why); log messages below `store_level` go to that file only.
-    #[pyo3(signature = (build_id, *, console_log = false, store_level = "debug"))]
-    fn background_recorder(
-        &self,
-        py: Python<'_>,
-        build_id: i64,
-        console_log: bool,
-        store_level: &str,
-    ) -> PyResult<BackgroundRecorder> {
-        let level = LogLevel::parse(store_level).map_err(|e| to_py(py, e.into()))?;
-        let policy = BatchPolicy::new(usize::MAX, Duration::from_secs(u64::MAX / 4));
-        let build = BuildId(build_id);
-        let (recorder, log_error) = detach(py, || {
-            let recorder = self.inner.recorder(build, policy)?.storing_logs_from(level);
-            if !console_log {
-                return Ok((recorder, None));
-            }
-            Ok(match self.inner.open_build_log(build) {
-                Ok(console) => (recorder.with_console_log(console), None),
-                Err(e) => (recorder, Some(e)),
-            })
-        })?;
-        let log_path = recorder.console_log_path().map(|p| p.display().to_string());
-        let background = toaster_core::ingest::BackgroundRecorder::spawn(recorder)
-            .map_err(|e| to_py(py, e.into()))?;
-        let log_error = log_error.map(|e| match e.hint() {
-            Some(hint) => format!("{e} ({hint})"),
-            None => e.to_string(),
-        });
-        Ok(BackgroundRecorder::new(background, log_path, log_error))
+    /// not ended; each submitted batch is written in one transaction.
+    fn background_recorder(&self, py: Python<'_>, build_id: i64) -> PyResult<BackgroundRecorder> {
+        let recorder = detach(py, || self.inner.recorder(BuildId(build_id), unbatched()))?;
+        BackgroundRecorder::spawn(py, recorder, Vec::new())
     }
 
     /// Builds the actor may read, newest first; `visibility`: "visible" (default),
@@ -533,22 +483,4 @@ impl Actor {
             repr(self.inner.client())
         )
     }
-}
-
-/// A layer of a build from a dict with `name`, `source`, and optionally `reference`, `commit`.
-fn build_layer(
-    mut fields: std::collections::HashMap<String, Option<String>>,
-) -> PyResult<BuildLayer> {
-    let mut take = |key: &str| fields.remove(key).flatten();
-    let (Some(name), Some(source)) = (take("name"), take("source")) else {
-        return Err(pyo3::exceptions::PyValueError::new_err(
-            "a layer needs at least `name` and `source`",
-        ));
-    };
-    Ok(BuildLayer {
-        name,
-        source,
-        reference: take("reference"),
-        commit: take("commit"),
-    })
 }

@@ -88,3 +88,56 @@ impl Build {
         )
     }
 }
+
+/// Layers of a build as Python gives them: dicts with `name`, `source`, and optionally
+/// `reference` and `commit`.
+pub type LayerDicts = Vec<std::collections::HashMap<String, Option<String>>>;
+
+/// What BitBake saw, from the arguments Python gives it.
+pub fn observed(
+    py: Python<'_>,
+    machine: Option<String>,
+    distro: Option<String>,
+    targets: Option<Vec<String>>,
+    layers: Option<LayerDicts>,
+) -> PyResult<model::Observed> {
+    let targets = targets
+        .map(|all| {
+            all.iter()
+                .map(|t| model::Target::parse(t))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()
+        .map_err(|e| crate::errors::to_py(py, e.into()))?;
+    let layers = layers
+        .map(|all| {
+            all.into_iter()
+                .map(build_layer)
+                .collect::<PyResult<Vec<_>>>()
+        })
+        .transpose()?;
+    Ok(model::Observed {
+        machine,
+        distro,
+        targets,
+        layers,
+    })
+}
+
+/// A layer of a build from a dict with `name`, `source`, and optionally `reference`, `commit`.
+fn build_layer(
+    mut fields: std::collections::HashMap<String, Option<String>>,
+) -> PyResult<model::BuildLayer> {
+    let mut take = |key: &str| fields.remove(key).flatten();
+    let (Some(name), Some(source)) = (take("name"), take("source")) else {
+        return Err(pyo3::exceptions::PyValueError::new_err(
+            "a layer needs at least `name` and `source`",
+        ));
+    };
+    Ok(model::BuildLayer {
+        name,
+        source,
+        reference: take("reference"),
+        commit: take("commit"),
+    })
+}

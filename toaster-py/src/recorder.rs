@@ -1,15 +1,19 @@
 //! `toaster_rs.Recorder`: records one build's events, batched on the Rust side.
 
+use std::path::PathBuf;
 use std::sync::Mutex;
+use std::time::Duration;
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use toaster_core::RecordingRequest;
 use toaster_core::ingest::{
-    BackgroundRecorder as CoreBackground, Event, Recorder as CoreRecorder, parse_lines,
+    BackgroundRecorder as CoreBackground, BatchPolicy, Event, Recorder as CoreRecorder, parse_lines,
 };
-use toaster_core::model::BuildState;
+use toaster_core::model::{BuildId, BuildState, LogLevel};
 
-use crate::errors::to_py;
+use crate::builds::{LayerDicts, observed};
+use crate::errors::{detach, to_py};
 
 /// Records a build. Feed it events as dicts (`record`) or, fastest, as JSON lines in the
 /// event-log format (`record_json`); it writes them in batches. Use it as a context
@@ -170,21 +174,29 @@ pub struct BackgroundRecorder {
     inner: Mutex<Option<CoreBackground>>,
     build: i64,
     log_path: Option<String>,
-    log_error: Option<String>,
+    warnings: Vec<String>,
+}
+
+/// Batches are written as the recorder's thread gets to them, never held back for more.
+pub fn unbatched() -> BatchPolicy {
+    BatchPolicy::new(usize::MAX, Duration::from_secs(u64::MAX / 4))
 }
 
 impl BackgroundRecorder {
-    pub fn new(
-        inner: CoreBackground,
-        log_path: Option<String>,
-        log_error: Option<String>,
-    ) -> BackgroundRecorder {
-        BackgroundRecorder {
+    /// Moves `recorder` onto a thread of its own.
+    pub fn spawn(
+        py: Python<'_>,
+        recorder: CoreRecorder,
+        warnings: Vec<String>,
+    ) -> PyResult<BackgroundRecorder> {
+        let log_path = recorder.console_log_path().map(|p| p.display().to_string());
+        let inner = CoreBackground::spawn(recorder).map_err(|e| to_py(py, e.into()))?;
+        Ok(BackgroundRecorder {
             build: inner.build().0,
             inner: Mutex::new(Some(inner)),
             log_path,
-            log_error,
-        }
+            warnings,
+        })
     }
 
     fn ended(&self) -> PyErr {
@@ -194,6 +206,49 @@ impl BackgroundRecorder {
 
 #[pymethods]
 impl BackgroundRecorder {
+    /// Starts recording a build BitBake runs, in one call that holds no Python lock while
+    /// it waits for the database: opens `database`, acts as `owner` (else the owner
+    /// `client`, then `fallback_client`, last chose), starts a build of `project` (else of
+    /// the command-line-builds project) with what BitBake saw, or records into `build`;
+    /// gives the build a log file unless it has one. Log messages below `store_level` go to
+    /// that file only. `warnings` says what did not stop the recording.
+    #[staticmethod]
+    #[pyo3(signature = (database, *, client, host, build_dir, fallback_client = None, owner = None, project = None, build = None, machine = None, distro = None, targets = None, layers = None, store_level = "warning"))]
+    #[allow(clippy::too_many_arguments)]
+    fn start(
+        py: Python<'_>,
+        database: PathBuf,
+        client: String,
+        host: String,
+        build_dir: PathBuf,
+        fallback_client: Option<String>,
+        owner: Option<String>,
+        project: Option<String>,
+        build: Option<i64>,
+        machine: Option<String>,
+        distro: Option<String>,
+        targets: Option<Vec<String>>,
+        layers: Option<LayerDicts>,
+        store_level: &str,
+    ) -> PyResult<BackgroundRecorder> {
+        let request = RecordingRequest {
+            owner,
+            client,
+            fallback_client,
+            project,
+            build: build.map(BuildId),
+            host,
+            build_dir,
+            observed: observed(py, machine, distro, targets, layers)?,
+            store_level: LogLevel::parse(store_level).map_err(|e| to_py(py, e.into()))?,
+        };
+        let recording = detach(py, || {
+            toaster_core::Toaster::open_sqlite(&database)?.start_recording(&request, unbatched())
+        })?;
+        let warnings = recording.warnings.iter().map(ToString::to_string).collect();
+        BackgroundRecorder::spawn(py, recording.recorder, warnings)
+    }
+
     /// The build being recorded.
     #[getter]
     fn build_id(&self) -> i64 {
@@ -206,10 +261,11 @@ impl BackgroundRecorder {
         self.log_path.clone()
     }
 
-    /// Why the build's log file could not be made, when it was asked for and not made.
+    /// What did not stop the recording when it started (e.g. a log file that could not be
+    /// made), one sentence each.
     #[getter]
-    fn log_error(&self) -> Option<String> {
-        self.log_error.clone()
+    fn warnings(&self) -> Vec<String> {
+        self.warnings.clone()
     }
 
     /// Hands event lines (the event-log format) over to be recorded; returns at once.

@@ -8,6 +8,7 @@ mod config;
 mod layers;
 mod owners;
 mod projects;
+mod recording;
 mod validation;
 
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ use std::sync::Arc;
 
 pub use self::builds::{BUILD_LEASE, BuildDetail, COMMAND_LINE_PROJECT, ImportReport};
 pub use self::projects::ClonedProject;
+pub use self::recording::{Recording, RecordingRequest, RecordingWarning};
 use crate::Error;
 use crate::access::{self, Action, Principal};
 use crate::model::{AuditAction, Name, NewAudit, NewOwner, Owner, Project, Revision};
@@ -259,5 +261,7 @@ mod build_log_tests;
 mod build_tests;
 #[cfg(test)]
 mod layer_tests;
+#[cfg(test)]
+mod recording_tests;
 #[cfg(test)]
 mod tests;

@@ -8,7 +8,6 @@ only queues work. Problems are reported through ``warn(key, text)``, once per ke
 
 from __future__ import annotations
 
-import os
 import queue
 import threading
 from dataclasses import dataclass, field
@@ -57,9 +56,13 @@ Warn = Callable[[str, str], None]
 
 
 class Writer:
-    """Records queued event lines into one build, in its own thread.
+    """Records event lines into one build without ever making its caller wait.
 
-    ``submit`` queues lines; ``finish`` ends the build and waits for the thread. A busy
+    This writer's thread opens the database and starts the build (either may wait for a
+    locked database); lines submitted meanwhile queue here. Once that is done and the queue
+    handed over, ``submit`` gives lines straight to the recorder's own Rust thread, which
+    takes them without Python's lock: a Python thread in between would only wait for that
+    lock while BitBake's event loop holds it. ``finish`` ends the build and waits. A busy
     database keeps what waits for the next try; a refused batch is left out; after any
     other failure the rest is dropped: what was written stays, and the build is later marked
     interrupted.
@@ -70,15 +73,20 @@ class Writer:
         self._target = target
         self._warn = warn
         self._queue: "queue.SimpleQueue[_Item]" = queue.SimpleQueue()
-        self._database: Optional[_toaster.Toaster] = None
         self._recorder: Optional[_toaster.BackgroundRecorder] = None
+        self._lock = threading.Lock()
+        self._direct = False
         self._thread = threading.Thread(target=self._run, name="toaster-recorder", daemon=True)
         self._thread.start()
 
     def submit(self, lines: str) -> None:
-        """Queues event lines (JSON lines). What is queued while the thread writes is
-        written next, together, in one transaction."""
-        self._queue.put(lines)
+        """Hands event lines (JSON lines) over; returns at once. Lines that arrive while
+        the last batch is written are written next, together, in one transaction."""
+        with self._lock:
+            if not self._direct:
+                self._queue.put(lines)
+                return
+        self._apply(lines)
 
     def finish(self, state: str, timeout: float) -> bool:
         """Ends the build in `state` after what is queued; False if the thread did not
@@ -105,59 +113,38 @@ class Writer:
             if isinstance(item, _Finish):
                 self._end(item.state)
                 return
+            if self._recorder is not None:
+                with self._lock:
+                    # Nothing queued behind what was handed over: later lines keep their
+                    # order going straight to the recorder.
+                    self._direct = self._queue.empty()
 
     def _open(self) -> _toaster.BackgroundRecorder:
+        # One call into the library, which waits for a locked database without Python's
+        # lock: each return to Python would wait for BitBake's busy event loop to yield it.
         target = self._target
-        self._database = _toaster.Toaster.open(target.database)
-        actor = self._actor(self._database)
-        if target.build is not None:
-            build_id = target.build
-            # A build started elsewhere keeps the log its starter writes, if it has one.
-            console_log = actor.build(build_id).log_path is None
-        else:
-            project = target.project or self._command_line_project(actor)
-            build_id = actor.start_build(
-                project, host=target.host, build_dir=target.build_dir, **target.seen
-            ).id
-            console_log = True
-        self.build_id = build_id
-        # Batches go to a recorder on a Rust thread of its own: this thread hands them over
-        # and returns, so it never waits for the database while holding Python's lock. The
-        # same thread writes the build's log file.
-        recorder = actor.background_recorder(build_id, console_log=console_log, store_level=target.store_level)
-        if recorder.log_error:
-            self._warn("log", "build %d has no log file, as it could not be made: %s" % (build_id, recorder.log_error))
+        recorder = _toaster.BackgroundRecorder.start(
+            target.database,
+            client=target.client,
+            host=target.host,
+            build_dir=target.build_dir,
+            fallback_client=target.fallback_client,
+            owner=target.owner,
+            project=target.project,
+            build=target.build,
+            store_level=target.store_level,
+            **target.seen,
+        )
+        self.build_id = recorder.build_id
+        for warning in recorder.warnings:
+            self._warn("start:" + warning, warning)
         return recorder
-
-    def _command_line_project(self, actor: _toaster.Actor) -> str:
-        """The project of builds run by hand; says so when it had to live elsewhere than
-        ``command-line-builds/`` beside the database."""
-        project = actor.command_line_project()
-        usual = os.path.join(os.path.dirname(os.path.abspath(self._target.database)), project.name)
-        if os.path.abspath(project.dir) != usual:
-            self._warn(
-                "project-dir",
-                "%s is not this database's (an earlier database left it?), so builds run by hand are kept in %s"
-                % (usual, project.dir),
-            )
-        return project.name
-
-    def _actor(self, database: _toaster.Toaster) -> _toaster.Actor:
-        target = self._target
-        if target.owner:
-            return database.act_as(target.owner, client=target.client)
-        try:
-            return database.act_as_remembered(client=target.client)
-        except ToasterError:
-            if not target.fallback_client:
-                raise
-        owner = database.act_as_remembered(client=target.fallback_client).owner.name
-        return database.act_as(owner, client=target.client)
 
     def _apply(self, lines: str) -> None:
         """Hands one batch over; says what went wrong with earlier ones."""
         recorder = self._recorder
-        assert recorder is not None
+        if recorder is None:
+            return
         try:
             recorder.submit_json(lines)
         except (ToasterError, ValueError) as error:
@@ -186,6 +173,4 @@ class Writer:
             # Same kind as a failed batch: one warning for one broken database, whichever
             # the recorder's thread met first.
             self._warn("failed", "the end of this build was not recorded (%s); it will show as interrupted" % describe(error))
-        finally:
-            if self._database is not None:
-                self._database.close()
+

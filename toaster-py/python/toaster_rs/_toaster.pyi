@@ -118,9 +118,7 @@ class Actor:
     def recorder(
         self, build_id: int, *, max_writes: int = 4096, max_age: float = 1.0
     ) -> Recorder: ...
-    def background_recorder(
-        self, build_id: int, *, console_log: bool = False, store_level: str = "debug"
-    ) -> BackgroundRecorder: ...
+    def background_recorder(self, build_id: int) -> BackgroundRecorder: ...
     def builds(
         self,
         project: Optional[str] = None,
@@ -280,12 +278,29 @@ class Recorder:
 
 @final
 class BackgroundRecorder:
+    @staticmethod
+    def start(
+        database: _Path,
+        *,
+        client: str,
+        host: str,
+        build_dir: _Path,
+        fallback_client: Optional[str] = None,
+        owner: Optional[str] = None,
+        project: Optional[str] = None,
+        build: Optional[int] = None,
+        machine: Optional[str] = None,
+        distro: Optional[str] = None,
+        targets: Optional[list[str]] = None,
+        layers: Optional[list[dict[str, Optional[str]]]] = None,
+        store_level: str = "warning",
+    ) -> BackgroundRecorder: ...
     @property
     def build_id(self) -> int: ...
     @property
     def log_path(self) -> Optional[str]: ...
     @property
-    def log_error(self) -> Optional[str]: ...
+    def warnings(self) -> list[str]: ...
     def submit_json(self, lines: str) -> None: ...
     def take_errors(self) -> list[Exception]: ...
     def finish(self, state: str = "succeeded") -> list[Exception]: ...

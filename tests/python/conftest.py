@@ -160,9 +160,13 @@ class Cooker:
         for name in self.handlers:
             self.bb.event.remove(name, None, self.d)
         self.bb.event.unregister_UIHhandler(self._ui_handle, mainui=True)
-        # The class remembers a failed import in BitBake's global Python context, which
-        # lives as long as the server process; the next server here starts afresh.
+        # The class remembers a failed import in BitBake's global Python context, and the
+        # recorder what it keeps before builds, for as long as the server process lives;
+        # the next server here starts afresh.
         self.bb.utils.get_context().pop("toaster_recorder_unavailable", None)
+        early, toaster_rs.bitbake._recording.early = toaster_rs.bitbake._recording.early, None
+        if early is not None:
+            early.stop()
 
     # Firing events.
 

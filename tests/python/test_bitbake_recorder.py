@@ -223,9 +223,9 @@ def test_command_line_builds_share_one_project_and_settings_come_from_the_enviro
         assert [p.name for p in alice.projects()].count("command-line-builds") == 1
 
 
-def test_a_build_started_by_a_runner_is_recorded_into(make_cooker, database):
+def test_a_build_started_by_a_runner_is_recorded_into(make_cooker, database, tmp_path):
     with toaster_rs.Toaster.open(database) as db:
-        started = db.act_as("alice", client="runner").start_build("demo", host="farm", build_dir="/srv/b")
+        started = db.act_as("alice", client="runner").start_build("demo", host="farm", build_dir=tmp_path / "b")
     cooker = make_cooker({"TOASTER_DB": str(database), "TOASTER_OWNER": "alice", "TOASTER_BUILD": str(started.id)})
     cooker.start(RECIPES, TARGETS, TASKS)
     cooker.run_task(BUSYBOX, "do_compile")
@@ -233,6 +233,31 @@ def test_a_build_started_by_a_runner_is_recorded_into(make_cooker, database):
     cooker.command_completed()
     build = recorded_build(database)
     assert (build.id, build.host, build.state, build.tasks) == (started.id, "farm", "succeeded", {"succeeded": 1})
+    # Nobody wrote its log before, so the recorder does.
+    assert build.log_path == str(tmp_path / "b" / "toaster-logs" / ("build-%d.log" % started.id))
+    assert "NOTE: recipe busybox: task do_compile: Succeeded" in pathlib.Path(build.log_path).read_text()
+
+
+def test_messages_before_the_build_starts_are_kept_for_it(make_cooker, database):
+    cooker = make_cooker({"TOASTER_DB": str(database), "TOASTER_OWNER": "alice"})
+    cooker.log(logging.WARNING, "before the configuration is parsed: not heard")
+    cooker.fire(cooker.bb.event.ConfigParsed())
+    cooker.log(logging.WARNING, "bitbake -e said this")
+    cooker.command_completed()  # a command without a build: what it said is forgotten
+    cooker.log(logging.WARNING, "No bb files in default matched BBFILE_PATTERN_core")
+    cooker.log(logging.INFO, "a note while parsing")
+    cooker.parse(4)
+    cooker.start(RECIPES, TARGETS, TASKS)
+    cooker.run_task(BUSYBOX, "do_compile")
+    cooker.complete(TARGETS)
+    cooker.command_completed()
+    build = recorded_build(database)
+    messages = [m["text"] for m in json.loads(run_cli(database, "build", "log", str(build.id)))]
+    assert messages == ["No bb files in default matched BBFILE_PATTERN_core"]
+    assert build.warnings == 1
+    log = pathlib.Path(build.log_path).read_text()
+    assert "WARNING: No bb files in default matched BBFILE_PATTERN_core\nNOTE: a note while parsing\n" in log
+    assert "bitbake -e" not in log and "not heard" not in log
 
 
 def test_without_a_database_it_warns_once_and_records_nothing(make_cooker, caplog):

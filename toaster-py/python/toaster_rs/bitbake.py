@@ -28,8 +28,10 @@ file cannot be made is recorded all the same, with a warning and no ``log_path``
 runner started (``TOASTER_BUILD``) keeps the log its runner writes.
 
 Which process sees what: the class's handler runs in the cooker (the BitBake server) for the
-few events that drive a recording: ``ParseCompleted``, ``BuildInit`` (the build starts),
-``HeartbeatEvent`` and the end of the command. At ``BuildInit`` the recording registers a
+few events that drive a recording: ``ConfigParsed`` (from then on, log records are kept for
+the build that follows: the warnings and errors of parsing), ``ParseCompleted``,
+``BuildInit`` (the build starts), ``HeartbeatEvent`` and the end of the command. At
+``BuildInit`` the recording registers a
 listener with BitBake's event dispatcher, the way BitBake's own event-log writer does; the
 cooker hands it the events it asks for (:data:`EVENTS`), each exactly once: its own events
 as it fires them, and the events of its task workers (``bb.build.TaskStarted``, the
@@ -70,6 +72,7 @@ __all__ = [
 
 #: The events the class's handler takes (its ``eventmask``).
 CLASS_EVENTS: Tuple[str, ...] = (
+    "bb.event.ConfigParsed",
     "bb.event.ParseCompleted",
     "bb.event.BuildInit",
     "bb.event.HeartbeatEvent",
@@ -84,6 +87,8 @@ BATCH_LINES = 2048
 KEEPALIVE_SECONDS = 60.0
 #: How long the end of a build waits for the database, in seconds.
 FINISH_TIMEOUT = 60.0
+#: Log records kept from before a build starts (parse warnings and errors), at most.
+EARLY_RECORDS = 1000
 
 _log = logging.getLogger("toaster_rs.bitbake")
 
@@ -310,6 +315,48 @@ class BuildSession:
         return "succeeded"
 
 
+class _EarlyLog:
+    """Log records BitBake sends before a build starts (the warnings and errors of parsing
+    its configuration and recipes), kept for the build that follows, so that the build's
+    record counts what BitBake's summary counts. Listens from the configuration's parse on,
+    for as long as the BitBake server lives; keeps nothing while a build is recorded, and
+    forgets what it kept when a command ends without a build (``bitbake -e``)."""
+
+    def __init__(self) -> None:
+        self.records: List[Any] = []
+        self.keeping = True
+        self._handle: Optional[int] = None
+
+    def listen(self, warnings: Warnings) -> None:
+        """Has BitBake's dispatcher hand this log records of level note and above only."""
+        try:
+            dispatcher = _dispatcher()
+            self._handle = dispatcher.register_UIHhandler(_Channel(self), mainui=False)
+            dispatcher.set_UIHmask(self._handle, LOG_LEVELS["note"], {}, ["toaster_rs.NoEvent"])
+        except Exception as error:  # an older or newer BitBake: parse messages are left out
+            warnings.add("early", "cannot listen to BitBake's messages before the build (%s)" % error)
+
+    def send(self, record: Any) -> None:
+        """Takes a log record (BitBake's dispatcher calls this, holding its lock)."""
+        if self.keeping and len(self.records) < EARLY_RECORDS:
+            self.records.append(record)
+
+    def take(self) -> List[Any]:
+        """What was kept, handed over once; keeps nothing more until :meth:`resume`."""
+        records, self.records, self.keeping = self.records, [], False
+        return records
+
+    def resume(self) -> None:
+        """A command ended: forgets what was kept, and keeps what comes before the next build."""
+        self.records, self.keeping = [], True
+
+    def stop(self) -> None:
+        """Stops listening (the server's life ends)."""
+        if self._handle is not None:
+            _dispatcher().unregister_UIHhandler(self._handle)
+            self._handle = None
+
+
 class _Recording:
     """What this process knows between the class's events."""
 
@@ -317,6 +364,7 @@ class _Recording:
         self.warnings = Warnings()
         self.session: Optional[BuildSession] = None
         self.parse_total: Optional[int] = None
+        self.early: Optional[_EarlyLog] = None
 
 
 _recording = _Recording()
@@ -338,6 +386,12 @@ def handle_event(event: Any, d: Any) -> None:
     _recording.warnings.emit()
 
 
+def _config_parsed(event: Any, d: Any) -> None:
+    if _recording.early is None and _variable(d, "TOASTER_DB"):
+        _recording.early = _EarlyLog()
+        _recording.early.listen(_recording.warnings)
+
+
 def _parse_completed(event: Any, d: Any) -> None:
     _recording.parse_total = int(event.total)
 
@@ -346,11 +400,14 @@ def _build_init(event: Any, d: Any) -> None:
     if _recording.session is not None:
         _end_session(command_ok=False, failure=None)
     _recording.warnings.reset()
+    early = _recording.early.take() if _recording.early is not None else []
     settings = Settings.from_datastore(d, _recording.warnings, getattr(event, "_pkgs", ()))
     if settings is None:
         return
     session = BuildSession(settings, _recording.warnings, _recording.parse_total)
     _recording.session = session
+    for record in early:
+        session.send(record)
     session.listen()
 
 
@@ -361,6 +418,8 @@ def _heartbeat(event: Any, d: Any) -> None:
 
 def _command_ended(event: Any, d: Any) -> None:
     _recording.parse_total = None
+    if _recording.early is not None:
+        _recording.early.resume()
     if _recording.session is not None:
         failure = getattr(event, "error", None) if type(event).__name__ == "CommandFailed" else None
         _end_session(command_ok=type(event).__name__ == "CommandCompleted", failure=failure and str(event))
@@ -380,6 +439,7 @@ def _ignore(event: Any, d: Any) -> None:
 
 
 _CLASS_HANDLERS: Dict[str, Callable[[Any, Any], None]] = {
+    "ConfigParsed": _config_parsed,
     "ParseCompleted": _parse_completed,
     "BuildInit": _build_init,
     "HeartbeatEvent": _heartbeat,

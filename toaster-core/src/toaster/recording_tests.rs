@@ -40,10 +40,10 @@ fn a_build_run_by_hand_is_recorded_as_the_owner_the_command_line_chose() {
     assert_eq!(build.client, "bitbake:alice@laptop");
     assert_eq!(build.build_dir, f.tmp.path().join("by-hand/build"));
     assert!(recording.warnings.is_empty(), "{:?}", recording.warnings);
-    let log = f.tmp.path().join(format!(
-        "by-hand/build/toaster-logs/build-{}.log",
-        build.id
-    ));
+    let log = f
+        .tmp
+        .path()
+        .join(format!("by-hand/build/toaster-logs/build-{}.log", build.id));
     assert_eq!(recording.recorder.console_log_path(), Some(log.as_path()));
     assert_eq!(f.alice.build(build.id).unwrap().build.log_path, Some(log));
 }
@@ -64,7 +64,11 @@ fn a_runners_build_keeps_its_log_and_a_named_owner_and_project_are_taken() {
         .start_recording(&into_build, BatchPolicy::default())
         .unwrap();
     assert_eq!(recording.build.id, started.id);
-    assert_eq!(recording.recorder.console_log_path(), None, "its starter writes it");
+    assert_eq!(
+        recording.recorder.console_log_path(),
+        None,
+        "its starter writes it"
+    );
     assert!(recording.warnings.is_empty());
     drop(first);
 
@@ -122,7 +126,11 @@ fn what_does_not_stop_a_recording_is_said() {
         "{said:?}"
     );
     assert!(said[0].contains("command-line-builds-2"), "{}", said[0]);
-    assert!(said[1].contains("/dev/null/build/toaster-logs"), "{}", said[1]);
+    assert!(
+        said[1].contains("/dev/null/build/toaster-logs"),
+        "{}",
+        said[1]
+    );
     assert_eq!(recording.build.log_path, None);
     assert_eq!(recording.recorder.console_log_path(), None);
 }

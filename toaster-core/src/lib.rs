@@ -13,6 +13,7 @@ pub mod ingest;
 pub mod layers;
 pub mod model;
 pub mod project_dir;
+pub mod runner;
 pub mod schema;
 pub mod store;
 

@@ -63,7 +63,7 @@ pub fn write(build_dir: &Path, generated: &Generated) -> Result<Vec<PathBuf>, Co
 
 /// Replaces `path` with `bytes` atomically: a temporary file of its own beside it (never an
 /// existing file or link: `create_new`), synced, renamed, and the directory synced.
-fn replace(path: &Path, bytes: &[u8]) -> Result<(), ConfError> {
+pub(crate) fn replace(path: &Path, bytes: &[u8]) -> Result<(), ConfError> {
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let name = path
         .file_name()

@@ -30,6 +30,7 @@ mod quote;
 mod statement;
 mod text;
 
+pub(crate) use build_dir::replace as replace_file;
 pub use build_dir::write as write_build_conf;
 pub use datastore::Datastore;
 pub use error::{ConfError, Unrepresentable};

@@ -1,0 +1,37 @@
+use std::path::PathBuf;
+
+/// What can stop the runner from running a build.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunnerError {
+    /// The directory given as BitBake is not a BitBake checkout.
+    #[error("{path} is not a BitBake checkout (it has no bin/bitbake and lib/bb)")]
+    NotBitbake {
+        /// The directory.
+        path: PathBuf,
+    },
+    /// Another BitBake runs in the build directory.
+    #[error("another BitBake (process {pid}) uses the build directory {build_dir}")]
+    BuildDirBusy {
+        /// The build directory.
+        build_dir: PathBuf,
+        /// The BitBake server's process, as its lock file says (`?` when it does not).
+        pid: String,
+    },
+    /// A conf file for the run could not be written.
+    #[error("{path}: {source}")]
+    Conf {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: crate::conf::ConfError,
+    },
+    /// A file or process could not be handled.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path involved.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+}

@@ -338,3 +338,22 @@ def run_cli(database: pathlib.Path, *args: str) -> str:
         pytest.skip("the toaster CLI is not built: run `cargo build -p toaster-cli` (looked for %s)" % CLI)
     result = subprocess.run([str(CLI), "--db", str(database), "--as", "alice", "--json", *args], capture_output=True, text=True, check=True, env=dict(os.environ, NO_COLOR="1"))
     return result.stdout
+
+
+@pytest.fixture(scope="session")
+def bitbake_dir(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
+    """A real BitBake checkout (see ``toy_bitbake``); the tests that need one are skipped,
+    loudly, where there is none or its locale is missing."""
+    import toy_bitbake
+
+    found = toy_bitbake.find_bitbake(tmp_path_factory.mktemp("bitbake"))
+    reason = None
+    if found is None:
+        reason = toy_bitbake.why_no_bitbake()
+    elif toy_bitbake.locale_missing():
+        reason = "BitBake needs the %s locale (Debian: locales, then locale-gen)" % toy_bitbake.LOCALE
+    if reason is not None:
+        print("\nSKIPPED real BitBake builds: %s" % reason, file=sys.stderr)
+        pytest.skip(reason)
+    assert found is not None
+    return found

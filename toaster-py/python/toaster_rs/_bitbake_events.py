@@ -277,6 +277,10 @@ class EventMapper:
         self.errors += 1
         self._log("error", text, None, None, None, now_ms())
 
+    def note(self, text: str) -> None:
+        """Records a note of the recorder's own."""
+        self._log("note", text, None, None, None, now_ms())
+
     # Tasks, as the cooker runs them.
 
     def _recipe(self, task_file: str) -> Tuple[str, str]:

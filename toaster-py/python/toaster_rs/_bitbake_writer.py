@@ -71,7 +71,11 @@ class Writer:
     def __init__(self, target: Target, warn: Warn) -> None:
         self.build_id: Optional[int] = None
         self._target = target
-        self._warn = warn
+        self._warn_to = warn
+        #: Set once the database was opened and the build started, or that failed.
+        self._started = threading.Event()
+        #: Set when ``finish`` stopped waiting: nothing is said any more.
+        self._given_up = False
         self._queue: "queue.SimpleQueue[_Item]" = queue.SimpleQueue()
         self._recorder: Optional[_toaster.BackgroundRecorder] = None
         self._lock = threading.Lock()
@@ -88,18 +92,35 @@ class Writer:
                 return
         self._apply(lines)
 
-    def finish(self, state: str, timeout: float) -> bool:
+    @property
+    def started(self) -> bool:
+        """Whether the build's recording started (the database took it)."""
+        return self.build_id is not None
+
+    def finish(self, state: str, timeout: float, start_timeout: float) -> bool:
         """Ends the build in `state` after what is queued; False if the thread did not
-        finish within `timeout` seconds."""
+        finish within `timeout` seconds, or had not even started the recording within
+        `start_timeout` (a database locked all along). The thread goes on alone then, and
+        says nothing more."""
         self._queue.put(_Finish(state))
-        self._thread.join(timeout)
-        return not self._thread.is_alive()
+        finished = self._started.wait(start_timeout)
+        if finished:
+            self._thread.join(timeout)
+            finished = not self._thread.is_alive()
+        self._given_up = not finished
+        return finished
+
+    def _warn(self, key: str, text: str) -> None:
+        if not self._given_up:
+            self._warn_to(key, text)
 
     def _run(self) -> None:
         try:
             self._recorder = self._open()
         except (ToasterError, OSError, ValueError) as error:
             self._warn("open", "cannot record this build in %s: %s" % (self._target.database, describe(error)))
+        finally:
+            self._started.set()
         while True:
             item: Optional[_Item] = self._queue.get()
             # Lines queued while the last batch was written go in one batch: fewer round

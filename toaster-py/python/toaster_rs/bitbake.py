@@ -30,13 +30,13 @@ runner started (``TOASTER_BUILD``) keeps the log its runner writes.
 Which process sees what: the class's handler runs in the cooker (the BitBake server) for the
 few events that drive a recording: ``ConfigParsed`` (from then on, log records are kept for
 the build that follows: the warnings and errors of parsing), ``ParseCompleted``,
-``BuildInit`` (the build starts), ``HeartbeatEvent`` and the end of the command. At
-``BuildInit`` the recording registers a
-listener with BitBake's event dispatcher, the way BitBake's own event-log writer does; the
-cooker hands it the events it asks for (:data:`EVENTS`), each exactly once: its own events
-as it fires them, and the events of its task workers (``bb.build.TaskStarted``, the
-metadata events of ``do_package``) as it reads them from the worker pipes, plus log
-records. The two sets of events do not overlap, and workers record nothing themselves (the
+``BuildInit`` (the build starts), ``HeartbeatEvent`` and the end of the command (after a
+forced stop, which ends no command, the server's ``CookerExit``). At ``BuildInit`` the
+recording registers a listener with BitBake's event dispatcher, the way BitBake's own
+event-log writer does; the cooker hands it the events it asks for (:data:`EVENTS`), each
+exactly once: its own events as it fires them, and the events of its task workers
+(``bb.build.TaskStarted``, the metadata events of ``do_package``) as it reads them from the
+worker pipes, plus log records. The two sets of events do not overlap, and workers record nothing themselves (the
 class's events are never fired there), so nothing is counted twice.
 The listener only maps events to lines (see :mod:`toaster._bitbake_events`); a thread writes
 them to the database in batches, so that a slow or locked database never holds up BitBake.
@@ -79,6 +79,7 @@ CLASS_EVENTS: Tuple[str, ...] = (
     "bb.command.CommandCompleted",
     "bb.command.CommandFailed",
     "bb.command.CommandExit",
+    "bb.cooker.CookerExit",
 )
 
 #: Event lines handed to the writer at once, at most (and at every heartbeat).
@@ -87,6 +88,9 @@ BATCH_LINES = 2048
 KEEPALIVE_SECONDS = 60.0
 #: How long the end of a build waits for the database, in seconds.
 FINISH_TIMEOUT = 60.0
+#: How long the end of a build waits for a recording that never started (the database
+#: stayed locked), in seconds.
+START_TIMEOUT = 5.0
 #: Log records kept from before a build starts (parse warnings and errors), at most.
 EARLY_RECORDS = 1000
 
@@ -246,6 +250,7 @@ class BuildSession:
         self._mapper = EventMapper(Layers(settings.layer_dirs), self._log_level)
         self._map, self._lines = self._mapper.map, self._mapper.lines
         self._writer = Writer(settings.target, warnings.add)
+        self._database = settings.target.database
         self._last_write = time.monotonic()
         self._handle: Optional[int] = None
         if parse_total is not None:
@@ -286,19 +291,27 @@ class BuildSession:
             if self._lines or time.monotonic() - self._last_write >= KEEPALIVE_SECONDS:
                 self._hand_over()
 
-    def close(self, command_ok: bool, failure: Optional[str] = None) -> None:
-        """Stops listening and ends the build: cancelled if BitBake was interrupted, failed
-        if a task failed, an error was logged or the command failed, else succeeded."""
+    def close(self, command_ok: bool, failure: Optional[str] = None, stopped: bool = False) -> None:
+        """Stops listening and ends the build: cancelled if BitBake was interrupted (or its
+        server `stopped` with the build unfinished), failed if a task failed, an error was
+        logged or the command failed, else succeeded."""
         if self._handle is not None:
             _dispatcher().unregister_UIHhandler(self._handle)
             self._handle = None
         with self._lock:
+            if stopped:
+                self._mapper.interrupted = True
+                self._mapper.note("BitBake's server stopped while the build ran (its client was interrupted or went away)")
             if failure:
                 self._mapper.error(failure)
             self._hand_over()
             state = self._final_state(command_ok)
-        if not self._writer.finish(state, FINISH_TIMEOUT):
+        if self._writer.finish(state, FINISH_TIMEOUT, START_TIMEOUT):
+            return
+        if self._writer.started:
             self._warnings.add("slow", "the database did not take the end of this build within %d s" % FINISH_TIMEOUT)
+        else:
+            self._warnings.add("slow", "the database %s stayed locked while this build ran, so it is not recorded" % self._database)
 
     def _hand_over(self) -> None:
         self._mapper.progress_line()
@@ -425,11 +438,20 @@ def _command_ended(event: Any, d: Any) -> None:
         _end_session(command_ok=type(event).__name__ == "CommandCompleted", failure=failure and str(event))
 
 
-def _end_session(command_ok: bool, failure: Optional[str]) -> None:
+def _cooker_exit(event: Any, d: Any) -> None:
+    # A forced stop (a second Ctrl-C, a client gone) ends the command with no event of its
+    # own: the server's exit is the last word on a build still open.
+    _end_session(command_ok=False, failure=None, stopped=True)
+    if _recording.early is not None:
+        _recording.early.stop()
+        _recording.early = None
+
+
+def _end_session(command_ok: bool, failure: Optional[str], stopped: bool = False) -> None:
     session, _recording.session = _recording.session, None
     if session is not None:
         try:
-            session.close(command_ok, failure)
+            session.close(command_ok, failure, stopped)
         except Exception as error:
             _recording.warnings.add("close", "the end of this build was not recorded: %s" % describe(error))
 
@@ -440,6 +462,7 @@ def _ignore(event: Any, d: Any) -> None:
 
 _CLASS_HANDLERS: Dict[str, Callable[[Any, Any], None]] = {
     "ConfigParsed": _config_parsed,
+    "CookerExit": _cooker_exit,
     "ParseCompleted": _parse_completed,
     "BuildInit": _build_init,
     "HeartbeatEvent": _heartbeat,

@@ -97,8 +97,9 @@ def recipe(body: str, depends: Sequence[str] = ()) -> str:
 
 
 def generated_recipes(count: int, tasks: int) -> Dict[str, str]:
-    """`count` recipes of `tasks` chained pure-Python tasks each; recipe n's first task
-    waits for recipe n-1's last (and n-7's, for a wider queue), so the run queue is real."""
+    """`count` recipes of `tasks` chained pure-Python tasks each; recipe n's first task waits
+    for the last of recipes (n-1)//2 and n//3 (a tree a few recipes deep: BitBake walks
+    dependency chains recursively), so the run queue is a real one."""
     made = {}
     for n in range(count):
         lines = ['LICENSE = "MIT"']
@@ -106,7 +107,7 @@ def generated_recipes(count: int, tasks: int) -> Dict[str, str]:
         for t, task in enumerate(names):
             lines += ["python %s() {" % task, '    d.setVar("X", "%d")' % t, "}"]
             lines.append("addtask %s%s" % (task[3:], "" if t == 0 else " after %s" % names[t - 1]))
-        earlier = [m for m in (n - 1, n - 7) if m >= 0]
+        earlier = sorted({m for m in ((n - 1) // 2, n // 3) if 0 <= m < n})
         if earlier:
             lines.append('do_step0[depends] = "%s"' % " ".join("gen%d:do_build" % m for m in earlier))
         made["gen%d_1.0.bb" % n] = "\n".join(lines) + "\n"

@@ -85,6 +85,41 @@ pub enum Command {
     /// A project's layers: add (local or git), remove, list, show, update.
     #[command(subcommand)]
     Layer(LayerCommand),
+    /// Where a project's builds get BitBake.
+    #[command(subcommand)]
+    Bitbake(BitbakeCommand),
+    /// Run queued builds on this host (Ctrl-C or SIGTERM cancels the running ones cleanly).
+    Runner(RunnerArgs),
+}
+
+/// `toaster bitbake …`
+#[derive(Debug, Subcommand)]
+pub enum BitbakeCommand {
+    /// Build the project with the BitBake checkout in DIR (e.g. ~/poky/bitbake), from a new
+    /// revision on (undoable).
+    Set {
+        /// The project.
+        project: String,
+        /// The BitBake checkout (holding bin/bitbake and lib/bb).
+        #[arg(long)]
+        path: PathBuf,
+    },
+    /// Show where the project's builds get BitBake.
+    Show {
+        /// The project.
+        project: String,
+    },
+}
+
+/// `toaster runner`
+#[derive(Debug, Args)]
+pub struct RunnerArgs {
+    /// Builds run at once (never two of one project, never two in one build directory).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub jobs: u32,
+    /// Run what is queued, then stop.
+    #[arg(long)]
+    pub once: bool,
 }
 
 /// `toaster layer …`
@@ -198,6 +233,23 @@ pub struct AuditArgs {
 /// `toaster build …`
 #[derive(Debug, Subcommand)]
 pub enum BuildCommand {
+    /// Queue a build of the project's newest revision for a runner and print its id; with
+    /// --wait, run it here and wait (exit 0 when it succeeded, 1 otherwise).
+    Start {
+        /// The project.
+        project: String,
+        /// What to build (default: the project's targets).
+        targets: Vec<String>,
+        /// Run the build here, now, and wait for its end (Ctrl-C cancels it cleanly).
+        #[arg(long)]
+        wait: bool,
+    },
+    /// Cancel a build: a queued one never starts, a running one is stopped (as Ctrl-C
+    /// stops BitBake, then harder) and ends cancelled.
+    Cancel {
+        /// The build.
+        id: i64,
+    },
     /// List builds, newest first (of one project, or of every project you may read).
     List {
         /// Only this project's builds.

@@ -33,6 +33,8 @@ fn main() -> ExitCode {
         Command::Audit(args) => commands::audit::run(&ctx, &out, args),
         Command::Conf(command) => commands::conf::run(&ctx, &out, command),
         Command::Layer(command) => commands::layer::run(&ctx, &out, command),
+        Command::Bitbake(command) => commands::bitbake::run(&ctx, &out, command),
+        Command::Runner(args) => commands::runner::run(&ctx, &out, args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
             }
             ExitCode::from(exit_code(e.kind()))
         }
+        Err(Failure::BuildDidNotSucceed) => ExitCode::from(1),
         Err(Failure::Output(e)) => {
             eprintln!("error: could not write the output: {e}");
             ExitCode::from(3)

@@ -4,8 +4,9 @@ use crate::access::Action;
 use crate::conf::ConfError;
 use crate::ingest::IngestError;
 use crate::layers::LayerError;
-use crate::model::{ModelError, Name, RevisionNumber};
+use crate::model::{BuildId, ModelError, Name, RevisionNumber};
 use crate::project_dir::ProjectDirError;
+use crate::runner::RunnerError;
 use crate::schema::SchemaError;
 use crate::store::StoreError;
 
@@ -47,6 +48,15 @@ pub enum Error {
     /// A layer could not be fetched, read, added, removed or updated.
     #[error(transparent)]
     Layer(#[from] LayerError),
+    /// A build could not be run.
+    #[error(transparent)]
+    Runner(#[from] RunnerError),
+    /// The project has no BitBake to build with.
+    #[error("project `{project}` has no BitBake to build with")]
+    NoBitbake {
+        /// The project.
+        project: Name,
+    },
     /// A change was based on a revision that is no longer the newest.
     #[error(
         "project `{project}` changed meanwhile: the change was based on revision {base}, but revision {head} is the newest; nothing was changed"
@@ -98,6 +108,22 @@ pub enum Error {
         number: RevisionNumber,
         /// Its newest revision.
         head: RevisionNumber,
+    },
+    /// A build was asked for with no targets, and its project has none.
+    #[error("project `{project}` has no targets to build, and none were given")]
+    NoTargets {
+        /// The project.
+        project: Name,
+    },
+    /// A build recorded from a `bitbake` run by hand cannot be stopped by Toaster.
+    #[error(
+        "build {build} was started by hand on {host}, not by a Toaster runner; Toaster cannot stop it"
+    )]
+    NotCancellable {
+        /// The build.
+        build: BuildId,
+        /// Where it runs.
+        host: String,
     },
     /// Undo was asked for at the first configuration.
     #[error(
@@ -167,7 +193,9 @@ fn store_kind(e: &StoreError) -> ErrorKind {
     match e {
         StoreError::NotFound { .. } | StoreError::Missing { .. } => ErrorKind::NotFound,
         StoreError::AlreadyExists { .. } => ErrorKind::AlreadyExists,
-        StoreError::Conflict { .. } | StoreError::Changed { .. } => ErrorKind::Conflict,
+        StoreError::Conflict { .. } | StoreError::Changed { .. } | StoreError::LeaseLost { .. } => {
+            ErrorKind::Conflict
+        }
         StoreError::LastAdmin { .. } | StoreError::BuildEnded { .. } => ErrorKind::Invalid,
         StoreError::NotADatabase { .. } | StoreError::TooNew { .. } => ErrorKind::Database,
         StoreError::Busy { .. } => ErrorKind::Busy,
@@ -216,7 +244,9 @@ impl Error {
             | Error::NoOwner { .. }
             | Error::NothingToUndo { .. }
             | Error::NoProjectForImport { .. }
-            | Error::NoDirectory { .. } => ErrorKind::Invalid,
+            | Error::NoDirectory { .. }
+            | Error::NoTargets { .. }
+            | Error::NotCancellable { .. } => ErrorKind::Invalid,
             Error::OwnersExist { .. } => ErrorKind::AlreadyExists,
             Error::Ingest(IngestError::Store { source, .. }) => store_kind(source),
             Error::Ingest(IngestError::NotAnEventLog { .. } | IngestError::NotAnEvent { .. }) => {
@@ -257,6 +287,18 @@ impl Error {
             Error::Schema(SchemaError::Io { .. }) => ErrorKind::Internal,
             Error::Schema(_) => ErrorKind::Invalid,
             Error::Layer(e) => layer_kind(e),
+            Error::NoBitbake { .. } => ErrorKind::Invalid,
+            Error::Runner(e) => match e {
+                RunnerError::NotBitbake { .. }
+                | RunnerError::Conf { .. }
+                | RunnerError::LayersNotReady { .. }
+                | RunnerError::NoRecorder { .. } => ErrorKind::Invalid,
+                RunnerError::BuildDirBusy { .. } => ErrorKind::Conflict,
+                RunnerError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+                    ErrorKind::NotFound
+                }
+                RunnerError::Io { .. } => ErrorKind::Internal,
+            },
         }
     }
 
@@ -276,6 +318,12 @@ impl Error {
             }
             Error::NoDirectory { project } => {
                 format!("create project `{project}` yourself with `toaster project create {project} --dir DIR`")
+            }
+            Error::NoTargets { project } => format!(
+                "name what to build (`toaster build start {project} TARGET...`), or set the project's targets (`toaster config set {project} targets TARGET...`)"
+            ),
+            Error::NotCancellable { .. } => {
+                "stop it where it runs (Ctrl-C in the terminal running `bitbake`)".to_owned()
             }
             Error::NoProjectForImport { .. } => {
                 "name the project to import it into with `--project NAME`".to_owned()
@@ -320,6 +368,24 @@ impl Error {
             Error::Conf(e) => return e.hint(),
             Error::Schema(e) => return e.hint(),
             Error::Layer(e) => return e.hint(),
+            Error::NoBitbake { project } => format!(
+                "choose one with `toaster bitbake set {project} --path DIR` (a BitBake checkout, such as poky's bitbake/)"
+            ),
+            Error::Runner(RunnerError::NotBitbake { .. }) => {
+                "give the directory that holds bin/bitbake and lib/bb (in poky: poky/bitbake)"
+                    .to_owned()
+            }
+            Error::Runner(RunnerError::BuildDirBusy { build_dir, .. }) => format!(
+                "wait for that BitBake to end, or stop it (`bitbake -m` in {})",
+                build_dir.display()
+            ),
+            Error::Runner(RunnerError::LayersNotReady { .. }) => {
+                "fetch the layers with `toaster layer update PROJECT`, and commit or stash work in their clones".to_owned()
+            }
+            Error::Runner(RunnerError::NoRecorder { .. }) => {
+                "install the toaster-rs wheel into that Python (`python3 -m pip install toaster-rs`), or put a Python that has it first on PATH".to_owned()
+            }
+            Error::Runner(RunnerError::Conf { .. } | RunnerError::Io { .. }) => return None,
         };
         Some(hint)
     }
@@ -349,6 +415,9 @@ impl Error {
                 }
                 StoreError::BuildEnded { .. } => {
                     "record a new build; an ended one keeps what it recorded".to_owned()
+                }
+                StoreError::LeaseLost { .. } => {
+                    "stop working on the build: it was interrupted or given back to the queue; renew a lease well before it runs out".to_owned()
                 }
                 StoreError::LastAdmin { .. } => {
                     "grant admin to another owner first (`toaster owner grant-admin NAME`)".to_owned()

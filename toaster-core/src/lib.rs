@@ -22,6 +22,7 @@ mod toaster;
 
 pub use error::{Error, ErrorKind};
 pub use toaster::{
-    Actor, BUILD_LEASE, BuildDetail, COMMAND_LINE_PROJECT, ChangeOutcome, ClonedProject,
-    ImportReport, Recording, RecordingRequest, RecordingWarning, Toaster,
+    Actor, BUILD_LEASE, BuildDetail, BuildRequest, COMMAND_LINE_PROJECT, ChangeOutcome,
+    ClonedProject, ImportReport, RUNNER_LEASE, Recording, RecordingRequest, RecordingWarning,
+    RunOptions, RunOutcome, RunnerEvent, Stop, Toaster, Until,
 };

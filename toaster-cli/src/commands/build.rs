@@ -1,7 +1,10 @@
 use serde::Serialize;
-use toaster_core::model::{BuildId, LogLevel, TaskFilter, TaskOutcome, Visibility};
+use toaster_core::model::{
+    BuildId, BuildState, LogLevel, Target, TaskFilter, TaskOutcome, Visibility,
+};
+use toaster_core::{BuildRequest, Stop, Until};
 
-use super::Outcome;
+use super::{Failure, Outcome};
 use crate::args::BuildCommand;
 use crate::context::Context;
 use crate::output::{BuildView, Output, TaskView, duration, table};
@@ -9,6 +12,76 @@ use crate::output::{BuildView, Output, TaskView, duration, table};
 pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
     let actor = ctx.actor(&ctx.open()?)?;
     match command {
+        BuildCommand::Start {
+            project,
+            targets,
+            wait,
+        } => {
+            let targets = (!targets.is_empty())
+                .then(|| targets.iter().map(|t| Target::parse(t)).collect())
+                .transpose()
+                .map_err(toaster_core::Error::from)?;
+            let here = crate::context::host();
+            let request = BuildRequest {
+                targets,
+                host: here.clone(),
+                run_on: wait.then(|| here.clone()),
+            };
+            let build = actor.request_build(&project, &request)?;
+            if !wait {
+                let view = BuildView::from(&build);
+                return Ok(out.emit(&view, |w| {
+                    writeln!(
+                        w,
+                        "build {} queued: a runner takes it (`toaster runner`); follow it with `toaster build show {}`",
+                        view.id, view.id
+                    )
+                })?);
+            }
+            // No daemon needed: this process is the runner until the build has ended
+            // (builds queued for this host before it run first). Ctrl-C cancels it.
+            let stop = Stop::on_signals()?;
+            loop {
+                super::runner::serve(&actor, 1, Until::QueueEmpty, &stop)?;
+                let state = actor.build(build.id)?.build.state;
+                if state.is_final() {
+                    break;
+                }
+                if stop.requested() {
+                    actor.cancel_build(build.id)?;
+                    break;
+                }
+                // Another runner holds its project or build directory for now.
+                std::thread::sleep(std::time::Duration::from_secs(1));
+            }
+            let ended = actor.build(build.id)?.build;
+            let view = BuildView::from(&ended);
+            out.emit(&view, |w| {
+                writeln!(w, "build {} {}", view.id, view.state)?;
+                if let Some(log) = &view.log_path {
+                    writeln!(w, "log: {log}")?;
+                }
+                Ok(())
+            })?;
+            if ended.state != BuildState::Succeeded {
+                return Err(Failure::BuildDidNotSucceed);
+            }
+        }
+        BuildCommand::Cancel { id } => {
+            let build = actor.cancel_build(BuildId(id))?;
+            let view = BuildView::from(&build);
+            out.emit(&view, |w| {
+                if build.state.is_final() {
+                    writeln!(w, "build {} cancelled before it started", view.id)
+                } else {
+                    writeln!(
+                        w,
+                        "build {}: its runner is stopping it (`toaster build show {}` shows when it has)",
+                        view.id, view.id
+                    )
+                }
+            })?;
+        }
         BuildCommand::List {
             project,
             hidden,

@@ -1,6 +1,7 @@
 //! One module per command group; each turns parsed arguments into facade calls and output.
 
 pub mod audit;
+pub mod bitbake;
 pub mod build;
 pub mod conf;
 pub mod config;
@@ -8,6 +9,7 @@ pub mod group;
 pub mod layer;
 pub mod owner;
 pub mod project;
+pub mod runner;
 pub mod schema;
 
 use std::io;
@@ -18,6 +20,8 @@ pub enum Failure {
     Core(toaster_core::Error),
     /// Writing the output failed.
     Output(io::Error),
+    /// A build waited for ended other than succeeded (already said in the output).
+    BuildDidNotSucceed,
 }
 
 impl From<toaster_core::Error> for Failure {

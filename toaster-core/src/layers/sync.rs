@@ -29,16 +29,7 @@ pub fn check_out_recorded(project_dir: &Path, layers: &[LayerRef]) -> Vec<String
             continue;
         }
         done.push(dir.clone());
-        let outcome = git2::Oid::from_str(commit)
-            .map_err(|e| e.message().to_owned())
-            .and_then(|oid| {
-                let clone = ClonedRepo::open_or_init(&dir, url).map_err(|e| e.to_string())?;
-                if clone.head() == Some(oid) {
-                    return Ok(());
-                }
-                clone.checkout(oid).map_err(|e| e.to_string())
-            });
-        if let Err(reason) = outcome {
+        if let Err(reason) = check_out(&dir, url, commit) {
             warnings.push(format!(
                 "the clone {} was left where it is, not at the recorded commit {commit}: {reason}",
                 dir.display()
@@ -111,4 +102,69 @@ fn copy_clone(source: &Path, target: &Path, url: &str, commit: &str) -> Result<(
             Err(e.to_string())
         }
     }
+}
+
+/// Makes `layers` ready for a build, offline: each local layer must be there, and each git
+/// repository cloned and checked out at the commit the revision records (a clone with local
+/// work is left alone and named, never reset). Returns what is not ready, one sentence
+/// each; empty when BitBake may start.
+pub fn ready_for_build(project_dir: &Path, layers: &[LayerRef]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut done: Vec<PathBuf> = Vec::new();
+    for layer in layers {
+        let path = layer.path(project_dir);
+        match &layer.source {
+            LayerSource::Local { .. } => {
+                if !path.join("conf").join("layer.conf").is_file() {
+                    problems.push(format!(
+                        "layer {} is not at {} (no conf/layer.conf there)",
+                        layer.name,
+                        path.display()
+                    ));
+                }
+            }
+            LayerSource::Git { url, commit, .. } => {
+                let Some(dir) = layer.checkout_dir(project_dir) else {
+                    continue;
+                };
+                let Some(commit) = commit else {
+                    problems.push(format!(
+                        "layer {} ({url}) was never fetched: run `toaster layer update`",
+                        layer.name
+                    ));
+                    continue;
+                };
+                if done.contains(&dir) {
+                    continue;
+                }
+                done.push(dir.clone());
+                if !dir.join(".git").exists() {
+                    problems.push(format!(
+                        "layer {} ({url}) has no clone at {}: run `toaster layer update`",
+                        layer.name,
+                        dir.display()
+                    ));
+                    continue;
+                }
+                if let Err(reason) = check_out(&dir, url, commit) {
+                    problems.push(format!(
+                        "layer {} cannot be checked out at {commit} in {}: {reason}",
+                        layer.name,
+                        dir.display()
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// Checks the clone in `dir` out at `commit`, unless it is there; says why not otherwise.
+fn check_out(dir: &Path, url: &str, commit: &str) -> Result<(), String> {
+    let oid = git2::Oid::from_str(commit).map_err(|e| e.message().to_owned())?;
+    let clone = ClonedRepo::open_or_init(dir, url).map_err(|e| e.to_string())?;
+    if clone.head() == Some(oid) {
+        return Ok(());
+    }
+    clone.checkout(oid).map_err(|e| e.to_string())
 }

@@ -27,16 +27,18 @@ pub enum AuditAction {
     PermissionChange,
     /// The instance's default mode changed.
     DefaultModeChange,
-    /// A build started (or was imported).
+    /// A build started, was imported, or was queued for a runner.
     BuildStart,
     /// A build was hidden or shown again.
     BuildHide,
     /// A build was deleted.
     BuildDelete,
+    /// Someone asked to cancel a build.
+    BuildCancel,
 }
 
 impl AuditAction {
-    const NAMES: [(AuditAction, &'static str); 13] = [
+    const NAMES: [(AuditAction, &'static str); 14] = [
         (AuditAction::OwnerAdd, "owner.add"),
         (AuditAction::OwnerEdit, "owner.edit"),
         (AuditAction::AdminChange, "owner.admin"),
@@ -50,6 +52,7 @@ impl AuditAction {
         (AuditAction::BuildStart, "build.start"),
         (AuditAction::BuildHide, "build.hide"),
         (AuditAction::BuildDelete, "build.delete"),
+        (AuditAction::BuildCancel, "build.cancel"),
     ];
 
     /// The stable name stored and shown (`project.create`).

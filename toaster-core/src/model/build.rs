@@ -3,7 +3,9 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::{BuildId, ModelError, Name, OwnerId, ProjectId, RevisionNumber, Target, Timestamp};
+use super::{
+    BuildId, Claim, ModelError, Name, OwnerId, ProjectId, RevisionNumber, Target, Timestamp,
+};
 
 /// Where a build is in its life. States only move forward: queued, parsing, running, then
 /// one of the four ends, which are final.
@@ -187,10 +189,16 @@ pub struct NewBuild {
     pub targets: Vec<Target>,
     /// The layers it runs with.
     pub layers: Vec<BuildLayer>,
-    /// The state it starts in.
+    /// The state it starts in (`Queued` for a requested build).
     pub state: BuildState,
-    /// When it started (now, or when an imported build did).
+    /// When it started (now, or when an imported build did); for a requested build, when
+    /// it was asked for.
     pub started_at: Timestamp,
+    /// Queued for a Toaster runner to run, rather than recorded from a `bitbake` run by
+    /// hand (which is never claimed by a runner).
+    pub requested: bool,
+    /// For a requested build, the only host whose runners may run it; `None`: any host.
+    pub run_on: Option<String>,
 }
 
 /// A build: what it ran with, where it is, and what it came to.
@@ -208,7 +216,8 @@ pub struct Build {
     pub owner: Name,
     /// From which client.
     pub client: String,
-    /// The host.
+    /// The host it runs on; for a requested build, the host that asked for it until a
+    /// runner claims it, then the runner's.
     pub host: String,
     /// Its build directory.
     pub build_dir: PathBuf,
@@ -239,6 +248,15 @@ pub struct Build {
     pub errors: u32,
     /// Log messages of level warning.
     pub warnings: u32,
+    /// Queued for a Toaster runner to run, rather than recorded from a `bitbake` run by
+    /// hand.
+    pub requested: bool,
+    /// For a requested build, the only host whose runners may run it; `None`: any host.
+    pub run_on: Option<String>,
+    /// The runner that claimed it, if one has (kept after the build ends).
+    pub claim: Option<Claim>,
+    /// When someone asked to cancel it while a runner has it; the runner stops it.
+    pub cancel_requested_at: Option<Timestamp>,
 }
 
 impl Build {

@@ -25,6 +25,10 @@ pub struct ProjectConfig {
     pub packages: Vec<String>,
     /// Extra recipes built beside the targets.
     pub recipes: Vec<String>,
+    /// Where its BitBake comes from (a checkout, or a git repository like a layer's);
+    /// `None`: not chosen yet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bitbake: Option<LayerSource>,
 }
 
 /// A build target: a recipe or image, optionally with one task (`core-image-sato:do_populate_sdk`).

@@ -161,6 +161,7 @@ impl Release {
             ],
             packages: Vec::new(),
             recipes: Vec::new(),
+            bitbake: None,
         }
     }
 }

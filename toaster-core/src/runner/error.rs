@@ -18,6 +18,20 @@ pub enum RunnerError {
         /// The BitBake server's process, as its lock file says (`?` when it does not).
         pid: String,
     },
+    /// Layers of the build are not there, or not at the commits it pins.
+    #[error("the layers are not ready: {}", problems.join("; "))]
+    LayersNotReady {
+        /// What is wrong, one sentence each.
+        problems: Vec<String>,
+    },
+    /// The Python BitBake runs with cannot import the recorder.
+    #[error(
+        "the python3 BitBake runs with cannot import toaster_rs, so the build would not be recorded: {detail}"
+    )]
+    NoRecorder {
+        /// What Python said.
+        detail: String,
+    },
     /// A conf file for the run could not be written.
     #[error("{path}: {source}")]
     Conf {

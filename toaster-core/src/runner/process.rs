@@ -33,6 +33,8 @@ pub struct BitbakeRun {
     pub build_dir: PathBuf,
     /// The targets, as `bitbake` takes them.
     pub targets: Vec<String>,
+    /// Conf files read after BitBake's own (`bitbake -R FILE`).
+    pub post_read: Vec<PathBuf>,
     /// Variables added to the clean environment (the recorder's `TOASTER_DB`, …).
     pub env: Vec<(String, OsString)>,
     /// Searched after BitBake's `bin/` for programs (the `python3` BitBake runs with).
@@ -66,6 +68,9 @@ impl BitbakeRun {
             path.push(rest);
         }
         let mut command = Command::new(&program);
+        for file in &self.post_read {
+            command.arg("-R").arg(file);
+        }
         command
             .args(&self.targets)
             .current_dir(&self.build_dir)
@@ -112,6 +117,15 @@ impl Bitbake {
             // It may have ended meanwhile: nothing to do then.
             let _ = rustix::process::kill_process_group(pid, signal);
         }
+    }
+
+    /// How the client ended, if it has.
+    pub fn try_status(&mut self) -> io::Result<Option<ExitStatus>> {
+        let status = self.child.try_wait()?;
+        if status.is_some() {
+            self.pid = None;
+        }
+        Ok(status)
     }
 
     /// Waits for the client to end, then for its server to let go of the build directory.

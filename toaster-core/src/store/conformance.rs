@@ -4,6 +4,8 @@
 //! check panics with a message on failure, like any test assertion.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod queue;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -76,9 +78,17 @@ pub const CHECKS: &[(&str, Check)] = &[
     ),
 ];
 
+/// The build queue's checks, by name.
+pub const QUEUE_CHECKS: &[(&str, Check)] = queue::CHECKS;
+
+/// Every check of [`CHECKS`] and [`QUEUE_CHECKS`], by name.
+pub fn all_checks() -> impl Iterator<Item = &'static (&'static str, Check)> {
+    CHECKS.iter().chain(QUEUE_CHECKS)
+}
+
 /// Runs every check, each on a fresh store from `fresh`.
 pub fn run(fresh: &dyn Fn() -> Box<dyn Store>) {
-    for (name, check) in CHECKS {
+    for (name, check) in all_checks() {
         let store = fresh();
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&*store)));
         if let Err(panic) = outcome {
@@ -501,6 +511,9 @@ fn configurations_round_trip_exactly(store: &dyn Store) {
         ],
         packages: vec!["strace".into(), "gdb".into()],
         recipes: vec!["busybox".into()],
+        bitbake: Some(LayerSource::Local {
+            path: "/opt/poky/bitbake".into(),
+        }),
     };
     let mut next = revision(&alice, "set everything", config.clone());
     next.restores = Some(RevisionNumber::FIRST);
@@ -730,6 +743,8 @@ fn new_build(project: &Project, who: &Owner) -> NewBuild {
         layers: Vec::new(),
         state: BuildState::Queued,
         started_at: Timestamp::now(),
+        requested: false,
+        run_on: None,
     }
 }
 

@@ -59,6 +59,17 @@ pub enum StoreError {
         /// How it ended.
         state: crate::model::BuildState,
     },
+    /// A runner renewed or released a claim it no longer holds: its lease ran out (and the
+    /// build was interrupted), or the claim was released.
+    #[error(
+        "runner `{runner}` no longer holds build {build}: its lease ran out or it let the build go"
+    )]
+    LeaseLost {
+        /// The build.
+        build: crate::model::BuildId,
+        /// The runner that asked.
+        runner: crate::model::RunnerId,
+    },
     /// A change would leave the instance without an admin.
     #[error("`{owner}` is the last admin")]
     LastAdmin {

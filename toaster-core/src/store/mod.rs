@@ -15,10 +15,10 @@ pub use error::StoreError;
 use std::path::Path;
 
 use crate::model::{
-    ArtifactRecord, AuditEntry, AuditFilter, Build, BuildFilter, BuildId, BuildWrite, Group,
-    GroupId, LogLevel, LogRecord, Mode, Name, NewAudit, NewBuild, NewOwner, NewProject,
+    ArtifactRecord, AuditEntry, AuditFilter, Build, BuildFilter, BuildId, BuildWrite, ClaimRequest,
+    Group, GroupId, LogLevel, LogRecord, Mode, Name, NewAudit, NewBuild, NewOwner, NewProject,
     NewRevision, Owner, OwnerId, OwnerUpdate, PackageRecord, Project, ProjectAccess, ProjectId,
-    RecipeRecord, Revision, RevisionNumber, Task, TaskFilter, TaskOutcome, Timestamp,
+    RecipeRecord, Revision, RevisionNumber, RunnerId, Task, TaskFilter, TaskOutcome, Timestamp,
 };
 
 /// The storage of owners, groups, projects, configuration revisions and the audit log.
@@ -123,7 +123,8 @@ pub trait Store: Send + Sync {
     /// Audit entries matching `filter`, newest first.
     fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError>;
 
-    /// Starts recording a build; its log file is to be `build-<id>.log` in `build.log_dir`
+    /// Starts recording a build, or queues one for a runner when `build.requested` (see
+    /// [`Store::claim_build`]); its log file is to be `build-<id>.log` in `build.log_dir`
     /// (see [`Store::set_build_log`]).
     fn start_build(&self, build: &NewBuild, audit: &NewAudit) -> Result<Build, StoreError>;
     /// Records that `path` holds the log of `build`, now written. `AlreadyExists` when it
@@ -166,6 +167,44 @@ pub trait Store: Send + Sync {
     /// Removes every record of a build and nothing else.
     fn delete_build(&self, build: BuildId, audit: &NewAudit) -> Result<(), StoreError>;
     /// Marks builds not yet ended whose recorder has been silent since before `since` as
-    /// interrupted; returns them.
+    /// interrupted, and expires the claims whose lease has ended by the store's clock (as
+    /// [`Store::expire_claims`]); returns both. A build a runner claimed is governed by its
+    /// lease alone (never interrupted for silence while the lease lasts), and a requested
+    /// build waiting for a runner is not silent.
     fn interrupt_silent_builds(&self, since: Timestamp) -> Result<Vec<BuildId>, StoreError>;
+
+    /// Claims the next requested build for a runner, in one transaction that also expires
+    /// the claims whose lease ended before `claim.now` (as [`Store::expire_claims`]). The
+    /// build taken is the one with the lowest id that is requested, still queued, unclaimed
+    /// and not asked to cancel; asked to run on `claim.host` or on any host; of a project
+    /// `claim.owner` may build; the oldest waiting build of its project (builds of a project
+    /// run in the order they were asked for); and whose project and build directory no
+    /// claimed build that has not ended holds. It is claimed by `claim.runner` until
+    /// `claim.lease_until`, and `claim.host` becomes its host. `None` when no build
+    /// qualifies. When runners race, every build goes to one of them only.
+    fn claim_build(&self, claim: &ClaimRequest) -> Result<Option<Build>, StoreError>;
+    /// Extends the claim `runner` holds on `build` to `lease_until`, and returns the build
+    /// (a cancel request shows in it). `LeaseLost` (nothing written) unless `runner` holds
+    /// the claim and the build has not ended. A lease that ran out but was not expired yet
+    /// is renewed: nobody took the build over.
+    fn renew_lease(
+        &self,
+        build: BuildId,
+        runner: &RunnerId,
+        lease_until: Timestamp,
+    ) -> Result<Build, StoreError>;
+    /// Lets a claimed build go, for a runner that stops: a build still queued returns to the
+    /// queue (or ends cancelled, if a cancel was asked for); one that started ends
+    /// interrupted; an ended one stays as it is. `LeaseLost` unless `runner` holds it.
+    fn release_claim(&self, build: BuildId, runner: &RunnerId) -> Result<Build, StoreError>;
+    /// Asks to cancel a build, with its audit entry (whose right is checked in the
+    /// transaction). A requested build still queued and unclaimed ends cancelled at once and
+    /// never starts; any other build not ended gets `cancel_requested_at` (the first
+    /// request's time is kept) for the runner holding it to stop it. `BuildEnded` (nothing
+    /// written) for a build that has ended.
+    fn request_cancel(&self, build: BuildId, audit: &NewAudit) -> Result<Build, StoreError>;
+    /// Ends every claimed build not yet ended whose lease ended before `now` as interrupted
+    /// (at the lease's end), which frees its project and build directory for the next
+    /// claim; returns them. The claim stays on the build, to show which runner had it.
+    fn expire_claims(&self, now: Timestamp) -> Result<Vec<BuildId>, StoreError>;
 }

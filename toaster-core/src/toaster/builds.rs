@@ -69,10 +69,24 @@ impl Actor {
     ) -> Result<Build, Error> {
         observed.check()?;
         let project = self.project_for(project, Action::Project(Right::Build))?;
+        let new = self.pinned_build(&project, host, build_dir, observed)?;
+        self.start(&project, new)
+    }
+
+    /// A build of `project` by this actor, pinned to the project's newest revision with
+    /// its machine, distro, targets and layers (those `observed` replace), on `host`, in
+    /// `build_dir` (`None`: the project's `build/`). Not requested for a runner.
+    pub(super) fn pinned_build(
+        &self,
+        project: &Project,
+        host: &str,
+        build_dir: Option<&Path>,
+        observed: &Observed,
+    ) -> Result<NewBuild, Error> {
         let revision = self.store().revision(project.id, project.head)?;
         let config = revision.config;
         let build_dir = build_dir.map_or_else(|| project.dir.join("build"), Path::to_path_buf);
-        let new = NewBuild {
+        Ok(NewBuild {
             project: project.id,
             revision: project.head,
             owner: self.owner.id,
@@ -89,20 +103,26 @@ impl Actor {
             },
             state: BuildState::Queued,
             started_at: Timestamp::now(),
-        };
-        self.start(&project, new)
+            requested: false,
+            run_on: None,
+        })
     }
 
-    fn start(&self, project: &Project, new: NewBuild) -> Result<Build, Error> {
+    /// Writes `new` with its audit entry (needs build, checked in the store's transaction).
+    pub(super) fn start(&self, project: &Project, new: NewBuild) -> Result<Build, Error> {
         let targets: Vec<String> = new.targets.iter().map(Target::to_string).collect();
+        let place = match (new.requested, &new.run_on) {
+            (false, _) => format!("on {}", new.host),
+            (true, Some(host)) => format!("for a runner on {host}"),
+            (true, None) => "for a runner on any host".to_owned(),
+        };
         let detail = format!(
-            "{} on {}",
+            "{} {place}",
             if targets.is_empty() {
                 "(no targets)".to_owned()
             } else {
                 targets.join(" ")
             },
-            new.host
         );
         let audit = self.entry(
             Some(Action::Project(Right::Build)),
@@ -140,6 +160,13 @@ impl Actor {
     /// link) is ever opened. Refused when the build has a log already: the process that made
     /// it writes it.
     pub fn open_build_log(&self, id: BuildId) -> Result<ConsoleLog, Error> {
+        let (path, file) = self.create_build_log(id)?;
+        Ok(ConsoleLog::new(path, file))
+    }
+
+    /// [`Actor::open_build_log`]'s file itself, for a writer of its own (BitBake's console
+    /// output, when a runner runs the build).
+    pub fn create_build_log(&self, id: BuildId) -> Result<(PathBuf, File), Error> {
         let (build, _) = self.build_for(id, Action::Project(Right::Build))?;
         if build.state.is_final() {
             return Err(StoreError::BuildEnded {
@@ -173,7 +200,7 @@ impl Actor {
                 Err(source) => return Err(IngestError::Io { path, source }.into()),
             };
             return match self.store().set_build_log(id, &path) {
-                Ok(_) => Ok(ConsoleLog::new(path, file)),
+                Ok(_) => Ok((path, file)),
                 Err(e) => {
                     // Leave no file that no build names.
                     let _ = std::fs::remove_file(&path);
@@ -346,7 +373,7 @@ impl Actor {
     }
 
     /// The build `id` and its project, if the actor may do `action` on that project.
-    fn build_for(&self, id: BuildId, action: Action) -> Result<(Build, Project), Error> {
+    pub(super) fn build_for(&self, id: BuildId, action: Action) -> Result<(Build, Project), Error> {
         let build = self.store().build(id)?;
         let project = self.store().project(build.project_name.as_str())?;
         if access::allows(&self.principal()?, &project, action) {
@@ -408,6 +435,8 @@ fn imported_build(
         layers: header.layers,
         state: BuildState::Queued,
         started_at: header.started_at,
+        requested: false,
+        run_on: None,
     })
 }
 

@@ -2,13 +2,17 @@
 //! checked against the permission policy, and written with its audit entry.
 
 mod audit;
+mod bitbake_source;
 mod builds;
 mod conf_files;
 mod config;
 mod layers;
 mod owners;
 mod projects;
+mod queue;
 mod recording;
+mod run;
+mod serve;
 mod validation;
 
 use std::path::{Path, PathBuf};
@@ -16,7 +20,10 @@ use std::sync::Arc;
 
 pub use self::builds::{BUILD_LEASE, BuildDetail, COMMAND_LINE_PROJECT, ImportReport};
 pub use self::projects::ClonedProject;
+pub use self::queue::{BuildRequest, RUNNER_LEASE};
 pub use self::recording::{Recording, RecordingRequest, RecordingWarning};
+pub use self::run::{RunOptions, RunOutcome, Stop};
+pub use self::serve::{RunnerEvent, Until};
 use crate::Error;
 use crate::access::{self, Action, Principal};
 use crate::model::{AuditAction, Name, NewAudit, NewOwner, Owner, Project, Revision};
@@ -261,6 +268,8 @@ mod build_log_tests;
 mod build_tests;
 #[cfg(test)]
 mod layer_tests;
+#[cfg(test)]
+mod queue_tests;
 #[cfg(test)]
 mod recording_tests;
 #[cfg(test)]

@@ -1,9 +1,9 @@
-//! Builds on SQLite: starting, batched recording, reading back, hiding and deleting.
+//! Builds on SQLite: starting (or queueing), reading back, hiding and deleting.
 
 use std::path::{Path, PathBuf};
 
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
+use rusqlite::{Connection, params, params_from_iter};
 
 use super::SqliteStore;
 use super::driver::is_foreign_key_violation;
@@ -16,7 +16,7 @@ use crate::model::{
 use crate::store::StoreError;
 
 impl SqliteStore {
-    fn build_in(&self, conn: &Connection, id: BuildId) -> Result<Build, StoreError> {
+    pub(super) fn build_in(&self, conn: &Connection, id: BuildId) -> Result<Build, StoreError> {
         let sql = format!("{BUILD_SELECT} WHERE b.id = ?1");
         let mut build = self.one(conn, &sql, [id.0], rows::build, ("build", &id.to_string()))?;
         build.layers = self.layers_of(conn, id)?;
@@ -50,8 +50,9 @@ impl SqliteStore {
             let id = tx
                 .prepare_cached(
                     "INSERT INTO build (project_id, revision, owner_id, client, host, build_dir, \
-                     log_path, machine, distro, state, started_at, heartbeat_at) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending:' || hex(randomblob(16)), ?7, ?8, ?9, ?10, ?11)",
+                     log_path, machine, distro, state, started_at, heartbeat_at, requested, run_on) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending:' || hex(randomblob(16)), ?7, ?8, ?9, \
+                     ?10, ?11, ?12, ?13)",
                 )
                 .and_then(|mut s| {
                     s.insert(params![
@@ -65,7 +66,9 @@ impl SqliteStore {
                         build.distro,
                         build.state.as_str(),
                         started,
-                        now
+                        now,
+                        build.requested,
+                        build.run_on
                     ])
                 })
                 .map_err(|e| {
@@ -98,7 +101,8 @@ impl SqliteStore {
             }
             let project = self.project_name_of(tx, build.project)?;
             let mut entry = audit.clone();
-            entry.detail = format!("started build {id}: {}", audit.detail);
+            let verb = if build.requested { "queued" } else { "started" };
+            entry.detail = format!("{verb} build {id}: {}", audit.detail);
             entry.project.get_or_insert(project);
             self.append_audit(tx, &entry, Some(build.project))?;
             self.build_in(tx, BuildId(id))
@@ -349,26 +353,6 @@ impl SqliteStore {
                     .map_err(|e| self.err(e, "deleted a build's recipes"))?;
             }
             self.append_audit(tx, audit, Some(current.project))
-        })
-    }
-
-    pub(super) fn interrupt_silent(&self, since: Timestamp) -> Result<Vec<BuildId>, StoreError> {
-        // Listings call this every time: look first, so that the usual answer (none) takes
-        // no write lock.
-        let silent: Option<i64> = self
-            .conn()
-            .prepare_cached(
-                "SELECT id FROM build WHERE state IN ('queued', 'parsing', 'running') AND heartbeat_at < ?1 LIMIT 1",
-            )
-            .and_then(|mut s| s.query_row([since.0], |r| r.get(0)).optional())
-            .map_err(|e| self.err(e, "looked for silent builds"))?;
-        if silent.is_none() {
-            return Ok(Vec::new());
-        }
-        self.write("marked silent builds interrupted", |tx| {
-            let sql = "UPDATE build SET state = 'interrupted', ended_at = heartbeat_at \
-                       WHERE state IN ('queued', 'parsing', 'running') AND heartbeat_at < ?1 RETURNING id";
-            self.list(tx, sql, [since.0], |r| Ok(Ok(BuildId(r.get(0)?))))
         })
     }
 }

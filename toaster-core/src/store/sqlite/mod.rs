@@ -8,6 +8,7 @@ mod driver;
 mod migration;
 mod operations;
 mod permission;
+mod queue;
 mod rows;
 
 use std::path::{Path, PathBuf};
@@ -195,5 +196,7 @@ impl SqliteStore {
     }
 }
 
+#[cfg(test)]
+mod queue_tests;
 #[cfg(test)]
 mod tests;

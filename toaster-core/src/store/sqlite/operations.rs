@@ -7,10 +7,10 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use super::SqliteStore;
 use super::rows::{self, GROUP_SELECT, OWNER_SELECT, PROJECT_SELECT, REVISION_SELECT, path_text};
 use crate::model::{
-    ArtifactRecord, AuditEntry, AuditFilter, Build, BuildFilter, BuildId, BuildWrite, Group,
-    GroupId, LogLevel, LogRecord, Mode, Name, NewAudit, NewBuild, NewOwner, NewProject,
+    ArtifactRecord, AuditEntry, AuditFilter, Build, BuildFilter, BuildId, BuildWrite, ClaimRequest,
+    Group, GroupId, LogLevel, LogRecord, Mode, Name, NewAudit, NewBuild, NewOwner, NewProject,
     NewRevision, Owner, OwnerId, OwnerUpdate, PackageRecord, Project, ProjectAccess, ProjectId,
-    RecipeRecord, Revision, RevisionNumber, Task, TaskFilter, TaskOutcome, Timestamp,
+    RecipeRecord, Revision, RevisionNumber, RunnerId, Task, TaskFilter, TaskOutcome, Timestamp,
 };
 use crate::store::{Store, StoreError};
 
@@ -557,5 +557,30 @@ impl Store for SqliteStore {
 
     fn interrupt_silent_builds(&self, since: Timestamp) -> Result<Vec<BuildId>, StoreError> {
         self.interrupt_silent(since)
+    }
+
+    fn claim_build(&self, claim: &ClaimRequest) -> Result<Option<Build>, StoreError> {
+        self.claim_next(claim)
+    }
+
+    fn renew_lease(
+        &self,
+        build: BuildId,
+        runner: &RunnerId,
+        lease_until: Timestamp,
+    ) -> Result<Build, StoreError> {
+        self.renew(build, runner, lease_until)
+    }
+
+    fn release_claim(&self, build: BuildId, runner: &RunnerId) -> Result<Build, StoreError> {
+        self.release(build, runner)
+    }
+
+    fn request_cancel(&self, build: BuildId, audit: &NewAudit) -> Result<Build, StoreError> {
+        self.cancel(build, audit)
+    }
+
+    fn expire_claims(&self, now: Timestamp) -> Result<Vec<BuildId>, StoreError> {
+        self.expire(now)
     }
 }

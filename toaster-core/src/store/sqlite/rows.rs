@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use rusqlite::Row;
 
 use crate::model::{
-    AuditAction, AuditEntry, Build, BuildId, BuildState, Group, GroupId, Mode, Name, Owner,
+    AuditAction, AuditEntry, Build, BuildId, BuildState, Claim, Group, GroupId, Mode, Name, Owner,
     OwnerId, Progress, Project, ProjectConfig, ProjectId, Release, Revision, RevisionNumber,
-    Target, Task, TaskOutcome, TaskRecord, Timestamp,
+    RunnerId, Target, Task, TaskOutcome, TaskRecord, Timestamp,
 };
 use crate::store::StoreError;
 
@@ -38,7 +38,8 @@ pub(super) const BUILD_SELECT: &str = "SELECT b.id, b.project_id, p.name, b.revi
      b.started_at, b.ended_at, b.heartbeat_at, b.recipes_parsed, b.recipes_total, \
      b.tasks_done, b.tasks_total, b.errors, b.warnings, b.log_written, \
      (SELECT group_concat(t, ' ') FROM (SELECT recipe || coalesce(':' || task, '') AS t \
-       FROM build_target WHERE build_id = b.id ORDER BY position)) \
+       FROM build_target WHERE build_id = b.id ORDER BY position)), \
+     b.requested, b.run_on, b.claimed_by, b.claimed_at, b.lease_until, b.cancel_requested_at \
      FROM build b JOIN project p ON p.id = b.project_id JOIN owner o ON o.id = b.owner_id";
 
 pub(super) const AUDIT_SELECT: &str =
@@ -208,6 +209,10 @@ pub(super) fn build(row: &Row<'_>) -> rusqlite::Result<Result<Build, StoreError>
     };
     let (errors, warnings, log_written, targets): (u32, u32, bool, Option<String>) =
         (row.get(20)?, row.get(21)?, row.get(22)?, row.get(23)?);
+    let (requested, run_on, claimed_by): (bool, Option<String>, Option<String>) =
+        (row.get(24)?, row.get(25)?, row.get(26)?);
+    let (claimed_at, lease_until, cancel_requested_at): (Option<i64>, Option<i64>, Option<i64>) =
+        (row.get(27)?, row.get(28)?, row.get(29)?);
     Ok((|| {
         Ok(Build {
             id: BuildId(id),
@@ -236,6 +241,18 @@ pub(super) fn build(row: &Row<'_>) -> rusqlite::Result<Result<Build, StoreError>
             progress,
             errors,
             warnings,
+            requested,
+            run_on,
+            claim: claimed_by
+                .map(|runner| {
+                    Ok::<_, StoreError>(Claim {
+                        runner: RunnerId::parse(&runner).map_err(corrupt("runner id"))?,
+                        claimed_at: Timestamp(claimed_at.unwrap_or_default()),
+                        lease_until: Timestamp(lease_until.unwrap_or_default()),
+                    })
+                })
+                .transpose()?,
+            cancel_requested_at: cancel_requested_at.map(Timestamp),
         })
     })())
 }

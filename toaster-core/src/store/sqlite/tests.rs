@@ -6,8 +6,7 @@ use crate::store::Store;
 use crate::store::conformance;
 
 fn check(name: &str) -> conformance::Check {
-    conformance::CHECKS
-        .iter()
+    conformance::all_checks()
         .find(|(n, _)| *n == name)
         .expect("a check of that name")
         .1
@@ -357,6 +356,8 @@ fn deleting_a_build_leaves_every_other_row_byte_identical_and_keys_consistent() 
             layers: Workload::SMALL.layers(),
             state: BuildState::Queued,
             started_at: Timestamp::now(),
+            requested: false,
+            run_on: None,
         };
         let build = store.start_build(&new, &audit).unwrap();
         let mut recorder = Recorder::new(store.clone(), &build, BatchPolicy::default(), 1);

@@ -1,0 +1,66 @@
+use serde::Serialize;
+use toaster_core::model::LayerSource;
+
+use super::Outcome;
+use crate::args::BitbakeCommand;
+use crate::context::Context;
+use crate::output::Output;
+
+/// `toaster bitbake show --json`.
+#[derive(Serialize)]
+struct BitbakeView {
+    project: String,
+    /// `path` or `git`; null when none is set.
+    kind: Option<&'static str>,
+    path: Option<String>,
+    url: Option<String>,
+    reference: Option<String>,
+    commit: Option<String>,
+}
+
+pub fn run(ctx: &Context, out: &Output, command: BitbakeCommand) -> Outcome {
+    let actor = ctx.actor(&ctx.open()?)?;
+    match command {
+        BitbakeCommand::Set { project, path } => {
+            let outcome = actor.set_bitbake(&project, &path)?;
+            super::project::changed(out, &project, outcome)?;
+        }
+        BitbakeCommand::Show { project } => {
+            let source = actor.bitbake(&project)?;
+            let mut view = BitbakeView {
+                project: project.clone(),
+                kind: None,
+                path: None,
+                url: None,
+                reference: None,
+                commit: None,
+            };
+            match &source {
+                Some(LayerSource::Local { path }) => {
+                    view.kind = Some("path");
+                    view.path = Some(path.display().to_string());
+                }
+                Some(LayerSource::Git {
+                    url,
+                    reference,
+                    commit,
+                    ..
+                }) => {
+                    view.kind = Some("git");
+                    view.url = Some(url.clone());
+                    view.reference = Some(reference.clone());
+                    view.commit = commit.clone();
+                }
+                None => {}
+            }
+            out.emit(&view, |w| match &source {
+                Some(source) => writeln!(w, "{}", toaster_core::layers::describe(source)),
+                None => writeln!(
+                    w,
+                    "none: set one with `toaster bitbake set {project} --path DIR`"
+                ),
+            })?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,53 @@
+use toaster_core::model::Build;
+use toaster_core::{Actor, RunOptions, RunnerEvent, Stop, Until};
+
+use super::{Failure, Outcome};
+use crate::args::RunnerArgs;
+use crate::context::{Context, host};
+use crate::output::Output;
+
+pub fn run(ctx: &Context, _out: &Output, args: RunnerArgs) -> Outcome {
+    let actor = ctx.actor(&ctx.open()?)?;
+    let until = if args.once {
+        Until::QueueEmpty
+    } else {
+        Until::Stopped
+    };
+    serve(&actor, args.jobs as usize, until, &Stop::on_signals()?)?;
+    Ok(())
+}
+
+/// Runs queued builds of this host until `until`, saying on standard error what starts
+/// and ends; `stop` (see [`Stop::on_signals`]) stops the running builds cleanly.
+pub fn serve(actor: &Actor, jobs: usize, until: Until, stop: &Stop) -> Result<Vec<Build>, Failure> {
+    let tell = |event: RunnerEvent<'_>| match event {
+        RunnerEvent::Started(build) => eprintln!(
+            "build {} of {} started: {}",
+            build.id,
+            build.project_name,
+            build
+                .targets
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
+        RunnerEvent::Ended(outcome) => {
+            let build = &outcome.build;
+            let log = build
+                .log_path
+                .as_ref()
+                .map(|p| format!(" (log: {})", p.display()))
+                .unwrap_or_default();
+            eprintln!("build {} {}{log}", build.id, build.state);
+            if let Some(refused) = &outcome.refused {
+                eprintln!("  {refused}");
+                if let Some(hint) = refused.hint() {
+                    eprintln!("  hint: {hint}");
+                }
+            }
+        }
+        RunnerEvent::Problem(e) => eprintln!("warning: {e}"),
+    };
+    Ok(actor.serve(&host(), jobs, until, &RunOptions::default(), stop, &tell)?)
+}

@@ -1,0 +1,245 @@
+//! The build queue on SQLite: claims and leases of runners, cancel requests, and ending
+//! builds nobody keeps alive. Every operation is one immediate (write-locking) transaction,
+//! so two runners never see the same build free.
+
+use std::collections::HashMap;
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use super::SqliteStore;
+use crate::access::{self, Principal};
+use crate::model::{
+    Action, Build, BuildId, BuildState, ClaimRequest, NewAudit, ProjectId, Right, RunnerId,
+    Timestamp,
+};
+use crate::store::StoreError;
+
+/// Requested builds a runner on `?1` could take, oldest first: queued, unclaimed, the oldest
+/// waiting build of their project, and with no claimed build that has not ended holding
+/// their project or their build directory.
+const CANDIDATES: &str = "SELECT b.id, b.project_id FROM build b \
+     WHERE b.requested = 1 AND b.state = 'queued' AND b.claimed_by IS NULL \
+     AND b.cancel_requested_at IS NULL AND (b.run_on IS NULL OR b.run_on = ?1) \
+     AND NOT EXISTS (SELECT 1 FROM build e WHERE e.requested = 1 AND e.state = 'queued' \
+       AND e.claimed_by IS NULL AND e.project_id = b.project_id AND e.id < b.id) \
+     AND NOT EXISTS (SELECT 1 FROM build o WHERE o.claimed_by IS NOT NULL \
+       AND o.state IN ('queued', 'parsing', 'running') \
+       AND (o.project_id = b.project_id OR o.build_dir = b.build_dir)) \
+     ORDER BY b.id";
+
+const CLAIM: &str = "UPDATE build SET claimed_by = ?2, host = ?3, claimed_at = ?4, \
+     lease_until = ?5 WHERE id = ?1";
+
+/// Claimed builds not ended whose lease ended before `?1`.
+const EXPIRED: &str = "claimed_by IS NOT NULL AND state IN ('queued', 'parsing', 'running') \
+     AND lease_until < ?1";
+
+/// Builds recorded by hand, not ended, whose recorder has been silent since before `?1`.
+/// Claimed builds are governed by their lease, and requested ones wait for a runner.
+const SILENT: &str =
+    "state IN ('queued', 'parsing', 'running') AND heartbeat_at < ?1 AND requested = 0";
+
+impl SqliteStore {
+    pub(super) fn claim_next(&self, claim: &ClaimRequest) -> Result<Option<Build>, StoreError> {
+        self.write("claimed a build", |tx| {
+            self.expire_in(tx, claim.now)?;
+            let candidates = self.list(tx, CANDIDATES, [&claim.host], |r| {
+                Ok(Ok((BuildId(r.get(0)?), ProjectId(r.get(1)?))))
+            })?;
+            if candidates.is_empty() {
+                return Ok(None);
+            }
+            let owner = self.owner_with_id(tx, claim.owner)?;
+            let principal = Principal::new(&owner, self.groups_with(tx, owner.id)?);
+            let mut may_build = HashMap::new();
+            for (id, project) in candidates {
+                let allowed = match may_build.get(&project) {
+                    Some(allowed) => *allowed,
+                    None => {
+                        let found = self.project_by_id(tx, project)?;
+                        let allowed =
+                            access::allows(&principal, &found, Action::Project(Right::Build));
+                        may_build.insert(project, allowed);
+                        allowed
+                    }
+                };
+                if allowed {
+                    self.execute(
+                        tx,
+                        CLAIM,
+                        params![
+                            id.0,
+                            claim.runner.as_str(),
+                            claim.host,
+                            claim.now.0,
+                            claim.lease_until.0
+                        ],
+                        "claimed a build",
+                    )?;
+                    return self.build_in(tx, id).map(Some);
+                }
+            }
+            Ok(None)
+        })
+    }
+
+    pub(super) fn renew(
+        &self,
+        build: BuildId,
+        runner: &RunnerId,
+        lease_until: Timestamp,
+    ) -> Result<Build, StoreError> {
+        self.write("renewed a lease", |tx| {
+            let renewed = self.execute(
+                tx,
+                "UPDATE build SET lease_until = ?3 WHERE id = ?1 AND claimed_by = ?2 \
+                 AND state IN ('queued', 'parsing', 'running')",
+                params![build.0, runner.as_str(), lease_until.0],
+                "renewed a lease",
+            )?;
+            // Read it back either way: a build that is gone is `NotFound`.
+            let current = self.build_in(tx, build)?;
+            if renewed == 0 {
+                return Err(lost(build, runner));
+            }
+            Ok(current)
+        })
+    }
+
+    pub(super) fn release(&self, build: BuildId, runner: &RunnerId) -> Result<Build, StoreError> {
+        self.write("released a claim", |tx| {
+            let current = self.build_in(tx, build)?;
+            if current.claim.as_ref().map(|c| &c.runner) != Some(runner) {
+                return Err(lost(build, runner));
+            }
+            let now = Timestamp::now().0;
+            let changed = match current.state {
+                state if state.is_final() => return Ok(current),
+                BuildState::Queued if current.cancel_requested_at.is_none() => self.execute(
+                    tx,
+                    "UPDATE build SET claimed_by = NULL, claimed_at = NULL, lease_until = NULL \
+                     WHERE id = ?1",
+                    [build.0],
+                    "released a claim",
+                ),
+                state => self.execute(
+                    tx,
+                    "UPDATE build SET state = ?2, ended_at = ?3 WHERE id = ?1",
+                    params![
+                        build.0,
+                        if state == BuildState::Queued {
+                            BuildState::Cancelled
+                        } else {
+                            BuildState::Interrupted
+                        }
+                        .as_str(),
+                        now
+                    ],
+                    "released a claim",
+                ),
+            };
+            changed?;
+            self.build_in(tx, build)
+        })
+    }
+
+    pub(super) fn cancel(&self, build: BuildId, audit: &NewAudit) -> Result<Build, StoreError> {
+        self.write("asked to cancel a build", |tx| {
+            let current = self.build_in(tx, build)?;
+            self.authorize(tx, audit, Some(current.project))?;
+            if current.state.is_final() {
+                return Err(StoreError::BuildEnded {
+                    build,
+                    state: current.state,
+                });
+            }
+            let waiting =
+                current.requested && current.state == BuildState::Queued && current.claim.is_none();
+            let (sql, outcome) = if waiting {
+                (
+                    "UPDATE build SET state = 'cancelled', ended_at = ?2, \
+                     cancel_requested_at = ?2 WHERE id = ?1",
+                    format!("cancelled build {build} before it started"),
+                )
+            } else {
+                let holder = current.claim.as_ref().map_or_else(
+                    || "its recorder".to_owned(),
+                    |c| format!("runner {}", c.runner),
+                );
+                (
+                    "UPDATE build SET cancel_requested_at = coalesce(cancel_requested_at, ?2) \
+                     WHERE id = ?1",
+                    format!("asked {holder} to stop build {build} ({})", current.state),
+                )
+            };
+            self.execute(
+                tx,
+                sql,
+                params![build.0, Timestamp::now().0],
+                "asked to cancel a build",
+            )?;
+            let mut entry = audit.clone();
+            entry.detail = if audit.detail.is_empty() {
+                outcome
+            } else {
+                format!("{outcome}: {}", audit.detail)
+            };
+            entry.project.get_or_insert(current.project_name.clone());
+            self.append_audit(tx, &entry, Some(current.project))?;
+            self.build_in(tx, build)
+        })
+    }
+
+    pub(super) fn expire(&self, now: Timestamp) -> Result<Vec<BuildId>, StoreError> {
+        // Runners call this often: look first, so that the usual answer (none) takes no
+        // write lock.
+        if !self.any(&self.conn(), EXPIRED, now)? {
+            return Ok(Vec::new());
+        }
+        self.write("expired claims", |tx| self.expire_in(tx, now))
+    }
+
+    /// Ends the builds whose claim expired before `now`, at the lease's end.
+    fn expire_in(&self, tx: &Transaction<'_>, now: Timestamp) -> Result<Vec<BuildId>, StoreError> {
+        let sql = format!(
+            "UPDATE build SET state = 'interrupted', ended_at = max(lease_until, started_at) \
+             WHERE {EXPIRED} RETURNING id"
+        );
+        self.list(tx, &sql, [now.0], |r| Ok(Ok(BuildId(r.get(0)?))))
+    }
+
+    pub(super) fn interrupt_silent(&self, since: Timestamp) -> Result<Vec<BuildId>, StoreError> {
+        let now = Timestamp::now();
+        // Listings call this every time: look first, so that the usual answer (none) takes
+        // no write lock.
+        let conn = self.conn();
+        if !self.any(&conn, SILENT, since)? && !self.any(&conn, EXPIRED, now)? {
+            return Ok(Vec::new());
+        }
+        drop(conn);
+        self.write("marked silent builds interrupted", |tx| {
+            let sql = format!(
+                "UPDATE build SET state = 'interrupted', ended_at = heartbeat_at \
+                 WHERE {SILENT} RETURNING id"
+            );
+            let mut ended = self.list(tx, &sql, [since.0], |r| Ok(Ok(BuildId(r.get(0)?))))?;
+            ended.extend(self.expire_in(tx, now)?);
+            Ok(ended)
+        })
+    }
+
+    /// Whether any build matches `condition` (with `?1` bound to `at`).
+    fn any(&self, conn: &Connection, condition: &str, at: Timestamp) -> Result<bool, StoreError> {
+        conn.prepare_cached(&format!("SELECT 1 FROM build WHERE {condition} LIMIT 1"))
+            .and_then(|mut s| s.query_row([at.0], |_| Ok(())).optional())
+            .map(|found| found.is_some())
+            .map_err(|e| self.err(e, "looked for builds to end"))
+    }
+}
+
+fn lost(build: BuildId, runner: &RunnerId) -> StoreError {
+    StoreError::LeaseLost {
+        build,
+        runner: runner.clone(),
+    }
+}

@@ -1,0 +1,320 @@
+//! Running a claimed build on this host: its pinned configuration made ready (BitBake, the
+//! layers at their commits, the conf files, the recorder), BitBake run into the build's log
+//! file, the claim kept alive, a cancel request or a stop acted on, and the build's end made
+//! true whatever BitBake did.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::ExitStatus;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use super::{Actor, RUNNER_LEASE};
+use crate::Error;
+use crate::access::Action;
+use crate::ingest::{BatchPolicy, Event};
+use crate::layers;
+use crate::model::{
+    Build, BuildState, LayerSource, LogLevel, LogRecord, Project, Right, RunnerId, Timestamp,
+};
+use crate::runner::{Bitbake, BitbakeRun, BuildDirLock, RecordingSetup, RunnerError};
+
+/// How often a running build is looked at (its end, a stop).
+const POLL: Duration = Duration::from_millis(200);
+/// How often the store is asked whether the build was cancelled.
+const CANCEL_POLL: Duration = Duration::from_secs(1);
+
+/// How builds are run on this host.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Searched after BitBake's `bin/` for programs: where the `python3` BitBake runs with
+    /// is (it must import `toaster_rs`). Default: this process's `PATH`.
+    pub path: Option<OsString>,
+    /// How long each step of stopping BitBake may take (SIGINT, SIGINT, SIGTERM, SIGKILL).
+    pub grace: Duration,
+    /// How long a claim holds unless renewed (renewed every third of it).
+    pub lease: Duration,
+}
+
+impl Default for RunOptions {
+    fn default() -> RunOptions {
+        RunOptions {
+            path: std::env::var_os("PATH"),
+            grace: Duration::from_secs(30),
+            lease: RUNNER_LEASE,
+        }
+    }
+}
+
+/// Set to stop the builds a runner runs (Ctrl-C, SIGTERM): they are stopped as a cancel
+/// stops them, and end `cancelled`.
+#[derive(Debug, Clone, Default)]
+pub struct Stop(Arc<AtomicBool>);
+
+impl Stop {
+    /// A stop not asked for yet.
+    pub fn new() -> Stop {
+        Stop::default()
+    }
+
+    /// Asks for the stop.
+    pub fn request(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether the stop was asked for.
+    pub fn requested(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+
+    /// A stop asked for by SIGINT (Ctrl-C) or SIGTERM to this process, from now on (the
+    /// signals no longer end the process by themselves).
+    pub fn on_signals() -> Result<Stop, Error> {
+        use tokio::signal::unix::{SignalKind, signal};
+        let io = |source| RunnerError::Io {
+            path: PathBuf::from("(signals)"),
+            source,
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .build()
+            .map_err(io)?;
+        let (mut interrupt, mut terminate) = {
+            let _inside = runtime.enter();
+            (
+                signal(SignalKind::interrupt()).map_err(io)?,
+                signal(SignalKind::terminate()).map_err(io)?,
+            )
+        };
+        let stop = Stop::new();
+        let flag = stop.clone();
+        std::thread::Builder::new()
+            .name("toaster-signals".to_owned())
+            .spawn(move || {
+                runtime.block_on(async {
+                    tokio::select! {
+                        _ = interrupt.recv() => {}
+                        _ = terminate.recv() => {}
+                    }
+                });
+                flag.request();
+            })
+            .map_err(io)?;
+        Ok(stop)
+    }
+}
+
+/// How a run ended, beside the build's state.
+#[derive(Debug)]
+pub struct RunOutcome {
+    /// The build as it ended.
+    pub build: Build,
+    /// BitBake's exit status, when it ran.
+    pub exit: Option<ExitStatus>,
+    /// Why BitBake did not start, when it did not (also recorded as the build's error).
+    pub refused: Option<Error>,
+}
+
+impl Actor {
+    /// Runs `build`, which `runner` claimed, here (needs build), to its end: a build whose
+    /// BitBake, layers or build directory are not ready fails before BitBake starts,
+    /// saying why; otherwise BitBake runs in the build directory with the build's targets,
+    /// its console output in the build's log file, recorded by meta-toaster's class with no
+    /// step by the user. A cancel request (seen when the lease is renewed) or `stop` stops
+    /// BitBake and the build ends `cancelled`; a build BitBake left unended ends `failed`.
+    pub fn run_claimed(
+        &self,
+        build: &Build,
+        runner: &RunnerId,
+        options: &RunOptions,
+        stop: &Stop,
+    ) -> Result<RunOutcome, Error> {
+        let (build, project) = self.build_for(build.id, Action::Project(Right::Build))?;
+        let (bitbake, recording, log) = match self.make_ready(&build, &project, options) {
+            Ok(ready) => ready,
+            Err(refused) => {
+                let build = self.end_build(&build, BuildState::Failed, &refused.to_string())?;
+                return Ok(RunOutcome {
+                    build,
+                    exit: None,
+                    refused: Some(refused),
+                });
+            }
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|source| RunnerError::Io {
+                path: build.build_dir.clone(),
+                source,
+            })?;
+        let run = BitbakeRun {
+            bitbake,
+            build_dir: build.build_dir.clone(),
+            targets: build.targets.iter().map(ToString::to_string).collect(),
+            post_read: vec![recording],
+            env: Vec::new(),
+            path: options.path.clone(),
+        };
+        let (exit, stopped) = runtime.block_on(async {
+            let mut bitbake = run.start(&log)?;
+            self.supervise(&mut bitbake, &build, runner, options, stop)
+                .await
+        })?;
+        let ended = self.build(build.id)?.build;
+        let build = if ended.state.is_final() {
+            ended
+        } else if stopped {
+            self.end_build(&ended, BuildState::Cancelled, "the build was stopped")?
+        } else {
+            let text = format!("BitBake ended ({exit}) before its recorder ended the build");
+            self.end_build(&ended, BuildState::Failed, &text)?
+        };
+        Ok(RunOutcome {
+            build,
+            exit: Some(exit),
+            refused: None,
+        })
+    }
+
+    /// Waits for BitBake to end, renewing the claim; stops it on a cancel request, a stop
+    /// or a lost claim. Returns its exit status and whether it was stopped.
+    async fn supervise(
+        &self,
+        bitbake: &mut Bitbake,
+        build: &Build,
+        runner: &RunnerId,
+        options: &RunOptions,
+        stop: &Stop,
+    ) -> Result<(ExitStatus, bool), Error> {
+        let io = |source| RunnerError::Io {
+            path: build.build_dir.clone(),
+            source,
+        };
+        let (mut renewed, mut looked) = (Instant::now(), Instant::now());
+        loop {
+            if let Some(status) = bitbake.try_status().map_err(io)? {
+                bitbake.wait(options.grace).await.map_err(io)?;
+                return Ok((status, false));
+            }
+            let mut stopping = stop.requested();
+            if renewed.elapsed() >= options.lease / 3 {
+                renewed = Instant::now();
+                stopping |= match self.renew_lease(build.id, runner, options.lease) {
+                    Ok(current) => current.cancel_requested_at.is_some(),
+                    // Lost: the build was ended for a dead runner; it must not go on.
+                    Err(e) if e.kind() == crate::ErrorKind::Conflict => true,
+                    // The database is busy or gone for a moment: try again later.
+                    Err(_) => false,
+                };
+            } else if looked.elapsed() >= CANCEL_POLL {
+                looked = Instant::now();
+                stopping |= self
+                    .store()
+                    .build(build.id)
+                    .is_ok_and(|current| current.cancel_requested_at.is_some());
+            }
+            if stopping {
+                let status = bitbake.stop(options.grace).await.map_err(io)?;
+                return Ok((status, true));
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Checks and writes what the build needs before BitBake starts; returns BitBake's
+    /// checkout, the conf file that enables the recorder, and the build's log file.
+    fn make_ready(
+        &self,
+        build: &Build,
+        project: &Project,
+        options: &RunOptions,
+    ) -> Result<(PathBuf, PathBuf, std::fs::File), Error> {
+        let config = self.store().revision(build.project, build.revision)?.config;
+        let bitbake = match &config.bitbake {
+            Some(LayerSource::Local { path }) => path.clone(),
+            Some(LayerSource::Git { .. }) | None => {
+                return Err(Error::NoBitbake {
+                    project: project.name.clone(),
+                });
+            }
+        };
+        BitbakeRun::program(&bitbake)?;
+        let problems = layers::ready_for_build(&project.dir, &config.layers);
+        if !problems.is_empty() {
+            return Err(RunnerError::LayersNotReady { problems }.into());
+        }
+        if let Some(pid) = BuildDirLock::holder(&build.build_dir) {
+            return Err(RunnerError::BuildDirBusy {
+                build_dir: build.build_dir.clone(),
+                pid: pid.map_or("?".to_owned(), |p| p.as_raw_nonzero().to_string()),
+            }
+            .into());
+        }
+        check_python(&bitbake, options)?;
+        self.write_conf_of(project, &config, build.revision)?;
+        let Some(database) = self.toaster.database.as_deref() else {
+            return Err(Error::NoDirectory {
+                project: project.name.to_string(),
+            });
+        };
+        let recording = RecordingSetup {
+            database,
+            build: build.id,
+            owner: self.owner.name.as_str(),
+        }
+        .write(&build.build_dir)?;
+        let (_, log) = self.create_build_log(build.id)?;
+        Ok((bitbake, recording, log))
+    }
+
+    /// Ends a build BitBake did not end, with `text` as its last error message.
+    fn end_build(&self, build: &Build, state: BuildState, text: &str) -> Result<Build, Error> {
+        let mut recorder = self.recorder(build.id, BatchPolicy::default())?;
+        recorder.record(Event::Log(LogRecord {
+            level: if state == BuildState::Cancelled {
+                LogLevel::Note
+            } else {
+                LogLevel::Error
+            },
+            text: format!("toaster: {text}"),
+            task: None,
+            file: None,
+            line: None,
+            at: Some(Timestamp::now()),
+        }))?;
+        recorder.finish(state, None)?;
+        Ok(self.build(build.id)?.build)
+    }
+}
+
+/// Checks that the `python3` BitBake will run with imports the recorder.
+fn check_python(bitbake: &Path, options: &RunOptions) -> Result<(), RunnerError> {
+    let mut path = OsString::from(bitbake.join("bin"));
+    if let Some(rest) = &options.path {
+        path.push(":");
+        path.push(rest);
+    }
+    let checked = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sys, toaster_rs.bitbake; print(sys.executable)",
+        ])
+        .env_clear()
+        .env("PATH", &path)
+        .output();
+    match checked {
+        Ok(out) if out.status.success() => Ok(()),
+        Ok(out) => Err(RunnerError::NoRecorder {
+            detail: String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .last()
+                .unwrap_or("")
+                .to_owned(),
+        }),
+        Err(e) => Err(RunnerError::NoRecorder {
+            detail: format!("no python3 on PATH ({e})"),
+        }),
+    }
+}

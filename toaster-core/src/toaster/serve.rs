@@ -1,0 +1,84 @@
+//! The runner's loop: claims the builds this host may run, `jobs` at a time, and runs each
+//! (see [`Actor::run_claimed`]) until stopped, or until none waits.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use super::{Actor, RunOptions, RunOutcome, Stop};
+use crate::Error;
+use crate::model::{Build, RunnerId};
+
+/// How long an idle runner waits before it looks at the queue again.
+const IDLE: Duration = Duration::from_secs(1);
+
+/// What a runner tells its frontend as it goes.
+#[derive(Debug)]
+pub enum RunnerEvent<'a> {
+    /// A build was claimed and is starting.
+    Started(&'a Build),
+    /// A build ended.
+    Ended(&'a RunOutcome),
+    /// Something went wrong around a build; the runner goes on.
+    Problem(&'a Error),
+}
+
+/// When a runner stops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Until {
+    /// When no build waits for it (`runner --once`).
+    QueueEmpty,
+    /// When it is stopped.
+    Stopped,
+}
+
+impl Actor {
+    /// Runs the queued builds this actor may build that may run on `host`, `jobs` at once
+    /// (never two of one project, never two in one build directory: the claims see to it),
+    /// until `until`; `stop` stops the builds running (they end `cancelled`) and the loop.
+    /// `tell` hears what happens. Returns the builds run, in the order they ended.
+    pub fn serve(
+        &self,
+        host: &str,
+        jobs: usize,
+        until: Until,
+        options: &RunOptions,
+        stop: &Stop,
+        tell: &(dyn Fn(RunnerEvent<'_>) + Sync),
+    ) -> Result<Vec<Build>, Error> {
+        let runner = RunnerId::generate(host)?;
+        let ended = Mutex::new(Vec::new());
+        std::thread::scope(|scope| {
+            for _ in 0..jobs.max(1) {
+                scope.spawn(|| {
+                    while !stop.requested() {
+                        let claimed = self
+                            .expire_claims()
+                            .and_then(|_| self.claim_next_build(&runner, host, options.lease));
+                        match claimed {
+                            Ok(Some(build)) => {
+                                tell(RunnerEvent::Started(&build));
+                                match self.run_claimed(&build, &runner, options, stop) {
+                                    Ok(outcome) => {
+                                        tell(RunnerEvent::Ended(&outcome));
+                                        ended
+                                            .lock()
+                                            .unwrap_or_else(|p| p.into_inner())
+                                            .push(outcome.build);
+                                    }
+                                    Err(e) => tell(RunnerEvent::Problem(&e)),
+                                }
+                            }
+                            Ok(None) if until == Until::QueueEmpty => break,
+                            Ok(None) => std::thread::sleep(IDLE),
+                            Err(e) => {
+                                tell(RunnerEvent::Problem(&e));
+                                std::thread::sleep(IDLE);
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        Ok(ended.into_inner().unwrap_or_else(|p| p.into_inner()))
+    }
+}

@@ -120,6 +120,10 @@ pub struct RunnerArgs {
     /// Run what is queued, then stop.
     #[arg(long)]
     pub once: bool,
+    /// Seconds a claim on a build holds unless this runner renews it: when the runner is
+    /// killed, its builds end `interrupted` that long after, and their projects are free.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(3..=86400))]
+    pub lease: u64,
 }
 
 /// `toaster layer …`

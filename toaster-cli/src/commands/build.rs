@@ -2,7 +2,7 @@ use serde::Serialize;
 use toaster_core::model::{
     BuildId, BuildState, LogLevel, Target, TaskFilter, TaskOutcome, Visibility,
 };
-use toaster_core::{BuildRequest, Stop, Until};
+use toaster_core::{BuildRequest, RunOptions, Stop, Until};
 
 use super::{Failure, Outcome};
 use crate::args::BuildCommand;
@@ -42,7 +42,8 @@ pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
             // (builds queued for this host before it run first). Ctrl-C cancels it.
             let stop = Stop::on_signals()?;
             loop {
-                super::runner::serve(&actor, 1, Until::QueueEmpty, &stop)?;
+                let options = RunOptions::default();
+                super::runner::serve(&actor, 1, Until::QueueEmpty, &options, &stop)?;
                 let state = actor.build(build.id)?.build.state;
                 if state.is_final() {
                     break;

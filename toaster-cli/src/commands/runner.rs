@@ -1,3 +1,5 @@
+use std::time::Duration;
+
 use toaster_core::model::Build;
 use toaster_core::{Actor, RunOptions, RunnerEvent, Stop, Until};
 
@@ -13,13 +15,29 @@ pub fn run(ctx: &Context, _out: &Output, args: RunnerArgs) -> Outcome {
     } else {
         Until::Stopped
     };
-    serve(&actor, args.jobs as usize, until, &Stop::on_signals()?)?;
+    let options = RunOptions {
+        lease: Duration::from_secs(args.lease),
+        ..RunOptions::default()
+    };
+    serve(
+        &actor,
+        args.jobs as usize,
+        until,
+        &options,
+        &Stop::on_signals()?,
+    )?;
     Ok(())
 }
 
 /// Runs queued builds of this host until `until`, saying on standard error what starts
 /// and ends; `stop` (see [`Stop::on_signals`]) stops the running builds cleanly.
-pub fn serve(actor: &Actor, jobs: usize, until: Until, stop: &Stop) -> Result<Vec<Build>, Failure> {
+pub fn serve(
+    actor: &Actor,
+    jobs: usize,
+    until: Until,
+    options: &RunOptions,
+    stop: &Stop,
+) -> Result<Vec<Build>, Failure> {
     let tell = |event: RunnerEvent<'_>| match event {
         RunnerEvent::Started(build) => eprintln!(
             "build {} of {} started: {}",
@@ -49,5 +67,5 @@ pub fn serve(actor: &Actor, jobs: usize, until: Until, stop: &Stop) -> Result<Ve
         }
         RunnerEvent::Problem(e) => eprintln!("warning: {e}"),
     };
-    Ok(actor.serve(&host(), jobs, until, &RunOptions::default(), stop, &tell)?)
+    Ok(actor.serve(&host(), jobs, until, options, stop, &tell)?)
 }

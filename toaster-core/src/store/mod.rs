@@ -193,9 +193,9 @@ pub trait Store: Send + Sync {
         runner: &RunnerId,
         lease_until: Timestamp,
     ) -> Result<Build, StoreError>;
-    /// Lets a claimed build go, for a runner that stops: a build still queued returns to the
-    /// queue (or ends cancelled, if a cancel was asked for); one that started ends
-    /// interrupted; an ended one stays as it is. `LeaseLost` unless `runner` holds it.
+    /// Lets a claimed build go, for a runner that stops: a build asked to cancel ends
+    /// cancelled; else one still queued returns to the queue, and one that started ends
+    /// interrupted. An ended build stays as it is. `LeaseLost` unless `runner` holds it.
     fn release_claim(&self, build: BuildId, runner: &RunnerId) -> Result<Build, StoreError>;
     /// Asks to cancel a build, with its audit entry (whose right is checked in the
     /// transaction). A requested build still queued and unclaimed ends cancelled at once and

@@ -125,9 +125,9 @@ impl Actor {
         Ok(self.store().renew_lease(id, runner, until)?)
     }
 
-    /// Lets a build `runner` claimed go (needs build), for a runner that stops: a build it
-    /// had not started returns to the queue (or ends cancelled if that was asked for), one
-    /// that started and has not ended ends `interrupted`.
+    /// Lets a build `runner` claimed go (needs build), for a runner that stops: a build
+    /// asked to cancel ends `cancelled`; else one it had not started returns to the queue,
+    /// and one that started and has not ended ends `interrupted`.
     pub fn release_claim(&self, id: BuildId, runner: &RunnerId) -> Result<Build, Error> {
         self.build_for(id, Action::Project(Right::Build))?;
         Ok(self.store().release_claim(id, runner)?)

@@ -467,6 +467,16 @@ fn released_claims_return_to_the_queue(store: &dyn Store) {
     let cancelled = store.release_claim(b2.id, &r1).unwrap();
     assert_eq!(cancelled.state, BuildState::Cancelled);
     assert!(claim(store, &alice, &r1, "h").is_none());
+    let b3 = queue(store, &other, &alice);
+    claim(store, &alice, &r1, "h").unwrap();
+    record_state(store, b3.id, BuildState::Running);
+    store.request_cancel(b3.id, &audit).unwrap();
+    let stopped = store.release_claim(b3.id, &r1).unwrap();
+    assert_eq!(
+        stopped.state,
+        BuildState::Cancelled,
+        "a build stopped as asked is cancelled"
+    );
 }
 
 fn cancelling_queued_claimed_and_ended_builds(store: &dyn Store) {

@@ -112,33 +112,31 @@ impl SqliteStore {
             if current.claim.as_ref().map(|c| &c.runner) != Some(runner) {
                 return Err(lost(build, runner));
             }
+            if current.state.is_final() {
+                return Ok(current);
+            }
             let now = Timestamp::now().0;
-            let changed = match current.state {
-                state if state.is_final() => return Ok(current),
-                BuildState::Queued if current.cancel_requested_at.is_none() => self.execute(
+            let ending = if current.cancel_requested_at.is_some() {
+                // Asked to cancel and stopped: cancelled, whether it had started or not.
+                BuildState::Cancelled
+            } else if current.state == BuildState::Queued {
+                self.execute(
                     tx,
                     "UPDATE build SET claimed_by = NULL, claimed_at = NULL, lease_until = NULL \
                      WHERE id = ?1",
                     [build.0],
                     "released a claim",
-                ),
-                state => self.execute(
-                    tx,
-                    "UPDATE build SET state = ?2, ended_at = ?3 WHERE id = ?1",
-                    params![
-                        build.0,
-                        if state == BuildState::Queued {
-                            BuildState::Cancelled
-                        } else {
-                            BuildState::Interrupted
-                        }
-                        .as_str(),
-                        now
-                    ],
-                    "released a claim",
-                ),
+                )?;
+                return self.build_in(tx, build);
+            } else {
+                BuildState::Interrupted
             };
-            changed?;
+            self.execute(
+                tx,
+                "UPDATE build SET state = ?2, ended_at = ?3 WHERE id = ?1",
+                params![build.0, ending.as_str(), now],
+                "released a claim",
+            )?;
             self.build_in(tx, build)
         })
     }

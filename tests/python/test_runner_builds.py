@@ -1,0 +1,184 @@
+"""Builds Toaster starts: ``toaster build start --wait`` and ``toaster runner`` running real
+BitBake on toy layers, recorded with no step by the user, cancelled, queued one after the
+other, and a runner killed mid-build. Driven through the ``toaster`` command, as a user
+(or Jenkins) would."""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+import time
+from typing import Any, Dict, List
+
+import pytest
+import toy_bitbake
+from conftest import CLI
+
+RECIPES = {
+    "base_1.0.bb": toy_bitbake.recipe('    bb.note("base is ready")'),
+    "hello_1.0.bb": toy_bitbake.recipe('    bb.warn("hello is careful")', depends=["base"]),
+    "broken_1.0.bb": toy_bitbake.recipe('    bb.fatal("broken cannot build")'),
+    "slow_1.0.bb": toy_bitbake.recipe("    import time\n    time.sleep(20)"),
+}
+
+
+class Toaster:
+    """The ``toaster`` command on one database, as alice, with the Python that has the
+    recorder on PATH (as a user who installed the wheel has)."""
+
+    def __init__(self, work: pathlib.Path) -> None:
+        if not CLI.exists():
+            pytest.skip("the toaster CLI is not built: run `cargo build -p toaster-cli` (looked for %s)" % CLI)
+        self.work = work
+        self.env = dict(os.environ, TOASTER_DB=str(work / "toaster.sqlite"), NO_COLOR="1")
+        self.env["PATH"] = "%s:%s" % (pathlib.Path(sys.executable).parent, self.env.get("PATH", ""))
+
+    def __call__(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        run = subprocess.run([str(CLI), *args], capture_output=True, text=True, env=self.env, timeout=300)
+        if check:
+            assert run.returncode == 0, (args, run.stdout, run.stderr)
+        return run
+
+    def start(self, *args: str) -> "subprocess.Popen[str]":
+        return subprocess.Popen([str(CLI), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=self.env)
+
+    def json(self, *args: str) -> Any:
+        return json.loads(self("--json", *args).stdout)
+
+    def project(self, name: str, layers: List[pathlib.Path], bitbake: pathlib.Path, targets: str) -> None:
+        """A project building `layers` with `bitbake`: the release's git layers replaced."""
+        self("project", "create", name, "--dir", str(self.work / name), "--release", toy_bitbake.SERIES)
+        self("layer", "remove", name, "meta-yocto-bsp", "meta-poky", "openembedded-core")
+        for layer in layers:
+            self("layer", "add", name, "--path", str(layer))
+        self("bitbake", "set", name, "--path", str(bitbake))
+        self("config", "set", name, "targets", targets)
+
+    def wait_for(self, build: int, states: List[str], timeout: float = 120) -> Dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while True:
+            shown = self.json("build", "show", str(build))
+            if shown["state"] in states:
+                return shown
+            assert time.monotonic() < deadline, shown
+            time.sleep(0.3)
+
+
+@pytest.fixture
+def toaster(tmp_path: pathlib.Path, bitbake_dir: pathlib.Path) -> Toaster:
+    t = Toaster(tmp_path)
+    t("owner", "add", "alice")
+    layers = [toy_bitbake.core_layer(tmp_path, bitbake_dir), toy_bitbake.toy_layer(tmp_path, "toy", RECIPES)]
+    t.project("demo", layers, bitbake_dir, "hello")
+    t.layers = layers  # type: ignore[attr-defined]
+    return t
+
+
+def bitbake_left(bitbake_dir: pathlib.Path) -> str:
+    return subprocess.run(["pgrep", "-af", str(bitbake_dir / "bin")], capture_output=True, text=True, check=False).stdout.strip()
+
+
+def test_build_start_wait_runs_the_build_here_and_records_it(toaster, bitbake_dir):
+    run = toaster("build", "start", "demo", "--wait")
+    [listed] = toaster.json("build", "list")
+    build = toaster.json("build", "show", str(listed["id"]))
+    assert (build["state"], build["targets"], build["tasks"]) == ("succeeded", ["hello"], {"succeeded": 2})
+    assert build["warnings"] == 1 and "build %d succeeded" % build["id"] in run.stdout
+    # The log file is BitBake's own console output.
+    log = pathlib.Path(build["log_path"]).read_text()
+    assert "WARNING: hello-1.0-r0 do_build: hello is careful" in log
+    assert "NOTE: Tasks Summary: Attempted 2 tasks of which 0 didn't need to be rerun and all succeeded." in log
+    # The user's conf files hold nothing of the runner's.
+    conf = toaster.work / "demo" / "build" / "conf"
+    assert "toaster-recorder" not in (conf / "local.conf").read_text() + (conf / "bblayers.conf").read_text()
+
+    failed = toaster("build", "start", "demo", "broken", "--wait", check=False)
+    assert failed.returncode == 1, failed.stderr
+    broken = toaster.json("build", "show", str(toaster.json("build", "list")[0]["id"]))
+    assert (broken["state"], broken["tasks"]) == ("failed", {"failed": 1})
+    errors = [m["text"] for m in toaster.json("build", "log", str(broken["id"]), "--level", "error")]
+    assert "broken cannot build" in errors
+    assert bitbake_left(bitbake_dir) == ""
+
+
+def test_a_running_build_is_cancelled_and_no_bitbake_is_left(toaster, bitbake_dir):
+    waiting = toaster.start("build", "start", "demo", "slow", "--wait")
+    try:
+        deadline = time.monotonic() + 60
+        while not toaster.json("build", "list") or toaster.json("build", "list")[0]["state"] != "running":
+            assert time.monotonic() < deadline and waiting.poll() is None, waiting.stderr and waiting.stderr.read()
+            time.sleep(0.3)
+        build = toaster.json("build", "list")[0]["id"]
+        toaster("build", "cancel", str(build))
+        out, err = waiting.communicate(timeout=120)
+    finally:
+        if waiting.poll() is None:
+            waiting.kill()
+    assert waiting.returncode == 1, err
+    shown = toaster.json("build", "show", str(build))
+    assert shown["state"] == "cancelled"
+    assert bitbake_left(bitbake_dir) == ""
+    again = toaster("build", "cancel", str(build), check=False)
+    assert again.returncode == 1 and "has ended" in again.stderr
+
+
+def test_ctrl_c_on_build_start_wait_cancels_the_build(toaster, bitbake_dir):
+    waiting = toaster.start("build", "start", "demo", "slow", "--wait")
+    deadline = time.monotonic() + 60
+    while not toaster.json("build", "list") or toaster.json("build", "list")[0]["state"] != "running":
+        assert time.monotonic() < deadline
+        time.sleep(0.3)
+    waiting.send_signal(signal.SIGINT)
+    out, err = waiting.communicate(timeout=120)
+    assert waiting.returncode == 1, err
+    assert toaster.json("build", "list")[0]["state"] == "cancelled"
+    assert bitbake_left(bitbake_dir) == ""
+
+
+def test_a_queued_build_cancelled_never_starts_and_two_projects_run_one_after_the_other(toaster, tmp_path, bitbake_dir):
+    toaster.project("other", toaster.layers, bitbake_dir, "base")
+    first = toaster.json("build", "start", "demo")["id"]
+    second = toaster.json("build", "start", "other")["id"]
+    dropped = toaster.json("build", "start", "demo", "slow")["id"]
+    toaster("build", "cancel", str(dropped))
+    run = toaster("runner", "--once", "--jobs", "1")
+    shown = {b: toaster.json("build", "show", str(b)) for b in (first, second, dropped)}
+    assert [shown[b]["state"] for b in (first, second, dropped)] == ["succeeded", "succeeded", "cancelled"]
+    assert shown[dropped]["log_path"] is None, "it never started"
+    said = run.stderr
+    assert said.index("build %d succeeded" % first) < said.index("build %d of other started" % second), said
+
+
+def test_a_killed_runners_build_is_interrupted_after_its_lease(toaster, bitbake_dir):
+    build = toaster.json("build", "start", "demo", "slow")["id"]
+    runner = toaster.start("runner", "--lease", "3")
+    try:
+        toaster.wait_for(build, ["running"])
+        runner.send_signal(signal.SIGKILL)
+        runner.wait()
+        time.sleep(4)
+        # Any runner (here one that finds nothing else to do) ends the dead runner's claims.
+        toaster("runner", "--once")
+        shown = toaster.json("build", "show", str(build))
+        assert shown["state"] == "interrupted"
+    finally:
+        # The killed runner's BitBake goes on by itself; this test stops it.
+        for line in bitbake_left(bitbake_dir).splitlines():
+            os.kill(int(line.split()[0]), signal.SIGKILL)
+
+
+def test_a_project_without_bitbake_or_with_missing_layers_fails_clearly(toaster, tmp_path, bitbake_dir):
+    toaster("project", "create", "bare", "--dir", str(tmp_path / "bare"), "--release", toy_bitbake.SERIES)
+    none = toaster("build", "start", "bare", "x", "--wait", check=False)
+    assert none.returncode == 1 and "no BitBake" in none.stderr and "toaster bitbake set bare" in none.stderr
+    toaster("bitbake", "set", "bare", "--path", str(bitbake_dir))
+    unfetched = toaster("build", "start", "bare", "x", "--wait", check=False)
+    assert unfetched.returncode == 1 and "never fetched" in unfetched.stderr, unfetched.stderr
+    failed = toaster.json("build", "list", "bare")[0]
+    assert failed["state"] == "failed"
+    not_bitbake = toaster("bitbake", "set", "bare", "--path", str(tmp_path), check=False)
+    assert not_bitbake.returncode == 1 and "not a BitBake checkout" in not_bitbake.stderr

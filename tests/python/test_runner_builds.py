@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from typing import Any, Dict, List
+from xml.etree import ElementTree
 
 import pytest
 import toy_bitbake
@@ -96,8 +97,15 @@ def test_build_start_wait_runs_the_build_here_and_records_it(toaster, bitbake_di
     conf = toaster.work / "demo" / "build" / "conf"
     assert "toaster-recorder" not in (conf / "local.conf").read_text() + (conf / "bblayers.conf").read_text()
 
-    failed = toaster("build", "start", "demo", "broken", "--wait", check=False)
+    junit = toaster.work / "junit.xml"
+    failed = toaster("build", "start", "demo", "broken", "--wait", "--junit", str(junit), check=False)
     assert failed.returncode == 1, failed.stderr
+    suite = ElementTree.parse(junit).getroot().find("testsuite")
+    assert suite is not None and (suite.get("tests"), suite.get("failures")) == ("1", "1")
+    [case] = suite.findall("testcase")
+    assert case.get("name") == "broken:do_build" and case.find("failure") is not None
+    watched = toaster("build", "watch", str(build["id"]))
+    assert "build %d succeeded" % build["id"] in watched.stdout
     broken = toaster.json("build", "show", str(toaster.json("build", "list")[0]["id"]))
     assert (broken["state"], broken["tasks"]) == ("failed", {"failed": 1})
     errors = [m["text"] for m in toaster.json("build", "log", str(broken["id"]), "--level", "error")]

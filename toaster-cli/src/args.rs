@@ -247,6 +247,18 @@ pub enum BuildCommand {
         /// Run the build here, now, and wait for its end (Ctrl-C cancels it cleanly).
         #[arg(long)]
         wait: bool,
+        /// With --wait: write the build's tasks to FILE as JUnit XML.
+        #[arg(long, value_name = "FILE", requires = "wait")]
+        junit: Option<PathBuf>,
+    },
+    /// Follow a build (started here, by a runner, or by hand) until it ends: exit 0 when
+    /// it succeeded, 1 otherwise.
+    Watch {
+        /// The build.
+        id: i64,
+        /// Write the build's tasks to FILE as JUnit XML when it has ended.
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
     },
     /// Cancel a build: a queued one never starts, a running one is stopped (as Ctrl-C
     /// stops BitBake, then harder) and ends cancelled.

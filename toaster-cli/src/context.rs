@@ -58,17 +58,7 @@ pub fn client() -> String {
         .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
         .or_else(login_from_passwd)
         .unwrap_or_else(|| "unknown".to_owned());
-    format!("cli:{user}@{}", host())
-}
-
-/// This host's name.
-pub fn host() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .ok()
-        .map(|h| h.trim().to_owned())
-        .filter(|h| !h.is_empty())
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .unwrap_or_else(|| "localhost".to_owned())
+    format!("cli:{user}@{}", toaster_core::runner::host_name())
 }
 
 /// The login name of this process's user, from its uid and /etc/passwd (for environments

@@ -4,7 +4,9 @@
 mod args;
 mod commands;
 mod context;
+mod junit;
 mod output;
+mod progress;
 
 use std::process::ExitCode;
 

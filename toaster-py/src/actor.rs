@@ -7,9 +7,10 @@ use std::time::Duration;
 use pyo3::exceptions::PyUserWarning;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
+use toaster_core::BuildRequest;
 use toaster_core::ingest::BatchPolicy;
 use toaster_core::layers::{LayerRequest, Options};
-use toaster_core::model::{BuildId, ConfigChange, ConfigKey, RevisionNumber, Visibility};
+use toaster_core::model::{BuildId, ConfigChange, ConfigKey, RevisionNumber, Target, Visibility};
 
 use crate::builds::{Build, LayerDicts, observed};
 use crate::errors::{detach, to_py};
@@ -455,6 +456,59 @@ impl Actor {
         };
         let builds = detach(py, || self.inner.builds(project, visibility, limit, offset))?;
         builds.iter().map(|b| Build::new(py, b, None)).collect()
+    }
+
+    /// Queues a build of `project`'s newest revision for a runner (`toaster runner`), with
+    /// `targets` or the project's; `run_on` names the only host whose runners may take it.
+    #[pyo3(signature = (project, *, targets = None, host = None, run_on = None))]
+    fn request_build(
+        &self,
+        py: Python<'_>,
+        project: &str,
+        targets: Option<Vec<String>>,
+        host: Option<String>,
+        run_on: Option<String>,
+    ) -> PyResult<Build> {
+        let targets = targets
+            .map(|all| all.iter().map(|t| Target::parse(t)).collect())
+            .transpose()
+            .map_err(|e: toaster_core::model::ModelError| to_py(py, e.into()))?;
+        let request = BuildRequest {
+            targets,
+            host: host.unwrap_or_else(toaster_core::runner::host_name),
+            run_on,
+        };
+        let build = detach(py, || self.inner.request_build(project, &request))?;
+        Build::new(py, &build, None)
+    }
+
+    /// Cancels a build a runner runs or will run: a queued one never starts; a running one
+    /// is stopped by its runner and ends cancelled.
+    fn cancel_build(&self, py: Python<'_>, build_id: i64) -> PyResult<Build> {
+        let build = detach(py, || self.inner.cancel_build(BuildId(build_id)))?;
+        Build::new(py, &build, None)
+    }
+
+    /// Waits for a build to end, at most `timeout` seconds when given, and returns it as
+    /// last seen (with its tasks counted; `state` says whether it ended). Python's lock is
+    /// not held while waiting.
+    #[pyo3(signature = (build_id, *, timeout = None))]
+    fn wait_for_build(
+        &self,
+        py: Python<'_>,
+        build_id: i64,
+        timeout: Option<f64>,
+    ) -> PyResult<Build> {
+        let timeout = timeout
+            .map(Duration::try_from_secs_f64)
+            .transpose()
+            .map_err(|e| pyo3::exceptions::PyValueError::new_err(format!("timeout: {e}")))?;
+        let id = BuildId(build_id);
+        let detail = detach(py, || {
+            self.inner.wait_for_build(id, timeout)?;
+            self.inner.build(id)
+        })?;
+        Build::new(py, &detail.build, Some(&detail.tasks))
     }
 
     /// One build, with its tasks counted by outcome in `tasks`.

@@ -214,6 +214,24 @@ def test_an_exception_in_the_block_ends_the_build_as_failed(alice, demo):
     assert alice.build(build.id).state == "failed"
 
 
+def test_builds_are_queued_cancelled_and_waited_for(alice, demo):
+    with pytest.raises(toaster_rs.ValidationError) as refused:
+        alice.request_build("demo")
+    assert "no targets" in str(refused.value) and refused.value.hint
+    queued = alice.request_build("demo", targets=["core-image-minimal"], host="desk", run_on="farm1")
+    assert (queued.state, queued.targets, queued.host) == ("queued", ["core-image-minimal"], "desk")
+    waited = alice.wait_for_build(queued.id, timeout=0.1)
+    assert waited.state == "queued", "the time ran out first"
+    assert alice.cancel_build(queued.id).state == "cancelled"
+    assert alice.wait_for_build(queued.id).state == "cancelled"
+    with pytest.raises(toaster_rs.ValidationError):
+        alice.cancel_build(queued.id)
+    by_hand = alice.start_build("demo", host="laptop")
+    with pytest.raises(toaster_rs.ValidationError) as not_ours:
+        alice.cancel_build(by_hand.id)
+    assert "by hand" in str(not_ours.value)
+
+
 def test_command_line_builds_have_one_project(db, alice):
     project = alice.command_line_project()
     assert project.name == "command-line-builds"

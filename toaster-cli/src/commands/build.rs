@@ -16,12 +16,13 @@ pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
             project,
             targets,
             wait,
+            junit,
         } => {
             let targets = (!targets.is_empty())
                 .then(|| targets.iter().map(|t| Target::parse(t)).collect())
                 .transpose()
                 .map_err(toaster_core::Error::from)?;
-            let here = crate::context::host();
+            let here = toaster_core::runner::host_name();
             let request = BuildRequest {
                 targets,
                 host: here.clone(),
@@ -41,32 +42,19 @@ pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
             // No daemon needed: this process is the runner until the build has ended
             // (builds queued for this host before it run first). Ctrl-C cancels it.
             let stop = Stop::on_signals()?;
-            loop {
-                let options = RunOptions::default();
-                super::runner::serve(&actor, 1, Until::QueueEmpty, &options, &stop)?;
-                let state = actor.build(build.id)?.build.state;
-                if state.is_final() {
-                    break;
-                }
-                if stop.requested() {
-                    actor.cancel_build(build.id)?;
-                    break;
-                }
-                // Another runner holds its project or build directory for now.
-                std::thread::sleep(std::time::Duration::from_secs(1));
-            }
-            let ended = actor.build(build.id)?.build;
-            let view = BuildView::from(&ended);
-            out.emit(&view, |w| {
-                writeln!(w, "build {} {}", view.id, view.state)?;
-                if let Some(log) = &view.log_path {
-                    writeln!(w, "log: {log}")?;
-                }
-                Ok(())
-            })?;
-            if ended.state != BuildState::Succeeded {
-                return Err(Failure::BuildDidNotSucceed);
-            }
+            let served = std::thread::scope(|scope| {
+                let follower =
+                    scope.spawn(|| crate::progress::follow(&actor, build.id, &|| stop.requested()));
+                let served = serve_until_ended(&actor, build.id, &stop);
+                let _ = follower.join();
+                served
+            });
+            served?;
+            return ended(out, &actor, &actor.build(build.id)?.build, junit.as_deref());
+        }
+        BuildCommand::Watch { id, junit } => {
+            let build = crate::progress::follow(&actor, BuildId(id), &|| false)?;
+            return ended(out, &actor, &build, junit.as_deref());
         }
         BuildCommand::Cancel { id } => {
             let build = actor.cancel_build(BuildId(id))?;
@@ -344,4 +332,51 @@ fn hidden(out: &Output, build: &toaster_core::model::Build) -> std::io::Result<(
     let view = BuildView::from(build);
     let word = if view.hidden { "hidden" } else { "shown again" };
     out.emit(&view, |w| writeln!(w, "build {} {word}", view.id))
+}
+
+/// Runs this host's queue here until build `id` has ended, or `stop` (then it is cancelled).
+fn serve_until_ended(actor: &toaster_core::Actor, id: BuildId, stop: &Stop) -> Outcome {
+    let options = RunOptions::default();
+    loop {
+        super::runner::serve(actor, 1, Until::QueueEmpty, &options, stop)?;
+        if actor.build(id)?.build.state.is_final() {
+            return Ok(());
+        }
+        if stop.requested() {
+            actor.cancel_build(id)?;
+            return Ok(());
+        }
+        // Another runner holds its project or build directory for now.
+        std::thread::sleep(std::time::Duration::from_secs(1));
+    }
+}
+
+/// Says how a build waited for ended (and writes its tasks as JUnit XML to `junit`): exit
+/// 0 when it succeeded, 1 otherwise.
+fn ended(
+    out: &Output,
+    actor: &toaster_core::Actor,
+    build: &toaster_core::model::Build,
+    junit: Option<&std::path::Path>,
+) -> Outcome {
+    if let Some(path) = junit {
+        let all = TaskFilter {
+            limit: u32::MAX,
+            ..TaskFilter::default()
+        };
+        crate::junit::write(path, build, &actor.tasks(build.id, &all)?)?;
+    }
+    let view = BuildView::from(build);
+    out.emit(&view, |w| {
+        writeln!(w, "build {} {}", view.id, view.state)?;
+        if let Some(log) = &view.log_path {
+            writeln!(w, "log: {log}")?;
+        }
+        Ok(())
+    })?;
+    if build.state == BuildState::Succeeded {
+        Ok(())
+    } else {
+        Err(Failure::BuildDidNotSucceed)
+    }
 }

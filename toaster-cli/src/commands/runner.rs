@@ -5,7 +5,7 @@ use toaster_core::{Actor, RunOptions, RunnerEvent, Stop, Until};
 
 use super::{Failure, Outcome};
 use crate::args::RunnerArgs;
-use crate::context::{Context, host};
+use crate::context::Context;
 use crate::output::Output;
 
 pub fn run(ctx: &Context, _out: &Output, args: RunnerArgs) -> Outcome {
@@ -67,5 +67,12 @@ pub fn serve(
         }
         RunnerEvent::Problem(e) => eprintln!("warning: {e}"),
     };
-    Ok(actor.serve(&host(), jobs, until, options, stop, &tell)?)
+    Ok(actor.serve(
+        &toaster_core::runner::host_name(),
+        jobs,
+        until,
+        options,
+        stop,
+        &tell,
+    )?)
 }

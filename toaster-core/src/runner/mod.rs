@@ -11,3 +11,13 @@ pub use error::RunnerError;
 pub use lock::{BuildDirLock, LOCK_FILE};
 pub use process::{Bitbake, BitbakeRun, LOCALE};
 pub use recording::{CLASS_DIR, CONF_FILE, RecordingSetup};
+
+/// This host's name (`/proc/sys/kernel/hostname`, else `HOSTNAME`, else `localhost`).
+pub fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok().filter(|h| !h.is_empty()))
+        .unwrap_or_else(|| "localhost".to_owned())
+}

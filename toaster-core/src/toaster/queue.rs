@@ -141,6 +141,27 @@ impl Actor {
     }
 }
 
+impl Actor {
+    /// Waits until build `id` has ended (needs read), looking every half second, for at
+    /// most `timeout` when one is given; returns the build as last seen (not ended when the
+    /// time ran out).
+    pub fn wait_for_build(&self, id: BuildId, timeout: Option<Duration>) -> Result<Build, Error> {
+        let started = std::time::Instant::now();
+        loop {
+            let build = self.build(id)?.build;
+            let out_of_time = timeout.is_some_and(|t| started.elapsed() >= t);
+            if build.state.is_final() || out_of_time {
+                return Ok(build);
+            }
+            let left = timeout.map_or(WAIT_POLL, |t| t.saturating_sub(started.elapsed()));
+            std::thread::sleep(left.min(WAIT_POLL));
+        }
+    }
+}
+
+/// How often [`Actor::wait_for_build`] looks.
+const WAIT_POLL: Duration = Duration::from_millis(500);
+
 /// `lease` after `now`.
 fn after(now: Timestamp, lease: Duration) -> Timestamp {
     let ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX);

@@ -128,14 +128,6 @@ impl Bitbake {
         Ok(status)
     }
 
-    /// Waits for the client to end, then for its server to let go of the build directory.
-    pub async fn wait(&mut self, grace: Duration) -> io::Result<ExitStatus> {
-        let status = self.child.wait().await?;
-        self.pid = None;
-        self.wait_for_server(grace).await;
-        Ok(status)
-    }
-
     /// Stops the run: SIGINT (BitBake lets running tasks finish), a second SIGINT after
     /// `grace` (it stops them), SIGTERM to its group after another `grace`, SIGKILL after a
     /// third; then waits for its server. Returns how the client ended.

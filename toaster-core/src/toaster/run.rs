@@ -194,8 +194,9 @@ impl Actor {
         };
         let (mut renewed, mut looked) = (Instant::now(), Instant::now());
         loop {
+            // The build's end is recorded before BitBake's client exits; its server goes
+            // by itself a moment later (the next build here waits for it).
             if let Some(status) = bitbake.try_status().map_err(io)? {
-                bitbake.wait(options.grace).await.map_err(io)?;
                 return Ok((status, false));
             }
             let mut stopping = stop.requested();
@@ -245,12 +246,17 @@ impl Actor {
         if !problems.is_empty() {
             return Err(RunnerError::LayersNotReady { problems }.into());
         }
-        if let Some(pid) = BuildDirLock::holder(&build.build_dir) {
-            return Err(RunnerError::BuildDirBusy {
-                build_dir: build.build_dir.clone(),
-                pid: pid.map_or("?".to_owned(), |p| p.as_raw_nonzero().to_string()),
+        // A server that is going (the last build's) gets `grace` to let go.
+        let deadline = Instant::now() + options.grace;
+        while let Some(pid) = BuildDirLock::holder(&build.build_dir) {
+            if Instant::now() >= deadline {
+                return Err(RunnerError::BuildDirBusy {
+                    build_dir: build.build_dir.clone(),
+                    pid: pid.map_or("?".to_owned(), |p| p.as_raw_nonzero().to_string()),
+                }
+                .into());
             }
-            .into());
+            std::thread::sleep(POLL);
         }
         check_python(&bitbake, options)?;
         self.write_conf_of(project, &config, build.revision)?;

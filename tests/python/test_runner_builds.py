@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+import shutil
 import signal
 import subprocess
 import sys
@@ -197,3 +198,30 @@ def test_a_project_without_bitbake_or_with_missing_layers_fails_clearly(toaster,
     assert failed["state"] == "failed"
     not_bitbake = toaster("bitbake", "set", "bare", "--path", str(tmp_path), check=False)
     assert not_bitbake.returncode == 1 and "not a BitBake checkout" in not_bitbake.stderr
+
+
+def test_bitbake_from_git_is_cloned_pinned_and_built_with(toaster, tmp_path, bitbake_dir):
+    repo = tmp_path / "bitbake-repo"
+    shutil.copytree(bitbake_dir, repo, symlinks=True)
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run(git[:3] + ["init", "-q", "-b", "main"], check=True)
+    subprocess.run(git + ["add", "-A"], check=True)
+    subprocess.run(git + ["commit", "-q", "-m", "BitBake"], check=True)
+    commit = subprocess.run(git[:3] + ["rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    toaster("bitbake", "set", "demo", "--git", str(repo))
+    shown = toaster.json("bitbake", "show", "demo")
+    assert (shown["kind"], shown["url"], shown["reference"], shown["commit"]) == ("git", str(repo), "main", commit)
+    toaster("build", "start", "demo", "base", "--wait")
+    assert toaster.json("build", "list")[0]["state"] == "succeeded"
+    # Undone like any change: the checkout it was before.
+    toaster("project", "undo", "demo")
+    assert toaster.json("bitbake", "show", "demo")["path"] == str(bitbake_dir)
+    toy = tmp_path / "toy"
+    subprocess.run(["git", "-C", str(toy), "init", "-q", "-b", "main"], check=True)
+    subprocess.run(["git", "-C", str(toy), "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "--allow-empty", "-m", "x"], check=True)
+    bad = toaster("bitbake", "set", "demo", "--git", str(toy), check=False)
+    assert bad.returncode == 1 and "is not a BitBake checkout" in bad.stderr, bad.stderr
+    assert toaster.json("bitbake", "show", "demo")["path"] == str(bitbake_dir), "nothing changed"
+    assert not (toaster.work / "demo" / "layers" / "toy").exists(), "the clone it made is gone"
+    missing = toaster("bitbake", "set", "demo", "--git", str(tmp_path / "nowhere"), check=False)
+    assert missing.returncode == 1 and "cannot fetch" in missing.stderr and "hint:" in missing.stderr

@@ -100,9 +100,18 @@ pub enum BitbakeCommand {
     Set {
         /// The project.
         project: String,
-        /// The BitBake checkout (holding bin/bitbake and lib/bb).
+        /// A BitBake checkout (holding bin/bitbake and lib/bb), used where it is.
+        #[arg(long, required_unless_present = "git", conflicts_with = "git")]
+        path: Option<PathBuf>,
+        /// A git repository to clone BitBake from (like a layer's; the commit is recorded).
         #[arg(long)]
-        path: PathBuf,
+        git: Option<String>,
+        /// With --git: the branch, tag or commit (default: the repository's default branch).
+        #[arg(long = "ref", requires = "git")]
+        reference: Option<String>,
+        /// With --git: where BitBake is inside the repository (`bitbake` in poky).
+        #[arg(long, requires = "git")]
+        subdir: Option<String>,
     },
     /// Show where the project's builds get BitBake.
     Show {

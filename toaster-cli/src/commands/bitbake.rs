@@ -21,8 +21,25 @@ struct BitbakeView {
 pub fn run(ctx: &Context, out: &Output, command: BitbakeCommand) -> Outcome {
     let actor = ctx.actor(&ctx.open()?)?;
     match command {
-        BitbakeCommand::Set { project, path } => {
-            let outcome = actor.set_bitbake(&project, &path)?;
+        BitbakeCommand::Set {
+            project,
+            path,
+            git,
+            reference,
+            subdir,
+        } => {
+            let outcome = match (path, git) {
+                (Some(path), _) => actor.set_bitbake(&project, &path)?,
+                (None, Some(url)) => actor.set_bitbake_git(
+                    &project,
+                    &url,
+                    reference.as_deref(),
+                    subdir.as_deref(),
+                    &mut super::layer::fetch_progress(out),
+                )?,
+                // clap requires one of them.
+                (None, None) => return Ok(()),
+            };
             super::project::changed(out, &project, outcome)?;
         }
         BitbakeCommand::Show { project } => {

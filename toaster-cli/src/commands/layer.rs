@@ -11,11 +11,11 @@ use crate::args::LayerCommand;
 use crate::context::Context;
 use crate::output::{LayerDetailView, Output, duration, table};
 
-pub fn run(ctx: &Context, out: &Output, command: LayerCommand) -> Outcome {
-    let actor = ctx.actor(&ctx.open()?)?;
+/// Shows fetch progress on a terminal (not with `--json` or into a pipe).
+pub fn fetch_progress(out: &Output) -> impl FnMut(&Transfer) {
     let show_progress = out.shows_progress();
     let mut finished: Option<String> = None;
-    let mut progress = |t: &Transfer| {
+    move |t: &Transfer| {
         // Indexing goes on after the last object arrives: the line ends once per fetch.
         if show_progress && finished.as_deref() != Some(t.url.as_str()) {
             print_progress(t);
@@ -23,7 +23,12 @@ pub fn run(ctx: &Context, out: &Output, command: LayerCommand) -> Outcome {
                 finished = Some(t.url.clone());
             }
         }
-    };
+    }
+}
+
+pub fn run(ctx: &Context, out: &Output, command: LayerCommand) -> Outcome {
+    let actor = ctx.actor(&ctx.open()?)?;
+    let mut progress = fetch_progress(out);
     match command {
         LayerCommand::Add {
             project,

@@ -3,10 +3,11 @@
 
 use std::path::Path;
 
-use super::Actor;
-use super::ChangeOutcome;
+use super::{Actor, ChangeOutcome};
 use crate::Error;
-use crate::model::LayerSource;
+use crate::access::Action;
+use crate::layers::{self, ClonedRepo, Progress};
+use crate::model::{LayerRef, LayerSource, Right};
 use crate::runner::{BitbakeRun, RunnerError};
 
 impl Actor {
@@ -18,14 +19,83 @@ impl Actor {
             source,
         })?;
         BitbakeRun::program(&path)?;
-        let source = LayerSource::Local { path };
+        self.set_bitbake_source(project, LayerSource::Local { path })
+    }
+
+    /// Builds of `project` use BitBake from the git repository `url` (needs configure),
+    /// cloned like a layer's into `PROJECT/layers/REPOSITORY` and checked out at `reference`
+    /// (default: the repository's default branch), optionally in `subdir` (`bitbake` in
+    /// poky); the commit is recorded in a new revision. Refused unless what is checked out
+    /// there is a BitBake checkout; a clone with local work is never reset.
+    pub fn set_bitbake_git(
+        &self,
+        project: &str,
+        url: &str,
+        reference: Option<&str>,
+        subdir: Option<&str>,
+        progress: Progress<'_>,
+    ) -> Result<ChangeOutcome, Error> {
+        let current = self.project_for(project, Action::Project(Right::Configure))?;
+        let subdir = subdir.map(layers::check_subdir).transpose()?.flatten();
+        let mut source = LayerRef {
+            name: "bitbake".to_owned(),
+            source: LayerSource::Git {
+                url: url.to_owned(),
+                reference: reference.unwrap_or_default().to_owned(),
+                subdir,
+                commit: None,
+            },
+            collections: Vec::new(),
+        };
+        let Some(dir) = source.checkout_dir(&current.dir) else {
+            return Err(RunnerError::NotBitbake {
+                path: current.dir.clone(),
+            }
+            .into());
+        };
+        let clone = ClonedRepo::open_or_init(&dir, url)?;
+        let fetched = (|| {
+            clone.fetch(progress)?;
+            let reference = match reference {
+                Some(reference) => reference.to_owned(),
+                None => clone.default_branch()?.unwrap_or_else(|| "HEAD".to_owned()),
+            };
+            let commit = clone.resolve(&reference)?;
+            clone.checkout(commit)?;
+            BitbakeRun::program(&source.path(&current.dir))?;
+            Ok::<_, Error>((reference, commit.to_string()))
+        })();
+        let (reference, commit) = match fetched {
+            Ok(found) => found,
+            Err(e) => {
+                clone.discard_if_new();
+                return Err(e);
+            }
+        };
+        if let LayerSource::Git {
+            reference: r,
+            commit: c,
+            ..
+        } = &mut source.source
+        {
+            *r = reference;
+            *c = Some(commit);
+        }
+        self.set_bitbake_source(project, source.source)
+    }
+
+    fn set_bitbake_source(
+        &self,
+        project: &str,
+        source: LayerSource,
+    ) -> Result<ChangeOutcome, Error> {
         self.commit(project, None, |head| {
             if head.config.bitbake.as_ref() == Some(&source) {
                 return Ok(None);
             }
             let mut config = head.config.clone();
             config.bitbake = Some(source.clone());
-            let description = format!("build with BitBake {}", crate::layers::describe(&source));
+            let description = format!("build with BitBake {}", layers::describe(&source));
             Ok(Some((description, None, config)))
         })
     }

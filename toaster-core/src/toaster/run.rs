@@ -16,7 +16,8 @@ use crate::access::Action;
 use crate::ingest::{BatchPolicy, Event};
 use crate::layers;
 use crate::model::{
-    Build, BuildState, LayerSource, LogLevel, LogRecord, Project, Right, RunnerId, Timestamp,
+    Build, BuildState, LayerRef, LayerSource, LogLevel, LogRecord, Project, Right, RunnerId,
+    Timestamp,
 };
 use crate::runner::{Bitbake, BitbakeRun, BuildDirLock, RecordingSetup, RunnerError};
 
@@ -235,7 +236,20 @@ impl Actor {
         let config = self.store().revision(build.project, build.revision)?.config;
         let bitbake = match &config.bitbake {
             Some(LayerSource::Local { path }) => path.clone(),
-            Some(LayerSource::Git { .. }) | None => {
+            Some(source @ LayerSource::Git { .. }) => {
+                // Cloned like a layer: there, at the commit the revision pins.
+                let clone = LayerRef {
+                    name: "bitbake".to_owned(),
+                    source: source.clone(),
+                    collections: Vec::new(),
+                };
+                let problems = layers::ready_for_build(&project.dir, std::slice::from_ref(&clone));
+                if !problems.is_empty() {
+                    return Err(RunnerError::LayersNotReady { problems }.into());
+                }
+                clone.path(&project.dir)
+            }
+            None => {
                 return Err(Error::NoBitbake {
                     project: project.name.clone(),
                 });

@@ -135,14 +135,7 @@ impl Actor {
 
     /// A recorder for a build that has not ended (needs build).
     pub fn recorder(&self, build: BuildId, policy: BatchPolicy) -> Result<Recorder, Error> {
-        let (build, _) = self.build_for(build, Action::Project(Right::Build))?;
-        if build.state.is_final() {
-            return Err(StoreError::BuildEnded {
-                build: build.id,
-                state: build.state,
-            }
-            .into());
-        }
+        let (build, _) = self.unended_build_for(build, Action::Project(Right::Build))?;
         let next_order = self.store().next_task_order(build.id)?;
         Ok(Recorder::new(
             self.toaster.store.clone(),
@@ -167,14 +160,7 @@ impl Actor {
     /// [`Actor::open_build_log`]'s file itself, for a writer of its own (BitBake's console
     /// output, when a runner runs the build).
     pub fn create_build_log(&self, id: BuildId) -> Result<(PathBuf, File), Error> {
-        let (build, _) = self.build_for(id, Action::Project(Right::Build))?;
-        if build.state.is_final() {
-            return Err(StoreError::BuildEnded {
-                build: build.id,
-                state: build.state,
-            }
-            .into());
-        }
+        let (build, _) = self.unended_build_for(id, Action::Project(Right::Build))?;
         if let Some(path) = build.log_path {
             return Err(StoreError::AlreadyExists {
                 entity: "build log",
@@ -370,6 +356,23 @@ impl Actor {
             build: self.store().build(build.id)?,
             read,
         })
+    }
+
+    /// [`Actor::build_for`] for a build that has not ended: `BuildEnded` otherwise.
+    pub(super) fn unended_build_for(
+        &self,
+        id: BuildId,
+        action: Action,
+    ) -> Result<(Build, Project), Error> {
+        let (build, project) = self.build_for(id, action)?;
+        if build.state.is_final() {
+            return Err(StoreError::BuildEnded {
+                build: build.id,
+                state: build.state,
+            }
+            .into());
+        }
+        Ok((build, project))
     }
 
     /// The build `id` and its project, if the actor may do `action` on that project.

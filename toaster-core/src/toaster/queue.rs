@@ -14,7 +14,6 @@ use crate::model::{
     AuditAction, Build, BuildId, ClaimRequest, Observed, Right, RunnerId, Target, Timestamp,
     check_host,
 };
-use crate::store::StoreError;
 
 /// How long a runner's claim on a build holds unless renewed. A runner renews well within
 /// it (every third of it, say); when a runner is killed, its builds end interrupted this
@@ -64,14 +63,7 @@ impl Actor {
     /// stopped). A build run by hand is refused ([`Error::NotCancellable`]), as is one that
     /// has ended.
     pub fn cancel_build(&self, id: BuildId) -> Result<Build, Error> {
-        let (build, project) = self.build_for(id, Action::Project(Right::Build))?;
-        if build.state.is_final() {
-            return Err(StoreError::BuildEnded {
-                build: id,
-                state: build.state,
-            }
-            .into());
-        }
+        let (build, project) = self.unended_build_for(id, Action::Project(Right::Build))?;
         if !build.requested {
             return Err(Error::NotCancellable {
                 build: id,
@@ -112,7 +104,7 @@ impl Actor {
 
     /// Extends `runner`'s claim on a build to `lease` from now (needs build) and returns the
     /// build: a cancel request shows in its `cancel_requested_at`. Refused with
-    /// [`StoreError::LeaseLost`] when the claim is no longer the runner's (it ran out and
+    /// [`StoreError::LeaseLost`](crate::store::StoreError::LeaseLost) when the claim is no longer the runner's (it ran out and
     /// the build was interrupted): the runner must stop the build.
     pub fn renew_lease(
         &self,

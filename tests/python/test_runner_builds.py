@@ -225,3 +225,28 @@ def test_bitbake_from_git_is_cloned_pinned_and_built_with(toaster, tmp_path, bit
     assert not (toaster.work / "demo" / "layers" / "toy").exists(), "the clone it made is gone"
     missing = toaster("bitbake", "set", "demo", "--git", str(tmp_path / "nowhere"), check=False)
     assert missing.returncode == 1 and "cannot fetch" in missing.stderr and "hint:" in missing.stderr
+
+
+def test_the_runner_clones_a_git_layer_that_is_missing_at_its_pinned_commit(toaster, tmp_path, bitbake_dir):
+    repo = tmp_path / "meta-extra"
+    toy_bitbake.toy_layer(tmp_path, "meta-extra", {"extra_1.0.bb": toy_bitbake.recipe('    bb.note("extra")')})
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run(git[:3] + ["init", "-q", "-b", "main"], check=True)
+    subprocess.run(git + ["add", "-A"], check=True)
+    subprocess.run(git + ["commit", "-q", "-m", "one"], check=True)
+    toaster("layer", "add", "demo", "--git", str(repo), "--ref", "main")
+    pinned = next(layer["commit"] for layer in toaster.json("layer", "list", "demo") if layer["name"] == "meta-extra")
+    # Later work upstream is not what the revision pins.
+    (repo / "recipes" / "late_1.0.bb").write_text(toy_bitbake.recipe("    pass"))
+    subprocess.run(git + ["add", "-A"], check=True)
+    subprocess.run(git + ["commit", "-q", "-m", "two"], check=True)
+    clone = toaster.work / "demo" / "layers" / "meta-extra"
+    shutil.rmtree(clone)
+    toaster("build", "start", "demo", "extra", "--wait")
+    head = subprocess.run(["git", "-C", str(clone), "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    assert head == pinned and not (clone / "recipes" / "late_1.0.bb").exists()
+    # A clone with local work is named and left alone, and the build fails before BitBake.
+    (clone / "recipes" / "extra_1.0.bb").write_text("# my local change\n")
+    refused = toaster("build", "start", "demo", "extra", "--wait", check=False)
+    assert refused.returncode == 1 and "meta-extra" in refused.stderr and "layers are not ready" in refused.stderr, refused.stderr
+    assert (clone / "recipes" / "extra_1.0.bb").read_text() == "# my local change\n"

@@ -297,6 +297,11 @@ impl ClonedRepo {
         known
     }
 
+    /// Whether the clone has `commit` (fetched already).
+    pub fn has_commit(&self, commit: Oid) -> bool {
+        self.repo.find_commit(commit).is_ok()
+    }
+
     /// The commit checked out, if any.
     pub fn head(&self) -> Option<Oid> {
         self.repo.head().ok().and_then(|h| h.target())

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::git::ClonedRepo;
+use super::git::{ClonedRepo, Progress};
 use crate::model::{LayerRef, LayerSource};
 
 /// Checks out each cloned repository of `layers` at the commit the revision records, where
@@ -104,11 +104,15 @@ fn copy_clone(source: &Path, target: &Path, url: &str, commit: &str) -> Result<(
     }
 }
 
-/// Makes `layers` ready for a build, offline: each local layer must be there, and each git
-/// repository cloned and checked out at the commit the revision records (a clone with local
-/// work is left alone and named, never reset). Returns what is not ready, one sentence
-/// each; empty when BitBake may start.
-pub fn ready_for_build(project_dir: &Path, layers: &[LayerRef]) -> Vec<String> {
+/// Makes `layers` ready for a build: each local layer must be there, and each git
+/// repository cloned (or fetched, when it lacks the commit) and checked out at the commit
+/// the revision records; a clone with local work is left alone and named, never reset.
+/// Returns what is not ready, one sentence each; empty when BitBake may start.
+pub fn ready_for_build(
+    project_dir: &Path,
+    layers: &[LayerRef],
+    progress: Progress<'_>,
+) -> Vec<String> {
     let mut problems = Vec::new();
     let mut done: Vec<PathBuf> = Vec::new();
     for layer in layers {
@@ -138,15 +142,7 @@ pub fn ready_for_build(project_dir: &Path, layers: &[LayerRef]) -> Vec<String> {
                     continue;
                 }
                 done.push(dir.clone());
-                if !dir.join(".git").exists() {
-                    problems.push(format!(
-                        "layer {} ({url}) has no clone at {}: run `toaster layer update`",
-                        layer.name,
-                        dir.display()
-                    ));
-                    continue;
-                }
-                if let Err(reason) = check_out(&dir, url, commit) {
+                if let Err(reason) = fetch_and_check_out(&dir, url, commit, progress) {
                     problems.push(format!(
                         "layer {} cannot be checked out at {commit} in {}: {reason}",
                         layer.name,
@@ -157,6 +153,30 @@ pub fn ready_for_build(project_dir: &Path, layers: &[LayerRef]) -> Vec<String> {
         }
     }
     problems
+}
+
+/// Checks the clone of `url` in `dir` out at `commit`, cloning or fetching first when it
+/// does not have that commit; says why not otherwise. A clone it made and could not fill
+/// is removed.
+fn fetch_and_check_out(
+    dir: &Path,
+    url: &str,
+    commit: &str,
+    progress: Progress<'_>,
+) -> Result<(), String> {
+    let oid = git2::Oid::from_str(commit).map_err(|e| e.message().to_owned())?;
+    let clone = ClonedRepo::open_or_init(dir, url).map_err(|e| e.to_string())?;
+    if !clone.has_commit(oid) {
+        if let Err(e) = clone.fetch(progress) {
+            clone.discard_if_new();
+            return Err(e.to_string());
+        }
+        if !clone.has_commit(oid) {
+            clone.discard_if_new();
+            return Err(format!("{url} has no commit {commit}"));
+        }
+    }
+    clone.checkout(oid).map_err(|e| e.to_string())
 }
 
 /// Checks the clone in `dir` out at `commit`, unless it is there; says why not otherwise.

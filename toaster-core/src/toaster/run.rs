@@ -243,7 +243,11 @@ impl Actor {
                     source: source.clone(),
                     collections: Vec::new(),
                 };
-                let problems = layers::ready_for_build(&project.dir, std::slice::from_ref(&clone));
+                let problems = layers::ready_for_build(
+                    &project.dir,
+                    std::slice::from_ref(&clone),
+                    &mut |_| {},
+                );
                 if !problems.is_empty() {
                     return Err(RunnerError::LayersNotReady { problems }.into());
                 }
@@ -256,7 +260,7 @@ impl Actor {
             }
         };
         BitbakeRun::program(&bitbake)?;
-        let problems = layers::ready_for_build(&project.dir, &config.layers);
+        let problems = layers::ready_for_build(&project.dir, &config.layers, &mut |_| {});
         if !problems.is_empty() {
             return Err(RunnerError::LayersNotReady { problems }.into());
         }

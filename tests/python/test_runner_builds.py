@@ -129,8 +129,14 @@ def test_a_running_build_is_cancelled_and_no_bitbake_is_left(toaster, bitbake_di
             assert time.monotonic() < deadline and waiting.poll() is None, waiting.stderr and waiting.stderr.read()
             time.sleep(0.3)
         build = toaster.json("build", "list")[0]["id"]
+        # A change made while it runs does not reach the files it reads; it does after.
+        conf = toaster.work / "demo" / "build" / "conf" / "toaster.conf"
+        changed = toaster("config", "set", "demo", "TOASTER_TEST_LATE", "yes")
+        assert "build %d is running" % build in changed.stderr, changed.stderr
+        assert "TOASTER_TEST_LATE" not in conf.read_text()
         toaster("build", "cancel", str(build))
         out, err = waiting.communicate(timeout=120)
+        assert 'TOASTER_TEST_LATE = "yes"' in conf.read_text()
     finally:
         if waiting.poll() is None:
             waiting.kill()

@@ -179,18 +179,27 @@ impl Actor {
                 .commit_revision(current.id, current.head, &next, &audit)
             {
                 Ok(revision) => {
+                    // A build a runner runs there keeps what it started with; its runner
+                    // writes the newest revision's files when it ends.
+                    let running = self.running_in(&current);
                     // Written from the newest revision, re-read: a change another process
                     // committed after this one must not be overwritten with this one.
-                    let mut warnings = match self.write_conf(current.name.as_str()) {
-                        Ok(_) => Vec::new(),
-                        Err(e) => vec![format!(
-                            "the configuration is saved, but its conf files were not rewritten: {e}; run `toaster conf write {}`",
-                            current.name
+                    let mut warnings = match running {
+                        Some(build) => vec![format!(
+                            "build {build} is running in {}: it keeps the conf files and layer checkouts it started with; this revision's are written when it ends",
+                            current.build_dir().display()
                         )],
+                        None => match self.write_conf(current.name.as_str()) {
+                            Ok(_) => Vec::new(),
+                            Err(e) => vec![format!(
+                                "the configuration is saved, but its conf files were not rewritten: {e}; run `toaster conf write {}`",
+                                current.name
+                            )],
+                        },
                     };
                     // Undo, revert and reset can bring back older layer commits: the
                     // clones follow, so the build directory matches the revision.
-                    if revision.config.layers != head.config.layers {
+                    if running.is_none() && revision.config.layers != head.config.layers {
                         warnings.extend(crate::layers::check_out_recorded(
                             &current.dir,
                             &revision.config.layers,

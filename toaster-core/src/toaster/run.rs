@@ -16,8 +16,8 @@ use crate::access::Action;
 use crate::ingest::{BatchPolicy, Event};
 use crate::layers;
 use crate::model::{
-    Build, BuildState, LayerRef, LayerSource, LogLevel, LogRecord, Project, Right, RunnerId,
-    Timestamp,
+    Build, BuildFilter, BuildId, BuildState, LayerRef, LayerSource, LogLevel, LogRecord, Project,
+    Right, RunnerId, Timestamp, Visibility,
 };
 use crate::runner::{Bitbake, BitbakeRun, BuildDirLock, RecordingSetup, RunnerError};
 
@@ -163,6 +163,12 @@ impl Actor {
             self.supervise(&mut bitbake, &build, runner, options, stop)
                 .await
         })?;
+        // Changes made while it ran were kept out of its build directory: now they go in.
+        if let Ok(project) = self.store().project(project.name.as_str()) {
+            if let Ok(newest) = self.store().revision(project.id, project.head) {
+                let _ = self.write_conf_of(&project, &newest.config, newest.number);
+            }
+        }
         let ended = self.build(build.id)?.build;
         let build = if ended.state.is_final() {
             ended
@@ -291,6 +297,25 @@ impl Actor {
         .write(&build.build_dir)?;
         let (_, log) = self.create_build_log(build.id)?;
         Ok((bitbake, recording, log))
+    }
+
+    /// The build a runner runs in `project`'s build directory, if one does: changes to the
+    /// project must not reach the files it reads.
+    pub(super) fn running_in(&self, project: &Project) -> Option<BuildId> {
+        let recent = self
+            .store()
+            .builds(&BuildFilter {
+                projects: Some(vec![project.id]),
+                visibility: Visibility::All,
+                limit: 100,
+                offset: 0,
+            })
+            .ok()?;
+        let build_dir = project.build_dir();
+        recent
+            .iter()
+            .find(|b| b.claim.is_some() && !b.state.is_final() && b.build_dir == build_dir)
+            .map(|b| b.id)
     }
 
     /// Ends a build BitBake did not end, with `text` as its last error message.

@@ -256,3 +256,16 @@ def test_the_runner_clones_a_git_layer_that_is_missing_at_its_pinned_commit(toas
     refused = toaster("build", "start", "demo", "extra", "--wait", check=False)
     assert refused.returncode == 1 and "meta-extra" in refused.stderr and "layers are not ready" in refused.stderr, refused.stderr
     assert (clone / "recipes" / "extra_1.0.bb").read_text() == "# my local change\n"
+
+
+def test_two_jobs_run_two_projects_at_once(toaster, tmp_path, bitbake_dir):
+    layers = [toaster.layers[0], toy_bitbake.toy_layer(tmp_path, "nap", {"nap_1.0.bb": toy_bitbake.recipe("    import time\n    time.sleep(4)")})]
+    toaster.project("other", layers, bitbake_dir, "nap")
+    toaster("config", "set", "demo", "targets", "base")
+    first = toaster.json("build", "start", "other")["id"]
+    second = toaster.json("build", "start", "demo")["id"]
+    run = toaster("runner", "--once", "--jobs", "2")
+    said = run.stderr
+    # The second started while the first (a 4 s task) still ran.
+    assert said.index("build %d of demo started" % second) < said.index("build %d succeeded" % first), said
+    assert [toaster.json("build", "show", str(b))["state"] for b in (first, second)] == ["succeeded", "succeeded"]

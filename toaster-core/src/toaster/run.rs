@@ -122,8 +122,8 @@ impl Actor {
     /// BitBake, layers or build directory are not ready fails before BitBake starts,
     /// saying why; otherwise BitBake runs in the build directory with the build's targets,
     /// its console output in the build's log file, recorded by meta-toaster's class with no
-    /// step by the user. A cancel request (seen when the lease is renewed) or `stop` stops
-    /// BitBake and the build ends `cancelled`; a build BitBake left unended ends `failed`.
+    /// step by the user. A cancel request (looked for every second) or `stop` stops BitBake
+    /// and the build ends `cancelled`; a build BitBake left unended ends `failed`.
     pub fn run_claimed(
         &self,
         build: &Build,
@@ -158,11 +158,24 @@ impl Actor {
             env: Vec::new(),
             path: options.path.clone(),
         };
-        let (exit, stopped) = runtime.block_on(async {
-            let mut bitbake = run.start(&log)?;
-            self.supervise(&mut bitbake, &build, runner, options, stop)
-                .await
-        })?;
+        // The child is watched by the runtime's process driver: it starts inside it.
+        let inside = runtime.enter();
+        let started = run.start(&log);
+        drop(inside);
+        let mut bitbake = match started {
+            Ok(bitbake) => bitbake,
+            Err(e) => {
+                let refused = Error::from(e);
+                let build = self.end_build(&build, BuildState::Failed, &refused.to_string())?;
+                return Ok(RunOutcome {
+                    build,
+                    exit: None,
+                    refused: Some(refused),
+                });
+            }
+        };
+        let (exit, stopped) =
+            runtime.block_on(self.supervise(&mut bitbake, &build, runner, options, stop))?;
         // Changes made while it ran were kept out of its build directory: now they go in.
         if let Ok(project) = self.store().project(project.name.as_str()) {
             if let Ok(newest) = self.store().revision(project.id, project.head) {

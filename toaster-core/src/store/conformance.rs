@@ -122,7 +122,7 @@ fn entry(who: &str, action: AuditAction, project: Option<&str>, detail: &str) ->
     }
 }
 
-fn owner(store: &dyn Store, value: &str) -> Owner {
+pub(crate) fn owner(store: &dyn Store, value: &str) -> Owner {
     let audit = entry(value, AuditAction::OwnerAdd, None, "added");
     store
         .add_owner(
@@ -167,7 +167,7 @@ fn change(
         .expect("commit")
 }
 
-fn project(store: &dyn Store, owner: &Owner, value: &str) -> Project {
+pub(crate) fn project(store: &dyn Store, owner: &Owner, value: &str) -> Project {
     let new = NewProject {
         name: name(value),
         dir: PathBuf::from(format!("/srv/projects/{value}")),
@@ -728,7 +728,7 @@ fn unknown_keys_are_not_found(store: &dyn Store) {
 
 /// An entry by `who` that needs `requires` when it is written.
 /// A queued build of `project` at its newest revision, started by `who`.
-fn new_build(project: &Project, who: &Owner) -> NewBuild {
+pub(crate) fn new_build(project: &Project, who: &Owner) -> NewBuild {
     NewBuild {
         project: project.id,
         revision: project.head,
@@ -790,7 +790,12 @@ fn build_logs_are_shown_once_written(store: &dyn Store) {
     );
 }
 
-fn acting(who: &Owner, requires: Action, action: AuditAction, project: Option<&str>) -> NewAudit {
+pub(crate) fn acting(
+    who: &Owner,
+    requires: Action,
+    action: AuditAction,
+    project: Option<&str>,
+) -> NewAudit {
     NewAudit {
         owner: Some(who.id),
         requires: Some(requires),

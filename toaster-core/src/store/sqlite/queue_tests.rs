@@ -8,10 +8,9 @@ use std::time::{Duration, Instant};
 
 use super::SqliteStore;
 use crate::model::{
-    AuditAction, BuildId, BuildState, ClaimRequest, Mode, Name, NewAudit, NewBuild, NewOwner,
-    NewProject, NewRevision, Owner, Release, RunnerId, Timestamp,
+    Action, AuditAction, BuildId, ClaimRequest, NewBuild, Right, RunnerId, Timestamp,
 };
-use crate::store::Store;
+use crate::store::{Store, conformance};
 
 /// The database the helper claims from; unset, the helper does nothing.
 const DB_VAR: &str = "TOASTER_TEST_CLAIM_DB";
@@ -22,84 +21,24 @@ const HELPER: &str = "store::sqlite::queue_tests::claim_helper";
 const RACERS: usize = 4;
 const BUILDS: usize = 32;
 
-fn name(value: &str) -> Name {
-    Name::parse("name", value).unwrap()
-}
-
-fn audit(who: &Owner, action: AuditAction, project: Option<&str>) -> NewAudit {
-    NewAudit {
-        owner: Some(who.id),
-        owner_name: who.name.clone(),
-        client: "test".into(),
-        action,
-        project: project.map(name),
-        detail: "test".into(),
-        requires: None,
-    }
-}
-
 /// A database with an admin and `BUILDS` requested builds, each of its own project.
 fn seeded(path: &Path) -> BTreeSet<BuildId> {
     let store = SqliteStore::init(path).unwrap();
-    let first = NewAudit {
-        owner: None,
-        owner_name: name("alice"),
-        client: "test".into(),
-        action: AuditAction::OwnerAdd,
-        project: None,
-        detail: "first".into(),
-        requires: None,
-    };
-    let alice = store
-        .add_first_owner(
-            &NewOwner {
-                name: name("alice"),
-                email: None,
-            },
-            &first,
-        )
-        .unwrap();
+    let alice = conformance::owner(&store, "alice");
     (0..BUILDS)
         .map(|i| {
-            let project_name = format!("p{i}");
-            let dir = path.with_file_name(&project_name);
-            let project = store
-                .create_project(
-                    &NewProject {
-                        name: name(&project_name),
-                        dir: dir.clone(),
-                        release: Release::DEFAULT,
-                        owner: alice.id,
-                        group: None,
-                        mode: Mode::PRIVATE,
-                    },
-                    &NewRevision {
-                        author: alice.id,
-                        description: "created".into(),
-                        restores: None,
-                        config: Release::DEFAULT.defaults(),
-                    },
-                    &audit(&alice, AuditAction::ProjectCreate, Some(&project_name)),
-                )
-                .unwrap();
+            let project = conformance::project(&store, &alice, &format!("p{i}"));
             let new = NewBuild {
-                project: project.id,
-                revision: project.head,
-                owner: alice.id,
-                client: "test".into(),
-                host: "asker".into(),
-                build_dir: dir.join("build"),
-                log_dir: dir.join("build/toaster-logs"),
-                machine: None,
-                distro: None,
-                targets: Vec::new(),
-                layers: Vec::new(),
-                state: BuildState::Queued,
-                started_at: Timestamp::now(),
                 requested: true,
-                run_on: None,
+                host: "asker".into(),
+                ..conformance::new_build(&project, &alice)
             };
-            let started = audit(&alice, AuditAction::BuildStart, Some(&project_name));
+            let started = conformance::acting(
+                &alice,
+                Action::Project(Right::Build),
+                AuditAction::BuildStart,
+                Some(project.name.as_str()),
+            );
             store.start_build(&new, &started).unwrap().id
         })
         .collect()

@@ -1,3 +1,5 @@
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use serde::Serialize;
 use toaster_core::model::{
     BuildId, BuildState, LogLevel, Target, TaskFilter, TaskOutcome, Visibility,
@@ -42,10 +44,15 @@ pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
             // No daemon needed: this process is the runner until the build has ended
             // (builds queued for this host before it run first). Ctrl-C cancels it.
             let stop = Stop::on_signals()?;
+            let finished = AtomicBool::new(false);
             let served = std::thread::scope(|scope| {
-                let follower =
-                    scope.spawn(|| crate::progress::follow(&actor, build.id, &|| stop.requested()));
+                let follower = scope.spawn(|| {
+                    let done = || stop.requested() || finished.load(Ordering::SeqCst);
+                    crate::progress::follow(&actor, build.id, &done)
+                });
                 let served = serve_until_ended(&actor, build.id, &stop);
+                // Also when serving failed: the follower must not wait for an end forever.
+                finished.store(true, Ordering::SeqCst);
                 let _ = follower.join();
                 served
             });

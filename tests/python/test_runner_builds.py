@@ -195,8 +195,12 @@ def test_a_killed_runners_build_is_interrupted_after_its_lease(toaster, bitbake_
 
 def test_a_project_without_bitbake_or_with_missing_layers_fails_clearly(toaster, tmp_path, bitbake_dir):
     toaster("project", "create", "bare", "--dir", str(tmp_path / "bare"), "--release", toy_bitbake.SERIES)
-    none = toaster("build", "start", "bare", "x", "--wait", check=False)
-    assert none.returncode == 1 and "no BitBake" in none.stderr and "toaster bitbake set bare" in none.stderr
+    # A new project builds with its release's branch of BitBake's repository, once fetched.
+    shown = toaster.json("bitbake", "show", "bare")
+    assert (shown["url"], shown["reference"], shown["commit"]) == ("https://git.openembedded.org/bitbake", "2.18", None)
+    unfetched = toaster("build", "start", "bare", "x", "--wait", check=False)
+    assert unfetched.returncode == 1 and "never fetched" in unfetched.stderr, unfetched.stderr
+    assert "toaster bitbake update bare" in unfetched.stderr
     toaster("bitbake", "set", "bare", "--path", str(bitbake_dir))
     unfetched = toaster("build", "start", "bare", "x", "--wait", check=False)
     assert unfetched.returncode == 1 and "never fetched" in unfetched.stderr, unfetched.stderr
@@ -217,9 +221,16 @@ def test_bitbake_from_git_is_cloned_pinned_and_built_with(toaster, tmp_path, bit
     toaster("bitbake", "set", "demo", "--git", str(repo))
     shown = toaster.json("bitbake", "show", "demo")
     assert (shown["kind"], shown["url"], shown["reference"], shown["commit"]) == ("git", str(repo), "main", commit)
+    (repo / "NEWS").write_text("later\n")
+    subprocess.run(git + ["add", "-A"], check=True)
+    subprocess.run(git + ["commit", "-q", "-m", "later"], check=True)
+    later = subprocess.run(git[:3] + ["rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    toaster("bitbake", "update", "demo")
+    assert toaster.json("bitbake", "show", "demo")["commit"] == later
     toaster("build", "start", "demo", "base", "--wait")
     assert toaster.json("build", "list")[0]["state"] == "succeeded"
     # Undone like any change: the checkout it was before.
+    toaster("project", "undo", "demo")
     toaster("project", "undo", "demo")
     assert toaster.json("bitbake", "show", "demo")["path"] == str(bitbake_dir)
     toy = tmp_path / "toy"

@@ -113,6 +113,12 @@ pub enum BitbakeCommand {
         #[arg(long, requires = "git")]
         subdir: Option<String>,
     },
+    /// Fetch the project's BitBake repository and move to the newest commit of its ref (a
+    /// new revision); a local checkout is left as it is.
+    Update {
+        /// The project.
+        project: String,
+    },
     /// Show where the project's builds get BitBake.
     Show {
         /// The project.

@@ -290,6 +290,7 @@ impl Error {
             Error::NoBitbake { .. } => ErrorKind::Invalid,
             Error::Runner(e) => match e {
                 RunnerError::NotBitbake { .. }
+                | RunnerError::BitbakeNotFetched { .. }
                 | RunnerError::Conf { .. }
                 | RunnerError::LayersNotReady { .. }
                 | RunnerError::NoRecorder { .. } => ErrorKind::Invalid,
@@ -378,6 +379,9 @@ impl Error {
             Error::Runner(RunnerError::BuildDirBusy { build_dir, .. }) => format!(
                 "wait for that BitBake to end, or stop it (`bitbake -m` in {})",
                 build_dir.display()
+            ),
+            Error::Runner(RunnerError::BitbakeNotFetched { project, .. }) => format!(
+                "fetch it with `toaster bitbake update {project}`, or use a checkout you have with `toaster bitbake set {project} --path DIR`"
             ),
             Error::Runner(RunnerError::LayersNotReady { .. }) => {
                 "fetch the layers with `toaster layer update PROJECT`, and commit or stash work in their clones".to_owned()

@@ -42,6 +42,10 @@ pub fn run(ctx: &Context, out: &Output, command: BitbakeCommand) -> Outcome {
             };
             super::project::changed(out, &project, outcome)?;
         }
+        BitbakeCommand::Update { project } => {
+            let outcome = actor.update_bitbake(&project, &mut super::layer::fetch_progress(out))?;
+            super::project::changed(out, &project, outcome)?;
+        }
         BitbakeCommand::Show { project } => {
             let source = actor.bitbake(&project)?;
             let mut view = BitbakeView {
@@ -71,6 +75,11 @@ pub fn run(ctx: &Context, out: &Output, command: BitbakeCommand) -> Outcome {
                 None => {}
             }
             out.emit(&view, |w| match &source {
+                Some(unfetched @ LayerSource::Git { commit: None, .. }) => writeln!(
+                    w,
+                    "{} (not fetched yet: `toaster bitbake update {project}`)",
+                    toaster_core::layers::describe(unfetched)
+                ),
                 Some(source) => writeln!(w, "{}", toaster_core::layers::describe(source)),
                 None => writeln!(
                     w,

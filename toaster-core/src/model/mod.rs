@@ -42,6 +42,6 @@ pub use name::Name;
 pub use owner::{NewOwner, Owner, OwnerUpdate, check_email};
 pub use project::{NewProject, Project, ProjectAccess};
 pub use queue::{Claim, ClaimRequest, RunnerId, check_host};
-pub use release::Release;
+pub use release::{BITBAKE_URL, Release};
 pub use revision::{NewRevision, Revision};
 pub use time::Timestamp;

@@ -7,6 +7,9 @@ use super::{Collection, Dependency, LayerRef, LayerSource, ModelError, ProjectCo
 
 /// Known release series, newest first: codename, Yocto version, and the branch name the
 /// core layers use for it.
+/// BitBake's own repository, where a release's default BitBake comes from.
+pub const BITBAKE_URL: &str = "https://git.openembedded.org/bitbake";
+
 const SERIES: &[(&str, &str, &str)] = &[
     ("blacksail", "6.1", "master"),
     ("wrynose", "6.0", "wrynose"),
@@ -70,6 +73,27 @@ impl Release {
     /// The branch the core layers carry for this series.
     pub fn branch(&self) -> &'static str {
         self.entry().2
+    }
+
+    /// The branch of BitBake's repository ([`BITBAKE_URL`]) this series builds with: BitBake
+    /// has version numbers of its own (scarthgap builds with BitBake 2.8).
+    pub fn bitbake_branch(&self) -> &'static str {
+        match self.0 {
+            "wrynose" => "2.18",
+            "whinlatter" => "2.16",
+            "walnascar" => "2.12",
+            "styhead" => "2.10",
+            "scarthgap" => "2.8",
+            "nanbield" => "2.6",
+            "mickledore" => "2.4",
+            "langdale" => "2.2",
+            "kirkstone" => "2.0",
+            "honister" => "1.52",
+            "hardknott" => "1.50",
+            "gatesgarth" => "1.48",
+            "dunfell" => "1.46",
+            _ => "master",
+        }
     }
 
     fn entry(&self) -> &'static (&'static str, &'static str, &'static str) {
@@ -161,7 +185,12 @@ impl Release {
             ],
             packages: Vec::new(),
             recipes: Vec::new(),
-            bitbake: None,
+            bitbake: Some(LayerSource::Git {
+                url: BITBAKE_URL.to_owned(),
+                reference: self.bitbake_branch().to_owned(),
+                subdir: None,
+                commit: None,
+            }),
         }
     }
 }
@@ -207,5 +236,19 @@ mod tests {
             &l.source,
             LayerSource::Git { reference, .. } if reference == "kirkstone"
         )));
+        // BitBake has version numbers of its own: kirkstone builds with BitBake 2.0.
+        assert_eq!(
+            config.bitbake,
+            Some(LayerSource::Git {
+                url: BITBAKE_URL.to_owned(),
+                reference: "2.0".to_owned(),
+                subdir: None,
+                commit: None,
+            })
+        );
+        let newest = Release::parse("blacksail").unwrap().defaults().bitbake;
+        assert!(
+            matches!(newest, Some(LayerSource::Git { reference, .. }) if reference == "master")
+        );
     }
 }

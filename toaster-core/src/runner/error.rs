@@ -18,6 +18,14 @@ pub enum RunnerError {
         /// The BitBake server's process, as its lock file says (`?` when it does not).
         pid: String,
     },
+    /// The project's BitBake comes from a repository never fetched.
+    #[error("project `{project}` builds with BitBake from {origin}, which was never fetched")]
+    BitbakeNotFetched {
+        /// The project.
+        project: String,
+        /// The repository and ref.
+        origin: String,
+    },
     /// Layers of the build are not there, or not at the commits it pins.
     #[error("the layers are not ready: {}", problems.join("; "))]
     LayersNotReady {

@@ -100,8 +100,38 @@ impl Actor {
         })
     }
 
-    /// Where builds of `project` get BitBake at its newest revision (needs read); `None`
-    /// until one is set.
+    /// Fetches the project's BitBake repository again and moves it to the newest commit of
+    /// its ref, as a new revision (needs configure); a local checkout is left as it is.
+    pub fn update_bitbake(
+        &self,
+        project: &str,
+        progress: Progress<'_>,
+    ) -> Result<ChangeOutcome, Error> {
+        match self.bitbake(project)? {
+            Some(LayerSource::Git {
+                url,
+                reference,
+                subdir,
+                ..
+            }) => {
+                self.set_bitbake_git(project, &url, Some(&reference), subdir.as_deref(), progress)
+            }
+            Some(LayerSource::Local { .. }) => Ok(ChangeOutcome {
+                revision: self.config(project)?,
+                changed: false,
+                warnings: Vec::new(),
+            }),
+            None => Err(Error::NoBitbake {
+                project: self
+                    .project_for(project, Action::Project(Right::Read))?
+                    .name,
+            }),
+        }
+    }
+
+    /// Where builds of `project` get BitBake at its newest revision (needs read): a new
+    /// project's is its release's branch of BitBake's repository, fetched by
+    /// [`Actor::update_bitbake`].
     pub fn bitbake(&self, project: &str) -> Result<Option<LayerSource>, Error> {
         Ok(self.config(project)?.config.bitbake)
     }

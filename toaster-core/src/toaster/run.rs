@@ -255,6 +255,18 @@ impl Actor {
         let config = self.store().revision(build.project, build.revision)?.config;
         let bitbake = match &config.bitbake {
             Some(LayerSource::Local { path }) => path.clone(),
+            Some(LayerSource::Git {
+                url,
+                reference,
+                commit: None,
+                ..
+            }) => {
+                return Err(RunnerError::BitbakeNotFetched {
+                    project: project.name.to_string(),
+                    origin: format!("{url} @ {reference}"),
+                }
+                .into());
+            }
             Some(source @ LayerSource::Git { .. }) => {
                 // Cloned like a layer: there, at the commit the revision pins.
                 let clone = LayerRef {

@@ -30,7 +30,7 @@ inherit ${@'toaster' if d.getVar('TOASTER_RECORDER_METADATA') == '1' and bb.util
 # tasks reach the recorder there too, through the listener it registers at BuildInit (see
 # toaster_rs.bitbake). The flag below lives in BitBake's global Python context.
 addhandler toaster_recorder_eventhandler
-toaster_recorder_eventhandler[eventmask] = "bb.event.ConfigParsed bb.event.ParseCompleted bb.event.BuildInit bb.event.HeartbeatEvent bb.command.CommandCompleted bb.command.CommandFailed bb.command.CommandExit bb.cooker.CookerExit"
+toaster_recorder_eventhandler[eventmask] = "bb.event.ConfigParsed bb.event.CacheLoadCompleted bb.event.ParseCompleted bb.event.BuildInit bb.event.HeartbeatEvent bb.command.CommandCompleted bb.command.CommandFailed bb.command.CommandExit bb.cooker.CookerExit"
 python toaster_recorder_eventhandler() {
     global toaster_recorder_unavailable
     if globals().get("toaster_recorder_unavailable"):

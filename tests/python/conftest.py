@@ -357,3 +357,14 @@ def bitbake_dir(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
         pytest.skip(reason)
     assert found is not None
     return found
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Says, even without ``-rs``, why the real-BitBake tests were skipped (on standard
+    error, which is no longer captured by then)."""
+    reasons = set()
+    for report in terminalreporter.stats.get("skipped", []):
+        if isinstance(report.longrepr, tuple) and "BitBake" in report.longrepr[2]:
+            reasons.add(report.longrepr[2].replace("Skipped: ", "", 1))
+    for reason in sorted(reasons):
+        print("SKIPPED real BitBake builds: %s" % reason, file=sys.stderr)

@@ -173,6 +173,13 @@ impl Actor {
             let path = path.to_owned();
             move |source| IngestError::Io { path, source }
         };
+        if dir.exists() && !dir.is_dir() {
+            return Err(io_error(&dir)(io::Error::new(
+                io::ErrorKind::NotADirectory,
+                "it is a file, not a directory",
+            ))
+            .into());
+        }
         std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
         for n in 1..=LOG_NAMES {
             let path = dir.join(match n {

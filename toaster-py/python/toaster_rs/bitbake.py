@@ -29,11 +29,11 @@ runner started (``TOASTER_BUILD``) keeps the log its runner writes.
 
 Which process sees what: the class's handler runs in the cooker (the BitBake server) for the
 few events that drive a recording: ``ConfigParsed`` (from then on, log records are kept for
-the build that follows: the warnings and errors of parsing), ``ParseCompleted``,
-``BuildInit`` (the build starts), ``HeartbeatEvent`` and the end of the command (after a
-forced stop, which ends no command, the server's ``CookerExit``). At ``BuildInit`` the
-recording registers a listener with BitBake's event dispatcher, the way BitBake's own
-event-log writer does; the cooker hands it the events it asks for (:data:`EVENTS`), each
+the build that follows: the warnings and errors of parsing), ``CacheLoadCompleted`` and
+``ParseCompleted`` (how many recipes), ``BuildInit`` (the build starts), ``HeartbeatEvent``
+and the end of the command (after a forced stop, which ends no command, the server's
+``CookerExit``). At ``BuildInit`` the recording registers a listener with BitBake's event
+dispatcher, the way BitBake's own event-log writer does; the cooker hands it the events it asks for (:data:`EVENTS`), each
 exactly once: its own events as it fires them, and the events of its task workers
 (``bb.build.TaskStarted``, the metadata events of ``do_package``) as it reads them from the
 worker pipes, plus log records. The two sets of events do not overlap, and workers record nothing themselves (the
@@ -73,6 +73,7 @@ __all__ = [
 #: The events the class's handler takes (its ``eventmask``).
 CLASS_EVENTS: Tuple[str, ...] = (
     "bb.event.ConfigParsed",
+    "bb.event.CacheLoadCompleted",
     "bb.event.ParseCompleted",
     "bb.event.BuildInit",
     "bb.event.HeartbeatEvent",
@@ -405,6 +406,11 @@ def _config_parsed(event: Any, d: Any) -> None:
         _recording.early.listen(_recording.warnings)
 
 
+def _cache_loaded(event: Any, d: Any) -> None:
+    # Every recipe came from the cache when no parse follows (then no ParseCompleted).
+    _recording.parse_total = int(event.num_entries)
+
+
 def _parse_completed(event: Any, d: Any) -> None:
     _recording.parse_total = int(event.total)
 
@@ -462,6 +468,7 @@ def _ignore(event: Any, d: Any) -> None:
 
 _CLASS_HANDLERS: Dict[str, Callable[[Any, Any], None]] = {
     "ConfigParsed": _config_parsed,
+    "CacheLoadCompleted": _cache_loaded,
     "CookerExit": _cooker_exit,
     "ParseCompleted": _parse_completed,
     "BuildInit": _build_init,

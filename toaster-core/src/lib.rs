@@ -24,5 +24,5 @@ pub use error::{Error, ErrorKind};
 pub use toaster::{
     Actor, BUILD_LEASE, BuildDetail, BuildRequest, COMMAND_LINE_PROJECT, ChangeOutcome,
     ClonedProject, ImportReport, RUNNER_LEASE, Recording, RecordingRequest, RecordingWarning,
-    RunOptions, RunOutcome, RunnerEvent, Stop, Toaster, Until,
+    RunOptions, RunOutcome, RunnerEvent, Toaster, Until,
 };

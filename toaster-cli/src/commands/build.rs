@@ -4,7 +4,8 @@ use serde::Serialize;
 use toaster_core::model::{
     BuildId, BuildState, LogLevel, Target, TaskFilter, TaskOutcome, Visibility,
 };
-use toaster_core::{BuildRequest, RunOptions, Stop, Until};
+use toaster_core::runner::Stop;
+use toaster_core::{BuildRequest, RunOptions, Until};
 
 use super::{Failure, Outcome};
 use crate::args::BuildCommand;
@@ -43,7 +44,7 @@ pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
             }
             // No daemon needed: this process is the runner until the build has ended
             // (builds queued for this host before it run first). Ctrl-C cancels it.
-            let stop = Stop::on_signals()?;
+            let stop = Stop::on_signals().map_err(toaster_core::Error::from)?;
             let finished = AtomicBool::new(false);
             let served = std::thread::scope(|scope| {
                 let follower = scope.spawn(|| {

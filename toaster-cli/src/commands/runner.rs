@@ -1,7 +1,8 @@
 use std::time::Duration;
 
 use toaster_core::model::Build;
-use toaster_core::{Actor, RunOptions, RunnerEvent, Stop, Until};
+use toaster_core::runner::Stop;
+use toaster_core::{Actor, RunOptions, RunnerEvent, Until};
 
 use super::{Failure, Outcome};
 use crate::args::RunnerArgs;
@@ -24,7 +25,7 @@ pub fn run(ctx: &Context, _out: &Output, args: RunnerArgs) -> Outcome {
         args.jobs as usize,
         until,
         &options,
-        &Stop::on_signals()?,
+        &Stop::on_signals().map_err(toaster_core::Error::from)?,
     )?;
     Ok(())
 }

@@ -29,7 +29,7 @@ pub fn check_out_recorded(project_dir: &Path, layers: &[LayerRef]) -> Vec<String
             continue;
         }
         done.push(dir.clone());
-        if let Err(reason) = check_out(&dir, url, commit) {
+        if let Err(reason) = check_out(&dir, url, commit, None) {
             warnings.push(format!(
                 "the clone {} was left where it is, not at the recorded commit {commit}: {reason}",
                 dir.display()
@@ -142,7 +142,7 @@ pub fn ready_for_build(
                     continue;
                 }
                 done.push(dir.clone());
-                if let Err(reason) = fetch_and_check_out(&dir, url, commit, progress) {
+                if let Err(reason) = check_out(&dir, url, commit, Some(&mut *progress)) {
                     problems.push(format!(
                         "layer {} cannot be checked out at {commit} in {}: {reason}",
                         layer.name,
@@ -155,36 +155,31 @@ pub fn ready_for_build(
     problems
 }
 
-/// Checks the clone of `url` in `dir` out at `commit`, cloning or fetching first when it
-/// does not have that commit; says why not otherwise. A clone it made and could not fill
-/// is removed.
-fn fetch_and_check_out(
+/// Checks the clone of `url` in `dir` out at `commit`; says why not otherwise. With `fetch`,
+/// a clone that lacks the commit is cloned or fetched first (one it made and could not
+/// fill is removed), and one already at the commit must be clean; without, a clone already
+/// at the commit is left as it is, local work and all.
+fn check_out(
     dir: &Path,
     url: &str,
     commit: &str,
-    progress: Progress<'_>,
+    fetch: Option<Progress<'_>>,
 ) -> Result<(), String> {
     let oid = git2::Oid::from_str(commit).map_err(|e| e.message().to_owned())?;
     let clone = ClonedRepo::open_or_init(dir, url).map_err(|e| e.to_string())?;
-    if !clone.has_commit(oid) {
-        if let Err(e) = clone.fetch(progress) {
-            clone.discard_if_new();
-            return Err(e.to_string());
+    match fetch {
+        None if clone.head() == Some(oid) => return Ok(()),
+        Some(progress) if !clone.has_commit(oid) => {
+            if let Err(e) = clone.fetch(progress) {
+                clone.discard_if_new();
+                return Err(e.to_string());
+            }
+            if !clone.has_commit(oid) {
+                clone.discard_if_new();
+                return Err(format!("{url} has no commit {commit}"));
+            }
         }
-        if !clone.has_commit(oid) {
-            clone.discard_if_new();
-            return Err(format!("{url} has no commit {commit}"));
-        }
-    }
-    clone.checkout(oid).map_err(|e| e.to_string())
-}
-
-/// Checks the clone in `dir` out at `commit`, unless it is there; says why not otherwise.
-fn check_out(dir: &Path, url: &str, commit: &str) -> Result<(), String> {
-    let oid = git2::Oid::from_str(commit).map_err(|e| e.message().to_owned())?;
-    let clone = ClonedRepo::open_or_init(dir, url).map_err(|e| e.to_string())?;
-    if clone.head() == Some(oid) {
-        return Ok(());
+        _ => {}
     }
     clone.checkout(oid).map_err(|e| e.to_string())
 }

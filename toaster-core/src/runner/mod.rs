@@ -6,11 +6,13 @@ mod error;
 mod lock;
 mod process;
 mod recording;
+mod stop;
 
 pub use error::RunnerError;
 pub use lock::{BuildDirLock, LOCK_FILE};
 pub use process::{Bitbake, BitbakeRun, LOCALE};
 pub use recording::{CLASS_DIR, CONF_FILE, RecordingSetup};
+pub use stop::Stop;
 
 /// This host's name (`/proc/sys/kernel/hostname`, else `HOSTNAME`, else `localhost`).
 pub fn host_name() -> String {

@@ -22,7 +22,7 @@ pub use self::builds::{BUILD_LEASE, BuildDetail, COMMAND_LINE_PROJECT, ImportRep
 pub use self::projects::ClonedProject;
 pub use self::queue::{BuildRequest, RUNNER_LEASE};
 pub use self::recording::{Recording, RecordingRequest, RecordingWarning};
-pub use self::run::{RunOptions, RunOutcome, Stop};
+pub use self::run::{RunOptions, RunOutcome};
 pub use self::serve::{RunnerEvent, Until};
 use crate::Error;
 use crate::access::{self, Action, Principal};

@@ -4,9 +4,10 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use super::{Actor, RunOptions, RunOutcome, Stop};
+use super::{Actor, RunOptions, RunOutcome};
 use crate::Error;
 use crate::model::{Build, RunnerId};
+use crate::runner::Stop;
 
 /// How long an idle runner waits before it looks at the queue again.
 const IDLE: Duration = Duration::from_secs(1);

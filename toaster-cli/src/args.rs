@@ -90,6 +90,85 @@ pub enum Command {
     Bitbake(BitbakeCommand),
     /// Run queued builds on this host (Ctrl-C or SIGTERM cancels the running ones cleanly).
     Runner(RunnerArgs),
+    /// Post-build hooks: e-mail, webhooks or programs when a project's build ends.
+    #[command(subcommand)]
+    Hook(HookCommand),
+    /// Instance settings: the SMTP server, hook retries and time limits (admins change them).
+    #[command(subcommand)]
+    Settings(SettingsCommand),
+}
+
+/// `toaster hook …`
+#[derive(Debug, Subcommand)]
+pub enum HookCommand {
+    /// Add a hook to a project (a new, undoable revision): one of --email, --webhook or
+    /// --run. `--run` takes the rest of the line as the program and its arguments (never a
+    /// shell line), so put it last.
+    #[command(group(clap::ArgGroup::new("action").required(true).args(["email", "webhook", "run"])))]
+    Add {
+        /// The project.
+        project: String,
+        /// When it fires: success, failure (failed, cancelled or interrupted) or always.
+        #[arg(long, value_parser = ["success", "failure", "always"])]
+        on: String,
+        /// Mail a report to these addresses (comma-separated), over the instance's SMTP
+        /// server (`toaster settings set smtp.host HOST`).
+        #[arg(long, value_name = "ADDR[,ADDR]", value_delimiter = ',')]
+        email: Option<Vec<String>>,
+        /// POST the build as JSON to this http(s) URL.
+        #[arg(long, value_name = "URL")]
+        webhook: Option<String>,
+        /// With --webhook: sign the body with HMAC-SHA256 (header X-Toaster-Signature-256)
+        /// with the secret in this environment variable of the process delivering hooks.
+        #[arg(long, value_name = "VAR", requires = "webhook")]
+        secret_env: Option<String>,
+        /// Run PROGRAM with ARGs in the build directory (environment: TOASTER_BUILD_ID,
+        /// TOASTER_BUILD_STATE, TOASTER_PROJECT, TOASTER_BUILD_DIR, TOASTER_LOG,
+        /// TOASTER_ARTIFACTS, TOASTER_DB, TOASTER_TARGETS, TOASTER_MACHINE).
+        #[arg(long, value_name = "PROGRAM [ARG]...", num_args = 1.., allow_hyphen_values = true)]
+        run: Option<Vec<String>>,
+    },
+    /// List a project's hooks.
+    List {
+        /// The project.
+        project: String,
+    },
+    /// Remove a hook from a project (a new, undoable revision).
+    Remove {
+        /// The project.
+        project: String,
+        /// The hook's id (`hook list`).
+        id: u32,
+    },
+    /// Deliver the hooks due now (for hosts without a runner, e.g. from cron), or keep
+    /// delivering with --follow.
+    Deliver {
+        /// Only this build's.
+        #[arg(long, value_name = "ID")]
+        build: Option<i64>,
+        /// Keep delivering as builds end and retries fall due, until Ctrl-C.
+        #[arg(long)]
+        follow: bool,
+    },
+}
+
+/// `toaster settings …`
+#[derive(Debug, Subcommand)]
+pub enum SettingsCommand {
+    /// Show every setting with its value or default.
+    Show,
+    /// Set a setting (admins only).
+    Set {
+        /// The setting (e.g. smtp.host).
+        name: String,
+        /// Its value.
+        value: String,
+    },
+    /// Clear a setting, back to its default (admins only).
+    Unset {
+        /// The setting.
+        name: String,
+    },
 }
 
 /// `toaster bitbake …`
@@ -320,6 +399,11 @@ pub enum BuildCommand {
         /// At most this many.
         #[arg(long, default_value_t = 100)]
         limit: u32,
+    },
+    /// List the deliveries of a build's hooks and every attempt at each.
+    Hooks {
+        /// The build.
+        id: i64,
     },
     /// Print a build's log messages.
     Log {

@@ -37,6 +37,8 @@ fn main() -> ExitCode {
         Command::Layer(command) => commands::layer::run(&ctx, &out, command),
         Command::Bitbake(command) => commands::bitbake::run(&ctx, &out, command),
         Command::Runner(args) => commands::runner::run(&ctx, &out, args),
+        Command::Hook(command) => commands::hook::run(&ctx, &out, command),
+        Command::Settings(command) => commands::settings::run(&ctx, &out, command),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

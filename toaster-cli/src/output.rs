@@ -5,8 +5,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 use toaster_core::model::{
-    AuditEntry, Build, BuildLayer, Collection, Dependency, Group, LayerRef, LayerSource, Owner,
-    Progress, Project, Revision, Task, Timestamp,
+    AuditEntry, Collection, Dependency, Group, LayerRef, LayerSource, Owner, Project, Revision,
+    Task, Timestamp,
 };
 
 /// Prints either JSON or text, to standard output. A closed pipe (`| head`) is not an error.
@@ -17,6 +17,11 @@ pub struct Output {
 impl Output {
     pub fn new(json: bool) -> Output {
         Output { json }
+    }
+
+    /// Whether JSON is printed.
+    pub fn is_json(&self) -> bool {
+        self.json
     }
 
     /// Whether progress may be shown: text output going to a terminal.
@@ -248,6 +253,8 @@ pub struct ConfigView {
     pub recipes: Vec<String>,
     pub variables: BTreeMap<String, String>,
     pub layers: Vec<LayerView>,
+    /// Post-build hooks (secrets are named, never stored).
+    pub hooks: Vec<toaster_core::model::Hook>,
 }
 
 impl ConfigView {
@@ -263,6 +270,7 @@ impl ConfigView {
             recipes: config.recipes.clone(),
             variables: config.variables.clone(),
             layers: config.layers.iter().map(LayerView::from).collect(),
+            hooks: config.hooks.clone(),
         }
     }
 }
@@ -321,65 +329,7 @@ impl From<&AuditEntry> for AuditView {
     }
 }
 
-/// A build, as `build list|show --json` prints it (`show` adds `layers` and `tasks`).
-#[derive(Serialize)]
-pub struct BuildView {
-    pub id: i64,
-    pub project: String,
-    pub state: &'static str,
-    pub targets: Vec<String>,
-    pub machine: Option<String>,
-    pub distro: Option<String>,
-    pub revision: u32,
-    pub owner: String,
-    pub client: String,
-    pub host: String,
-    pub build_dir: String,
-    pub log_path: Option<String>,
-    pub started_at: String,
-    pub ended_at: Option<String>,
-    pub duration_ms: i64,
-    pub progress: Progress,
-    pub errors: u32,
-    pub warnings: u32,
-    pub hidden: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub layers: Option<Vec<BuildLayer>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tasks: Option<BTreeMap<String, u32>>,
-    /// The variables of the configuration revision it ran with (`show` only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub variables: Option<BTreeMap<String, String>>,
-}
-
-impl From<&Build> for BuildView {
-    fn from(build: &Build) -> BuildView {
-        BuildView {
-            id: build.id.0,
-            project: build.project_name.to_string(),
-            state: build.state.as_str(),
-            targets: build.targets.iter().map(ToString::to_string).collect(),
-            machine: build.machine.clone(),
-            distro: build.distro.clone(),
-            revision: build.revision.0,
-            owner: build.owner.to_string(),
-            client: build.client.clone(),
-            host: build.host.clone(),
-            build_dir: build.build_dir.display().to_string(),
-            log_path: build.log_path.as_ref().map(|p| p.display().to_string()),
-            started_at: build.started_at.to_rfc3339(),
-            ended_at: build.ended_at.map(Timestamp::to_rfc3339),
-            duration_ms: build.duration_ms(Timestamp::now()),
-            progress: build.progress,
-            errors: build.errors,
-            warnings: build.warnings,
-            hidden: build.hidden,
-            layers: None,
-            tasks: None,
-            variables: None,
-        }
-    }
-}
+pub use toaster_core::BuildView;
 
 /// A task, as `build tasks --json` prints it.
 #[derive(Serialize)]

@@ -125,6 +125,14 @@ pub enum Error {
         /// Where it runs.
         host: String,
     },
+    /// A hook id the project does not have.
+    #[error("project `{project}` has no hook {id}")]
+    NoHook {
+        /// The project.
+        project: Name,
+        /// The id asked for.
+        id: u32,
+    },
     /// Undo was asked for at the first configuration.
     #[error(
         "nothing to undo in project `{project}`: revision {effective} is its first configuration"
@@ -193,9 +201,10 @@ fn store_kind(e: &StoreError) -> ErrorKind {
     match e {
         StoreError::NotFound { .. } | StoreError::Missing { .. } => ErrorKind::NotFound,
         StoreError::AlreadyExists { .. } => ErrorKind::AlreadyExists,
-        StoreError::Conflict { .. } | StoreError::Changed { .. } | StoreError::LeaseLost { .. } => {
-            ErrorKind::Conflict
-        }
+        StoreError::Conflict { .. }
+        | StoreError::Changed { .. }
+        | StoreError::LeaseLost { .. }
+        | StoreError::DeliveryLost { .. } => ErrorKind::Conflict,
         StoreError::LastAdmin { .. } | StoreError::BuildEnded { .. } => ErrorKind::Invalid,
         StoreError::NotADatabase { .. } | StoreError::TooNew { .. } => ErrorKind::Database,
         StoreError::Busy { .. } => ErrorKind::Busy,
@@ -261,7 +270,7 @@ impl Error {
             Error::Ingest(IngestError::Io { .. }) => ErrorKind::Internal,
             Error::Conflict { .. } => ErrorKind::Conflict,
             Error::Denied { .. } | Error::NotAMember { .. } => ErrorKind::Denied,
-            Error::NoRevision { .. } => ErrorKind::NotFound,
+            Error::NoRevision { .. } | Error::NoHook { .. } => ErrorKind::NotFound,
             Error::Store(e) => store_kind(e),
             Error::ProjectDir(e) => match e {
                 ProjectDirError::NotEmpty { .. }
@@ -369,6 +378,9 @@ impl Error {
             Error::Conf(e) => return e.hint(),
             Error::Schema(e) => return e.hint(),
             Error::Layer(e) => return e.hint(),
+            Error::NoHook { project, .. } => {
+                format!("`toaster hook list {project}` shows its hooks and their ids")
+            }
             Error::NoBitbake { project } => format!(
                 "choose one with `toaster bitbake set {project} --path DIR` (a BitBake checkout, such as poky's bitbake/)"
             ),
@@ -422,6 +434,9 @@ impl Error {
                 }
                 StoreError::LeaseLost { .. } => {
                     "stop working on the build: it was interrupted or given back to the queue; renew a lease well before it runs out".to_owned()
+                }
+                StoreError::DeliveryLost { .. } => {
+                    "leave it: another deliverer makes the next attempt; give hooks a time limit within the claim".to_owned()
                 }
                 StoreError::LastAdmin { .. } => {
                     "grant admin to another owner first (`toaster owner grant-admin NAME`)".to_owned()

@@ -4,11 +4,12 @@
 //! it opens a store, acts as an owner, and composes the modules below it.
 //!
 //! Module order (lower never imports higher): [`model`] → [`schema`] → [`conf`] →
-//! [`layers`] → [`access`] → [`store`] → [`ingest`] → [`project_dir`] → the facade ([`Toaster`],
-//! [`Actor`]).
+//! [`layers`] → [`access`] → [`store`] → [`ingest`] → [`hooks`] → [`project_dir`] → the
+//! facade ([`Toaster`], [`Actor`]).
 
 pub mod access;
 pub mod conf;
+pub mod hooks;
 pub mod ingest;
 pub mod layers;
 pub mod model;
@@ -22,7 +23,8 @@ mod toaster;
 
 pub use error::{Error, ErrorKind};
 pub use toaster::{
-    Actor, BUILD_LEASE, BuildDetail, BuildRequest, COMMAND_LINE_PROJECT, ChangeOutcome,
-    ClonedProject, ImportReport, RUNNER_LEASE, Recording, RecordingRequest, RecordingWarning,
-    RunOptions, RunOutcome, RunnerEvent, Toaster, Until,
+    Actor, BUILD_LEASE, BuildDetail, BuildRequest, BuildView, COMMAND_LINE_PROJECT, ChangeOutcome,
+    ClonedProject, DeliverUntil, Deliverer, DeliveryPolicy, DeliveryReport, ImportReport,
+    RUNNER_LEASE, Recording, RecordingRequest, RecordingWarning, RunOptions, RunOutcome,
+    RunnerEvent, SettingValue, Toaster, Until,
 };

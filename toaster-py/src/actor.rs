@@ -7,10 +7,12 @@ use std::time::Duration;
 use pyo3::exceptions::PyUserWarning;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use toaster_core::BuildRequest;
 use toaster_core::ingest::BatchPolicy;
 use toaster_core::layers::{LayerRequest, Options};
-use toaster_core::model::{BuildId, ConfigChange, ConfigKey, RevisionNumber, Target, Visibility};
+use toaster_core::model::{
+    BuildId, ConfigChange, ConfigKey, HookAction, HookTrigger, RevisionNumber, Target, Visibility,
+};
+use toaster_core::{BuildRequest, DeliverUntil};
 
 use crate::builds::{Build, LayerDicts, observed};
 use crate::errors::{detach, to_py};
@@ -430,7 +432,8 @@ impl Actor {
     /// not ended; each submitted batch is written in one transaction.
     fn background_recorder(&self, py: Python<'_>, build_id: i64) -> PyResult<BackgroundRecorder> {
         let recorder = detach(py, || self.inner.recorder(BuildId(build_id), unbatched()))?;
-        BackgroundRecorder::spawn(py, recorder, Vec::new())
+        let owner = self.inner.owner().name.to_string();
+        BackgroundRecorder::spawn(py, recorder, owner, Vec::new())
     }
 
     /// Builds the actor may read, newest first; `visibility`: "visible" (default),
@@ -530,6 +533,110 @@ impl Actor {
         Build::new(py, &build, None)
     }
 
+    /// Adds a post-build hook to `project` (a new revision): fired `on` "success",
+    /// "failure" or "always", doing one of: mail `email` (addresses), POST to `webhook`
+    /// (signed with the secret in environment variable `secret_env`), or `run` a program
+    /// (argv). Returns the change and the hook's id.
+    #[pyo3(signature = (project, *, on, email = None, webhook = None, secret_env = None, run = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn add_hook(
+        &self,
+        py: Python<'_>,
+        project: &str,
+        on: &str,
+        email: Option<Vec<String>>,
+        webhook: Option<String>,
+        secret_env: Option<String>,
+        run: Option<Vec<String>>,
+    ) -> PyResult<(ChangeOutcome, u32)> {
+        let (outcome, id) = detach(py, || {
+            let on = HookTrigger::parse(on)?;
+            let action = match (email, webhook, run) {
+                (Some(to), None, None) => HookAction::email(&to)?,
+                (None, Some(url), None) => HookAction::webhook(&url, secret_env.as_deref())?,
+                (None, None, Some(argv)) => HookAction::run(&argv)?,
+                _ => {
+                    return Err(toaster_core::model::ModelError::invalid(
+                        "hook",
+                        project,
+                        "it needs exactly one action",
+                        "give one of email=, webhook= or run=",
+                    )
+                    .into());
+                }
+            };
+            self.inner.add_hook(project, on, action)
+        })?;
+        Ok((ChangeOutcome::new(py, outcome)?, id))
+    }
+
+    /// Removes hook `id` from `project` (a new revision).
+    fn remove_hook(&self, py: Python<'_>, project: &str, id: u32) -> PyResult<ChangeOutcome> {
+        let outcome = detach(py, || self.inner.remove_hook(project, id))?;
+        ChangeOutcome::new(py, outcome)
+    }
+
+    /// The hooks of `project`, as dicts (`id`, `on`, `kind`, and `to`, `url` and
+    /// `secret_env`, or `argv`).
+    fn hooks<'py>(&self, py: Python<'py>, project: &str) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        let hooks = detach(py, || self.inner.hooks(project))?;
+        hooks
+            .iter()
+            .map(|h| {
+                let d = PyDict::new(py);
+                d.set_item("id", h.id)?;
+                d.set_item("on", h.on.as_str())?;
+                d.set_item("kind", h.action.kind())?;
+                match &h.action {
+                    HookAction::Email { to } => d.set_item("to", to)?,
+                    HookAction::Webhook { url, secret_env } => {
+                        d.set_item("url", url)?;
+                        d.set_item("secret_env", secret_env)?;
+                    }
+                    HookAction::Run { argv } => d.set_item("argv", argv)?,
+                }
+                Ok(d)
+            })
+            .collect()
+    }
+
+    /// Delivers the post-build hooks due (of build `build_id` only, if given) on this host,
+    /// one attempt each; with `wait`, goes on until none it can make is pending, waiting
+    /// for retries. Returns each attempt made as a dict (`delivery`, `build`, `hook_id`,
+    /// `kind`, `state`, `attempt`, `delivered`, `status`, `detail`).
+    #[pyo3(signature = (*, build_id = None, wait = false))]
+    fn deliver_hooks<'py>(
+        &self,
+        py: Python<'py>,
+        build_id: Option<i64>,
+        wait: bool,
+    ) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        let reports = detach(py, || {
+            let host = toaster_core::runner::host_name();
+            let deliverer = self.inner.deliverer(&host, build_id.map(BuildId))?;
+            let until = if wait {
+                DeliverUntil::Settled
+            } else {
+                DeliverUntil::NothingDue
+            };
+            let mut reports = Vec::new();
+            deliverer.run(until, &mut |r| reports.push(r.delivery.clone()))?;
+            Ok(reports)
+        })?;
+        reports.iter().map(|d| delivery_dict(py, d)).collect()
+    }
+
+    /// The deliveries of a build's hooks, as dicts (as `deliver_hooks` returns, for the
+    /// newest attempt; `attempt` 0 when none was made).
+    fn hook_deliveries<'py>(
+        &self,
+        py: Python<'py>,
+        build_id: i64,
+    ) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        let deliveries = detach(py, || self.inner.deliveries(BuildId(build_id)))?;
+        deliveries.iter().map(|d| delivery_dict(py, d)).collect()
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "Actor(owner={}, client={})",
@@ -537,4 +644,23 @@ impl Actor {
             repr(self.inner.client())
         )
     }
+}
+
+/// A delivery with its newest attempt, as a dict.
+fn delivery_dict<'py>(
+    py: Python<'py>,
+    delivery: &toaster_core::model::Delivery,
+) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("delivery", delivery.id.0)?;
+    d.set_item("build", delivery.build.0)?;
+    d.set_item("hook_id", delivery.hook.id)?;
+    d.set_item("kind", delivery.hook.action.kind())?;
+    d.set_item("state", delivery.state.as_str())?;
+    let last = delivery.attempts.last();
+    d.set_item("attempt", last.map_or(0, |a| a.number))?;
+    d.set_item("delivered", last.is_some_and(|a| a.result.delivered))?;
+    d.set_item("status", last.and_then(|a| a.result.status))?;
+    d.set_item("detail", last.map(|a| a.result.detail.as_str()))?;
+    Ok(d)
 }

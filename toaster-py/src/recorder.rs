@@ -173,6 +173,7 @@ impl Recorder {
 pub struct BackgroundRecorder {
     inner: Mutex<Option<CoreBackground>>,
     build: i64,
+    owner: String,
     log_path: Option<String>,
     warnings: Vec<String>,
 }
@@ -187,12 +188,14 @@ impl BackgroundRecorder {
     pub fn spawn(
         py: Python<'_>,
         recorder: CoreRecorder,
+        owner: String,
         warnings: Vec<String>,
     ) -> PyResult<BackgroundRecorder> {
         let log_path = recorder.console_log_path().map(|p| p.display().to_string());
         let inner = CoreBackground::spawn(recorder).map_err(|e| to_py(py, e.into()))?;
         Ok(BackgroundRecorder {
             build: inner.build().0,
+            owner,
             inner: Mutex::new(Some(inner)),
             log_path,
             warnings,
@@ -246,13 +249,20 @@ impl BackgroundRecorder {
             toaster_core::Toaster::open_sqlite(&database)?.start_recording(&request, unbatched())
         })?;
         let warnings = recording.warnings.iter().map(ToString::to_string).collect();
-        BackgroundRecorder::spawn(py, recording.recorder, warnings)
+        let owner = recording.build.owner.to_string();
+        BackgroundRecorder::spawn(py, recording.recorder, owner, warnings)
     }
 
     /// The build being recorded.
     #[getter]
     fn build_id(&self) -> i64 {
         self.build
+    }
+
+    /// The owner the build is recorded as (who delivers its hooks).
+    #[getter]
+    fn owner(&self) -> &str {
+        &self.owner
     }
 
     /// The build's log file this recorder writes, if it writes one.

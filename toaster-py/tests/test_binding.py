@@ -5,6 +5,7 @@ Python intact.
 """
 
 import shutil
+import socket
 import subprocess
 import threading
 from pathlib import Path
@@ -354,3 +355,26 @@ def test_a_background_recorder_reports_what_went_wrong(alice, demo):
     assert len(errors) == 1 and isinstance(errors[0], toaster_rs.ValidationError)
     assert "line 1 is not an event" in str(errors[0])
     background.finish("failed")
+
+
+def test_hooks_are_configured_and_delivered_from_python(alice, demo, tmp_path):
+    seen = tmp_path / "seen"
+    script = tmp_path / "hook"
+    script.write_text('#!/bin/sh\necho "$TOASTER_BUILD_STATE" > "$1"\n')
+    script.chmod(0o755)
+    outcome, hook_id = alice.add_hook("demo", on="failure", run=[str(script), str(seen)])
+    assert outcome.changed and hook_id == 1
+    assert alice.hooks("demo") == [{"id": 1, "on": "failure", "kind": "run", "argv": [str(script), str(seen)]}]
+    with pytest.raises(toaster_rs.ValidationError):
+        alice.add_hook("demo", on="failure", email=["a@b.c"], webhook="http://h/")
+    with pytest.raises(toaster_rs.ValidationError):
+        alice.add_hook("demo", on="never", email=["a@b.c"])
+    build = alice.start_build("demo", host=socket.gethostname())
+    alice.recorder(build.id).finish("failed")
+    assert [d["state"] for d in alice.hook_deliveries(build.id)] == ["pending"]
+    [attempt] = alice.deliver_hooks(build_id=build.id)
+    assert (attempt["build"], attempt["hook_id"], attempt["kind"]) == (build.id, 1, "run")
+    assert (attempt["state"], attempt["attempt"], attempt["delivered"], attempt["status"]) == ("delivered", 1, True, 0)
+    assert seen.read_text() == "failed\n"
+    assert alice.deliver_hooks() == []
+    assert alice.remove_hook("demo", 1).changed and alice.hooks("demo") == []

@@ -123,23 +123,12 @@ pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
                 )
             })?;
         }
+        BuildCommand::Hooks { id } => {
+            super::hook::show_deliveries(out, &actor.deliveries(BuildId(id))?)?;
+        }
         BuildCommand::Show { id } => {
             let detail = actor.build(BuildId(id))?;
-            let mut view = BuildView::from(&detail.build);
-            view.layers = Some(detail.build.layers.clone());
-            view.variables = Some(detail.config.variables.clone());
-            view.tasks = Some(
-                detail
-                    .tasks
-                    .iter()
-                    .map(|(outcome, n)| {
-                        (
-                            outcome.map_or("running", TaskOutcome::as_str).to_owned(),
-                            *n,
-                        )
-                    })
-                    .collect(),
-            );
+            let view = BuildView::from(&detail);
             out.emit(&view, |w| {
                 writeln!(
                     w,

@@ -139,6 +139,12 @@ fn show(w: &mut dyn Write, view: &ConfigView) -> std::io::Result<()> {
         };
         writeln!(w, "  {:<20} {place}", layer.name)?;
     }
+    if !view.hooks.is_empty() {
+        writeln!(w, "hooks:")?;
+        for hook in &view.hooks {
+            writeln!(w, "  {hook}")?;
+        }
+    }
     writeln!(w, "variables:")?;
     for (name, value) in &view.variables {
         writeln!(w, "  {name} = \"{value}\"")?;

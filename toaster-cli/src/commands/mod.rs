@@ -6,11 +6,13 @@ pub mod build;
 pub mod conf;
 pub mod config;
 pub mod group;
+pub mod hook;
 pub mod layer;
 pub mod owner;
 pub mod project;
 pub mod runner;
 pub mod schema;
+pub mod settings;
 
 use std::io;
 

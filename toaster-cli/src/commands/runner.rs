@@ -66,6 +66,7 @@ pub fn serve(
                 }
             }
         }
+        RunnerEvent::Delivered(report) => super::hook::say(report),
         RunnerEvent::Problem(e) => eprintln!("warning: {e}"),
     };
     Ok(actor.serve(

@@ -74,6 +74,7 @@ fn listings_and_shows_have_stable_fields() {
             "created_at",
             "description",
             "distro",
+            "hooks",
             "layers",
             "machine",
             "packages",

@@ -15,7 +15,7 @@ pub enum Action {
     ManageOwners,
     /// Make groups and change their members.
     ManageGroups,
-    /// Change the instance's default mode.
+    /// Change the instance's default mode and settings.
     ChangeDefaults,
     /// Maintain the instance (end builds whose recorder fell silent).
     Maintain,
@@ -28,7 +28,7 @@ impl fmt::Display for Action {
             Action::ChangePermissions => f.write_str("change the permissions of"),
             Action::ManageOwners => f.write_str("manage owners"),
             Action::ManageGroups => f.write_str("manage groups"),
-            Action::ChangeDefaults => f.write_str("change the instance defaults"),
+            Action::ChangeDefaults => f.write_str("change the instance's defaults and settings"),
             Action::Maintain => f.write_str("maintain the instance"),
         }
     }

@@ -35,10 +35,12 @@ pub enum AuditAction {
     BuildDelete,
     /// Someone asked to cancel a build.
     BuildCancel,
+    /// An instance setting changed.
+    SettingChange,
 }
 
 impl AuditAction {
-    const NAMES: [(AuditAction, &'static str); 14] = [
+    const NAMES: [(AuditAction, &'static str); 15] = [
         (AuditAction::OwnerAdd, "owner.add"),
         (AuditAction::OwnerEdit, "owner.edit"),
         (AuditAction::AdminChange, "owner.admin"),
@@ -53,6 +55,7 @@ impl AuditAction {
         (AuditAction::BuildHide, "build.hide"),
         (AuditAction::BuildDelete, "build.delete"),
         (AuditAction::BuildCancel, "build.cancel"),
+        (AuditAction::SettingChange, "instance.setting"),
     ];
 
     /// The stable name stored and shown (`project.create`).

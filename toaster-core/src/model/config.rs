@@ -29,6 +29,9 @@ pub struct ProjectConfig {
     /// `None`: not chosen yet.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bitbake: Option<LayerSource>,
+    /// What happens when one of its builds ends, by hook id.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hooks: Vec<super::Hook>,
 }
 
 /// A build target: a recipe or image, optionally with one task (`core-image-sato:do_populate_sdk`).

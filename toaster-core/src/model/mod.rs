@@ -10,6 +10,7 @@ mod config;
 mod config_change;
 mod error;
 mod group;
+mod hook;
 mod ids;
 mod layer;
 mod mode;
@@ -19,6 +20,7 @@ mod project;
 mod queue;
 mod release;
 mod revision;
+mod setting;
 mod time;
 
 pub use action::Action;
@@ -35,6 +37,10 @@ pub use config_change::{ConfigChange, ConfigKey};
 pub use error::ModelError;
 pub(crate) use error::shorten;
 pub use group::Group;
+pub use hook::{
+    Attempt, AttemptResult, Delivery, DeliveryClaim, DeliveryId, DeliveryState, Hook, HookAction,
+    HookTrigger, NextAttempt, check_env_name, check_url,
+};
 pub use ids::{BuildId, GroupId, OwnerId, ProjectId, RevisionNumber};
 pub use layer::{Collection, Constraint, Dependency, VersionOp};
 pub use mode::{Mode, Right, Rights};
@@ -44,4 +50,5 @@ pub use project::{NewProject, Project, ProjectAccess};
 pub use queue::{Claim, ClaimRequest, RunnerId, check_host};
 pub use release::{BITBAKE_URL, Release};
 pub use revision::{NewRevision, Revision};
+pub use setting::Setting;
 pub use time::Timestamp;

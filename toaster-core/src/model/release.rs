@@ -185,6 +185,7 @@ impl Release {
             ],
             packages: Vec::new(),
             recipes: Vec::new(),
+            hooks: Vec::new(),
             bitbake: Some(LayerSource::Git {
                 url: BITBAKE_URL.to_owned(),
                 reference: self.bitbake_branch().to_owned(),

@@ -4,6 +4,7 @@
 //! check panics with a message on failure, like any test assertion.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod deliveries;
 mod queue;
 
 use std::collections::BTreeMap;
@@ -81,9 +82,12 @@ pub const CHECKS: &[(&str, Check)] = &[
 /// The build queue's checks, by name.
 pub const QUEUE_CHECKS: &[(&str, Check)] = queue::CHECKS;
 
-/// Every check of [`CHECKS`] and [`QUEUE_CHECKS`], by name.
+/// The checks of hook deliveries and settings, by name.
+pub const DELIVERY_CHECKS: &[(&str, Check)] = deliveries::CHECKS;
+
+/// Every check of [`CHECKS`], [`QUEUE_CHECKS`] and [`DELIVERY_CHECKS`], by name.
 pub fn all_checks() -> impl Iterator<Item = &'static (&'static str, Check)> {
-    CHECKS.iter().chain(QUEUE_CHECKS)
+    CHECKS.iter().chain(QUEUE_CHECKS).chain(DELIVERY_CHECKS)
 }
 
 /// Runs every check, each on a fresh store from `fresh`.
@@ -110,7 +114,12 @@ fn name(value: &str) -> Name {
 }
 
 /// An audit entry by `who` (by name only, as the first owner's is).
-fn entry(who: &str, action: AuditAction, project: Option<&str>, detail: &str) -> NewAudit {
+pub(crate) fn entry(
+    who: &str,
+    action: AuditAction,
+    project: Option<&str>,
+    detail: &str,
+) -> NewAudit {
     NewAudit {
         owner: None,
         owner_name: name(who),
@@ -514,6 +523,12 @@ fn configurations_round_trip_exactly(store: &dyn Store) {
         bitbake: Some(LayerSource::Local {
             path: "/opt/poky/bitbake".into(),
         }),
+        hooks: vec![crate::model::Hook {
+            id: 7,
+            on: crate::model::HookTrigger::Always,
+            action: crate::model::HookAction::run(&["/bin/echo".into(), "a \"b\" ${c}".into()])
+                .unwrap(),
+        }],
     };
     let mut next = revision(&alice, "set everything", config.clone());
     next.restores = Some(RevisionNumber::FIRST);

@@ -70,6 +70,17 @@ pub enum StoreError {
         /// The runner that asked.
         runner: crate::model::RunnerId,
     },
+    /// A deliverer recorded an attempt at a delivery it no longer holds: its claim ran out
+    /// and another deliverer took it, or it was delivered already.
+    #[error(
+        "`{by}` no longer holds hook delivery {delivery}: its claim ran out or it was delivered"
+    )]
+    DeliveryLost {
+        /// The delivery.
+        delivery: crate::model::DeliveryId,
+        /// The deliverer that asked.
+        by: String,
+    },
     /// A change would leave the instance without an admin.
     #[error("`{owner}` is the last admin")]
     LastAdmin {

@@ -15,10 +15,11 @@ pub use error::StoreError;
 use std::path::Path;
 
 use crate::model::{
-    ArtifactRecord, AuditEntry, AuditFilter, Build, BuildFilter, BuildId, BuildWrite, ClaimRequest,
-    Group, GroupId, LogLevel, LogRecord, Mode, Name, NewAudit, NewBuild, NewOwner, NewProject,
-    NewRevision, Owner, OwnerId, OwnerUpdate, PackageRecord, Project, ProjectAccess, ProjectId,
-    RecipeRecord, Revision, RevisionNumber, RunnerId, Task, TaskFilter, TaskOutcome, Timestamp,
+    ArtifactRecord, Attempt, AuditEntry, AuditFilter, Build, BuildFilter, BuildId, BuildWrite,
+    ClaimRequest, Delivery, DeliveryClaim, DeliveryId, Group, GroupId, LogLevel, LogRecord, Mode,
+    Name, NewAudit, NewBuild, NewOwner, NewProject, NewRevision, NextAttempt, Owner, OwnerId,
+    OwnerUpdate, PackageRecord, Project, ProjectAccess, ProjectId, RecipeRecord, Revision,
+    RevisionNumber, RunnerId, Task, TaskFilter, TaskOutcome, Timestamp,
 };
 
 /// The storage of owners, groups, projects, configuration revisions and the audit log.
@@ -81,6 +82,15 @@ pub trait Store: Send + Sync {
     fn default_mode(&self) -> Result<Mode, StoreError>;
     /// Changes the mode new projects get.
     fn set_default_mode(&self, mode: Mode, audit: &NewAudit) -> Result<(), StoreError>;
+    /// The value of an instance setting (see [`crate::model::Setting`]), if set.
+    fn setting(&self, name: &str) -> Result<Option<String>, StoreError>;
+    /// Sets an instance setting to `value`, or clears it with `None`.
+    fn set_setting(
+        &self,
+        name: &str,
+        value: Option<&str>,
+        audit: &NewAudit,
+    ) -> Result<(), StoreError>;
 
     /// Creates a project with its first configuration revision.
     /// `AlreadyExists` if the name or the directory is taken.
@@ -207,4 +217,28 @@ pub trait Store: Send + Sync {
     /// (at the lease's end), which frees its project and build directory for the next
     /// claim; returns them. The claim stays on the build, to show which runner had it.
     fn expire_claims(&self, now: Timestamp) -> Result<Vec<BuildId>, StoreError>;
+
+    /// The deliveries of a build's hooks, oldest first, with their attempts. A build gets
+    /// them in the transaction that ends it, whichever operation ends it: one for each hook
+    /// of its project's newest revision that fires on how it ended (`success` on succeeded,
+    /// `failure` on any other end, `always` on every end), due at once.
+    fn deliveries(&self, build: BuildId) -> Result<Vec<Delivery>, StoreError>;
+    /// Claims the pending delivery due soonest (by `claim.now`) for `claim.by` to make an
+    /// attempt, for `claim.hold`: one that nobody holds or whose holder's claim ran out; of
+    /// a project `claim.owner` may build; of `claim.build` if given; and a script hook only
+    /// when its build ran on `claim.host`. `None` when none qualifies. When deliverers race,
+    /// each delivery goes to one of them only.
+    fn claim_delivery(&self, claim: &DeliveryClaim) -> Result<Option<Delivery>, StoreError>;
+    /// Records an attempt (numbered by the store) at a delivery `attempt.by` holds, and lets
+    /// it go: delivered when the attempt was, else pending until `next` or failed for good.
+    /// `DeliveryLost` (nothing written) unless `attempt.by` still holds it.
+    fn record_attempt(
+        &self,
+        delivery: DeliveryId,
+        attempt: &Attempt,
+        next: NextAttempt,
+    ) -> Result<Delivery, StoreError>;
+    /// When the next pending delivery (of `build`, if given) may be attempted (its due time,
+    /// or when its holder's claim runs out, whichever is later); `None` when none is pending.
+    fn next_delivery_due(&self, build: Option<BuildId>) -> Result<Option<Timestamp>, StoreError>;
 }

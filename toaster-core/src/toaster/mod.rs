@@ -3,9 +3,13 @@
 
 mod audit;
 mod bitbake_source;
+mod build_view;
 mod builds;
 mod conf_files;
 mod config;
+mod deliver;
+mod delivery_content;
+mod hook_config;
 mod layers;
 mod owners;
 mod projects;
@@ -13,17 +17,21 @@ mod queue;
 mod recording;
 mod run;
 mod serve;
+mod settings;
 mod validation;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use self::build_view::BuildView;
 pub use self::builds::{BUILD_LEASE, BuildDetail, COMMAND_LINE_PROJECT, ImportReport};
+pub use self::deliver::{DeliverUntil, Deliverer, DeliveryPolicy, DeliveryReport};
 pub use self::projects::ClonedProject;
 pub use self::queue::{BuildRequest, RUNNER_LEASE};
 pub use self::recording::{Recording, RecordingRequest, RecordingWarning};
 pub use self::run::{RunOptions, RunOutcome};
 pub use self::serve::{RunnerEvent, Until};
+pub use self::settings::SettingValue;
 use crate::Error;
 use crate::access::{self, Action, Principal};
 use crate::model::{AuditAction, Name, NewAudit, NewOwner, Owner, Project, Revision};
@@ -266,6 +274,8 @@ mod access_tests;
 mod build_log_tests;
 #[cfg(test)]
 mod build_tests;
+#[cfg(test)]
+mod hook_tests;
 #[cfg(test)]
 mod layer_tests;
 #[cfg(test)]

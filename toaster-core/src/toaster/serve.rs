@@ -2,9 +2,10 @@
 //! (see [`Actor::run_claimed`]) until stopped, or until none waits.
 
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use super::{Actor, RunOptions, RunOutcome};
+use super::{Actor, DeliverUntil, DeliveryReport, RunOptions, RunOutcome};
 use crate::Error;
 use crate::model::{Build, RunnerId};
 use crate::runner::Stop;
@@ -19,6 +20,8 @@ pub enum RunnerEvent<'a> {
     Started(&'a Build),
     /// A build ended.
     Ended(&'a RunOutcome),
+    /// An attempt at a hook's delivery was made.
+    Delivered(&'a DeliveryReport),
     /// Something went wrong around a build; the runner goes on.
     Problem(&'a Error),
 }
@@ -36,7 +39,9 @@ impl Actor {
     /// Runs the queued builds this actor may build that may run on `host`, `jobs` at once
     /// (never two of one project, never two in one build directory: the claims see to it),
     /// until `until`; `stop` stops the builds running (they end `cancelled`) and the loop.
-    /// `tell` hears what happens. Returns the builds run, in the order they ended.
+    /// `tell` hears what happens. Beside the builds, it delivers the hooks of ended builds
+    /// (see [`Actor::deliverer`]); when it stops for an empty queue, it first makes the
+    /// attempts due. Returns the builds run, in the order they ended.
     pub fn serve(
         &self,
         host: &str,
@@ -48,7 +53,23 @@ impl Actor {
     ) -> Result<Vec<Build>, Error> {
         let runner = RunnerId::generate(host)?;
         let ended = Mutex::new(Vec::new());
+        let working = AtomicUsize::new(jobs.max(1));
+        let deliverer = self.deliverer(host, None)?;
         std::thread::scope(|scope| {
+            scope.spawn(|| {
+                let done = || stop.requested() || working.load(Ordering::Acquire) == 0;
+                let mut told = |report: &DeliveryReport| tell(RunnerEvent::Delivered(report));
+                while let Err(e) = deliverer.run(DeliverUntil::Stopped(&done), &mut told) {
+                    tell(RunnerEvent::Problem(&e));
+                    std::thread::sleep(IDLE);
+                }
+                // What became due as the last builds ended.
+                if !stop.requested() {
+                    if let Err(e) = deliverer.deliver_due(&mut told) {
+                        tell(RunnerEvent::Problem(&e));
+                    }
+                }
+            });
             for _ in 0..jobs.max(1) {
                 scope.spawn(|| {
                     while !stop.requested() {
@@ -77,6 +98,7 @@ impl Actor {
                             }
                         }
                     }
+                    working.fetch_sub(1, Ordering::AcqRel);
                 });
             }
         });

@@ -70,6 +70,8 @@ class Writer:
 
     def __init__(self, target: Target, warn: Warn) -> None:
         self.build_id: Optional[int] = None
+        #: The owner the build is recorded as, once started.
+        self.owner: Optional[str] = None
         self._target = target
         self._warn_to = warn
         #: Set once the database was opened and the build started, or that failed.
@@ -157,6 +159,7 @@ class Writer:
             **target.seen,
         )
         self.build_id = recorder.build_id
+        self.owner = recorder.owner
         for warning in recorder.warnings:
             self._warn("start:" + warning, warning)
         return recorder

@@ -59,6 +59,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 from ._bitbake_events import EVENTS, LOG_LEVELS, EventMapper, Layers, level_name
+from . import _deliver
 from ._bitbake_writer import Target, Writer, describe
 
 __all__ = [
@@ -251,6 +252,7 @@ class BuildSession:
         self._mapper = EventMapper(Layers(settings.layer_dirs), self._log_level)
         self._map, self._lines = self._mapper.map, self._mapper.lines
         self._writer = Writer(settings.target, warnings.add)
+        self._writer_target = settings.target
         self._database = settings.target.database
         self._last_write = time.monotonic()
         self._handle: Optional[int] = None
@@ -308,11 +310,24 @@ class BuildSession:
             self._hand_over()
             state = self._final_state(command_ok)
         if self._writer.finish(state, FINISH_TIMEOUT, START_TIMEOUT):
+            self._deliver_hooks()
             return
         if self._writer.started:
             self._warnings.add("slow", "the database did not take the end of this build within %d s" % FINISH_TIMEOUT)
         else:
             self._warnings.add("slow", "the database %s stayed locked while this build ran, so it is not recorded" % self._database)
+
+    def _deliver_hooks(self) -> None:
+        """Starts delivering the hooks this build's end fired, in a process of its own that
+        outlives BitBake (see ``toaster_rs._deliver``). A runner's build is left to the
+        runner, which delivers hooks itself."""
+        writer, target = self._writer, self._writer_target
+        if target.build is not None or writer.build_id is None or writer.owner is None:
+            return
+        try:
+            _deliver.spawn(target.database, writer.owner, writer.build_id, target.build_dir)
+        except OSError as error:
+            self._warnings.add("hooks", "the hooks of build %d were not started (%s); `toaster hook deliver` sends them" % (writer.build_id, error))
 
     def _hand_over(self) -> None:
         self._mapper.progress_line()

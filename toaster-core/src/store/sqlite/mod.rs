@@ -4,6 +4,7 @@
 mod audit;
 mod batch;
 mod builds;
+mod deliveries;
 mod driver;
 mod migration;
 mod operations;

@@ -7,10 +7,11 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use super::SqliteStore;
 use super::rows::{self, GROUP_SELECT, OWNER_SELECT, PROJECT_SELECT, REVISION_SELECT, path_text};
 use crate::model::{
-    ArtifactRecord, AuditEntry, AuditFilter, Build, BuildFilter, BuildId, BuildWrite, ClaimRequest,
-    Group, GroupId, LogLevel, LogRecord, Mode, Name, NewAudit, NewBuild, NewOwner, NewProject,
-    NewRevision, Owner, OwnerId, OwnerUpdate, PackageRecord, Project, ProjectAccess, ProjectId,
-    RecipeRecord, Revision, RevisionNumber, RunnerId, Task, TaskFilter, TaskOutcome, Timestamp,
+    ArtifactRecord, Attempt, AuditEntry, AuditFilter, Build, BuildFilter, BuildId, BuildWrite,
+    ClaimRequest, Delivery, DeliveryClaim, DeliveryId, Group, GroupId, LogLevel, LogRecord, Mode,
+    Name, NewAudit, NewBuild, NewOwner, NewProject, NewRevision, NextAttempt, Owner, OwnerId,
+    OwnerUpdate, PackageRecord, Project, ProjectAccess, ProjectId, RecipeRecord, Revision,
+    RevisionNumber, RunnerId, Task, TaskFilter, TaskOutcome, Timestamp,
 };
 use crate::store::{Store, StoreError};
 
@@ -317,6 +318,40 @@ impl Store for SqliteStore {
         })
     }
 
+    fn setting(&self, name: &str) -> Result<Option<String>, StoreError> {
+        self.conn()
+            .prepare_cached("SELECT value FROM setting WHERE name = ?1")
+            .and_then(|mut s| s.query_row([name], |r| r.get(0)).optional())
+            .map_err(|e| self.err(e, "read a setting"))
+    }
+
+    fn set_setting(
+        &self,
+        name: &str,
+        value: Option<&str>,
+        audit: &NewAudit,
+    ) -> Result<(), StoreError> {
+        self.write("changed a setting", |tx| {
+            self.authorize(tx, audit, None)?;
+            match value {
+                Some(value) => self.execute(
+                    tx,
+                    "INSERT INTO setting (name, value) VALUES (?1, ?2) \
+                     ON CONFLICT (name) DO UPDATE SET value = ?2",
+                    params![name, value],
+                    "changed a setting",
+                )?,
+                None => self.execute(
+                    tx,
+                    "DELETE FROM setting WHERE name = ?1",
+                    [name],
+                    "changed a setting",
+                )?,
+            };
+            self.append_audit(tx, audit, None)
+        })
+    }
+
     fn create_project(
         &self,
         project: &NewProject,
@@ -582,5 +617,26 @@ impl Store for SqliteStore {
 
     fn expire_claims(&self, now: Timestamp) -> Result<Vec<BuildId>, StoreError> {
         self.expire(now)
+    }
+
+    fn deliveries(&self, build: BuildId) -> Result<Vec<Delivery>, StoreError> {
+        self.read_deliveries(build)
+    }
+
+    fn claim_delivery(&self, claim: &DeliveryClaim) -> Result<Option<Delivery>, StoreError> {
+        self.claim_next_delivery(claim)
+    }
+
+    fn record_attempt(
+        &self,
+        delivery: DeliveryId,
+        attempt: &Attempt,
+        next: NextAttempt,
+    ) -> Result<Delivery, StoreError> {
+        self.add_attempt(delivery, attempt, next)
+    }
+
+    fn next_delivery_due(&self, build: Option<BuildId>) -> Result<Option<Timestamp>, StoreError> {
+        self.next_due(build)
     }
 }

@@ -1,11 +1,13 @@
 //! Checking, inside a change's transaction, that the acting owner still holds the right
-//! its audit entry says the change requires.
+//! its audit entry says the change requires, or may build what it claims.
+
+use std::collections::HashMap;
 
 use rusqlite::Connection;
 
 use super::SqliteStore;
 use crate::access::{self, Principal};
-use crate::model::{GroupId, NewAudit, OwnerId, ProjectId};
+use crate::model::{Action, GroupId, NewAudit, OwnerId, ProjectId, Right};
 use crate::store::StoreError;
 
 impl SqliteStore {
@@ -49,6 +51,37 @@ impl SqliteStore {
         } else {
             Err(denied(project))
         }
+    }
+
+    /// The first of `candidates` (each with its project) whose project `owner` may build,
+    /// as the database says now: what a runner or a hook deliverer may take.
+    pub(super) fn first_buildable<T>(
+        &self,
+        conn: &Connection,
+        owner: OwnerId,
+        candidates: Vec<(T, ProjectId)>,
+    ) -> Result<Option<T>, StoreError> {
+        if candidates.is_empty() {
+            return Ok(None);
+        }
+        let owner = self.owner_with_id(conn, owner)?;
+        let principal = Principal::new(&owner, self.groups_with(conn, owner.id)?);
+        let mut may_build = HashMap::new();
+        for (candidate, project) in candidates {
+            let allowed = match may_build.get(&project) {
+                Some(allowed) => *allowed,
+                None => {
+                    let found = self.project_by_id(conn, project)?;
+                    let allowed = access::allows(&principal, &found, Action::Project(Right::Build));
+                    may_build.insert(project, allowed);
+                    allowed
+                }
+            };
+            if allowed {
+                return Ok(Some(candidate));
+            }
+        }
+        Ok(None)
     }
 
     /// The groups `owner` belongs to, read through `conn`.

@@ -2,15 +2,11 @@
 //! builds nobody keeps alive. Every operation is one immediate (write-locking) transaction,
 //! so two runners never see the same build free.
 
-use std::collections::HashMap;
-
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::SqliteStore;
-use crate::access::{self, Principal};
 use crate::model::{
-    Action, Build, BuildId, BuildState, ClaimRequest, NewAudit, ProjectId, Right, RunnerId,
-    Timestamp,
+    Build, BuildId, BuildState, ClaimRequest, NewAudit, ProjectId, RunnerId, Timestamp,
 };
 use crate::store::StoreError;
 
@@ -46,40 +42,22 @@ impl SqliteStore {
             let candidates = self.list(tx, CANDIDATES, [&claim.host], |r| {
                 Ok(Ok((BuildId(r.get(0)?), ProjectId(r.get(1)?))))
             })?;
-            if candidates.is_empty() {
+            let Some(id) = self.first_buildable(tx, claim.owner, candidates)? else {
                 return Ok(None);
-            }
-            let owner = self.owner_with_id(tx, claim.owner)?;
-            let principal = Principal::new(&owner, self.groups_with(tx, owner.id)?);
-            let mut may_build = HashMap::new();
-            for (id, project) in candidates {
-                let allowed = match may_build.get(&project) {
-                    Some(allowed) => *allowed,
-                    None => {
-                        let found = self.project_by_id(tx, project)?;
-                        let allowed =
-                            access::allows(&principal, &found, Action::Project(Right::Build));
-                        may_build.insert(project, allowed);
-                        allowed
-                    }
-                };
-                if allowed {
-                    self.execute(
-                        tx,
-                        CLAIM,
-                        params![
-                            id.0,
-                            claim.runner.as_str(),
-                            claim.host,
-                            claim.now.0,
-                            claim.lease_until.0
-                        ],
-                        "claimed a build",
-                    )?;
-                    return self.build_in(tx, id).map(Some);
-                }
-            }
-            Ok(None)
+            };
+            self.execute(
+                tx,
+                CLAIM,
+                params![
+                    id.0,
+                    claim.runner.as_str(),
+                    claim.host,
+                    claim.now.0,
+                    claim.lease_until.0
+                ],
+                "claimed a build",
+            )?;
+            self.build_in(tx, id).map(Some)
         })
     }
 

@@ -1,0 +1,206 @@
+use serde::Serialize;
+use toaster_core::model::{BuildId, Delivery, Hook, HookAction, HookTrigger};
+use toaster_core::runner::Stop;
+use toaster_core::{DeliverUntil, DeliveryReport};
+
+use super::Outcome;
+use crate::args::HookCommand;
+use crate::context::Context;
+use crate::output::{Output, table};
+
+/// A delivery, as `build hooks --json` and `hook deliver --json` print it.
+#[derive(Serialize)]
+pub struct DeliveryView {
+    pub id: i64,
+    pub build: i64,
+    pub hook: Hook,
+    pub state: &'static str,
+    pub due_at: String,
+    pub attempts: Vec<AttemptView>,
+}
+
+#[derive(Serialize)]
+pub struct AttemptView {
+    pub number: u32,
+    pub started_at: String,
+    pub duration_ms: u64,
+    pub delivered: bool,
+    pub status: Option<i64>,
+    pub detail: String,
+    pub output: String,
+    pub by: String,
+}
+
+impl From<&Delivery> for DeliveryView {
+    fn from(d: &Delivery) -> DeliveryView {
+        DeliveryView {
+            id: d.id.0,
+            build: d.build.0,
+            hook: d.hook.clone(),
+            state: d.state.as_str(),
+            due_at: d.due_at.to_rfc3339(),
+            attempts: d
+                .attempts
+                .iter()
+                .map(|a| AttemptView {
+                    number: a.number,
+                    started_at: a.started_at.to_rfc3339(),
+                    duration_ms: a.duration_ms,
+                    delivered: a.result.delivered,
+                    status: a.result.status,
+                    detail: a.result.detail.clone(),
+                    output: a.result.output.clone(),
+                    by: a.by.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+pub fn run(ctx: &Context, out: &Output, command: HookCommand) -> Outcome {
+    let actor = ctx.actor(&ctx.open()?)?;
+    match command {
+        HookCommand::Add {
+            project,
+            on,
+            email,
+            webhook,
+            secret_env,
+            run,
+        } => {
+            let on = HookTrigger::parse(&on).map_err(toaster_core::Error::from)?;
+            let action = match (email, webhook, run) {
+                (Some(to), _, _) => HookAction::email(&to),
+                (None, Some(url), _) => HookAction::webhook(&url, secret_env.as_deref()),
+                (None, None, Some(argv)) => HookAction::run(&argv),
+                // clap requires one of them.
+                (None, None, None) => return Ok(()),
+            }
+            .map_err(toaster_core::Error::from)?;
+            let (outcome, id) = actor.add_hook(&project, on, action)?;
+            if !out.is_json() {
+                eprintln!("hook {id} added");
+            }
+            super::project::changed(out, &project, outcome)?;
+        }
+        HookCommand::List { project } => {
+            let hooks = actor.hooks(&project)?;
+            out.emit(&hooks, |w| {
+                if hooks.is_empty() {
+                    return writeln!(
+                        w,
+                        "no hooks: add one with `toaster hook add {project} --on failure --email ADDR`"
+                    );
+                }
+                let rows: Vec<Vec<String>> = hooks
+                    .iter()
+                    .map(|h| {
+                        vec![
+                            h.id.to_string(),
+                            h.on.to_string(),
+                            h.action.to_string(),
+                        ]
+                    })
+                    .collect();
+                table(w, &["ID", "ON", "ACTION"], &rows)
+            })?;
+        }
+        HookCommand::Remove { project, id } => {
+            let outcome = actor.remove_hook(&project, id)?;
+            super::project::changed(out, &project, outcome)?;
+        }
+        HookCommand::Deliver { build, follow } => {
+            let host = toaster_core::runner::host_name();
+            let deliverer = actor.deliverer(&host, build.map(BuildId))?;
+            let mut views = Vec::new();
+            let mut tell = |report: &DeliveryReport| {
+                say(report);
+                views.push(DeliveryView::from(&report.delivery));
+            };
+            if follow {
+                let stop = Stop::on_signals().map_err(toaster_core::Error::from)?;
+                let stopped = || stop.requested();
+                deliverer.run(DeliverUntil::Stopped(&stopped), &mut tell)?;
+            } else {
+                deliverer.run(DeliverUntil::NothingDue, &mut tell)?;
+            }
+            out.emit(&views, |w| {
+                if views.is_empty() {
+                    writeln!(w, "no hook deliveries were due")
+                } else {
+                    Ok(())
+                }
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// Says on standard error what came of one attempt.
+pub fn say(report: &DeliveryReport) {
+    let d = &report.delivery;
+    let Some(attempt) = d.attempts.last() else {
+        return;
+    };
+    let what = if attempt.result.delivered {
+        "delivered".to_owned()
+    } else {
+        match d.state.as_str() {
+            "pending" => format!("failed, retry at {}", d.due_at.to_rfc3339()),
+            _ => "failed, given up".to_owned(),
+        }
+    };
+    eprintln!(
+        "build {} hook {} ({}) attempt {}: {what}: {}",
+        d.build,
+        d.hook.id,
+        d.hook.action.kind(),
+        attempt.number,
+        attempt.result.detail
+    );
+}
+
+/// `build hooks ID`.
+pub fn show_deliveries(out: &Output, deliveries: &[Delivery]) -> std::io::Result<()> {
+    let views: Vec<DeliveryView> = deliveries.iter().map(DeliveryView::from).collect();
+    out.emit(&views, |w| {
+        if views.is_empty() {
+            return writeln!(w, "no hooks fired for this build");
+        }
+        for (d, view) in deliveries.iter().zip(&views) {
+            writeln!(
+                w,
+                "hook {} on {}: {}: {}",
+                d.hook.id, d.hook.on, d.hook.action, view.state
+            )?;
+            if d.state.as_str() == "pending" {
+                writeln!(w, "  next attempt due {}", view.due_at)?;
+            }
+            for a in &view.attempts {
+                let status = a.status.map(|s| format!(" [{s}]")).unwrap_or_default();
+                writeln!(
+                    w,
+                    "  attempt {} at {} ({} ms) by {}: {}{status}: {}",
+                    a.number,
+                    a.started_at,
+                    a.duration_ms,
+                    a.by,
+                    if a.delivered { "delivered" } else { "failed" },
+                    a.detail
+                )?;
+                for line in a
+                    .output
+                    .lines()
+                    .rev()
+                    .take(5)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                {
+                    writeln!(w, "    | {line}")?;
+                }
+            }
+        }
+        Ok(())
+    })
+}

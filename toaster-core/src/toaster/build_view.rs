@@ -1,0 +1,111 @@
+//! A build as frontends show it and hooks send it: stable field names, times as RFC 3339.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::BuildDetail;
+use crate::model::{Build, BuildLayer, Progress, TaskOutcome, Timestamp};
+
+/// A build, as `build list|show --json` prints it (`show` adds `layers` and `tasks`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BuildView {
+    /// The build's id.
+    pub id: i64,
+    /// Its project's name.
+    pub project: String,
+    /// Its state (`running`, `succeeded`, …).
+    pub state: &'static str,
+    /// What it built.
+    pub targets: Vec<String>,
+    /// `MACHINE`, when known.
+    pub machine: Option<String>,
+    /// `DISTRO`, when known.
+    pub distro: Option<String>,
+    /// The configuration revision it ran with.
+    pub revision: u32,
+    /// Who started it.
+    pub owner: String,
+    /// From which client.
+    pub client: String,
+    /// The host it ran on.
+    pub host: String,
+    /// Its build directory.
+    pub build_dir: String,
+    /// Its console log, once written.
+    pub log_path: Option<String>,
+    /// When it started (RFC 3339).
+    pub started_at: String,
+    /// When it ended (RFC 3339).
+    pub ended_at: Option<String>,
+    /// How long it ran (so far), in milliseconds.
+    pub duration_ms: i64,
+    /// How far it got.
+    pub progress: Progress,
+    /// Error messages logged.
+    pub errors: u32,
+    /// Warning messages logged.
+    pub warnings: u32,
+    /// Whether it is hidden from listings.
+    pub hidden: bool,
+    /// The layers it ran with (`show` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layers: Option<Vec<BuildLayer>>,
+    /// Its tasks counted by outcome (`show` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<BTreeMap<String, u32>>,
+    /// The variables of the configuration revision it ran with (`show` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variables: Option<BTreeMap<String, String>>,
+}
+
+impl From<&Build> for BuildView {
+    fn from(build: &Build) -> BuildView {
+        BuildView {
+            id: build.id.0,
+            project: build.project_name.to_string(),
+            state: build.state.as_str(),
+            targets: build.targets.iter().map(ToString::to_string).collect(),
+            machine: build.machine.clone(),
+            distro: build.distro.clone(),
+            revision: build.revision.0,
+            owner: build.owner.to_string(),
+            client: build.client.clone(),
+            host: build.host.clone(),
+            build_dir: build.build_dir.display().to_string(),
+            log_path: build.log_path.as_ref().map(|p| p.display().to_string()),
+            started_at: build.started_at.to_rfc3339(),
+            ended_at: build.ended_at.map(Timestamp::to_rfc3339),
+            duration_ms: build.duration_ms(Timestamp::now()),
+            progress: build.progress,
+            errors: build.errors,
+            warnings: build.warnings,
+            hidden: build.hidden,
+            layers: None,
+            tasks: None,
+            variables: None,
+        }
+    }
+}
+
+impl From<&BuildDetail> for BuildView {
+    /// The whole view `build show` prints: with layers, task counts and variables.
+    fn from(detail: &BuildDetail) -> BuildView {
+        let mut view = BuildView::from(&detail.build);
+        view.layers = Some(detail.build.layers.clone());
+        view.variables = Some(detail.config.variables.clone());
+        view.tasks = Some(
+            detail
+                .tasks
+                .iter()
+                .map(|(outcome, n)| {
+                    (
+                        outcome.map_or("running", TaskOutcome::as_str).to_owned(),
+                        *n,
+                    )
+                })
+                .collect(),
+        );
+        view
+    }
+}

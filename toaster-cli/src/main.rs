@@ -7,6 +7,7 @@ mod context;
 mod junit;
 mod output;
 mod progress;
+mod terminal;
 
 use std::process::ExitCode;
 
@@ -43,9 +44,9 @@ fn main() -> ExitCode {
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Core(e)) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", terminal::escape_lines(&e.to_string()));
             if let Some(hint) = e.hint() {
-                eprintln!("hint: {hint}");
+                eprintln!("hint: {}", terminal::escape_lines(&hint));
             }
             ExitCode::from(exit_code(e.kind()))
         }

@@ -9,6 +9,8 @@ use toaster_core::model::{
     Task, Timestamp,
 };
 
+use crate::terminal::{escape, escape_lines};
+
 /// Prints either JSON or text, to standard output. A closed pipe (`| head`) is not an error.
 pub struct Output {
     json: bool,
@@ -43,7 +45,12 @@ impl Output {
                 .map_err(io::Error::from)
                 .and_then(|()| writeln!(out))
         } else {
-            text(&mut out)
+            // Printers escape each field (see `terminal`); whatever one missed still
+            // reaches the terminal escaped, its line breaks aside.
+            let mut printed = Vec::new();
+            text(&mut printed).and_then(|()| {
+                out.write_all(escape_lines(&String::from_utf8_lossy(&printed)).as_bytes())
+            })
         };
         match written.and_then(|()| out.flush()) {
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
@@ -52,10 +59,14 @@ impl Output {
     }
 }
 
-/// Prints rows as aligned columns under a header.
+/// Prints rows as aligned columns under a header, each cell on its line (escaped).
 pub fn table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| row.iter().map(|cell| escape(cell).into_owned()).collect())
+        .collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();
-    for row in rows {
+    for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());
         }
@@ -75,7 +86,7 @@ pub fn table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> io::
         out,
         &header.iter().map(|h| (*h).to_owned()).collect::<Vec<_>>(),
     )?;
-    for row in rows {
+    for row in &rows {
         line(out, row)?;
     }
     Ok(())

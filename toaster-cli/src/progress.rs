@@ -64,7 +64,10 @@ fn describe(actor: &Actor, build: &Build) -> Result<String, toaster_core::Error>
             let names: Vec<String> = tasks
                 .iter()
                 .take(RUNNING_SHOWN as usize)
-                .map(|t| format!("{}:{}", t.record.recipe, t.record.task))
+                .map(|t| {
+                    crate::terminal::escape(&format!("{}:{}", t.record.recipe, t.record.task))
+                        .into_owned()
+                })
                 .collect();
             let more = if tasks.len() > RUNNING_SHOWN as usize {
                 " …"

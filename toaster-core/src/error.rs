@@ -199,7 +199,10 @@ fn denied_hint(project: Option<&Name>) -> String {
 /// The kind of a store error, wherever it surfaces.
 fn store_kind(e: &StoreError) -> ErrorKind {
     match e {
-        StoreError::NotFound { .. } | StoreError::Missing { .. } => ErrorKind::NotFound,
+        StoreError::NotFound { .. } | StoreError::Missing { .. } | StoreError::Empty { .. } => {
+            ErrorKind::NotFound
+        }
+        StoreError::ReadOnlyDirectory { .. } | StoreError::ReadOnly { .. } => ErrorKind::Database,
         StoreError::AlreadyExists { .. } => ErrorKind::AlreadyExists,
         StoreError::Conflict { .. }
         | StoreError::Changed { .. }
@@ -241,7 +244,9 @@ fn layer_kind(e: &LayerError) -> ErrorKind {
         | LayerError::Incompatible { .. }
         | LayerError::Cycle { .. }
         | LayerError::NeededBy { .. }
-        | LayerError::NotGit { .. } => ErrorKind::Invalid,
+        | LayerError::NotGit { .. }
+        | LayerError::NotUtf8 { .. }
+        | LayerError::OutsideRepository { .. } => ErrorKind::Invalid,
     }
 }
 
@@ -258,9 +263,11 @@ impl Error {
             | Error::NotCancellable { .. } => ErrorKind::Invalid,
             Error::OwnersExist { .. } => ErrorKind::AlreadyExists,
             Error::Ingest(IngestError::Store { source, .. }) => store_kind(source),
-            Error::Ingest(IngestError::NotAnEventLog { .. } | IngestError::NotAnEvent { .. }) => {
-                ErrorKind::Invalid
-            }
+            Error::Ingest(
+                IngestError::NotAnEventLog { .. }
+                | IngestError::NotAnEvent { .. }
+                | IngestError::LineTooLong { .. },
+            ) => ErrorKind::Invalid,
             Error::Ingest(IngestError::Stopped { .. }) => ErrorKind::Internal,
             Error::Ingest(IngestError::Io { source, .. })
                 if source.kind() == std::io::ErrorKind::NotFound =>
@@ -277,8 +284,17 @@ impl Error {
                 | ProjectDirError::NotADirectory { .. }
                 | ProjectDirError::NotTheProjects { .. }
                 | ProjectDirError::Nested { .. }
-                | ProjectDirError::HoldsDatabase { .. } => ErrorKind::Invalid,
-                ProjectDirError::Gone { .. } => ErrorKind::NotFound,
+                | ProjectDirError::HoldsDatabase { .. }
+                | ProjectDirError::DanglingLink { .. }
+                | ProjectDirError::Encloses { .. }
+                | ProjectDirError::HoldsProject { .. }
+                | ProjectDirError::Stopped { .. } => ErrorKind::Invalid,
+                ProjectDirError::Gone { .. } | ProjectDirError::Missing { .. } => {
+                    ErrorKind::NotFound
+                }
+                ProjectDirError::BeingDeleted { .. } | ProjectDirError::Moved { .. } => {
+                    ErrorKind::Conflict
+                }
                 ProjectDirError::Io { .. } => ErrorKind::Internal,
             },
             Error::Conf(ConfError::Io { source, .. })
@@ -346,6 +362,9 @@ impl Error {
             Error::Ingest(IngestError::NotAnEventLog { .. }) => {
                 "give a file written by Toaster's recorder (its first line is a toaster-events header)".to_owned()
             }
+            Error::Ingest(IngestError::LineTooLong { .. }) => {
+                "give an event log written by Toaster's recorder; a line that long means the input is not one, or is corrupt".to_owned()
+            }
             Error::Ingest(IngestError::Io { source, .. })
                 if source.kind() == std::io::ErrorKind::NotFound =>
             {
@@ -372,6 +391,27 @@ impl Error {
                 }
                 ProjectDirError::HoldsDatabase { .. } => {
                     "nothing was deleted; move the database out of the project directory first".to_owned()
+                }
+                ProjectDirError::DanglingLink { .. } => {
+                    "create the directory the link points to, or choose another directory with `--dir`".to_owned()
+                }
+                ProjectDirError::Missing { project, .. } => format!(
+                    "restore the directory (with its .toaster-project file) from a backup; or keep the configuration in a new project with `toaster project clone {project} NEW --dir DIR`, then remove this one's records with `toaster project delete {project}`"
+                ),
+                ProjectDirError::BeingDeleted { .. } => {
+                    "`toaster project list` shows whether it is still there once the delete ends".to_owned()
+                }
+                ProjectDirError::Encloses { project, .. } => format!(
+                    "choose a directory outside every other project's with `--dir`, or delete project `{project}` first if it is no longer wanted"
+                ),
+                ProjectDirError::HoldsProject { project, .. } => format!(
+                    "delete project `{project}` (or move its directory out) first, or delete this one without `--files`"
+                ),
+                ProjectDirError::Moved { .. } => {
+                    "make sure nothing else is moving or replacing the directory, then run the command again".to_owned()
+                }
+                ProjectDirError::Stopped { .. } => {
+                    "the project is still recorded: deal with what the removal stopped at, then run the delete again".to_owned()
                 }
                 ProjectDirError::Io { .. } => return None,
             },
@@ -441,6 +481,12 @@ impl Error {
                 StoreError::LastAdmin { .. } => {
                     "grant admin to another owner first (`toaster owner grant-admin NAME`)".to_owned()
                 }
+                StoreError::Empty { .. } => "start a database in it with `toaster owner add NAME`, or point `--db` (or TOASTER_DB) at an existing one".to_owned(),
+                StoreError::ReadOnlyDirectory { directory, .. } => format!(
+                    "make {} writable for this user, or copy the database to a directory you may write in and use `--db COPY`; reads also work while a process that may write there has the database open",
+                    directory.display()
+                ),
+                StoreError::ReadOnly { .. } => "ask its owner for write access to it and to its directory (SQLite writes its -wal and -shm files beside it), or work on a copy".to_owned(),
                 StoreError::NotADatabase { .. } => {
                     "point `--db` (or TOASTER_DB) at a Toaster database, or at a new path to start one".to_owned()
                 }

@@ -5,6 +5,7 @@ use super::Outcome;
 use crate::args::BitbakeCommand;
 use crate::context::Context;
 use crate::output::Output;
+use crate::terminal::escape;
 
 /// `toaster bitbake show --json`.
 #[derive(Serialize)]
@@ -78,9 +79,9 @@ pub fn run(ctx: &Context, out: &Output, command: BitbakeCommand) -> Outcome {
                 Some(unfetched @ LayerSource::Git { commit: None, .. }) => writeln!(
                     w,
                     "{} (not fetched yet: `toaster bitbake update {project}`)",
-                    toaster_core::layers::describe(unfetched)
+                    escape(&toaster_core::layers::describe(unfetched))
                 ),
-                Some(source) => writeln!(w, "{}", toaster_core::layers::describe(source)),
+                Some(source) => writeln!(w, "{}", escape(&toaster_core::layers::describe(source))),
                 None => writeln!(
                     w,
                     "none: set one with `toaster bitbake set {project} --path DIR`"

@@ -11,6 +11,7 @@ use super::{Failure, Outcome};
 use crate::args::BuildCommand;
 use crate::context::Context;
 use crate::output::{BuildView, Output, TaskView, duration, table};
+use crate::terminal::{escape, escaped_lines};
 
 pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
     let actor = ctx.actor(&ctx.open()?)?;
@@ -141,13 +142,17 @@ pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
                     view.state,
                     if view.hidden { " (hidden)" } else { "" }
                 )?;
-                writeln!(w, "targets:   {}", view.targets.join(" "))?;
-                writeln!(w, "machine:   {}", view.machine.as_deref().unwrap_or("-"))?;
-                writeln!(w, "distro:    {}", view.distro.as_deref().unwrap_or("-"))?;
+                writeln!(w, "targets:   {}", escape(&view.targets.join(" ")))?;
+                let or_dash = |v: &Option<String>| escape(v.as_deref().unwrap_or("-")).into_owned();
+                writeln!(w, "machine:   {}", or_dash(&view.machine))?;
+                writeln!(w, "distro:    {}", or_dash(&view.distro))?;
                 writeln!(
                     w,
                     "started:   {} by {} ({}) on {}",
-                    view.started_at, view.owner, view.client, view.host
+                    view.started_at,
+                    view.owner,
+                    escape(&view.client),
+                    escape(&view.host)
                 )?;
                 writeln!(w, "ended:     {}", view.ended_at.as_deref().unwrap_or("-"))?;
                 writeln!(w, "duration:  {}", duration(view.duration_ms))?;
@@ -162,11 +167,11 @@ pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
                     "messages:  {} errors, {} warnings",
                     view.errors, view.warnings
                 )?;
-                writeln!(w, "build dir: {}", view.build_dir)?;
+                writeln!(w, "build dir: {}", escape(&view.build_dir))?;
                 writeln!(
                     w,
                     "log:       {}",
-                    view.log_path.as_deref().unwrap_or("(none written)")
+                    escape(view.log_path.as_deref().unwrap_or("(none written)"))
                 )?;
                 let tasks = view
                     .tasks
@@ -191,11 +196,17 @@ pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
                         (None, Some(c)) => format!(" ({c})"),
                         (None, None) => String::new(),
                     };
-                    writeln!(w, "  {:<20} {}{at}", layer.name, layer.source)?;
+                    writeln!(
+                        w,
+                        "  {:<20} {}{}",
+                        escape(&layer.name),
+                        escape(&layer.source),
+                        escape(&at)
+                    )?;
                 }
                 writeln!(w, "variables (revision {}):", view.revision)?;
                 for (name, value) in view.variables.iter().flatten() {
-                    writeln!(w, "  {name} = \"{value}\"")?;
+                    writeln!(w, "  {} = \"{}\"", escape(name), escape(value))?;
                 }
                 Ok(())
             })?;
@@ -248,21 +259,24 @@ pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
             out.emit(&messages, |w| {
                 for m in &messages {
                     let place = match (&m.file, m.line) {
-                        (Some(f), Some(l)) => format!(" ({f}:{l})"),
-                        (Some(f), None) => format!(" ({f})"),
+                        (Some(f), Some(l)) => format!(" ({}:{l})", escape(f)),
+                        (Some(f), None) => format!(" ({})", escape(f)),
                         _ => String::new(),
                     };
                     let task = m
                         .task
                         .as_deref()
-                        .map(|t| format!("{t}: "))
+                        .map(|t| format!("{}: ", escape(t)))
                         .unwrap_or_default();
-                    writeln!(
-                        w,
-                        "{}: {task}{}{place}",
-                        m.level.as_str().to_uppercase(),
-                        m.text
-                    )?;
+                    // A message's further lines go indented under it, so none of them
+                    // reads as a message of its own.
+                    let mut lines = escaped_lines(&m.text);
+                    let first = lines.next().unwrap_or_default();
+                    let level = m.level.as_str().to_uppercase();
+                    writeln!(w, "{level}: {task}{first}{place}")?;
+                    for line in lines {
+                        writeln!(w, "    {line}")?;
+                    }
                 }
                 Ok(())
             })?;
@@ -276,7 +290,9 @@ pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
                 writeln!(
                     w,
                     "deleted build {} of project {}; its files stay in {}",
-                    view.id, view.project, view.build_dir
+                    view.id,
+                    view.project,
+                    escape(&view.build_dir)
                 )
             })?;
         }
@@ -304,10 +320,14 @@ pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
                     view.events, view.build.id, view.build.project, view.build.state
                 )?;
                 for skipped in &view.skipped {
-                    writeln!(w, "skipped {skipped}")?;
+                    writeln!(w, "skipped {}", escape(skipped))?;
                 }
                 if let Some(stopped) = &view.stopped {
-                    writeln!(w, "stopped at {stopped}; what came before it was imported")?;
+                    writeln!(
+                        w,
+                        "stopped at {}; what came before it was imported",
+                        escape(stopped)
+                    )?;
                 }
                 Ok(())
             })?;
@@ -367,7 +387,7 @@ fn ended(
     out.emit(&view, |w| {
         writeln!(w, "build {} {}", view.id, view.state)?;
         if let Some(log) = &view.log_path {
-            writeln!(w, "log: {log}")?;
+            writeln!(w, "log: {}", escape(log))?;
         }
         Ok(())
     })?;

@@ -8,6 +8,7 @@ use super::Outcome;
 use crate::args::ConfCommand;
 use crate::context::Context;
 use crate::output::Output;
+use crate::terminal::escape;
 
 pub fn run(ctx: &Context, out: &Output, command: ConfCommand) -> Outcome {
     match command {
@@ -23,7 +24,7 @@ pub fn run(ctx: &Context, out: &Output, command: ConfCommand) -> Outcome {
                     return writeln!(w, "{}: conf files already up to date", view.project);
                 }
                 for path in &view.written {
-                    writeln!(w, "wrote {path}")?;
+                    writeln!(w, "wrote {}", escape(path))?;
                 }
                 Ok(())
             })?;
@@ -40,8 +41,9 @@ pub fn run(ctx: &Context, out: &Output, command: ConfCommand) -> Outcome {
             };
             out.emit(&view, |w| {
                 for (name, value) in &view.variables {
+                    let name = escape(name);
                     match value {
-                        Some(value) => writeln!(w, "{name}=\"{value}\"")?,
+                        Some(value) => writeln!(w, "{name}=\"{}\"", escape(value))?,
                         None => writeln!(w, "{name} is not set")?,
                     }
                 }
@@ -52,10 +54,15 @@ pub fn run(ctx: &Context, out: &Output, command: ConfCommand) -> Outcome {
     Ok(())
 }
 
-/// A file argument ends in `.conf`, or holds a `/` and names a file that exists: variable
-/// names hold `/` too (`PREFERRED_PROVIDER_virtual/kernel`).
+/// A file argument ends in `.conf`, starts like a path (`/`, `./`, `../`), or holds a `/`
+/// and names something that exists: variable names hold `/` too
+/// (`PREFERRED_PROVIDER_virtual/kernel`) but never start so.
 fn is_file_argument(arg: &str) -> bool {
-    arg.ends_with(".conf") || (arg.contains('/') && std::path::Path::new(arg).is_file())
+    arg.ends_with(".conf")
+        || ["/", "./", "../"]
+            .iter()
+            .any(|start| arg.starts_with(start))
+        || (arg.contains('/') && std::path::Path::new(arg).exists())
 }
 
 /// What `conf write --json` prints.

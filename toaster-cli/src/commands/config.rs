@@ -8,6 +8,7 @@ use super::{Outcome, schema};
 use crate::args::ConfigCommand;
 use crate::context::Context;
 use crate::output::{ConfigView, Output};
+use crate::terminal::escape;
 
 pub fn run(ctx: &Context, out: &Output, command: ConfigCommand) -> Outcome {
     if let ConfigCommand::Schema { variable } = &command {
@@ -25,7 +26,7 @@ pub fn run(ctx: &Context, out: &Output, command: ConfigCommand) -> Outcome {
                 key: name,
             };
             out.emit(&view, |w| match &view.value {
-                Some(value) => writeln!(w, "{value}"),
+                Some(value) => writeln!(w, "{}", escape(value)),
                 None => Ok(()),
             })?;
             return Ok(());
@@ -107,16 +108,24 @@ fn show(w: &mut dyn Write, view: &ConfigView) -> std::io::Result<()> {
         "project {}, revision {} by {} at {}",
         view.project, r.revision, r.author, r.created_at
     )?;
-    writeln!(w, "  ({})", r.description)?;
+    writeln!(w, "  ({})", escape(&r.description))?;
     let words = |list: &[String]| {
         if list.is_empty() {
             "-".to_owned()
         } else {
-            list.join(" ")
+            escape(&list.join(" ")).into_owned()
         }
     };
-    writeln!(w, "machine:  {}", view.machine.as_deref().unwrap_or("-"))?;
-    writeln!(w, "distro:   {}", view.distro.as_deref().unwrap_or("-"))?;
+    writeln!(
+        w,
+        "machine:  {}",
+        escape(view.machine.as_deref().unwrap_or("-"))
+    )?;
+    writeln!(
+        w,
+        "distro:   {}",
+        escape(view.distro.as_deref().unwrap_or("-"))
+    )?;
     writeln!(w, "targets:  {}", words(&view.targets))?;
     writeln!(w, "packages: {}", words(&view.packages))?;
     writeln!(w, "recipes:  {}", words(&view.recipes))?;
@@ -137,17 +146,17 @@ fn show(w: &mut dyn Write, view: &ConfigView) -> std::io::Result<()> {
             }
             (None, None) => "-".to_owned(),
         };
-        writeln!(w, "  {:<20} {place}", layer.name)?;
+        writeln!(w, "  {:<20} {}", escape(&layer.name), escape(&place))?;
     }
     if !view.hooks.is_empty() {
         writeln!(w, "hooks:")?;
         for hook in &view.hooks {
-            writeln!(w, "  {hook}")?;
+            writeln!(w, "  {}", escape(&hook.to_string()))?;
         }
     }
     writeln!(w, "variables:")?;
     for (name, value) in &view.variables {
-        writeln!(w, "  {name} = \"{value}\"")?;
+        writeln!(w, "  {} = \"{}\"", escape(name), escape(value))?;
     }
     Ok(())
 }

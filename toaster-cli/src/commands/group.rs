@@ -2,6 +2,7 @@ use super::Outcome;
 use crate::args::GroupCommand;
 use crate::context::Context;
 use crate::output::{GroupView, Output, table};
+use crate::terminal::escape;
 
 pub fn run(ctx: &Context, out: &Output, command: GroupCommand) -> Outcome {
     let actor = ctx.actor(&ctx.open()?)?;
@@ -32,6 +33,6 @@ fn members(names: &[String]) -> String {
     if names.is_empty() {
         "no members".to_owned()
     } else {
-        names.join(" ")
+        escape(&names.join(" ")).into_owned()
     }
 }

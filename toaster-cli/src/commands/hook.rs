@@ -7,6 +7,7 @@ use super::Outcome;
 use crate::args::HookCommand;
 use crate::context::Context;
 use crate::output::{Output, table};
+use crate::terminal::{escape, escaped_lines};
 
 /// A delivery, as `build hooks --json` and `hook deliver --json` print it.
 #[derive(Serialize)]
@@ -156,7 +157,7 @@ pub fn say(report: &DeliveryReport) {
         d.hook.id,
         d.hook.action.kind(),
         attempt.number,
-        attempt.result.detail
+        escape(&attempt.result.detail)
     );
 }
 
@@ -171,7 +172,10 @@ pub fn show_deliveries(out: &Output, deliveries: &[Delivery]) -> std::io::Result
             writeln!(
                 w,
                 "hook {} on {}: {}: {}",
-                d.hook.id, d.hook.on, d.hook.action, view.state
+                d.hook.id,
+                d.hook.on,
+                escape(&d.hook.action.to_string()),
+                view.state
             )?;
             if d.state.as_str() == "pending" {
                 writeln!(w, "  next attempt due {}", view.due_at)?;
@@ -184,13 +188,11 @@ pub fn show_deliveries(out: &Output, deliveries: &[Delivery]) -> std::io::Result
                     a.number,
                     a.started_at,
                     a.duration_ms,
-                    a.by,
+                    escape(&a.by),
                     if a.delivered { "delivered" } else { "failed" },
-                    a.detail
+                    escape(&a.detail)
                 )?;
-                for line in a
-                    .output
-                    .lines()
+                for line in escaped_lines(&a.output)
                     .rev()
                     .take(5)
                     .collect::<Vec<_>>()

@@ -10,6 +10,7 @@ use super::project::changed;
 use crate::args::LayerCommand;
 use crate::context::Context;
 use crate::output::{LayerDetailView, Output, duration, table};
+use crate::terminal::escape;
 
 /// Shows fetch progress on a terminal (not with `--json` or into a pipe).
 pub fn fetch_progress(out: &Output) -> impl FnMut(&Transfer) {
@@ -119,7 +120,7 @@ fn bytes(n: f64) -> String {
 }
 
 fn or_dash(text: Option<&str>) -> String {
-    text.unwrap_or("-").to_owned()
+    escape(text.unwrap_or("-")).into_owned()
 }
 
 fn short(commit: Option<&str>) -> String {
@@ -158,16 +159,16 @@ fn show(w: &mut dyn Write, v: &LayerDetailView) -> std::io::Result<()> {
         if list.is_empty() {
             "-".to_owned()
         } else {
-            list.join(" ")
+            escape(&list.join(" ")).into_owned()
         }
     };
-    writeln!(w, "layer:        {}", l.name)?;
+    writeln!(w, "layer:        {}", escape(&l.name))?;
     writeln!(w, "source:       {}", l.source)?;
     if let Some(path) = &l.path {
-        writeln!(w, "path:         {path}")?;
+        writeln!(w, "path:         {}", escape(path))?;
     }
     if let Some(url) = &l.url {
-        writeln!(w, "url:          {url}")?;
+        writeln!(w, "url:          {}", escape(url))?;
         writeln!(w, "ref:          {}", or_dash(l.reference.as_deref()))?;
         writeln!(w, "subdir:       {}", or_dash(l.subdir.as_deref()))?;
         writeln!(w, "commit:       {}", or_dash(l.commit.as_deref()))?;

@@ -1,10 +1,8 @@
-use toaster_core::store::StoreError;
-use toaster_core::{Error, Toaster};
-
 use super::Outcome;
 use crate::args::OwnerCommand;
 use crate::context::{Context, client};
 use crate::output::{Output, OwnerView, table};
+use crate::terminal::escape;
 
 pub fn run(ctx: &Context, out: &Output, command: OwnerCommand) -> Outcome {
     match command {
@@ -50,33 +48,34 @@ pub fn run(ctx: &Context, out: &Output, command: OwnerCommand) -> Outcome {
         OwnerCommand::GrantAdmin { name } => set_admin(ctx, out, &name, true),
         OwnerCommand::RevokeAdmin { name } => set_admin(ctx, out, &name, false),
         OwnerCommand::Use { name } => {
-            let actor = ctx.open()?.use_owner(&name, &client())?;
+            let actor = ctx.open()?.use_owner(&name, &client()?)?;
             let view = OwnerView::from(actor.owner());
             out.emit(&view, |w| {
-                writeln!(w, "acting as {} from {}", view.name, actor.client())
+                writeln!(w, "acting as {} from {}", view.name, escape(actor.client()))
             })?;
             Ok(())
         }
     }
 }
 
-/// Adds an owner; on a new database, creates it and adds the first owner, who is then
-/// chosen for this client.
+/// Adds an owner; on a new database (no file, or an empty one), creates it and adds the
+/// first owner, who is then chosen for this client.
 fn add(ctx: &Context, out: &Output, name: &str, email: Option<&str>) -> Outcome {
-    let (toaster, created) = match ctx.open() {
-        Ok(toaster) => (toaster, false),
-        Err(Error::Store(StoreError::Missing { .. })) => (Toaster::init_sqlite(&ctx.db)?, true),
-        Err(e) => return Err(e.into()),
-    };
+    // A client that cannot be recorded must not leave a new database behind.
+    let client = client()?;
+    let (toaster, created) = ctx.open_or_create()?;
     if created {
-        eprintln!("created the database {}", ctx.db.display());
+        eprintln!(
+            "created the database {}",
+            escape(&ctx.db.display().to_string())
+        );
     }
     let (owner, first) = if toaster.has_owners()? {
         (ctx.actor(&toaster)?.add_owner(name, email)?, false)
     } else {
         (
             toaster
-                .add_first_owner(name, email, &client())?
+                .add_first_owner(name, email, &client)?
                 .owner()
                 .clone(),
             true,
@@ -86,7 +85,12 @@ fn add(ctx: &Context, out: &Output, name: &str, email: Option<&str>) -> Outcome 
     out.emit(&view, |w| {
         writeln!(w, "added owner {}", view.name)?;
         if first {
-            writeln!(w, "acting as {} from this client ({})", view.name, client())?;
+            writeln!(
+                w,
+                "acting as {} from this client ({})",
+                view.name,
+                escape(&client)
+            )?;
         }
         Ok(())
     })?;
@@ -103,7 +107,8 @@ fn show(out: &Output, view: &OwnerView) -> std::io::Result<()> {
         writeln!(w, "name:        {}", view.name)?;
         writeln!(w, "email:       {}", view.email.as_deref().unwrap_or("-"))?;
         writeln!(w, "admin:       {}", if view.admin { "yes" } else { "no" })?;
-        writeln!(w, "last client: {}", view.client.as_deref().unwrap_or("-"))?;
+        let client = escape(view.client.as_deref().unwrap_or("-"));
+        writeln!(w, "last client: {client}")?;
         writeln!(w, "added:       {}", view.created_at)
     })
 }

@@ -8,6 +8,7 @@ use super::Outcome;
 use crate::args::ProjectCommand;
 use crate::context::Context;
 use crate::output::{ChangeView, Output, ProjectView, RevisionView, table};
+use crate::terminal::{escape, escape_lines};
 
 pub fn run(ctx: &Context, out: &Output, command: ProjectCommand) -> Outcome {
     let actor = ctx.actor(&ctx.open()?)?;
@@ -27,14 +28,16 @@ pub fn run(ctx: &Context, out: &Output, command: ProjectCommand) -> Outcome {
                 writeln!(
                     w,
                     "created project {} ({}) in {}",
-                    view.name, view.release, view.dir
+                    view.name,
+                    view.release,
+                    escape(&view.dir)
                 )
             })?;
         }
         ProjectCommand::Clone { source, name, dir } => {
             let cloned = actor.clone_project(&source, &name, &default_dir(&name, dir))?;
             for warning in &cloned.warnings {
-                eprintln!("warning: {warning}");
+                eprintln!("warning: {}", escape_lines(warning));
             }
             let view = Cloned {
                 project: ProjectView::from(&cloned.project),
@@ -43,8 +46,10 @@ pub fn run(ctx: &Context, out: &Output, command: ProjectCommand) -> Outcome {
             out.emit(&view, |w| {
                 writeln!(
                     w,
-                    "created project {} from {source} in {}",
-                    view.project.name, view.project.dir
+                    "created project {} from {} in {}",
+                    view.project.name,
+                    escape(&source),
+                    escape(&view.project.dir)
                 )
             })?;
         }
@@ -65,11 +70,11 @@ pub fn run(ctx: &Context, out: &Output, command: ProjectCommand) -> Outcome {
                     w,
                     "created project {} from {} in {}",
                     view.project.name,
-                    from.display(),
-                    view.project.dir
+                    escape(&from.display().to_string()),
+                    escape(&view.project.dir)
                 )?;
                 for note in &view.not_imported {
-                    writeln!(w, "  not imported: {note}")?;
+                    writeln!(w, "  not imported: {}", escape(note))?;
                 }
                 Ok(())
             })?;
@@ -134,9 +139,9 @@ pub fn run(ctx: &Context, out: &Output, command: ProjectCommand) -> Outcome {
             out.emit(&view, |w| {
                 writeln!(w, "deleted project {}", view.project)?;
                 if files {
-                    writeln!(w, "removed {}", view.dir)
+                    writeln!(w, "removed {}", escape(&view.dir))
                 } else {
-                    writeln!(w, "kept its directory {}", view.dir)
+                    writeln!(w, "kept its directory {}", escape(&view.dir))
                 }
             })?;
         }
@@ -175,7 +180,7 @@ fn show(out: &Output, project: &Project) -> std::io::Result<()> {
         writeln!(w, "owner:     {}", view.owner)?;
         writeln!(w, "group:     {}", view.group.as_deref().unwrap_or("-"))?;
         writeln!(w, "mode:      {}", view.mode)?;
-        writeln!(w, "directory: {}", view.dir)?;
+        writeln!(w, "directory: {}", escape(&view.dir))?;
         writeln!(w, "revision:  {}", view.revision)?;
         writeln!(w, "created:   {}", view.created_at)
     })
@@ -214,7 +219,7 @@ struct Deleted {
 /// Reports a configuration change: the new revision, or that nothing changed.
 pub fn changed(out: &Output, project: &str, outcome: ChangeOutcome) -> std::io::Result<()> {
     for warning in &outcome.warnings {
-        eprintln!("warning: {warning}");
+        eprintln!("warning: {}", escape_lines(warning));
     }
     let view = ChangeView {
         project: project.to_owned(),
@@ -227,7 +232,9 @@ pub fn changed(out: &Output, project: &str, outcome: ChangeOutcome) -> std::io::
             writeln!(
                 w,
                 "{}: revision {}: {}",
-                view.project, view.revision.revision, view.revision.description
+                view.project,
+                view.revision.revision,
+                escape(&view.revision.description)
             )
         } else {
             writeln!(

@@ -8,6 +8,7 @@ use super::{Failure, Outcome};
 use crate::args::RunnerArgs;
 use crate::context::Context;
 use crate::output::Output;
+use crate::terminal::{escape, escape_lines};
 
 pub fn run(ctx: &Context, _out: &Output, args: RunnerArgs) -> Outcome {
     let actor = ctx.actor(&ctx.open()?)?;
@@ -47,7 +48,7 @@ pub fn serve(
             build
                 .targets
                 .iter()
-                .map(ToString::to_string)
+                .map(|t| escape(&t.to_string()).into_owned())
                 .collect::<Vec<_>>()
                 .join(" ")
         ),
@@ -56,18 +57,18 @@ pub fn serve(
             let log = build
                 .log_path
                 .as_ref()
-                .map(|p| format!(" (log: {})", p.display()))
+                .map(|p| format!(" (log: {})", escape(&p.display().to_string())))
                 .unwrap_or_default();
             eprintln!("build {} {}{log}", build.id, build.state);
             if let Some(refused) = &outcome.refused {
-                eprintln!("  {refused}");
+                eprintln!("  {}", escape_lines(&refused.to_string()));
                 if let Some(hint) = refused.hint() {
-                    eprintln!("  hint: {hint}");
+                    eprintln!("  hint: {}", escape_lines(&hint));
                 }
             }
         }
         RunnerEvent::Delivered(report) => super::hook::say(report),
-        RunnerEvent::Problem(e) => eprintln!("warning: {e}"),
+        RunnerEvent::Problem(e) => eprintln!("warning: {}", escape_lines(&e.to_string())),
     };
     Ok(actor.serve(
         &toaster_core::runner::host_name(),

@@ -4,6 +4,7 @@ use toaster_core::schema::Schema;
 
 use super::Outcome;
 use crate::output::{Output, table};
+use crate::terminal::escape;
 
 pub fn show(out: &Output, schema: &Schema, variable: Option<&str>) -> Outcome {
     let specs: Vec<_> = match variable {
@@ -26,11 +27,11 @@ pub fn show(out: &Output, schema: &Schema, variable: Option<&str>) -> Outcome {
     let json = Schema::json(&specs);
     out.emit(&json, |w| {
         if let [spec] = specs.as_slice() {
-            writeln!(w, "{}: {}", spec.name, spec.doc)?;
+            writeln!(w, "{}: {}", escape(&spec.name), escape(&spec.doc))?;
             writeln!(w, "  kind:    {}", spec.kind.as_str())?;
             writeln!(w, "  class:   {}", spec.class.as_str())?;
             if let Some(default) = &spec.default {
-                writeln!(w, "  default: \"{default}\"")?;
+                writeln!(w, "  default: \"{}\"", escape(default))?;
             }
             if !spec.allowed.is_empty() {
                 let values: Vec<String> = spec
@@ -42,10 +43,10 @@ pub fn show(out: &Output, schema: &Schema, variable: Option<&str>) -> Outcome {
                     })
                     .collect();
                 let open = if spec.open { " (others accepted)" } else { "" };
-                writeln!(w, "  allowed{open}: {}", values.join(" "))?;
+                writeln!(w, "  allowed{open}: {}", escape(&values.join(" ")))?;
             }
             if let Some(instead) = &spec.instead {
-                writeln!(w, "  instead: {instead}")?;
+                writeln!(w, "  instead: {}", escape(&instead.to_string()))?;
             }
             return Ok(());
         }

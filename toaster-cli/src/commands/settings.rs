@@ -5,6 +5,7 @@ use super::Outcome;
 use crate::args::SettingsCommand;
 use crate::context::Context;
 use crate::output::{Output, table};
+use crate::terminal::escape;
 
 /// A setting, as `settings show --json` prints it.
 #[derive(Serialize)]
@@ -53,7 +54,7 @@ pub fn run(ctx: &Context, out: &Output, command: SettingsCommand) -> Outcome {
     };
     let view = SettingView::from(&changed);
     out.emit(&view, |w| match (&view.value, view.default) {
-        (Some(value), _) => writeln!(w, "{} = {value}", view.name),
+        (Some(value), _) => writeln!(w, "{} = {}", view.name, escape(value)),
         (None, Some(default)) => writeln!(w, "{} unset (default: {default})", view.name),
         (None, None) => writeln!(w, "{} unset", view.name),
     })?;

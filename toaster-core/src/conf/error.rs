@@ -71,12 +71,24 @@ impl std::fmt::Display for Unrepresentable {
     }
 }
 
+/// `: \`text\`` when there is text to show.
+fn quoted(text: &Option<String>) -> String {
+    text.as_ref()
+        .map(|t| format!(": `{t}`"))
+        .unwrap_or_default()
+}
+
+/// `N bytes, ` when the size is known.
+fn sized(size: Option<u64>) -> String {
+    size.map(|n| format!("{n} bytes, ")).unwrap_or_default()
+}
+
 /// Everything the `conf` module reports.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfError {
     /// A line BitBake would refuse.
-    #[error("{file}:{line}: {problem}: `{text}`", problem = problem.message())]
+    #[error("{file}:{line}: {problem}{}", quoted(text), problem = problem.message())]
     Syntax {
         /// The file.
         file: PathBuf,
@@ -84,8 +96,9 @@ pub enum ConfError {
         line: usize,
         /// What is wrong.
         problem: Problem,
-        /// The statement as BitBake sees it (shortened).
-        text: String,
+        /// What may be shown of it: the offending token (shortened) of a file the user
+        /// named or of a value given; `None` for any other file, whose lines are never shown.
+        text: Option<String>,
     },
     /// Bytes that are not UTF-8 text.
     #[error("{file}:{line}: the file is not UTF-8 text")]
@@ -96,14 +109,22 @@ pub enum ConfError {
         line: usize,
     },
     /// A file far larger than any configuration.
-    #[error("{file} is {size} bytes, more than the {limit} a conf file may have")]
+    #[error("{file} is {}more than the limit of {limit} bytes for a conf file", sized(*size))]
     TooLarge {
         /// The file.
         file: PathBuf,
-        /// Its size.
-        size: u64,
+        /// Its size, when known (a file that grew while read has none).
+        size: Option<u64>,
         /// The limit.
         limit: u64,
+    },
+    /// A path given or read as a conf file that is not a regular file.
+    #[error("{path} is {found}, not a regular file")]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+        /// What it is (`a directory`, `a character device`, …).
+        found: &'static str,
     },
     /// A value that BitBake cannot read back as given.
     #[error("cannot write {name} = `{value}`: {reason}")]
@@ -133,6 +154,30 @@ pub enum ConfError {
         /// The file asked for.
         wanted: String,
     },
+    /// An `include` or `require` naming something other than a regular file.
+    #[error("{file}:{line}: {wanted} is {found}, not a regular file")]
+    IncludedNotAFile {
+        /// The including file.
+        file: PathBuf,
+        /// Its line.
+        line: usize,
+        /// The file asked for, as found.
+        wanted: PathBuf,
+        /// What it is (`a directory`, `a character device`, …).
+        found: &'static str,
+    },
+    /// An include that leads outside the directory a file's includes must stay in.
+    #[error("{file}:{line}: `{wanted}` is outside {root}, and files are read only inside it")]
+    Escapes {
+        /// The including file.
+        file: PathBuf,
+        /// Its line.
+        line: usize,
+        /// The file asked for (shortened).
+        wanted: String,
+        /// The directory includes must stay in.
+        root: PathBuf,
+    },
     /// Includes nested deeper than any sane configuration.
     #[error("{file}: includes nest deeper than {limit} files")]
     TooDeep {
@@ -158,6 +203,16 @@ impl ConfError {
             ConfError::Syntax { problem, .. } => problem.hint().to_owned(),
             ConfError::Encoding { .. } => "save the file as UTF-8".to_owned(),
             ConfError::TooLarge { .. } => "point at a BitBake conf file".to_owned(),
+            ConfError::NotAFile { .. } => {
+                "give a conf file (a regular text file); move what is there away if a conf file belongs there"
+                    .to_owned()
+            }
+            ConfError::IncludedNotAFile { .. } => {
+                "name a conf file (a regular text file) on that line, or remove the line".to_owned()
+            }
+            ConfError::Escapes { .. } => {
+                "keep the included file inside the layer's repository, or remove the line".to_owned()
+            }
             ConfError::Unrepresentable { reason, .. } => reason.hint().to_owned(),
             ConfError::Expansion { .. } => {
                 "change the variable so it does not refer to itself, directly or through others"
@@ -167,8 +222,29 @@ impl ConfError {
                 "create the file, or use `include` for an optional one".to_owned()
             }
             ConfError::TooDeep { .. } => "look for files that include each other".to_owned(),
+            ConfError::Io { source, .. } if source.kind() == io::ErrorKind::NotFound => {
+                "check the path".to_owned()
+            }
             ConfError::Io { .. } => return None,
         })
+    }
+
+    /// The same error without any text of the file: for files the user did not name.
+    pub(crate) fn unquoted(self) -> ConfError {
+        match self {
+            ConfError::Syntax {
+                file,
+                line,
+                problem,
+                ..
+            } => ConfError::Syntax {
+                file,
+                line,
+                problem,
+                text: None,
+            },
+            other => other,
+        }
     }
 
     /// An I/O error at `path`.

@@ -7,19 +7,22 @@ use std::path::{Path, PathBuf};
 use super::datastore::Datastore;
 use super::error::ConfError;
 use super::file::ConfFile;
+use super::include::{Wanted, find};
 use super::statement::{Assignment, IncludeKind, Op, Statement};
+use crate::model::shorten;
 
 /// Includes nested deeper than this are taken for a loop.
 const MAX_INCLUDE_DEPTH: usize = 64;
 
 /// Reads `files` in order (as BitBake reads bblayers.conf, then local.conf) and returns the
-/// variables they leave.
+/// variables they leave. The files are ones the user named: errors may quote their
+/// offending token, never anything of the files they include.
 pub fn evaluate(files: &[PathBuf]) -> Result<Datastore, ConfError> {
     let mut data = Datastore::new();
     for file in files {
         let path = std::path::absolute(file).map_err(ConfError::io(file))?;
-        let conf = ConfFile::read(&path)?;
-        run(&mut data, &conf, false, 0)?;
+        let conf = ConfFile::read_named(&path)?;
+        run(&mut data, &conf, false, 0, None)?;
     }
     Ok(data)
 }
@@ -27,15 +30,24 @@ pub fn evaluate(files: &[PathBuf]) -> Result<Datastore, ConfError> {
 /// Applies one parsed file to `data`, as BitBake applies a file it is given (following its
 /// includes, setting `FILE`).
 pub fn apply(data: &mut Datastore, conf: &ConfFile) -> Result<(), ConfError> {
-    run(data, conf, false, 0)
+    run(data, conf, false, 0, None)
 }
 
-/// Applies one parsed file to `data`; `included` files restore `FILE` afterwards.
+/// Applies one parsed file to `data` as [`apply`] does, reading includes only inside the
+/// directory `root` (absolute, links resolved): a git layer's repository. An include that
+/// leads outside it, by name or through a link, is refused.
+pub fn apply_within(data: &mut Datastore, conf: &ConfFile, root: &Path) -> Result<(), ConfError> {
+    run(data, conf, false, 0, Some(root))
+}
+
+/// Applies one parsed file to `data`; `included` files restore `FILE` afterwards. With
+/// `within`, includes are read only inside that directory.
 pub(super) fn run(
     data: &mut Datastore,
     conf: &ConfFile,
     included: bool,
     depth: usize,
+    within: Option<&Path>,
 ) -> Result<(), ConfError> {
     let old_file = if included {
         data.parsing_value("FILE")
@@ -54,7 +66,13 @@ pub(super) fn run(
                 flag: Some(flag),
             } => data.del_flag(name, flag),
             Statement::Include { kind, files } => {
-                include(data, conf.path(), line, *kind, files, depth)?;
+                let place = Place {
+                    parent: conf.path(),
+                    line,
+                    depth,
+                    within,
+                };
+                include(data, &place, *kind, files)?;
             }
             Statement::AddPylib { .. } | Statement::AddFragments { .. } => {}
         }
@@ -63,6 +81,15 @@ pub(super) fn run(
         data.set_var("FILE", &old);
     }
     Ok(())
+}
+
+/// Where an include line is: its file and line, how deep in includes, and the directory
+/// includes must stay in, if any.
+struct Place<'a> {
+    parent: &'a Path,
+    line: usize,
+    depth: usize,
+    within: Option<&'a Path>,
 }
 
 /// One assignment, with BitBake's operator semantics (`DataNode.eval`).
@@ -96,14 +123,13 @@ fn assign(data: &mut Datastore, a: &Assignment) -> Result<(), ConfError> {
 }
 
 /// `include`, `require` and `include_all`: names expanded and split on whitespace; a
-/// relative name is looked for beside the including file, then along `BBPATH`.
+/// relative name is looked for beside the including file, then along `BBPATH`. Included
+/// files are never quoted in errors.
 fn include(
     data: &mut Datastore,
-    parent: &Path,
-    line: usize,
+    place: &Place<'_>,
     kind: IncludeKind,
     files: &str,
-    depth: usize,
 ) -> Result<(), ConfError> {
     let expanded = data.expand(files, "")?;
     let bbpath = data.get("BBPATH")?.unwrap_or_default();
@@ -119,43 +145,33 @@ fn include(
         _ => expanded.split_whitespace().map(str::to_owned).collect(),
     };
     for name in names {
-        let wanted = Path::new(&name);
-        if wanted == parent {
+        if Path::new(&name) == place.parent {
             continue;
         }
-        let found = if wanted.is_absolute() {
-            wanted.is_file().then(|| wanted.to_owned())
-        } else {
-            let beside = parent.parent().map(Path::to_path_buf).unwrap_or_default();
-            std::iter::once(beside)
-                .chain(
-                    bbpath
-                        .split(':')
-                        .filter(|d| !d.is_empty())
-                        .map(PathBuf::from),
-                )
-                .map(|dir| dir.join(wanted))
-                .find(|candidate| candidate.is_file())
+        let wanted = Wanted {
+            parent: place.parent,
+            line: place.line,
+            name: &name,
+            explicit: kind != IncludeKind::IncludeAll,
         };
-        let Some(found) = found else {
+        let Some(found) = find(&wanted, &bbpath, place.within)? else {
             if kind == IncludeKind::Require {
                 return Err(ConfError::MissingRequired {
-                    file: parent.to_owned(),
-                    line,
-                    wanted: name,
+                    file: place.parent.to_owned(),
+                    line: place.line,
+                    wanted: shorten(&name),
                 });
             }
             continue;
         };
-        if depth >= MAX_INCLUDE_DEPTH {
+        if place.depth >= MAX_INCLUDE_DEPTH {
             return Err(ConfError::TooDeep {
                 file: found,
                 limit: MAX_INCLUDE_DEPTH,
             });
         }
-        let found = std::path::absolute(&found).map_err(ConfError::io(&found))?;
         let conf = ConfFile::read(&found)?;
-        run(data, &conf, true, depth + 1)?;
+        run(data, &conf, true, place.depth + 1, place.within)?;
     }
     Ok(())
 }
@@ -181,3 +197,6 @@ pub fn values(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests;

@@ -4,9 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use super::error::ConfError;
-use super::quote;
 use super::statement::{self, Assignment, Op, Problem, Statement};
 use super::text::{self, JoinProblem, Logical};
+use super::{excerpt, quote, read};
 use crate::model::shorten;
 
 /// The largest conf file read; real ones are a few kilobytes.
@@ -42,17 +42,20 @@ pub struct ConfFile {
 }
 
 impl ConfFile {
-    /// Reads and parses the file at `path`. `bblayers.conf` and `layer.conf` are read as
-    /// base configuration (where `addpylib` is allowed).
+    /// Reads and parses the regular file at `path`. `bblayers.conf` and `layer.conf` are
+    /// read as base configuration (where `addpylib` is allowed). Errors never quote the
+    /// file: it may be one the user did not name (an include, a link).
     pub fn read(path: &Path) -> Result<ConfFile, ConfError> {
-        use std::io::Read;
-        let file = std::fs::File::open(path).map_err(ConfError::io(path))?;
-        // Read at most one byte more than allowed: a device or a growing file cannot make
-        // this read forever.
-        let mut bytes = Vec::new();
-        file.take(MAX_SIZE + 1)
-            .read_to_end(&mut bytes)
-            .map_err(ConfError::io(path))?;
+        ConfFile::read_quoting(path).map_err(ConfError::unquoted)
+    }
+
+    /// Reads and parses a file the user named: errors may quote its offending token.
+    pub fn read_named(path: &Path) -> Result<ConfFile, ConfError> {
+        ConfFile::read_quoting(path)
+    }
+
+    fn read_quoting(path: &Path) -> Result<ConfFile, ConfError> {
+        let bytes = read::read_bytes(path)?;
         let base = matches!(
             path.file_name().and_then(|n| n.to_str()),
             Some("bblayers.conf" | "layer.conf")
@@ -69,7 +72,7 @@ impl ConfFile {
         if bytes.len() as u64 > MAX_SIZE {
             return Err(ConfError::TooLarge {
                 file: path.to_owned(),
-                size: bytes.len() as u64,
+                size: Some(bytes.len() as u64),
                 limit: MAX_SIZE,
             });
         }
@@ -83,14 +86,14 @@ impl ConfFile {
         ConfFile::parse(path, text, base_config)
     }
 
-    /// Parses `text` as the file `path` (named in errors only). Refuses what BitBake refuses,
-    /// and NUL characters.
+    /// Parses `text` as the file `path` (named in errors, which quote the offending token).
+    /// Refuses what BitBake refuses, and NUL characters.
     pub fn parse(path: &Path, text: &str, base_config: bool) -> Result<ConfFile, ConfError> {
         let syntax = |line: usize, problem: Problem, shown: &str| ConfError::Syntax {
             file: path.to_owned(),
             line,
             problem,
-            text: shorten(shown),
+            text: excerpt::token(shown),
         };
         if let Some(at) = text.find('\0') {
             let line = 1 + text[..at].matches('\n').count();
@@ -403,7 +406,7 @@ impl ConfFile {
                 file: self.path.clone(),
                 line: self.items.last().map_or(1, |i| i.line + 1),
                 problem: Problem::Unparsed,
-                text: shorten(line),
+                text: Some(shorten(line)),
             });
         }
         let ending = self.ending();

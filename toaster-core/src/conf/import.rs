@@ -33,7 +33,7 @@ pub fn import(build_dir: &Path) -> Result<Imported, ConfError> {
 
     let mut data = Datastore::new();
     data.set_var("TOPDIR", &build_dir.to_string_lossy());
-    run(&mut data, &bblayers, false, 0)?;
+    run(&mut data, &bblayers, false, 0, None)?;
     let layer_dirs = data
         .get("BBLAYERS")?
         .unwrap_or_default()

@@ -2,7 +2,9 @@
 //! the plain cases, and the conf files Toaster generates for a project.
 //!
 //! Reading keeps every byte: [`ConfFile::parse`] then [`ConfFile::text`] gives back the input
-//! exactly. It refuses what BitBake refuses (and NUL bytes), with file, line and a hint.
+//! exactly. It refuses what BitBake refuses (and NUL bytes), with file, line and a hint; an
+//! error quotes at most the offending token of a file the user named, and nothing of any
+//! other file (an include, a layer's `layer.conf`). Only regular files are read.
 //! Edits rewrite only the statements they change, in the shapes `bitbake-layers` writes.
 //!
 //! A project's build directory is `PROJECT/build`; Toaster writes `conf/toaster.conf`,
@@ -23,10 +25,13 @@ mod build_dir;
 mod datastore;
 mod error;
 mod eval;
+mod excerpt;
 mod file;
 mod generate;
 mod import;
+mod include;
 mod quote;
+mod read;
 mod statement;
 mod text;
 
@@ -34,7 +39,7 @@ pub(crate) use build_dir::replace as replace_file;
 pub use build_dir::write as write_build_conf;
 pub use datastore::Datastore;
 pub use error::{ConfError, Unrepresentable};
-pub use eval::{apply, evaluate, values};
+pub use eval::{apply, apply_within, evaluate, values};
 pub use file::{ConfFile, Item, ItemKind, MAX_SIZE};
 pub use generate::{BBLAYERS_CONF, Generated, HOST_CONF, TOASTER_CONF, generate};
 pub use import::{Imported, import};

@@ -37,6 +37,19 @@ pub enum IngestError {
         /// The build.
         build: crate::model::BuildId,
     },
+    /// A line of an event log goes on past the bound (an endless or binary input).
+    #[error(
+        "line {line} of {path} is longer than {} MiB: an event log holds one event per line, and no event is that large",
+        limit >> 20
+    )]
+    LineTooLong {
+        /// The file.
+        path: PathBuf,
+        /// The line's number, from 1.
+        line: usize,
+        /// The bound, in bytes.
+        limit: usize,
+    },
     /// An event log does not start with a header this version understands.
     #[error("{path}: {reason}")]
     NotAnEventLog {

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::bounds;
 use crate::model::{
     ArtifactRecord, BuildState, LogRecord, PackageRecord, RecipeRecord, TaskOutcome, Timestamp,
 };
@@ -108,6 +109,24 @@ impl Event {
         "heartbeat",
         "build_completed",
     ];
+
+    /// The `event` name of this kind.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::ParseStarted { .. } => "parse_started",
+            Event::ParseProgress { .. } => "parse_progress",
+            Event::ParseCompleted { .. } => "parse_completed",
+            Event::Recipe(_) => "recipe",
+            Event::TaskStarted { .. } => "task_started",
+            Event::TaskFinished { .. } => "task_finished",
+            Event::RunQueueProgress { .. } => "run_queue_progress",
+            Event::Log(_) => "log",
+            Event::Package(_) => "package",
+            Event::Artifact(_) => "artifact",
+            Event::Heartbeat { .. } => "heartbeat",
+            Event::BuildCompleted { .. } => "build_completed",
+        }
+    }
 }
 
 /// Why a line is not an event.
@@ -120,27 +139,55 @@ pub enum LineError {
 }
 
 /// Reads one line of the event format: `Ok(None)` for an event of a kind this version does
-/// not know (a newer writer's), which readers skip.
+/// not know (a newer writer's), which readers skip. A known event with a field beyond its
+/// bound (see [`bounds`]) is malformed.
 pub fn parse_line(line: &str) -> Result<Option<Event>, LineError> {
     // The usual case, a known event, is parsed once; only a line that fails is looked at
     // again to say why.
     let failure = match serde_json::from_str::<Event>(line) {
-        Ok(event) => return Ok(Some(event)),
+        Ok(event) => {
+            return match bounds::check_event(&event) {
+                Ok(()) => Ok(Some(event)),
+                Err(reason) => Err(LineError::Malformed(format!(
+                    "event `{}`: {reason}",
+                    event.kind()
+                ))),
+            };
+        }
         Err(e) => e,
     };
     let value: serde_json::Value =
-        serde_json::from_str(line).map_err(|e| LineError::NotJson(e.to_string()))?;
+        serde_json::from_str(line).map_err(|e| LineError::NotJson(shortened(e.to_string())))?;
     let Some(kind) = value.get("event").and_then(|k| k.as_str()) else {
         return Err(LineError::Malformed("it has no `event` name".to_owned()));
     };
     if !Event::KINDS.contains(&kind) {
         return Ok(None);
     }
-    Err(LineError::Malformed(format!("event `{kind}`: {failure}")))
+    Err(LineError::Malformed(shortened(format!(
+        "event `{kind}`: {failure}"
+    ))))
+}
+
+/// The longest reason kept: a parser's message may quote a whole field of the input.
+const MAX_REASON: usize = 300;
+
+/// `text` cut to [`MAX_REASON`] bytes (on a character boundary), marked with `…` if cut.
+pub(super) fn shortened(mut text: String) -> String {
+    if text.len() > MAX_REASON {
+        let mut end = MAX_REASON;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        text.push('…');
+    }
+    text
 }
 
 /// Reads a batch of event lines: events of kinds this version does not know are skipped;
-/// a line that is not JSON, or a known event with wrong fields, refuses the batch.
+/// a line that is not JSON, longer than [`bounds::MAX_LINE`], or a known event with wrong
+/// fields refuses the batch.
 pub fn parse_lines(text: &str) -> Result<Vec<Event>, super::IngestError> {
     let mut events = Vec::new();
     for (n, line) in text
@@ -148,6 +195,12 @@ pub fn parse_lines(text: &str) -> Result<Vec<Event>, super::IngestError> {
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
     {
+        if line.len() > bounds::MAX_LINE {
+            return Err(super::IngestError::NotAnEvent {
+                line: n + 1,
+                reason: format!("it is longer than {} MiB", bounds::MAX_LINE >> 20),
+            });
+        }
         match parse_line(line) {
             Ok(Some(event)) => events.push(event),
             Ok(None) => {}
@@ -166,7 +219,7 @@ pub fn parse_lines(text: &str) -> Result<Vec<Event>, super::IngestError> {
 mod tests {
     use super::*;
     use crate::ingest::synthetic::Workload;
-    use crate::model::Timestamp;
+    use crate::model::{TaskOutcome, Timestamp};
 
     #[test]
     fn every_kind_is_known_and_round_trips() {
@@ -199,6 +252,51 @@ mod tests {
         let known: std::collections::BTreeSet<String> =
             Event::KINDS.iter().map(|k| (*k).to_owned()).collect();
         assert_eq!(seen, known);
+    }
+
+    #[test]
+    fn outcomes_are_spelled_as_the_cli_shows_them() {
+        for outcome in TaskOutcome::ALL {
+            assert_eq!(
+                serde_json::to_value(outcome).unwrap(),
+                serde_json::Value::from(outcome.as_str())
+            );
+            let line = format!(
+                r#"{{"event":"task_finished","recipe":"r","task":"t","outcome":"{outcome}","at":null}}"#
+            );
+            let Some(Event::TaskFinished { outcome: read, .. }) = parse_line(&line).unwrap() else {
+                panic!("{line}");
+            };
+            assert_eq!(read, *outcome);
+        }
+        // As BitBake's hook writes a task skipped as not needed.
+        let noop = r#"{"event":"task_finished","recipe":"r","task":"t","outcome":"noop","at":1}"#;
+        assert!(matches!(
+            parse_line(noop),
+            Ok(Some(Event::TaskFinished {
+                outcome: TaskOutcome::NoOp,
+                ..
+            }))
+        ));
+        let Err(LineError::Malformed(reason)) = parse_line(&noop.replace("noop", "no_op")) else {
+            panic!("`no_op` is not a spelling of `noop`");
+        };
+        assert!(reason.contains("`noop`"), "{reason}");
+    }
+
+    #[test]
+    fn reasons_do_not_quote_whole_fields() {
+        let line = format!(
+            r#"{{"event":"task_finished","recipe":"r","task":"t","outcome":"{}","at":1}}"#,
+            "x".repeat(10_000)
+        );
+        let Err(LineError::Malformed(reason)) = parse_line(&line) else {
+            panic!("an unknown outcome is refused");
+        };
+        assert!(reason.len() < 400 && reason.ends_with('…'), "{reason}");
+        let long = format!("{}\n", " ".repeat(bounds::MAX_LINE));
+        let refused = parse_lines(&format!("{{}}{long}")).unwrap_err().to_string();
+        assert!(refused.contains("longer than 1 MiB"), "{refused}");
     }
 
     #[test]

@@ -3,10 +3,12 @@
 //! [`ConsoleLog`] writes them as the build's log file.
 
 mod background;
+pub mod bounds;
 mod console_log;
 mod error;
 mod event;
 pub mod event_log;
+mod line_reader;
 mod recorder;
 mod sanitize;
 #[cfg(any(test, feature = "test-support"))]

@@ -1,5 +1,6 @@
 //! Making absurd event values safe to store, with a word about what was changed.
 
+use super::bounds;
 use crate::model::Timestamp;
 
 /// The longest text kept from one log message or name; the rest is cut with a note.
@@ -26,12 +27,20 @@ pub fn text(what: &str, text: String) -> (String, Option<String>) {
     )
 }
 
-/// A time, or `None` with a warning when it is before 1970 (clocks and parsers do that).
+/// A time, or `None` with a warning when it is before 1970 (clocks and parsers do that) or
+/// after 9999 (events read from outside are refused for that already; see `bounds`).
 pub fn time(what: &str, at: Option<Timestamp>) -> (Option<Timestamp>, Option<String>) {
     match at {
         Some(t) if t.0 < 0 => (
             None,
             Some(format!("a negative {what} time ({}) was dropped", t.0)),
+        ),
+        Some(t) if t > bounds::LAST_TIME => (
+            None,
+            Some(format!(
+                "a {what} time after the year 9999 ({}) was dropped",
+                t.0
+            )),
         ),
         other => (other, None),
     }
@@ -61,6 +70,11 @@ mod tests {
     #[test]
     fn negative_times_and_counts_are_dropped_with_a_warning() {
         assert_eq!(time("start", Some(Timestamp(-5))).0, None);
+        assert_eq!(time("start", Some(Timestamp(i64::MAX))).0, None);
+        assert_eq!(
+            time("start", Some(bounds::LAST_TIME)),
+            (Some(bounds::LAST_TIME), None)
+        );
         assert_eq!(
             time("start", Some(Timestamp(5))),
             (Some(Timestamp(5)), None)

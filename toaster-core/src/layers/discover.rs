@@ -41,13 +41,27 @@ impl Found {
 /// (`.git`) and symbolic links are not followed, and a layer's own subdirectories are not
 /// searched.
 pub fn discover(top: &Path) -> Result<Vec<Found>, LayerError> {
+    walk(top, None)
+}
+
+/// [`discover`] below `top` in the git repository checked out at `repository`: each
+/// layer is read only inside the repository.
+pub fn discover_in_repository(top: &Path, repository: &Path) -> Result<Vec<Found>, LayerError> {
+    walk(top, Some(repository))
+}
+
+fn walk(top: &Path, repository: Option<&Path>) -> Result<Vec<Found>, LayerError> {
     let mut found = Vec::new();
     let mut queue = vec![(PathBuf::new(), 0usize)];
     while let Some((relative, depth)) = queue.pop() {
         let dir = top.join(&relative);
         if facts::layer_conf(&dir).is_file() {
             found.push(Found {
-                facts: facts::read(&dir).map_err(|e| e.to_string()),
+                facts: match repository {
+                    Some(repository) => facts::read_in_repository(&dir, repository),
+                    None => facts::read(&dir),
+                }
+                .map_err(|e| e.to_string()),
                 subdir: relative,
             });
             continue;

@@ -30,12 +30,26 @@ fn list(items: &[String]) -> String {
     items.join(", ")
 }
 
+/// The most missing dependencies a message lists; the rest are counted.
+const MISSING_SHOWN: usize = 10;
+
 fn missing_list(missing: &[Missing]) -> String {
-    missing
+    let mut text = missing
         .iter()
+        .take(MISSING_SHOWN)
         .map(|m| format!("{} (needed by {})", m.dependency, m.needed_by))
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    if missing.len() > MISSING_SHOWN {
+        text.push_str(&format!(" and {} more", missing.len() - MISSING_SHOWN));
+    }
+    text
+}
+
+/// `` `conf/layer.conf` ``, or `the directory` for the layer directory itself.
+fn what(path: &Option<String>) -> String {
+    path.as_ref()
+        .map_or_else(|| "the directory".to_owned(), |p| format!("`{p}`"))
 }
 
 fn dependents_list(dependents: &[Dependent]) -> String {
@@ -80,6 +94,28 @@ pub enum LayerError {
         value: String,
         /// What is wrong.
         reason: String,
+    },
+    /// A layer directory whose path is not UTF-8: BitBake's conf files cannot name it.
+    #[error(
+        "{} cannot be a layer: its path is not UTF-8 text, so BitBake's conf files cannot name it",
+        path.display()
+    )]
+    NotUtf8 {
+        /// The directory.
+        path: PathBuf,
+    },
+    /// A git layer whose directory, `conf` or `conf/layer.conf` leads outside its
+    /// repository through a symbolic link.
+    #[error(
+        "{} of layer {} leads outside its git repository (a symbolic link); a git layer's files are read only inside it",
+        what(path),
+        layer.display()
+    )]
+    OutsideRepository {
+        /// The layer's directory in the clone.
+        layer: PathBuf,
+        /// The path in the layer (`conf/layer.conf`); `None` for the layer directory itself.
+        path: Option<String>,
     },
     /// A layer name that cannot be used.
     #[error("`{name}` cannot name a layer: {reason}")]
@@ -312,6 +348,12 @@ impl LayerError {
             LayerError::LayerConf { source, .. } => return source.hint(),
             LayerError::BadVariable { .. } => {
                 "fix the layer's conf/layer.conf; BitBake would refuse it too".to_owned()
+            }
+            LayerError::NotUtf8 { .. } => {
+                "rename the directory (or the directories above it) to UTF-8 names, then add it again".to_owned()
+            }
+            LayerError::OutsideRepository { .. } => {
+                "the repository must hold the file itself; fix the link there, or use a checkout you trust with --path".to_owned()
             }
             LayerError::BadName { .. } => {
                 "give a name of letters, digits, `-`, `_`, `.` and `+` with --name".to_owned()

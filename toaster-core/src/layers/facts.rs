@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use super::LayerError;
 use super::depends;
 use crate::conf::{self, ConfFile, Datastore};
-use crate::model::Collection;
+use crate::model::{Collection, LayerRef, shorten};
 
 /// What one layer directory declares.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,14 +36,43 @@ pub fn layer_conf(dir: &Path) -> PathBuf {
     dir.join("conf").join("layer.conf")
 }
 
-/// Reads the layer in `dir`. A directory without `conf/layer.conf`, or whose file sets no
-/// collection, is refused with why; a file BitBake would refuse is refused with its line.
+/// Reads the layer in `dir`, a local directory. A directory without `conf/layer.conf`, or
+/// whose file sets no collection, is refused with why; a file BitBake would refuse is refused
+/// with its line (never quoting it: it may be a link to any file); a path that is not UTF-8
+/// is refused, since BitBake's conf files cannot name it.
 pub fn read(dir: &Path) -> Result<LayerFacts, LayerError> {
+    read_layer(dir, None)
+}
+
+/// Reads the layer in `dir` inside the git repository checked out at `repository`: the
+/// layer and every file read for it (`conf`, `conf/layer.conf`, its includes) must be inside
+/// the repository once links are followed.
+pub fn read_in_repository(dir: &Path, repository: &Path) -> Result<LayerFacts, LayerError> {
+    let repository = std::fs::canonicalize(repository).unwrap_or_else(|_| repository.to_owned());
+    read_layer(dir, Some(&repository))
+}
+
+/// Reads a layer of a project: a git layer inside its clone, a local one where it is.
+pub fn read_project_layer(layer: &LayerRef, project_dir: &Path) -> Result<LayerFacts, LayerError> {
+    let dir = layer.path(project_dir);
+    match layer.checkout_dir(project_dir) {
+        Some(clone) => read_in_repository(&dir, &clone),
+        None => read(&dir),
+    }
+}
+
+fn read_layer(dir: &Path, repository: Option<&Path>) -> Result<LayerFacts, LayerError> {
+    let original = dir;
     let not_a_layer = |reason: &str| LayerError::NotALayer {
         path: dir.to_owned(),
         reason: reason.to_owned(),
         found: Vec::new(),
     };
+    if dir.to_str().is_none() {
+        return Err(LayerError::NotUtf8 {
+            path: dir.to_owned(),
+        });
+    }
     if !dir.is_dir() {
         return Err(not_a_layer(if dir.exists() {
             "it is not a directory"
@@ -52,6 +81,24 @@ pub fn read(dir: &Path) -> Result<LayerFacts, LayerError> {
         }));
     }
     let dir = std::fs::canonicalize(dir).map_err(LayerError::io(dir))?;
+    if dir.to_str().is_none() {
+        return Err(LayerError::NotUtf8 { path: dir });
+    }
+    if let Some(repository) = repository {
+        let given = layer_conf(Path::new(""));
+        for part in [Path::new(""), Path::new("conf"), given.as_path()] {
+            let outside = matches!(
+                std::fs::canonicalize(dir.join(part)),
+                Ok(real) if !real.starts_with(repository)
+            );
+            if outside {
+                return Err(LayerError::OutsideRepository {
+                    layer: original.to_owned(),
+                    path: (part != Path::new("")).then(|| part.display().to_string()),
+                });
+            }
+        }
+    }
     let path = layer_conf(&dir);
     if !path.is_file() {
         return Err(not_a_layer("it has no conf/layer.conf"));
@@ -66,7 +113,11 @@ pub fn read(dir: &Path) -> Result<LayerFacts, LayerError> {
     let mut data = Datastore::new();
     data.set_var("LAYERDIR", &text);
     data.set_var("LAYERDIR_RE", &escaped);
-    conf::apply(&mut data, &file).map_err(conf_error)?;
+    match repository {
+        Some(repository) => conf::apply_within(&mut data, &file, repository),
+        None => conf::apply(&mut data, &file),
+    }
+    .map_err(conf_error)?;
     let get = |variable: &str| data.get(variable).map_err(conf_error);
     let names: Vec<String> = get("BBFILE_COLLECTIONS")?
         .unwrap_or_default()
@@ -81,7 +132,7 @@ pub fn read(dir: &Path) -> Result<LayerFacts, LayerError> {
     let bad = |variable: String, value: &str, reason: String| LayerError::BadVariable {
         path: path.clone(),
         variable,
-        value: value.to_owned(),
+        value: shorten(value),
         reason,
     };
     // Written back portably: the directory as `${LAYERDIR}`, as the file says it.

@@ -6,6 +6,8 @@
 //!
 //! A clone's local work is never thrown away: a checkout that would overwrite or hide
 //! uncommitted changes or unpublished commits is refused and the clone left as it was.
+//! A git layer's files are read only inside its repository (links leading out, and
+//! includes of files outside, are refused), and a layer's path must be UTF-8.
 
 mod depends;
 mod discover;
@@ -20,9 +22,9 @@ mod update;
 mod version;
 
 pub use depends::parse as parse_dependencies;
-pub use discover::{Found, discover};
+pub use discover::{Found, discover, discover_in_repository};
 pub use error::{Dependent, LayerError, Missing};
-pub use facts::{LayerFacts, read};
+pub use facts::{LayerFacts, read, read_in_repository, read_project_layer};
 pub use git::{ClonedRepo, Progress, Transfer};
 pub use import::import;
 pub use resolve::{Options, Plan, describe, order, plan_add, plan_remove, plan_update};
@@ -31,6 +33,8 @@ pub use sync::{check_out_recorded, copy_clones, ready_for_build};
 pub use update::{Updated, update, with_facts};
 pub use version::compare as compare_versions;
 
+#[cfg(test)]
+mod confinement_tests;
 #[cfg(any(test, feature = "test-support"))]
 pub mod test_repos;
 #[cfg(test)]

@@ -4,11 +4,11 @@
 //! reads them in (dependencies first). Pure functions over layer lists.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, BinaryHeap, HashMap};
+use std::collections::{BTreeSet, BinaryHeap, HashMap, HashSet};
 
 use super::error::{Dependent, LayerError, Missing};
 use super::version;
-use crate::model::{LayerRef, LayerSource, Release};
+use crate::model::{Collection, LayerRef, LayerSource, Release};
 
 /// What a check asks for beyond the rules.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -66,12 +66,12 @@ pub fn describe(source: &LayerSource) -> String {
     }
 }
 
-/// Which layer defines each collection.
-fn owners(layers: &[LayerRef]) -> HashMap<&str, usize> {
+/// Which layer defines each collection, and the collection itself.
+fn owners(layers: &[LayerRef]) -> HashMap<&str, (usize, &Collection)> {
     let mut map = HashMap::new();
     for (i, layer) in layers.iter().enumerate() {
         for c in &layer.collections {
-            map.entry(c.name.as_str()).or_insert(i);
+            map.entry(c.name.as_str()).or_insert((i, c));
         }
     }
     map
@@ -124,8 +124,16 @@ pub fn plan_add(
         .collect();
     let taken = |name: &str, new: &[LayerRef]| present.iter().chain(new).any(|l| l.name == name);
     provided.extend(layer.collections.iter().map(|c| c.name.clone()));
+    // The candidates offering each collection, so each dependency is looked up once.
+    let mut offers: HashMap<&str, Vec<&LayerRef>> = HashMap::new();
+    for candidate in candidates {
+        for c in &candidate.collections {
+            offers.entry(c.name.as_str()).or_default().push(candidate);
+        }
+    }
     let mut new = vec![layer];
     let mut missing: Vec<Missing> = Vec::new();
+    let mut noted: HashSet<(String, String)> = HashSet::new();
     let mut i = 0;
     while i < new.len() {
         let needs: Vec<(String, String)> = new[i]
@@ -138,24 +146,27 @@ pub fn plan_add(
             if provided.contains(&collection) {
                 continue;
             }
-            let offer = candidates.iter().find(|c| {
-                c.collections.iter().any(|k| k.name == collection)
-                    && !taken(&c.name, &new)
-                    && c.collections.iter().all(|k| !provided.contains(&k.name))
-            });
+            let offer = offers
+                .get(collection.as_str())
+                .into_iter()
+                .flatten()
+                .copied()
+                .find(|c| {
+                    !taken(&c.name, &new)
+                        && c.collections.iter().all(|k| !provided.contains(&k.name))
+                });
             match offer {
                 Some(offer) if options.with_dependencies => {
                     provided.extend(offer.collections.iter().map(|c| c.name.clone()));
                     new.push(offer.clone());
                 }
                 _ => {
-                    let entry = Missing {
-                        needed_by: new[i].name.clone(),
-                        dependency: written,
-                        offered_by: offer.map(|o| o.name.clone()),
-                    };
-                    if !missing.contains(&entry) {
-                        missing.push(entry);
+                    if noted.insert((new[i].name.clone(), written.clone())) {
+                        missing.push(Missing {
+                            needed_by: new[i].name.clone(),
+                            dependency: written,
+                            offered_by: offer.map(|o| o.name.clone()),
+                        });
                     }
                 }
             }
@@ -219,10 +230,11 @@ fn finish(
     forced: &str,
 ) -> Result<Plan, LayerError> {
     check_unique(&all)?;
+    let changed_names: HashSet<&str> = changed.iter().map(String::as_str).collect();
     let touched: Vec<usize> = all
         .iter()
         .enumerate()
-        .filter(|(_, l)| changed.contains(&l.name))
+        .filter(|(_, l)| changed_names.contains(l.name.as_str()))
         .map(|(i, _)| i)
         .collect();
     check_dependencies(&all, &touched)?;
@@ -260,19 +272,21 @@ fn finish(
 /// Every dependency of or on a `touched` layer present, in the version asked for.
 fn check_dependencies(all: &[LayerRef], touched: &[usize]) -> Result<(), LayerError> {
     let owners = owners(all);
+    let mut is_touched = vec![false; all.len()];
+    for &i in touched {
+        is_touched[i] = true;
+    }
     for (i, layer) in all.iter().enumerate() {
         for c in &layer.collections {
             for d in &c.depends {
                 let provider = owners.get(d.collection.as_str()).copied();
                 // A dependency nobody provides any more (an updated layer dropped its
                 // collection) is always reported, whoever was touched.
-                let involved = provider.is_none()
-                    || touched.contains(&i)
-                    || provider.is_some_and(|p| touched.contains(&p));
+                let involved = provider.is_none_or(|(p, _)| is_touched[i] || is_touched[p]);
                 if !involved {
                     continue;
                 }
-                let Some(p) = provider else {
+                let Some((_, provided)) = provider else {
                     return Err(LayerError::MissingDependencies {
                         layer: layer.name.clone(),
                         missing: vec![Missing {
@@ -285,12 +299,7 @@ fn check_dependencies(all: &[LayerRef], touched: &[usize]) -> Result<(), LayerEr
                 let Some(constraint) = &d.constraint else {
                     continue;
                 };
-                let found = all[p]
-                    .collections
-                    .iter()
-                    .find(|k| k.name == d.collection)
-                    .and_then(|k| k.version.clone());
-                let Some(found) = found else {
+                let Some(found) = provided.version.clone() else {
                     return Err(LayerError::NoVersion {
                         collection: c.name.clone(),
                         dependency: d.collection.clone(),
@@ -327,7 +336,7 @@ fn edges(all: &[LayerRef], soft: bool) -> Vec<Vec<usize>> {
                     let recommends = if soft { &c.recommends[..] } else { &[] };
                     c.depends.iter().chain(recommends)
                 })
-                .filter_map(|d| owners.get(d.collection.as_str()).copied())
+                .filter_map(|d| owners.get(d.collection.as_str()).map(|(p, _)| *p))
                 .filter(|&p| p != i)
                 .collect();
             out.sort_unstable();
@@ -442,16 +451,19 @@ pub fn plan_remove(
         .iter()
         .flat_map(|l| l.collections.iter().map(|c| c.name.as_str()))
         .collect();
+    let mut removed: HashMap<&str, &LayerRef> = HashMap::new();
+    for layer in &gone {
+        for c in &layer.collections {
+            removed.entry(c.name.as_str()).or_insert(layer);
+        }
+    }
     let mut dependents = Vec::new();
     for layer in &kept {
         for d in layer.collections.iter().flat_map(|c| &c.depends) {
             if still.contains(d.collection.as_str()) {
                 continue;
             }
-            if let Some(provider) = gone
-                .iter()
-                .find(|g| g.collections.iter().any(|c| c.name == d.collection))
-            {
+            if let Some(provider) = removed.get(d.collection.as_str()) {
                 dependents.push(Dependent {
                     layer: layer.name.clone(),
                     collection: d.collection.clone(),

@@ -168,7 +168,7 @@ pub fn prepare(
             continue;
         }
         seen.push(dir.clone());
-        if let Ok(found) = discover::discover(&dir) {
+        if let Ok(found) = discover::discover_in_repository(&dir, &dir) {
             prepared
                 .candidates
                 .extend(found.into_iter().filter_map(|f| {
@@ -210,9 +210,14 @@ fn layer_at(source: &LayerSource, subdir: Option<String>, facts: LayerFacts) -> 
     }
 }
 
-/// Layers found below `top` other than `except`, as layers of `source`.
+/// Layers found below `top` other than `except`, as layers of `source` (a git source's
+/// read only inside its repository, `top`).
 fn siblings(top: &Path, except: &Path, source: &LayerSource) -> Vec<LayerRef> {
-    discover::discover(top)
+    let found = match source {
+        LayerSource::Git { .. } => discover::discover_in_repository(top, top),
+        LayerSource::Local { .. } => discover::discover(top),
+    };
+    found
         .unwrap_or_default()
         .into_iter()
         .filter_map(|f: Found| {
@@ -222,19 +227,27 @@ fn siblings(top: &Path, except: &Path, source: &LayerSource) -> Vec<LayerRef> {
         .collect()
 }
 
-/// Reads `dir`; when it is not a layer, lists the layers found below it.
-fn read_or_list(dir: &Path) -> Result<LayerFacts, LayerError> {
-    match facts::read(dir) {
+/// Reads `dir` (inside the git repository checked out at `repository`, if given); when it
+/// is not a layer, lists the layers found below it.
+fn read_or_list(dir: &Path, repository: Option<&Path>) -> Result<LayerFacts, LayerError> {
+    let read = match repository {
+        Some(repository) => facts::read_in_repository(dir, repository),
+        None => facts::read(dir),
+    };
+    match read {
         Err(LayerError::NotALayer {
             path,
             reason,
             found,
         }) if dir.is_dir() && found.is_empty() => Err(LayerError::NotALayer {
-            found: discover::discover(dir)
-                .unwrap_or_default()
-                .iter()
-                .map(Found::label)
-                .collect(),
+            found: match repository {
+                Some(repository) => discover::discover_in_repository(dir, repository),
+                None => discover::discover(dir),
+            }
+            .unwrap_or_default()
+            .iter()
+            .map(Found::label)
+            .collect(),
             path,
             reason,
         }),
@@ -244,7 +257,7 @@ fn read_or_list(dir: &Path) -> Result<LayerFacts, LayerError> {
 
 fn prepare_local(path: &Path) -> Result<Prepared, LayerError> {
     let absolute = std::path::absolute(path).map_err(LayerError::io(path))?;
-    let facts = read_or_list(&absolute)?;
+    let facts = read_or_list(&absolute, None)?;
     let source = LayerSource::Local {
         path: facts.dir.clone(),
     };
@@ -413,7 +426,7 @@ fn checkout_layer(
         }
         None => top.clone(),
     };
-    let facts = read_or_list(&dir)?;
+    let facts = read_or_list(&dir, Some(&top))?;
     let source = LayerSource::Git {
         url,
         reference,

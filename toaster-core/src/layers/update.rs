@@ -108,7 +108,7 @@ pub fn update(
             return Err(e);
         }
         for layer in members {
-            match facts::read(&layer.path(project_dir)) {
+            match facts::read_project_layer(layer, project_dir) {
                 Ok(facts) => {
                     let mut layer = layer.clone();
                     if let LayerSource::Git { commit: c, .. } = &mut layer.source {
@@ -135,7 +135,7 @@ pub fn with_facts(layers: &[LayerRef], project_dir: &Path) -> Vec<LayerRef> {
         .map(|layer| {
             let mut layer = layer.clone();
             if layer.collections.is_empty() {
-                if let Ok(facts) = facts::read(&layer.path(project_dir)) {
+                if let Ok(facts) = facts::read_project_layer(&layer, project_dir) {
                     layer.collections = facts.collections;
                 }
             }

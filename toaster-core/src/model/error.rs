@@ -35,10 +35,14 @@ impl ModelError {
 
 /// The value as shown in a message: control characters escaped, long values cut.
 pub(crate) fn shorten(value: &str) -> String {
-    const MAX: usize = 80;
+    shorten_to(value, 80)
+}
+
+/// `value` as shown in a message: control characters escaped, cut after `max` characters.
+pub(crate) fn shorten_to(value: &str, max: usize) -> String {
     let mut shown = String::new();
     for (i, c) in value.chars().enumerate() {
-        if i == MAX {
+        if i == max {
             shown.push('…');
             break;
         }
@@ -49,4 +53,22 @@ pub(crate) fn shorten(value: &str) -> String {
         }
     }
     shown
+}
+
+/// What a file that is not a regular file is, for messages (`a directory`).
+pub(crate) fn file_kind(kind: std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_dir() {
+        "a directory"
+    } else if kind.is_char_device() {
+        "a character device"
+    } else if kind.is_block_device() {
+        "a block device"
+    } else if kind.is_fifo() {
+        "a named pipe"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "a special file"
+    }
 }

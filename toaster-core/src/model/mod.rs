@@ -35,7 +35,7 @@ pub use build_record::{
 pub use config::{LayerRef, LayerSource, ProjectConfig, Target};
 pub use config_change::{ConfigChange, ConfigKey};
 pub use error::ModelError;
-pub(crate) use error::shorten;
+pub(crate) use error::{file_kind, shorten, shorten_to};
 pub use group::Group;
 pub use hook::{
     Attempt, AttemptResult, Delivery, DeliveryClaim, DeliveryId, DeliveryState, Hook, HookAction,
@@ -45,8 +45,8 @@ pub use ids::{BuildId, GroupId, OwnerId, ProjectId, RevisionNumber};
 pub use layer::{Collection, Constraint, Dependency, VersionOp};
 pub use mode::{Mode, Right, Rights};
 pub use name::Name;
-pub use owner::{NewOwner, Owner, OwnerUpdate, check_email};
-pub use project::{NewProject, Project, ProjectAccess};
+pub use owner::{NewOwner, Owner, OwnerUpdate, check_client, check_email};
+pub use project::{NewProject, Project, ProjectAccess, check_project_dir};
 pub use queue::{Claim, ClaimRequest, RunnerId, check_host};
 pub use release::{BITBAKE_URL, Release};
 pub use revision::{NewRevision, Revision};

@@ -65,6 +65,30 @@ pub fn check_email(value: &str) -> Result<(), ModelError> {
     }
 }
 
+/// The longest client name taken, in bytes.
+const MAX_CLIENT: usize = 512;
+
+/// Checks a client name (`cli:alice@buildhost`), as given by `what` ("client",
+/// "TOASTER_CLIENT"): one line of plain text, not empty, at most 512 bytes. It is stored
+/// with every change and shown in the audit log, so it must not hold control characters.
+pub fn check_client(what: &'static str, value: &str) -> Result<(), ModelError> {
+    let reason = if value.trim().is_empty() {
+        "it is empty".to_owned()
+    } else if value.len() > MAX_CLIENT {
+        format!("it is {} bytes long, more than {MAX_CLIENT}", value.len())
+    } else if let Some(c) = value.chars().find(|c| c.is_control()) {
+        format!("it contains the control character {c:?}")
+    } else {
+        return Ok(());
+    };
+    Err(ModelError::invalid(
+        what,
+        value,
+        reason,
+        "give it as one line of plain text, such as `cli:alice@buildhost`",
+    ))
+}
+
 impl NewOwner {
     /// A new owner, with its e-mail address checked.
     pub fn new(name: Name, email: Option<String>) -> Result<NewOwner, ModelError> {
@@ -85,5 +109,28 @@ mod tests {
         for bad in ["", "a", "@x", "a@", "a@b@c", "a b@c", "a@c\n"] {
             assert!(check_email(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn client_rules() {
+        assert!(check_client("client", "cli:alice@buildhost").is_ok());
+        assert!(check_client("client", "bitbake:bob@host with spaces").is_ok());
+        let long = "x".repeat(MAX_CLIENT + 1);
+        for bad in [
+            "",
+            "  ",
+            "x\ny",
+            "tab\there",
+            "esc\u{1b}[2J",
+            "nul\0",
+            long.as_str(),
+        ] {
+            assert!(check_client("client", bad).is_err(), "{bad:?}");
+        }
+        let err = check_client("TOASTER_CLIENT", "x\ny\u{1b}[2J").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid TOASTER_CLIENT `x\\ny\\u{1b}[2J`: it contains the control character '\\n'; give it as one line of plain text, such as `cli:alice@buildhost`"
+        );
     }
 }

@@ -1,8 +1,10 @@
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::{GroupId, Mode, Name, OwnerId, ProjectId, Release, RevisionNumber, Timestamp};
+use super::{
+    GroupId, Mode, ModelError, Name, OwnerId, ProjectId, Release, RevisionNumber, Timestamp,
+};
 
 /// A BitBake project: a directory on disk, a release series, an owner and a revisioned
 /// configuration.
@@ -36,6 +38,20 @@ impl Project {
     /// The BitBake build directory inside the project directory (`TOPDIR`).
     pub fn build_dir(&self) -> PathBuf {
         self.dir.join("build")
+    }
+}
+
+/// Checks a project directory as given: the store keeps paths as text, so its path must
+/// be UTF-8.
+pub fn check_project_dir(dir: &Path) -> Result<(), ModelError> {
+    match dir.to_str() {
+        Some(_) => Ok(()),
+        None => Err(ModelError::invalid(
+            "project directory",
+            &dir.to_string_lossy(),
+            "its path is not UTF-8 text",
+            "choose a directory whose path is UTF-8 text: Toaster keeps paths as text",
+        )),
     }
 }
 

@@ -89,6 +89,14 @@ pub enum SchemaError {
         /// The cause.
         source: io::Error,
     },
+    /// A spec file larger than a schema can need (or an endless input).
+    #[error("{path} is larger than {} MiB, more than a variable schema file holds", limit >> 20)]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The bound, in bytes.
+        limit: usize,
+    },
     /// A spec file that is not a valid schema.
     #[error("{path}: not a valid variable schema: {reason}")]
     Format {
@@ -124,6 +132,9 @@ impl SchemaError {
                 None => "check the name with `toaster config schema`; without --strict, unknown variables are accepted as text".to_owned(),
             },
             SchemaError::Io { .. } => return None,
+            SchemaError::TooLarge { .. } => {
+                "give a JSON file of variable specs with `--schema` (`toaster config schema --json` shows the format)".to_owned()
+            }
             SchemaError::Format { .. } => {
                 "see `toaster config schema --json` for the format: {\"variables\": [{\"name\", \"kind\", \"class\", \"doc\", …}]}".to_owned()
             }

@@ -4,6 +4,7 @@
 
 mod error;
 mod spec;
+mod spec_file;
 mod suggest;
 mod validate;
 
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 pub use error::{Issue, SchemaError, Warning};
 pub use spec::{Allowed, Class, Kind, VarSpec};
+pub use spec_file::MAX_FILE;
 pub use suggest::closest;
 
 /// The built-in catalogue, in the same format as extra spec files.
@@ -61,12 +63,9 @@ impl Schema {
     }
 
     /// This schema with the specs of a JSON file added (a spec of the same name replaces the
-    /// built-in one).
+    /// built-in one). The file is read once, and at most [`MAX_FILE`] bytes of it.
     pub fn with_file(&self, path: &Path) -> Result<Schema, SchemaError> {
-        let text = std::fs::read_to_string(path).map_err(|source| SchemaError::Io {
-            path: path.to_owned(),
-            source,
-        })?;
+        let text = spec_file::read(path)?;
         let file: SchemaFile = serde_json::from_str(&text).map_err(|e| SchemaError::Format {
             path: path.to_owned(),
             reason: e.to_string(),

@@ -101,6 +101,30 @@ pub enum StoreError {
         /// The path looked at.
         path: PathBuf,
     },
+    /// The file is empty (no bytes, or an SQLite database with nothing in it): no Toaster
+    /// database is there yet.
+    #[error("{path} is empty: it holds no Toaster database yet")]
+    Empty {
+        /// The file.
+        path: PathBuf,
+    },
+    /// SQLite must create the database's WAL files beside it, even to read it, and this
+    /// user may not write in that directory.
+    #[error(
+        "cannot open the database {path}: SQLite must create its -wal and -shm files in {directory}, even to read it, and this user may not write there"
+    )]
+    ReadOnlyDirectory {
+        /// The database.
+        path: PathBuf,
+        /// Its directory.
+        directory: PathBuf,
+    },
+    /// A change was refused: this user may not write the database.
+    #[error("the database {location} is read-only for this user; nothing was changed")]
+    ReadOnly {
+        /// The database.
+        location: String,
+    },
     /// The file is not a Toaster database.
     #[error("{path} is not a Toaster database: {detail}")]
     NotADatabase {

@@ -8,12 +8,12 @@ use std::time::Duration;
 use super::Actor;
 use crate::Error;
 use crate::access::{self, Action};
-use crate::ingest::event_log::{self, BuildHeader, ReadReport};
+use crate::ingest::event_log::{BuildHeader, EventLogReader, ReadReport};
 use crate::ingest::{BatchPolicy, ConsoleLog, IngestError, Recorder};
 use crate::model::{
-    ArtifactRecord, AuditAction, Build, BuildFilter, BuildId, BuildLayer, BuildState, LayerSource,
-    LogLevel, LogRecord, NewBuild, Observed, PackageRecord, Project, ProjectConfig, RecipeRecord,
-    Right, Target, Task, TaskFilter, TaskOutcome, Timestamp, Visibility,
+    ArtifactRecord, AuditAction, Build, BuildFilter, BuildId, BuildLayer, BuildState, BuildWrite,
+    LayerSource, LogLevel, LogRecord, NewBuild, Observed, PackageRecord, Project, ProjectConfig,
+    RecipeRecord, Right, Target, Task, TaskFilter, TaskOutcome, Timestamp, Visibility,
 };
 use crate::project_dir::ProjectDirError;
 use crate::store::StoreError;
@@ -110,6 +110,7 @@ impl Actor {
 
     /// Writes `new` with its audit entry (needs build, checked in the store's transaction).
     pub(super) fn start(&self, project: &Project, new: NewBuild) -> Result<Build, Error> {
+        crate::model::check_host(&new.host)?;
         let targets: Vec<String> = new.targets.iter().map(Target::to_string).collect();
         let place = match (new.requested, &new.run_on) {
             (false, _) => format!("on {}", new.host),
@@ -319,12 +320,15 @@ impl Actor {
     }
 
     /// Replays an event log into a new build of `project` (or the project its header
-    /// names); needs build. A log cut short imports what is valid and the build is marked
-    /// interrupted; the report says where reading stopped.
+    /// names); needs build. The log is read once, as it comes (a file, a pipe or a FIFO),
+    /// and the build is made only once its header is read. A log cut short imports what is
+    /// valid and the build is marked interrupted; the report says where reading stopped.
+    /// An import that fails leaves no build behind.
     pub fn import_events(&self, project: Option<&str>, path: &Path) -> Result<ImportReport, Error> {
         // Read the header first, to know the project, without recording anything.
-        let header = event_log::read_header(path)?;
-        let name = match (project, header.build.project.as_deref()) {
+        let reader = EventLogReader::open(path)?;
+        let header = reader.header().build.clone();
+        let name = match (project, header.project.as_deref()) {
             (Some(name), _) | (None, Some(name)) => name.to_owned(),
             (None, None) => {
                 return Err(Error::NoProjectForImport {
@@ -333,7 +337,7 @@ impl Actor {
             }
         };
         let project = self.project_for(&name, Action::Project(Right::Build))?;
-        let new = imported_build(self, &project, header.build)?;
+        let new = imported_build(self, &project, header)?;
         let build = self.start(&project, new)?;
         let mut recorder = Recorder::new(
             self.toaster.store.clone(),
@@ -341,8 +345,9 @@ impl Actor {
             BatchPolicy::default(),
             1,
         );
-        let replayed =
-            event_log::read(path, |event| recorder.record(event)).and_then(|(_, read)| {
+        let replayed = reader
+            .events(|event| recorder.record(event))
+            .and_then(|read| {
                 if !recorder.ended() {
                     // The log stopped before the build's end: it will not go on.
                     recorder.interrupt()?;
@@ -354,8 +359,7 @@ impl Actor {
         let read = match replayed {
             Ok(read) => read,
             Err(e) => {
-                // Leave no build looking alive behind a failed import.
-                let _ = recorder.interrupt();
+                self.discard_import(&project, build.id, path);
                 return Err(e.into());
             }
         };
@@ -363,6 +367,23 @@ impl Actor {
             build: self.store().build(build.id)?,
             read,
         })
+    }
+
+    /// Deletes the build of an import that failed, with an audit entry saying why. Should
+    /// that fail too, the build is marked interrupted so that it does not look alive.
+    fn discard_import(&self, project: &Project, id: BuildId, path: &Path) {
+        let audit = self.entry(
+            Some(Action::Project(Right::Build)),
+            AuditAction::BuildDelete,
+            Some(&project.name),
+            format!("deleted build {id}: importing {} failed", path.display()),
+        );
+        if self.store().delete_build(id, &audit).is_err() {
+            let _ = self.store().record(
+                id,
+                &[BuildWrite::State(BuildState::Interrupted, Timestamp::now())],
+            );
+        }
     }
 
     /// [`Actor::build_for`] for a build that has not ended: `BuildEnded` otherwise.
@@ -430,6 +451,14 @@ fn imported_build(
         .iter()
         .map(|t| Target::parse(t))
         .collect::<Result<Vec<_>, _>>()?;
+    // Checked as those of a build run by hand are.
+    let observed = Observed {
+        machine: header.machine,
+        distro: header.distro,
+        targets: None,
+        layers: Some(header.layers),
+    };
+    observed.check()?;
     let build_dir = PathBuf::from(header.build_dir);
     Ok(NewBuild {
         project: project.id,
@@ -439,10 +468,10 @@ fn imported_build(
         host: header.host,
         log_dir: build_dir.join("toaster-logs"),
         build_dir,
-        machine: header.machine,
-        distro: header.distro,
+        machine: observed.machine,
+        distro: observed.distro,
         targets,
-        layers: header.layers,
+        layers: observed.layers.unwrap_or_default(),
         state: BuildState::Queued,
         started_at: header.started_at,
         requested: false,

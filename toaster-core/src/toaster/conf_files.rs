@@ -11,7 +11,9 @@ use crate::layers;
 use crate::model::{
     ConfigChange, ConfigKey, Name, Project, ProjectConfig, Release, RevisionNumber, Right,
 };
+use crate::project_dir;
 use crate::schema::Class;
+use crate::store::StoreError;
 
 impl Actor {
     /// Rewrites the project's generated conf files from its newest revision (`toaster conf
@@ -106,7 +108,9 @@ impl Actor {
         Ok((project, notes))
     }
 
-    /// Writes the conf files for `config`, revision `number` of `project`.
+    /// Writes the conf files for `config`, revision `number` of `project`, holding the
+    /// project directory's lock: refused when the directory is gone (never made again
+    /// without its marker) or being deleted.
     pub(super) fn write_conf_of(
         &self,
         project: &Project,
@@ -115,6 +119,22 @@ impl Actor {
     ) -> Result<Vec<PathBuf>, Error> {
         let origin = format!("project {}, revision {number}", project.name);
         let generated = conf::generate(config, &project.dir, self.schema(), &origin)?;
+        let _writing = self.hold_dir(project)?;
         Ok(conf::write_build_conf(&project.build_dir(), &generated)?)
+    }
+
+    /// Holds `project`'s directory for writing its files (see [`project_dir::ConfLock`]).
+    /// A directory found gone because a delete just removed the project is reported as
+    /// the project being gone.
+    pub(super) fn hold_dir(&self, project: &Project) -> Result<project_dir::ConfLock, Error> {
+        match project_dir::ConfLock::shared(&project.dir, &project.name) {
+            Err(e @ project_dir::ProjectDirError::Missing { .. }) => {
+                match self.store().project(project.name.as_str()) {
+                    Err(gone @ StoreError::NotFound { .. }) => Err(gone.into()),
+                    _ => Err(e.into()),
+                }
+            }
+            other => Ok(other?),
+        }
     }
 }

@@ -4,7 +4,7 @@ use super::{Actor, ChangeOutcome, validation};
 use crate::Error;
 use crate::access::Action;
 use crate::model::{
-    AuditAction, ConfigChange, NewRevision, ProjectConfig, Revision, RevisionNumber, Right,
+    AuditAction, ConfigChange, Name, NewRevision, ProjectConfig, Revision, RevisionNumber, Right,
 };
 use crate::store::StoreError;
 
@@ -150,7 +150,10 @@ impl Actor {
                     head: current.head,
                 });
             }
-            let head = self.store().revision(current.id, current.head)?;
+            let head = self
+                .store()
+                .revision(current.id, current.head)
+                .map_err(by_name(&current.name))?;
             let Some((description, restores, config)) = edit(&head)? else {
                 return Ok(ChangeOutcome {
                     revision: head,
@@ -162,6 +165,9 @@ impl Actor {
             // conf files must be writable safely, or nothing is committed.
             let origin = format!("project {}, revision {}", current.name, current.head.next());
             crate::conf::generate(&config, &current.dir, self.schema(), &origin)?;
+            // The directory must be there, and no delete may remove it until this revision
+            // is committed and its files written.
+            let _writing = self.hold_dir(&current)?;
             let audit = self.entry(
                 Some(CONFIGURE),
                 AuditAction::ConfigChange,
@@ -221,9 +227,25 @@ impl Actor {
                         head,
                     });
                 }
-                Err(e) => return Err(e.into()),
+                Err(e) => return Err(by_name(&current.name)(e)),
             }
         }
         unreachable!("the loop above only ends by returning")
+    }
+}
+
+/// The store reports a project deleted meanwhile by its id (or its revision's); the user
+/// knows it by `name`.
+pub(super) fn by_name(name: &Name) -> impl Fn(StoreError) -> Error + '_ {
+    move |e| match e {
+        StoreError::NotFound {
+            entity: "project" | "revision",
+            ..
+        } => StoreError::NotFound {
+            entity: "project",
+            key: name.to_string(),
+        }
+        .into(),
+        e => e.into(),
     }
 }

@@ -34,7 +34,7 @@ pub use self::serve::{RunnerEvent, Until};
 pub use self::settings::SettingValue;
 use crate::Error;
 use crate::access::{self, Action, Principal};
-use crate::model::{AuditAction, Name, NewAudit, NewOwner, Owner, Project, Revision};
+use crate::model::{AuditAction, Name, NewAudit, NewOwner, Owner, Project, Revision, check_client};
 use crate::schema::Schema;
 use crate::store::sqlite::SqliteStore;
 use crate::store::{Store, StoreError};
@@ -103,14 +103,17 @@ impl Toaster {
         self.store.location()
     }
 
-    /// Acts as the owner `name` from `client` (e.g. `cli:alice@host`).
+    /// Acts as the owner `name` from `client` (e.g. `cli:alice@host`; one line of plain
+    /// text, see [`check_client`]).
     pub fn act_as(&self, name: &str, client: &str) -> Result<Actor, Error> {
+        check_client("client", client)?;
         let owner = self.store.owner(name)?;
         Ok(self.actor(owner, client))
     }
 
     /// Acts as the owner this client last chose, or fails with [`Error::NoOwner`].
     pub fn act_as_remembered(&self, client: &str) -> Result<Actor, Error> {
+        check_client("client", client)?;
         match self.store.remembered_owner(client)? {
             Some(owner) => Ok(self.actor(owner, client)),
             None => Err(Error::NoOwner {
@@ -121,6 +124,7 @@ impl Toaster {
 
     /// Remembers `name` as the owner acting from `client` from now on.
     pub fn use_owner(&self, name: &str, client: &str) -> Result<Actor, Error> {
+        check_client("client", client)?;
         let owner = self.store.owner(name)?;
         self.store.remember_owner(client, owner.id)?;
         self.act_as(name, client)
@@ -135,6 +139,7 @@ impl Toaster {
         email: Option<&str>,
         client: &str,
     ) -> Result<Actor, Error> {
+        check_client("client", client)?;
         let new = NewOwner::new(Name::parse("owner name", name)?, email.map(str::to_owned))?;
         let audit = NewAudit {
             owner: None,

@@ -79,6 +79,7 @@ impl Actor {
         config: ProjectConfig,
         description: String,
     ) -> Result<Project, Error> {
+        crate::model::check_project_dir(dir)?;
         let group = group.map(|g| self.group_to_share_with(g)).transpose()?;
         // Refuse a taken name before touching the disk.
         match self.store().project(name.as_str()) {
@@ -95,7 +96,7 @@ impl Actor {
         let mode = self.store().default_mode()?;
         let origin = format!("project {name}, revision 1");
         crate::conf::generate(&config, dir, self.schema(), &origin)?;
-        let prepared = project_dir::prepare(dir, &name)?;
+        let prepared = project_dir::prepare(dir, &name, &self.other_projects(None)?)?;
         let new = NewProject {
             name,
             dir: prepared.path().to_owned(),
@@ -160,19 +161,28 @@ impl Actor {
     }
 
     /// Deletes a project's records (needs delete); with `files`, also its directory, but only
-    /// after checking that the directory still carries the project's mark and does not hold
-    /// the database. Nothing outside the directory is touched. Its audit entries stay.
+    /// after checking that the directory still carries the project's mark and holds neither
+    /// the database nor another project's directory. The directory is held open and locked
+    /// from that check on (writers of its conf files finish first; later ones are refused),
+    /// and removed through that handle before the records, so a failure leaves the project
+    /// to delete again. Nothing outside the directory is touched. Its audit entries stay.
+    /// With `files`, the returned project's `dir` is the path the directory had when it was
+    /// removed.
     pub fn delete_project(&self, project: &str, files: bool) -> Result<Project, Error> {
-        let project = self.project_for(project, Action::Project(Right::Delete))?;
-        let dir = if files {
-            Some(project_dir::check_removable(
+        let mut project = self.project_for(project, Action::Project(Right::Delete))?;
+        let removal = if files {
+            Some(project_dir::Removal::check(
                 &project.dir,
                 &project.name,
                 self.toaster.database.as_deref(),
+                &self.other_projects(Some(&project))?,
             )?)
         } else {
             None
         };
+        if let Some(removal) = &removal {
+            project.dir = removal.remove()?;
+        }
         let what = if files {
             "with its directory"
         } else {
@@ -189,11 +199,29 @@ impl Actor {
             Some(&project.name),
             detail,
         );
-        self.store().delete_project(project.id, &audit)?;
-        if let Some(dir) = dir {
-            project_dir::remove(&dir)?;
-        }
+        self.store()
+            .delete_project(project.id, &audit)
+            .map_err(super::config::by_name(&project.name))?;
+        // Writers wait for the records to be gone too.
+        drop(removal);
         Ok(project)
+    }
+
+    /// Every project but `except`, for the checks that keep project directories apart.
+    fn other_projects(
+        &self,
+        except: Option<&Project>,
+    ) -> Result<Vec<project_dir::OtherProject>, Error> {
+        Ok(self
+            .store()
+            .projects()?
+            .into_iter()
+            .filter(|p| except.is_none_or(|e| e.id != p.id))
+            .map(|p| project_dir::OtherProject {
+                name: p.name.to_string(),
+                dir: p.dir,
+            })
+            .collect())
     }
 
     /// Changes a project's mode, e.g. `group=rc,others=r` (owner or admin).
@@ -303,3 +331,6 @@ fn access_of(project: &Project) -> ProjectAccess {
         mode: project.mode,
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -24,6 +24,18 @@ pub(super) fn is_not_a_database(e: &rusqlite::Error) -> bool {
     code(e) == Some(ErrorCode::NotADatabase)
 }
 
+/// Whether SQLite could not make a file it needs (the WAL's -wal and -shm) beside the
+/// database, as the directory is read-only to this user.
+pub(super) fn is_read_only_directory(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if f.extended_code == rusqlite::ffi::SQLITE_READONLY_DIRECTORY)
+}
+
+/// Whether a write was refused as the database is read-only to this connection.
+pub(super) fn is_read_only(e: &rusqlite::Error) -> bool {
+    code(e) == Some(ErrorCode::ReadOnly)
+}
+
 /// Whether a write broke a UNIQUE or PRIMARY KEY constraint.
 pub(super) fn is_unique_violation(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, _)

@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, TransactionBehavior};
 
-use super::driver::{driver_error, is_not_a_database};
+use super::driver::{driver_error, is_not_a_database, is_read_only, is_read_only_directory};
 use crate::store::StoreError;
 
 /// Migrations in order; migration `n` (from 1) brings the schema to version `n`.
@@ -38,21 +38,30 @@ pub(super) fn migrate(conn: &mut Connection, location: &std::path::Path) -> Resu
         .map_err(|e| map_open_error(e, location))?;
     // Another process may have migrated while this one waited for the lock.
     let version = check(&tx, location)?;
+    let failed = |operation: &'static str| {
+        move |e: rusqlite::Error| {
+            if is_read_only(&e) {
+                map_open_error(e, location)
+            } else {
+                driver_error(e, operation)
+            }
+        }
+    };
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         tx.execute_batch(sql)
-            .map_err(|e| driver_error(e, "applied a schema migration"))?;
+            .map_err(failed("applied a schema migration"))?;
         tx.pragma_update(None, "user_version", index as i64 + 1)
-            .map_err(|e| driver_error(e, "recorded the schema version"))?;
+            .map_err(failed("recorded the schema version"))?;
     }
     tx.pragma_update(None, "application_id", APPLICATION_ID)
-        .map_err(|e| driver_error(e, "marked the database as Toaster's"))?;
+        .map_err(failed("marked the database as Toaster's"))?;
     tx.commit()
-        .map_err(|e| driver_error(e, "committed the schema migration"))
+        .map_err(failed("committed the schema migration"))
 }
 
-/// The schema version of a database that is Toaster's (or empty) and not newer than this
-/// code; refuses any other.
-fn check(conn: &Connection, location: &std::path::Path) -> Result<i64, StoreError> {
+/// The schema version of a database that is Toaster's (0: empty) and not newer than this
+/// code; refuses any other. Only reads.
+pub(super) fn check(conn: &Connection, location: &std::path::Path) -> Result<i64, StoreError> {
     let read = |sql: &str| {
         conn.query_row(sql, [], |r| r.get::<_, i64>(0))
             .map_err(|e| map_open_error(e, location))
@@ -78,12 +87,27 @@ fn check(conn: &Connection, location: &std::path::Path) -> Result<i64, StoreErro
     Ok(version)
 }
 
-/// Errors while opening: "file is not a database" becomes [`StoreError::NotADatabase`].
+/// Errors while opening: "file is not a database" becomes [`StoreError::NotADatabase`],
+/// a directory SQLite may not make its WAL files in [`StoreError::ReadOnlyDirectory`], and
+/// a write refused [`StoreError::ReadOnly`].
 pub(super) fn map_open_error(e: rusqlite::Error, location: &std::path::Path) -> StoreError {
     if is_not_a_database(&e) {
         StoreError::NotADatabase {
             path: location.to_owned(),
             detail: "the file is not an SQLite database".to_owned(),
+        }
+    } else if is_read_only_directory(&e) {
+        let directory = std::path::absolute(location)
+            .ok()
+            .and_then(|p| p.parent().map(std::path::Path::to_path_buf))
+            .unwrap_or_else(|| std::path::PathBuf::from("."));
+        StoreError::ReadOnlyDirectory {
+            path: location.to_owned(),
+            directory,
+        }
+    } else if is_read_only(&e) {
+        StoreError::ReadOnly {
+            location: location.display().to_string(),
         }
     } else {
         driver_error(e, "opened the database")

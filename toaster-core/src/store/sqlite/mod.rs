@@ -4,8 +4,10 @@
 mod audit;
 mod batch;
 mod builds;
+mod connection;
 mod deliveries;
 mod driver;
+mod inspect;
 mod migration;
 mod operations;
 mod permission;
@@ -20,12 +22,23 @@ use rusqlite::{
     Connection, OpenFlags, OptionalExtension, Params, Transaction, TransactionBehavior,
 };
 
-use self::driver::{driver_error, is_unique_violation};
+use self::connection::Sharing;
+use self::driver::{driver_error, is_read_only, is_unique_violation};
+use self::inspect::Found;
 use self::rows::Decode;
 use crate::store::StoreError;
 
 /// How long a statement waits for other processes' locks before it reports `Busy`.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Why a database file is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    /// To use the Toaster database there.
+    Open,
+    /// To start one in an empty file.
+    Init,
+}
 
 /// A [`crate::store::Store`] in one SQLite file.
 #[derive(Debug)]
@@ -35,27 +48,41 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
-    /// Creates a new database file at `path` with the current schema.
-    /// `AlreadyExists` if a file is there.
+    /// Creates the database at `path` with the current schema: a new file, or one that is
+    /// empty (no bytes, or an SQLite database with nothing in it). `AlreadyExists` if
+    /// anything else is there.
     pub fn init(path: &Path) -> Result<SqliteStore, StoreError> {
-        if path.exists() {
-            return Err(StoreError::AlreadyExists {
-                entity: "database",
-                key: path.display().to_string(),
-            });
+        let taken = || StoreError::AlreadyExists {
+            entity: "database",
+            key: path.display().to_string(),
+        };
+        match inspect::inspect(path).map_err(|_| taken())? {
+            Found::Nothing => Self::connect(path, Purpose::Init, OpenFlags::SQLITE_OPEN_CREATE),
+            Found::EmptyFile | Found::File => {
+                Self::connect(path, Purpose::Init, OpenFlags::empty()).map_err(|e| match e {
+                    StoreError::NotADatabase { .. } | StoreError::TooNew { .. } => taken(),
+                    other => other,
+                })
+            }
         }
-        Self::connect(path, OpenFlags::SQLITE_OPEN_CREATE)
     }
 
-    /// Opens the database at `path`, bringing its schema up to date.
-    /// `Missing` if there is no file, `NotADatabase` or `TooNew` if it cannot be used.
+    /// Opens the Toaster database at `path`, bringing its schema up to date. Anything else
+    /// is refused and left as it was, with nothing written beside it: `Missing` if there
+    /// is no file, `Empty` if it is empty, `NotADatabase` or `TooNew` if it cannot be used.
+    /// A database this user may not write, or not write beside, is opened read-only when
+    /// no process has it open (its changes fail with `ReadOnly`); `ReadOnlyDirectory` if
+    /// one has, and SQLite still cannot make its WAL files beside it.
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
-        if !path.exists() {
-            return Err(StoreError::Missing {
+        match inspect::inspect(path)? {
+            Found::Nothing => Err(StoreError::Missing {
                 path: path.to_owned(),
-            });
+            }),
+            Found::EmptyFile => Err(StoreError::Empty {
+                path: path.to_owned(),
+            }),
+            Found::File => Self::connect(path, Purpose::Open, OpenFlags::empty()),
         }
-        Self::connect(path, OpenFlags::empty())
     }
 
     /// The database file.
@@ -63,15 +90,29 @@ impl SqliteStore {
         &self.path
     }
 
-    fn connect(path: &Path, extra: OpenFlags) -> Result<SqliteStore, StoreError> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | extra;
-        let mut conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::Io {
-            path: path.to_owned(),
-            source: std::io::Error::other(e.to_string()),
-        })?;
+    /// Opens a connection, checks that the file is what `purpose` takes (reading only),
+    /// and only then sets WAL and migrates.
+    fn connect(path: &Path, purpose: Purpose, extra: OpenFlags) -> Result<SqliteStore, StoreError> {
+        let (mut conn, sharing, version) = connection::open(path, extra, purpose == Purpose::Open)?;
+        match (purpose, version) {
+            (Purpose::Open, 0) => {
+                return Err(StoreError::Empty {
+                    path: path.to_owned(),
+                });
+            }
+            (Purpose::Init, version) if version > 0 => {
+                return Err(StoreError::AlreadyExists {
+                    entity: "database",
+                    key: path.display().to_string(),
+                });
+            }
+            _ => {}
+        }
         let settings = || -> rusqlite::Result<()> {
-            conn.busy_timeout(BUSY_TIMEOUT)?;
             conn.pragma_update(None, "foreign_keys", true)?;
+            if sharing == Sharing::Immutable {
+                return Ok(());
+            }
             let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
             if !mode.eq_ignore_ascii_case("wal") {
                 return Err(rusqlite::Error::InvalidParameterName(format!(
@@ -114,8 +155,13 @@ impl SqliteStore {
         Ok(value)
     }
 
-    /// Maps a driver error, naming this database when it was busy.
+    /// Maps a driver error, naming this database when it was busy or read-only.
     fn err(&self, e: rusqlite::Error, operation: &'static str) -> StoreError {
+        if is_read_only(&e) {
+            return StoreError::ReadOnly {
+                location: self.path.display().to_string(),
+            };
+        }
         match driver_error(e, operation) {
             StoreError::Busy { waited_ms, .. } => StoreError::Busy {
                 location: self.path.display().to_string(),
@@ -197,6 +243,8 @@ impl SqliteStore {
     }
 }
 
+#[cfg(test)]
+mod opening_tests;
 #[cfg(test)]
 mod queue_tests;
 #[cfg(test)]

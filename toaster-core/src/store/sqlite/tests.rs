@@ -112,15 +112,6 @@ fn a_newer_database_is_refused_with_both_versions() {
 }
 
 #[test]
-fn an_older_empty_sqlite_file_is_migrated() {
-    let dir = temp();
-    let path = dir.path().join("empty.sqlite");
-    fs::write(&path, b"").unwrap();
-    let store = SqliteStore::open(&path).unwrap();
-    assert!(store.owners().unwrap().is_empty());
-}
-
-#[test]
 fn a_damaged_configuration_is_reported_not_panicked() {
     let dir = temp();
     let path = dir.path().join("t.sqlite");

@@ -1,0 +1,22 @@
+//! The project directory on disk: created empty and marked for a project, never inside or
+//! around another project's, locked while its files are written, and removed only when it
+//! still carries that mark, through a handle held from the check to the removal.
+
+mod empty;
+mod error;
+mod lock;
+mod marker;
+mod open;
+mod place;
+mod prepare;
+mod removal;
+
+pub use error::ProjectDirError;
+pub use lock::ConfLock;
+pub use marker::MARKER;
+pub use place::OtherProject;
+pub use prepare::{PreparedDir, prepare};
+pub use removal::Removal;
+
+#[cfg(test)]
+mod tests;

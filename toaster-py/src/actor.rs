@@ -551,20 +551,12 @@ impl Actor {
     ) -> PyResult<(ChangeOutcome, u32)> {
         let (outcome, id) = detach(py, || {
             let on = HookTrigger::parse(on)?;
-            let action = match (email, webhook, run) {
-                (Some(to), None, None) => HookAction::email(&to)?,
-                (None, Some(url), None) => HookAction::webhook(&url, secret_env.as_deref())?,
-                (None, None, Some(argv)) => HookAction::run(&argv)?,
-                _ => {
-                    return Err(toaster_core::model::ModelError::invalid(
-                        "hook",
-                        project,
-                        "it needs exactly one action",
-                        "give one of email=, webhook= or run=",
-                    )
-                    .into());
-                }
-            };
+            let action = HookAction::choose(
+                email.as_deref(),
+                webhook.as_deref(),
+                secret_env.as_deref(),
+                run.as_deref(),
+            )?;
             self.inner.add_hook(project, on, action)
         })?;
         Ok((ChangeOutcome::new(py, outcome)?, id))

@@ -70,13 +70,12 @@ pub fn run(ctx: &Context, out: &Output, command: HookCommand) -> Outcome {
             run,
         } => {
             let on = HookTrigger::parse(&on).map_err(toaster_core::Error::from)?;
-            let action = match (email, webhook, run) {
-                (Some(to), _, _) => HookAction::email(&to),
-                (None, Some(url), _) => HookAction::webhook(&url, secret_env.as_deref()),
-                (None, None, Some(argv)) => HookAction::run(&argv),
-                // clap requires one of them.
-                (None, None, None) => return Ok(()),
-            }
+            let action = HookAction::choose(
+                email.as_deref(),
+                webhook.as_deref(),
+                secret_env.as_deref(),
+                run.as_deref(),
+            )
             .map_err(toaster_core::Error::from)?;
             let (outcome, id) = actor.add_hook(&project, on, action)?;
             if !out.is_json() {

@@ -166,6 +166,27 @@ impl HookAction {
         })
     }
 
+    /// The one action of `email`, `webhook` (with `secret_env`) and `run` that is given, as
+    /// frontends take them; refused unless exactly one is, or `secret_env` without a webhook.
+    pub fn choose(
+        email: Option<&[String]>,
+        webhook: Option<&str>,
+        secret_env: Option<&str>,
+        run: Option<&[String]>,
+    ) -> Result<HookAction, ModelError> {
+        match (email, webhook, run) {
+            (Some(to), None, None) if secret_env.is_none() => HookAction::email(to),
+            (None, Some(url), None) => HookAction::webhook(url, secret_env),
+            (None, None, Some(argv)) if secret_env.is_none() => HookAction::run(argv),
+            _ => Err(ModelError::invalid(
+                "hook",
+                "",
+                "it needs exactly one action (a signing secret goes with a webhook only)",
+                "give one of an e-mail list, a webhook URL or a program to run",
+            )),
+        }
+    }
+
     /// The kind's name: `email`, `webhook` or `run`.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -453,6 +474,11 @@ mod tests {
         assert!(HookAction::run(&[" ".into()]).is_err());
         assert!(HookAction::run(&["/bin/true".into(), "a\0b".into()]).is_err());
         assert!(HookAction::run(&["/bin/echo".into(), "hi; rm -rf /".into()]).is_ok());
+        let to = ["a@b.c".to_owned()];
+        assert!(HookAction::choose(Some(&to), None, None, None).is_ok());
+        assert!(HookAction::choose(Some(&to), Some("http://h/"), None, None).is_err());
+        assert!(HookAction::choose(Some(&to), None, Some("SECRET"), None).is_err());
+        assert!(HookAction::choose(None, None, None, None).is_err());
     }
 
     #[test]

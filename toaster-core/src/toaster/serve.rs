@@ -39,9 +39,10 @@ impl Actor {
     /// Runs the queued builds this actor may build that may run on `host`, `jobs` at once
     /// (never two of one project, never two in one build directory: the claims see to it),
     /// until `until`; `stop` stops the builds running (they end `cancelled`) and the loop.
-    /// `tell` hears what happens. Beside the builds, it delivers the hooks of ended builds
-    /// (see [`Actor::deliverer`]); when it stops for an empty queue, it first makes the
-    /// attempts due. Returns the builds run, in the order they ended.
+    /// `tell` hears what happens. Until stopped, it also delivers the hooks of every ended
+    /// build it may (see [`Actor::deliverer`]); when it stops for an empty queue, it makes
+    /// the attempts due of the builds it ran, and no others, before it returns. Returns the
+    /// builds run, in the order they ended.
     pub fn serve(
         &self,
         host: &str,
@@ -55,21 +56,17 @@ impl Actor {
         let ended = Mutex::new(Vec::new());
         let working = AtomicUsize::new(jobs.max(1));
         let deliverer = self.deliverer(host, None)?;
+        let told = |report: &DeliveryReport| tell(RunnerEvent::Delivered(report));
         std::thread::scope(|scope| {
-            scope.spawn(|| {
-                let done = || stop.requested() || working.load(Ordering::Acquire) == 0;
-                let mut told = |report: &DeliveryReport| tell(RunnerEvent::Delivered(report));
-                while let Err(e) = deliverer.run(DeliverUntil::Stopped(&done), &mut told) {
-                    tell(RunnerEvent::Problem(&e));
-                    std::thread::sleep(IDLE);
-                }
-                // What became due as the last builds ended.
-                if !stop.requested() {
-                    if let Err(e) = deliverer.deliver_due(&mut told) {
+            if until == Until::Stopped {
+                scope.spawn(|| {
+                    let done = || stop.requested() || working.load(Ordering::Acquire) == 0;
+                    while let Err(e) = deliverer.run(DeliverUntil::Stopped(&done), &mut &told) {
                         tell(RunnerEvent::Problem(&e));
+                        std::thread::sleep(IDLE);
                     }
-                }
-            });
+                });
+            }
             for _ in 0..jobs.max(1) {
                 scope.spawn(|| {
                     while !stop.requested() {
@@ -102,6 +99,17 @@ impl Actor {
                 });
             }
         });
-        Ok(ended.into_inner().unwrap_or_else(|p| p.into_inner()))
+        let ended = ended.into_inner().unwrap_or_else(|p| p.into_inner());
+        if until == Until::QueueEmpty && !stop.requested() {
+            for build in &ended {
+                let delivered = self
+                    .deliverer(host, Some(build.id))
+                    .and_then(|d| d.deliver_due(&mut &told));
+                if let Err(e) = delivered {
+                    tell(RunnerEvent::Problem(&e));
+                }
+            }
+        }
+        Ok(ended)
     }
 }

@@ -34,7 +34,12 @@ impl Scratch {
             .current_dir(self.path())
             .env_remove("TOASTER_DB")
             .env_remove("TOASTER_OWNER")
-            .env("TOASTER_CLIENT", "cli:tester@testhost");
+            .env("TOASTER_CLIENT", "cli:tester@testhost")
+            // No test reaches the internet: https goes to a proxy nothing listens on.
+            .env("https_proxy", "http://127.0.0.1:1")
+            .env_remove("HTTPS_PROXY")
+            .env_remove("no_proxy")
+            .env_remove("NO_PROXY");
         command
     }
 
@@ -103,6 +108,7 @@ mod concurrency;
 mod conf;
 mod conf_confinement;
 mod errors;
+mod git_remote;
 mod golden;
 mod hostile_input;
 mod json;

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::conf::ConfError;
+use crate::layers::FetchFailure;
 
 /// A dependency no layer of the project provides.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -158,6 +159,8 @@ pub enum LayerError {
         url: String,
         /// What git said.
         message: String,
+        /// Why: the network, credentials, host key, certificate or URL.
+        reason: FetchFailure,
     },
     /// A ref the repository does not have.
     #[error("{url} has no branch, tag or commit `{reference}`")]
@@ -365,9 +368,7 @@ impl LayerError {
             LayerError::SubdirMissing { .. } => {
                 "check the --subdir and --ref; `toaster layer add` without --subdir lists the layers found".to_owned()
             }
-            LayerError::Unreachable { .. } => {
-                "check the URL and that this host can reach it; nothing was changed".to_owned()
-            }
+            LayerError::Unreachable { reason, .. } => reason.hint().to_owned(),
             LayerError::RefNotFound { known, .. } if !known.is_empty() => {
                 format!("it has: {}", list(known))
             }

@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 
 use git2::{AutotagOption, FetchOptions, FetchPrune, Oid, RemoteCallbacks, Repository};
 
-use super::LayerError;
+use super::credentials::{Credentials, proxy};
+use super::{FetchFailure, LayerError};
 
 /// How far a fetch has come, reported while it runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,15 +147,17 @@ impl ClonedRepo {
         }
     }
 
-    /// Fetches every branch and tag of origin, reporting progress.
+    /// Fetches every branch and tag of origin, reporting progress. Remote repositories are
+    /// reached over https or ssh with the user's credentials and proxy (see `credentials`).
     pub fn fetch(&self, progress: Progress<'_>) -> Result<(), LayerError> {
-        let unreachable = |e: git2::Error| LayerError::Unreachable {
-            url: self.url.clone(),
-            message: e.message().to_owned(),
-        };
-        let mut remote = self.repo.find_remote("origin").map_err(unreachable)?;
+        let mut remote = self
+            .repo
+            .find_remote("origin")
+            .map_err(|e| self.unreachable(&e, &[]))?;
+        let credentials = Credentials::default();
         let start = Instant::now();
         let mut callbacks = RemoteCallbacks::new();
+        credentials.install(&mut callbacks, self.repo.config().ok());
         callbacks.transfer_progress(|stats| {
             progress(&Transfer {
                 url: self.url.clone(),
@@ -169,32 +172,55 @@ impl ClonedRepo {
         let mut options = FetchOptions::new();
         options
             .remote_callbacks(callbacks)
+            .proxy_options(proxy())
             .download_tags(AutotagOption::All)
             .prune(FetchPrune::On);
-        remote
-            .fetch(
-                &[
-                    "+refs/heads/*:refs/remotes/origin/*",
-                    "+refs/tags/*:refs/tags/*",
-                ],
-                Some(&mut options),
-                None,
-            )
-            .map_err(unreachable)
+        let fetched = remote.fetch(
+            &[
+                "+refs/heads/*:refs/remotes/origin/*",
+                "+refs/tags/*:refs/tags/*",
+            ],
+            Some(&mut options),
+            None,
+        );
+        drop(options);
+        fetched.map_err(|e| self.unreachable(&e, &credentials.tried()))
+    }
+
+    /// The error for a failed fetch from origin, saying why and which credentials were tried.
+    fn unreachable(&self, error: &git2::Error, tried: &[String]) -> LayerError {
+        let reason = FetchFailure::of(&self.url, error);
+        let mut message = error.message().to_owned();
+        if reason == FetchFailure::Credentials {
+            message = if tried.is_empty() {
+                format!(
+                    "{message} (no credentials to offer: no ssh-agent, no default key in ~/.ssh, no credential helper)"
+                )
+            } else {
+                format!("{message} (tried: {})", tried.join("; "))
+            };
+        }
+        LayerError::Unreachable {
+            url: self.url.clone(),
+            message,
+            reason,
+        }
     }
 
     /// Fetches the branches and tags another clone of the same repository already has
     /// (a local directory: no network), as if they came from origin.
     pub fn fetch_from(&self, other: &Path) -> Result<(), LayerError> {
         let shown = other.display().to_string();
-        let unreachable = |message: String| LayerError::Unreachable {
+        let unreachable = |message: String, reason| LayerError::Unreachable {
             url: shown.clone(),
             message,
+            reason,
         };
-        let source = other
-            .to_str()
-            .ok_or_else(|| unreachable("the path is not valid UTF-8".to_owned()))?;
-        let failed = |e: git2::Error| unreachable(e.message().to_owned());
+        let source = other.to_str().ok_or_else(|| {
+            unreachable("the path is not valid UTF-8".to_owned(), FetchFailure::Url)
+        })?;
+        let failed =
+            |e: git2::Error| unreachable(e.message().to_owned(), FetchFailure::of(source, &e));
         let mut remote = self.repo.remote_anonymous(source).map_err(failed)?;
         let mut options = FetchOptions::new();
         options.download_tags(AutotagOption::None);
@@ -219,20 +245,23 @@ impl ClonedRepo {
 
     /// The branch origin's HEAD points to (asks origin).
     pub fn default_branch(&self) -> Result<Option<String>, LayerError> {
-        let unreachable = |e: git2::Error| LayerError::Unreachable {
-            url: self.url.clone(),
-            message: e.message().to_owned(),
-        };
-        let mut remote = self.repo.find_remote("origin").map_err(unreachable)?;
-        let connection = remote
-            .connect_auth(git2::Direction::Fetch, None, None)
-            .map_err(unreachable)?;
-        let branch = connection.default_branch().ok().and_then(|b| {
-            b.as_str()
-                .ok()
-                .and_then(|name| name.strip_prefix("refs/heads/"))
-                .map(str::to_owned)
-        });
+        let mut remote = self
+            .repo
+            .find_remote("origin")
+            .map_err(|e| self.unreachable(&e, &[]))?;
+        let credentials = Credentials::default();
+        let mut callbacks = RemoteCallbacks::new();
+        credentials.install(&mut callbacks, self.repo.config().ok());
+        let branch =
+            match remote.connect_auth(git2::Direction::Fetch, Some(callbacks), Some(proxy())) {
+                Ok(connection) => connection.default_branch().ok().and_then(|b| {
+                    b.as_str()
+                        .ok()
+                        .and_then(|name| name.strip_prefix("refs/heads/"))
+                        .map(str::to_owned)
+                }),
+                Err(e) => return Err(self.unreachable(&e, &credentials.tried())),
+            };
         Ok(branch)
     }
 

@@ -8,11 +8,17 @@
 //! uncommitted changes or unpublished commits is refused and the clone left as it was.
 //! A git layer's files are read only inside its repository (links leading out, and
 //! includes of files outside, are refused), and a layer's path must be UTF-8.
+//!
+//! Remotes are fetched over https (system CAs, the proxy git would use, the git credential
+//! helper) and ssh (the ssh agent, then `~/.ssh/id_ed25519`, `id_ecdsa`, `id_rsa`; host keys
+//! checked against `~/.ssh/known_hosts` by libgit2, unknown hosts refused).
 
+mod credentials;
 mod depends;
 mod discover;
 mod error;
 mod facts;
+mod fetch_failure;
 mod git;
 mod import;
 mod resolve;
@@ -25,6 +31,7 @@ pub use depends::parse as parse_dependencies;
 pub use discover::{Found, discover, discover_in_repository};
 pub use error::{Dependent, LayerError, Missing};
 pub use facts::{LayerFacts, read, read_in_repository, read_project_layer};
+pub use fetch_failure::FetchFailure;
 pub use git::{ClonedRepo, Progress, Transfer};
 pub use import::import;
 pub use resolve::{Options, Plan, describe, order, plan_add, plan_remove, plan_update};

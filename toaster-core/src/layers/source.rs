@@ -5,10 +5,10 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use super::LayerError;
 use super::discover::{self, Found};
 use super::facts::{self, LayerFacts};
 use super::git::{ClonedRepo, Progress};
+use super::{FetchFailure, LayerError};
 use crate::model::{LayerRef, LayerSource, Release};
 
 /// Where a layer to add comes from, as the user gives it.
@@ -295,6 +295,7 @@ fn prepare_git(
         return Err(LayerError::Unreachable {
             url: url.to_owned(),
             message: "it is empty or holds control characters".to_owned(),
+            reason: FetchFailure::Url,
         });
     }
     // A repository given by its path is recorded absolute, so it is found from anywhere.

@@ -19,8 +19,8 @@ Exit codes:
   3  internal error: the file system or the database failed
   4  busy: the database stayed locked by other processes; try again
 
-`--json` prints one JSON document on standard output; field names are stable
-(see the README's \"JSON output\" section).";
+`--json` prints one JSON document on standard output, errors included (their text also
+goes to standard error); field names are stable (see the README's \"JSON output\" section).";
 
 /// Toaster: BitBake/Yocto projects, their configuration history, and their builds.
 #[derive(Debug, Parser)]
@@ -648,8 +648,8 @@ pub struct ListEdit {
     pub project: String,
     /// The key.
     pub key: String,
-    /// The words.
-    #[arg(required = true)]
+    /// The words (may start with `-`).
+    #[arg(required = true, allow_hyphen_values = true)]
     pub words: Vec<String>,
     #[command(flatten)]
     pub base: Base,
@@ -667,7 +667,8 @@ pub enum ConfigCommand {
         project: String,
         /// The key.
         key: String,
-        /// The value.
+        /// The value (may start with `-`, like "-j 16").
+        #[arg(allow_hyphen_values = true)]
         value: String,
         #[command(flatten)]
         base: Base,

@@ -20,13 +20,17 @@ use crate::context::Context;
 use crate::output::Output;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => usage_error(e),
+    };
     let ctx = Context {
         db: cli.db,
         acting: cli.acting,
         schema: cli.schema,
     };
-    let out = Output::new(cli.json);
+    let json = cli.json;
+    let out = Output::new(json);
     let outcome = match cli.command {
         Command::Owner(command) => commands::owner::run(&ctx, &out, command),
         Command::Project(command) => commands::project::run(&ctx, &out, command),
@@ -44,17 +48,91 @@ fn main() -> ExitCode {
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Core(e)) => {
-            eprintln!("error: {}", terminal::escape_lines(&e.to_string()));
-            if let Some(hint) = e.hint() {
-                eprintln!("hint: {}", terminal::escape_lines(&hint));
+            let message = e.to_string();
+            let hint = e.hint();
+            eprintln!("error: {}", terminal::escape_lines(&message));
+            if let Some(hint) = &hint {
+                eprintln!("hint: {}", terminal::escape_lines(hint));
             }
-            ExitCode::from(exit_code(e.kind()))
+            let code = exit_code(e.kind());
+            if json {
+                output::error_json(&message, kind_name(e.kind()), hint.as_deref(), code);
+            }
+            ExitCode::from(code)
         }
         Err(Failure::BuildDidNotSucceed) => ExitCode::from(1),
+        Err(Failure::KeyNotSet { project, key }) => {
+            // With --json the document (value null) is already on stdout.
+            eprintln!(
+                "error: `{}` is not set in project {}",
+                terminal::escape(&key),
+                terminal::escape(&project)
+            );
+            eprintln!(
+                "hint: `toaster config show {}` lists what is set",
+                terminal::escape(&project)
+            );
+            ExitCode::from(1)
+        }
+        Err(Failure::Usage { message, hint }) => {
+            eprintln!("error: {message}\nhint: {hint}");
+            if json || json_in_args() {
+                output::error_json(&message, "usage", Some(&hint), 2);
+            }
+            ExitCode::from(2)
+        }
         Err(Failure::Output(e)) => {
             eprintln!("error: could not write the output: {e}");
             ExitCode::from(3)
         }
+    }
+}
+
+/// A command line clap refused (exit 2); with `--json` among the arguments, also as JSON.
+fn usage_error(e: clap::Error) -> ! {
+    // Help and version asked for exit 0 and print no error.
+    if json_in_args() && e.exit_code() == 2 {
+        let rendered = e.render().to_string();
+        let message = match e.kind() {
+            clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                "the command is incomplete: a subcommand or argument is missing"
+            }
+            _ => rendered
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches("error: "),
+        };
+        output::error_json(
+            message,
+            "usage",
+            Some("see `toaster --help`, or `--help` after the command"),
+            2,
+        );
+    }
+    e.exit()
+}
+
+/// Whether `--json` is among the raw arguments (before any `--`), for errors found while
+/// or after clap reads them.
+fn json_in_args() -> bool {
+    std::env::args_os()
+        .skip(1)
+        .take_while(|arg| arg != "--")
+        .any(|arg| arg == "--json")
+}
+
+/// The name of each kind of error in `--json` errors.
+fn kind_name(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::NotFound => "not_found",
+        ErrorKind::AlreadyExists => "already_exists",
+        ErrorKind::Invalid => "invalid",
+        ErrorKind::Conflict => "conflict",
+        ErrorKind::Denied => "denied",
+        ErrorKind::Database => "database",
+        ErrorKind::Internal => "internal",
+        ErrorKind::Busy => "busy",
     }
 }
 

@@ -59,6 +59,27 @@ impl Output {
     }
 }
 
+/// An error, as `--json` prints it on standard output (the text stays on standard error).
+#[derive(Serialize)]
+struct ErrorView<'a> {
+    error: &'a str,
+    kind: &'a str,
+    hint: Option<&'a str>,
+    exit_code: u8,
+}
+
+/// Prints an error as one JSON document on standard output; a failing write is ignored
+/// (the error is on standard error already).
+pub fn error_json(error: &str, kind: &str, hint: Option<&str>, exit_code: u8) {
+    let view = ErrorView {
+        error,
+        kind,
+        hint,
+        exit_code,
+    };
+    let _ = Output::new(true).emit(&view, |_| Ok(()));
+}
+
 /// Prints rows as aligned columns under a header, each cell on its line (escaped).
 pub fn table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
     let rows: Vec<Vec<String>> = rows

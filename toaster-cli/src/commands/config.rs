@@ -4,7 +4,7 @@ use serde::Serialize;
 use toaster_core::model::{ConfigChange, ConfigKey, RevisionNumber};
 
 use super::project::changed;
-use super::{Outcome, schema};
+use super::{Failure, Outcome, schema};
 use crate::args::ConfigCommand;
 use crate::context::Context;
 use crate::output::{ConfigView, Output};
@@ -29,7 +29,13 @@ pub fn run(ctx: &Context, out: &Output, command: ConfigCommand) -> Outcome {
                 Some(value) => writeln!(w, "{}", escape(value)),
                 None => Ok(()),
             })?;
-            return Ok(());
+            return match view.value {
+                Some(_) => Ok(()),
+                None => Err(Failure::KeyNotSet {
+                    project: view.project,
+                    key: view.key,
+                }),
+            };
         }
         // Answered above, without opening a database.
         ConfigCommand::Schema { .. } => return Ok(()),
@@ -61,6 +67,7 @@ pub fn run(ctx: &Context, out: &Output, command: ConfigCommand) -> Outcome {
             base,
         } => (project, ConfigChange::Unset { key: key(&name)? }, base),
         ConfigCommand::Add(edit) => {
+            flags_among_words(&edit.words)?;
             let key = key(&edit.key)?;
             (
                 edit.project,
@@ -72,6 +79,7 @@ pub fn run(ctx: &Context, out: &Output, command: ConfigCommand) -> Outcome {
             )
         }
         ConfigCommand::Remove(edit) => {
+            flags_among_words(&edit.words)?;
             let key = key(&edit.key)?;
             (
                 edit.project,
@@ -90,6 +98,29 @@ pub fn run(ctx: &Context, out: &Output, command: ConfigCommand) -> Outcome {
         base.strict,
     )?;
     Ok(changed(out, &project, outcome)?)
+}
+
+/// The options a word after the first could be mistaken for.
+const FLAGS: [&str; 6] = ["--base", "--strict", "--json", "--db", "--as", "--schema"];
+
+/// Words may start with `-`, so an option after them would be taken as a word: refused, to
+/// be put before the words.
+fn flags_among_words(words: &[String]) -> Result<(), Failure> {
+    let is_flag = |w: &&String| {
+        FLAGS
+            .iter()
+            .any(|f| w.as_str() == *f || w.strip_prefix(f).is_some_and(|r| r.starts_with('=')))
+    };
+    match words.iter().find(is_flag) {
+        Some(flag) => Err(Failure::Usage {
+            message: format!(
+                "`{}` after the words would be taken as a word",
+                escape(flag)
+            ),
+            hint: "put options (--base, --strict, --json, …) before the project name".to_owned(),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// What `config get --json` prints.

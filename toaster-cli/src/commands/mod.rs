@@ -24,6 +24,10 @@ pub enum Failure {
     Output(io::Error),
     /// A build waited for ended other than succeeded (already said in the output).
     BuildDidNotSucceed,
+    /// `config get` of a key with no value (its JSON, value null, is already printed).
+    KeyNotSet { project: String, key: String },
+    /// The command line is wrong in a way clap cannot see (exit 2).
+    Usage { message: String, hint: String },
 }
 
 impl From<toaster_core::Error> for Failure {

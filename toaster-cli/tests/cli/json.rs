@@ -99,10 +99,11 @@ fn listings_and_shows_have_stable_fields() {
     let value = s.json(&["config", "get", "demo", "distro"]);
     assert_eq!(keys(&value), ["key", "project", "revision", "value"]);
     assert_eq!(value["value"], "poky");
-    assert_eq!(
-        s.json(&["config", "get", "demo", "UNSET_THING"])["value"],
-        Value::Null
-    );
+    // An unset key: the document still says so (value null), with exit 1 (see everyday.rs).
+    let unset = s.run(&["config", "get", "demo", "UNSET_THING", "--json"]);
+    assert_eq!(unset.status.code(), Some(1));
+    let unset: Value = serde_json::from_slice(&unset.stdout).expect("JSON output");
+    assert_eq!(unset["value"], Value::Null);
 
     s.ok(&["group", "add", "team"]);
     let group = s.json(&["group", "add-member", "team", "alice"]);

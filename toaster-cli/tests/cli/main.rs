@@ -108,6 +108,7 @@ mod concurrency;
 mod conf;
 mod conf_confinement;
 mod errors;
+mod everyday;
 mod git_remote;
 mod golden;
 mod hostile_input;

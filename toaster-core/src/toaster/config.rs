@@ -96,7 +96,7 @@ impl Actor {
             let restored = self.revision(project, target)?;
             let description = format!(
                 "undo revision {effective}: back to revision {target} ({})",
-                restored.description
+                self.origin(project, &restored)?
             );
             Ok(Some((
                 description,
@@ -109,13 +109,26 @@ impl Actor {
     /// Restores the configuration of revision `to`, as a new revision.
     pub fn revert(&self, project: &str, to: RevisionNumber) -> Result<ChangeOutcome, Error> {
         let restored = self.revision(project, to)?;
+        let origin = self.origin(project, &restored)?;
         self.commit(project, None, |_| {
-            let description = format!("revert to revision {to} ({})", restored.description);
+            let description = format!("revert to revision {to} ({origin})");
             Ok(Some((
                 description,
                 Some(restored.effective()),
                 restored.config.clone(),
             )))
+        })
+    }
+
+    /// What `restored` holds, said once: its own description, or, when it restored another
+    /// revision itself, that revision's number and description (no chain of undos).
+    fn origin(&self, project: &str, restored: &Revision) -> Result<String, Error> {
+        Ok(match restored.restores {
+            None => restored.description.clone(),
+            Some(number) => {
+                let original = self.revision(project, number)?;
+                format!("revision {number}: {}", original.description)
+            }
         })
     }
 

@@ -1,5 +1,5 @@
 use serde::Serialize;
-use toaster_core::model::{BuildId, Delivery, Hook, HookAction, HookTrigger};
+use toaster_core::model::{BuildId, Delivery, DeliveryState, Hook, HookAction, HookTrigger};
 use toaster_core::runner::Stop;
 use toaster_core::{DeliverUntil, DeliveryReport};
 
@@ -145,8 +145,8 @@ pub fn say(report: &DeliveryReport) {
     let what = if attempt.result.delivered {
         "delivered".to_owned()
     } else {
-        match d.state.as_str() {
-            "pending" => format!("failed, retry at {}", d.due_at.to_rfc3339()),
+        match d.state {
+            DeliveryState::Pending => format!("failed, retry at {}", d.due_at.to_rfc3339()),
             _ => "failed, given up".to_owned(),
         }
     };
@@ -176,7 +176,7 @@ pub fn show_deliveries(out: &Output, deliveries: &[Delivery]) -> std::io::Result
                 escape(&d.hook.action.to_string()),
                 view.state
             )?;
-            if d.state.as_str() == "pending" {
+            if d.state == DeliveryState::Pending {
                 writeln!(w, "  next attempt due {}", view.due_at)?;
             }
             for a in &view.attempts {

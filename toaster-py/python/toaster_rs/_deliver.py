@@ -45,9 +45,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     try:
         with Toaster.open(database) as toaster:
             actor = toaster.act_as(owner, client="hooks")
-            if not any(d["state"] == "pending" for d in actor.hook_deliveries(int(build))):
-                return 0
             attempts = actor.deliver_hooks(build_id=int(build), wait=True)
+        if not attempts:
+            return 0
         for a in attempts:
             lines.append("build %(build)d hook %(hook_id)d (%(kind)s) attempt %(attempt)d: %(state)s: %(detail)s" % a)
         status = 0 if all(a["delivered"] for a in attempts) else 1

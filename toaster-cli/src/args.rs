@@ -405,6 +405,32 @@ pub enum BuildCommand {
         /// The build.
         id: i64,
     },
+    /// List what a build made or read worth keeping: images, SDKs, kernels, manifests,
+    /// licence manifests, its log, failed tasks' logs, conf files; with size and SHA-256.
+    Artifacts {
+        /// The build.
+        id: i64,
+        /// Only artifacts of this kind (image, sdk, kernel, manifest, license, log,
+        /// task-log, conf, other).
+        #[arg(long)]
+        kind: Option<String>,
+    },
+    /// Copy artifacts of a build (by name, as `build artifacts` lists them) into a
+    /// directory, checking each against its recorded size and SHA-256.
+    Download {
+        /// The build.
+        id: i64,
+        /// The artifacts' names.
+        #[arg(required = true)]
+        names: Vec<String>,
+        /// Where to put them (default: the current directory); a name with `/` makes
+        /// directories under it.
+        #[arg(short = 'o', long = "output", value_name = "DIR", default_value = ".")]
+        output: PathBuf,
+        /// Copy an artifact that changed since the build recorded it, as it is now.
+        #[arg(long)]
+        force: bool,
+    },
     /// Print a build's log messages.
     Log {
         /// The build.

@@ -1,6 +1,7 @@
 //! The facade's umbrella error, its kinds, and the hint each one gives.
 
 use crate::access::Action;
+use crate::artifacts::ArtifactError;
 use crate::conf::ConfError;
 use crate::ingest::IngestError;
 use crate::layers::LayerError;
@@ -123,6 +124,25 @@ pub enum Error {
         /// The build.
         build: BuildId,
         /// Where it runs.
+        host: String,
+    },
+    /// Reading or recording an artifact failed.
+    #[error(transparent)]
+    Artifact(#[from] ArtifactError),
+    /// A build has no artifact of that name.
+    #[error("build {build} has no artifact named `{name}`")]
+    NoArtifact {
+        /// The build.
+        build: BuildId,
+        /// The name asked for.
+        name: String,
+    },
+    /// A build's files are on another host, and it has no archive here that holds them.
+    #[error("build {build} ran on host `{host}`; its files are there, not on this host")]
+    Elsewhere {
+        /// The build.
+        build: BuildId,
+        /// Where it ran.
         host: String,
     },
     /// A hook id the project does not have.
@@ -277,7 +297,23 @@ impl Error {
             Error::Ingest(IngestError::Io { .. }) => ErrorKind::Internal,
             Error::Conflict { .. } => ErrorKind::Conflict,
             Error::Denied { .. } | Error::NotAMember { .. } => ErrorKind::Denied,
-            Error::NoRevision { .. } | Error::NoHook { .. } => ErrorKind::NotFound,
+            Error::NoRevision { .. } | Error::NoHook { .. } | Error::NoArtifact { .. } => {
+                ErrorKind::NotFound
+            }
+            Error::Elsewhere { .. } => ErrorKind::Invalid,
+            Error::Artifact(e) => match e {
+                ArtifactError::Invalid(_)
+                | ArtifactError::Outside { .. }
+                | ArtifactError::NotAFile { .. } => ErrorKind::Invalid,
+                ArtifactError::Missing { .. } => ErrorKind::NotFound,
+                ArtifactError::Changed { .. } => ErrorKind::Conflict,
+                ArtifactError::Io { source, .. }
+                    if source.kind() == std::io::ErrorKind::NotFound =>
+                {
+                    ErrorKind::NotFound
+                }
+                ArtifactError::Io { .. } => ErrorKind::Internal,
+            },
             Error::Store(e) => store_kind(e),
             Error::ProjectDir(e) => match e {
                 ProjectDirError::NotEmpty { .. }
@@ -415,6 +451,13 @@ impl Error {
                 }
                 ProjectDirError::Io { .. } => return None,
             },
+            Error::Artifact(e) => return e.hint(),
+            Error::NoArtifact { build, .. } => {
+                format!("`toaster build artifacts {build}` lists its artifacts")
+            }
+            Error::Elsewhere { build, host } => format!(
+                "run the command on `{host}`, or archive the build there (`toaster build archive {build} --with-images`) and download from the archive"
+            ),
             Error::Conf(e) => return e.hint(),
             Error::Schema(e) => return e.hint(),
             Error::Layer(e) => return e.hint(),

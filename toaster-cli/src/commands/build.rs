@@ -253,6 +253,15 @@ pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
                 table(w, &["ORDER", "RECIPE", "TASK", "OUTCOME", "ELAPSED"], &rows)
             })?;
         }
+        BuildCommand::Artifacts { id, kind } => {
+            super::artifact::list(&actor, out, id, kind.as_deref())?;
+        }
+        BuildCommand::Download {
+            id,
+            names,
+            output,
+            force,
+        } => super::artifact::download(&actor, out, id, &names, &output, force)?,
         BuildCommand::Log { id, level } => {
             let level = LogLevel::parse(&level).map_err(toaster_core::Error::from)?;
             let messages = actor.log_messages(BuildId(id), level)?;

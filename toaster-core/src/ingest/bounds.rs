@@ -79,7 +79,13 @@ pub fn check_event(event: &Event) -> Result<(), String> {
         }
         Event::Artifact(artifact) => {
             path("path", &artifact.path)?;
-            size(artifact.size)
+            if let Some(dir) = &artifact.dir {
+                path("dir", dir)?;
+            }
+            if let Some(name) = &artifact.name {
+                path("name", name)?;
+            }
+            artifact.size.map_or(Ok(()), size)
         }
         Event::Heartbeat { at } | Event::BuildCompleted { at, .. } => time("at", *at),
     }

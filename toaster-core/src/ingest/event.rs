@@ -3,10 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::bounds;
-use crate::model::{
-    ArtifactRecord, BuildState, LogRecord, PackageRecord, RecipeRecord, TaskOutcome, Timestamp,
-};
+use super::{ArtifactEvent, bounds};
+use crate::model::{BuildState, LogRecord, PackageRecord, RecipeRecord, TaskOutcome, Timestamp};
 
 /// One thing that happened in a build. Times are milliseconds since the Unix epoch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,7 +76,7 @@ pub enum Event {
     /// A package the build made.
     Package(PackageRecord),
     /// A file the build made.
-    Artifact(ArtifactRecord),
+    Artifact(ArtifactEvent),
     /// The build is alive (BitBake sends these every second or so).
     Heartbeat {
         /// When.

@@ -2,6 +2,7 @@
 //! writes, [`event_log`] keeps or replays those events as JSON lines, and a
 //! [`ConsoleLog`] writes them as the build's log file.
 
+mod artifact_event;
 mod background;
 pub mod bounds;
 mod console_log;
@@ -14,6 +15,7 @@ mod sanitize;
 #[cfg(any(test, feature = "test-support"))]
 pub mod synthetic;
 
+pub use artifact_event::ArtifactEvent;
 pub use background::BackgroundRecorder;
 pub use console_log::ConsoleLog;
 pub use error::IngestError;

@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 use super::event_log::EventLogWriter;
 use super::{ConsoleLog, Event, IngestError, sanitize};
 use crate::model::{
-    Build, BuildId, BuildState, BuildWrite, LogLevel, LogRecord, TaskRecord, Timestamp,
+    ArtifactKind, Build, BuildId, BuildState, BuildWrite, LogLevel, LogRecord, TaskRecord,
+    Timestamp,
 };
 use crate::store::{Store, StoreError};
 
@@ -196,8 +197,36 @@ impl Recorder {
 
     /// Ends the build in `state` (succeeded, failed or cancelled) and writes what is left.
     /// If the database was busy, the end stays pending: flush again.
+    /// Once the end is written, the console log this recorder wrote is complete: it is
+    /// recorded as the build's artifact of kind `log`, with its size and checksum.
     pub fn finish(&mut self, state: BuildState, at: Option<Timestamp>) -> Result<(), IngestError> {
-        self.record(Event::BuildCompleted { state, at })
+        self.record(Event::BuildCompleted { state, at })?;
+        if self.pending.is_empty() {
+            self.seal_console_log()?;
+        }
+        Ok(())
+    }
+
+    /// Records the finished console log as an artifact (once; a log that cannot be read
+    /// any more is left unrecorded: its path stays on the build).
+    fn seal_console_log(&mut self) -> Result<(), IngestError> {
+        let Some(path) = self.console.as_ref().map(|c| c.path().to_owned()) else {
+            return Ok(());
+        };
+        let (Some(dir), Some(file)) = (path.parent(), path.file_name()) else {
+            return Ok(());
+        };
+        let file = file.to_string_lossy();
+        let Ok(record) = crate::artifacts::measure(ArtifactKind::Log, &file, dir, &file) else {
+            return Ok(());
+        };
+        self.console = None;
+        self.store
+            .record_artifacts(self.build, &[record])
+            .map_err(|source| IngestError::Store {
+                build: self.build,
+                source,
+            })
     }
 
     /// Whether the build has ended (later events are dropped, as BitBake's are after its
@@ -372,7 +401,16 @@ impl Recorder {
                 self.push(BuildWrite::Log(log));
             }
             Event::Package(package) => self.push(BuildWrite::Package(package)),
-            Event::Artifact(artifact) => self.push(BuildWrite::Artifact(artifact)),
+            Event::Artifact(artifact) => {
+                let shown = artifact
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| artifact.path.clone());
+                match artifact.into_record() {
+                    Ok(record) => self.push(BuildWrite::Artifact(record)),
+                    Err(e) => self.warn(Some(format!("artifact `{shown}` not recorded: {e}"))),
+                }
+            }
             Event::Heartbeat { .. } => {}
             Event::BuildCompleted { state, at } => {
                 let state = if state.is_final() && state != BuildState::Interrupted {

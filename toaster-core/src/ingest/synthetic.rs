@@ -3,11 +3,14 @@
 //! messages, 20 layers by default), for tests and benchmarks.
 #![allow(clippy::unwrap_used)]
 
-use crate::ingest::Event;
+use crate::ingest::{ArtifactEvent, Event};
 use crate::model::{
-    ArtifactKind, ArtifactRecord, BuildLayer, BuildState, LogLevel, LogRecord, PackageRecord,
-    RecipeRecord, TaskOutcome, Timestamp,
+    ArtifactKind, BuildLayer, BuildState, LogLevel, LogRecord, PackageRecord, RecipeRecord,
+    TaskOutcome, Timestamp,
 };
+
+/// The deploy directory the synthetic build reports its images in.
+const DEPLOY: &str = "/srv/build/tmp/deploy/images/qemux86-64";
 
 /// The size of a synthetic build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,17 +203,26 @@ impl Workload {
             .map(move |l| Event::Log(w.log(l, Timestamp(start.0 + w.tasks as i64 * 10))));
         let packages = (0..w.packages).map(move |p| Event::Package(w.package(p)));
         let end = [
-            Event::Artifact(ArtifactRecord {
+            Event::Artifact(ArtifactEvent {
                 kind: ArtifactKind::Image,
-                path: "/srv/build/tmp/deploy/images/qemux86-64/core-image-minimal-qemux86-64.rootfs.ext4".to_owned(),
-                size: 64 << 20,
+                dir: Some(DEPLOY.to_owned()),
+                path: "core-image-minimal-qemux86-64.rootfs.ext4".to_owned(),
+                name: None,
+                size: Some(64 << 20),
+                sha256: Some("1".repeat(64)),
             }),
-            Event::Artifact(ArtifactRecord {
+            Event::Artifact(ArtifactEvent {
                 kind: ArtifactKind::Manifest,
-                path: "/srv/build/tmp/deploy/images/qemux86-64/core-image-minimal-qemux86-64.rootfs.manifest".to_owned(),
-                size: 12_000,
+                dir: Some(DEPLOY.to_owned()),
+                path: "core-image-minimal-qemux86-64.rootfs.manifest".to_owned(),
+                name: None,
+                size: Some(12_000),
+                sha256: Some("2".repeat(64)),
             }),
-            Event::BuildCompleted { state: BuildState::Succeeded, at: at(w.tasks * 10 + 100) },
+            Event::BuildCompleted {
+                state: BuildState::Succeeded,
+                at: at(w.tasks * 10 + 100),
+            },
         ];
         parse
             .chain(tasks)

@@ -37,10 +37,14 @@ pub enum AuditAction {
     BuildCancel,
     /// An instance setting changed.
     SettingChange,
+    /// A build was archived (or its archive forgotten).
+    BuildArchive,
+    /// A project's build directory was cleaned (its `tmp/` removed).
+    ProjectClean,
 }
 
 impl AuditAction {
-    const NAMES: [(AuditAction, &'static str); 15] = [
+    const NAMES: [(AuditAction, &'static str); 17] = [
         (AuditAction::OwnerAdd, "owner.add"),
         (AuditAction::OwnerEdit, "owner.edit"),
         (AuditAction::AdminChange, "owner.admin"),
@@ -56,6 +60,8 @@ impl AuditAction {
         (AuditAction::BuildDelete, "build.delete"),
         (AuditAction::BuildCancel, "build.cancel"),
         (AuditAction::SettingChange, "instance.setting"),
+        (AuditAction::BuildArchive, "build.archive"),
+        (AuditAction::ProjectClean, "project.clean"),
     ];
 
     /// The stable name stored and shown (`project.create`).

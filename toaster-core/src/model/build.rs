@@ -4,7 +4,8 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    BuildId, Claim, ModelError, Name, OwnerId, ProjectId, RevisionNumber, Target, Timestamp,
+    BuildArchive, BuildId, Claim, ModelError, Name, OwnerId, ProjectId, RevisionNumber, Target,
+    Timestamp,
 };
 
 /// Where a build is in its life. States only move forward: queued, parsing, running, then
@@ -257,6 +258,10 @@ pub struct Build {
     pub claim: Option<Claim>,
     /// When someone asked to cancel it while a runner has it; the runner stops it.
     pub cancel_requested_at: Option<Timestamp>,
+    /// The archive that keeps its record and files once its build directory is gone.
+    pub archive: Option<BuildArchive>,
+    /// Where a build imported from an archive came from (the archive, its build and host).
+    pub origin: Option<String>,
 }
 
 impl Build {

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{BuildState, ModelError, Timestamp};
+use super::{ArtifactRecord, BuildState, ModelError, Timestamp};
 
 macro_rules! named_enum {
     ($(#[$doc:meta])* $name:ident, $what:literal { $($(#[$vdoc:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
@@ -84,18 +84,24 @@ named_enum!(
 );
 
 named_enum!(
-    /// What a build made.
+    /// What a build made, or read, that is worth keeping (see [`super::ArtifactRecord`]).
     ArtifactKind, "artifact kind" {
-        /// A root file system or disk image.
+        /// A root file system or disk image, or a companion of one (`.wic.bmap`, `.qemuboot.conf`).
         Image = "image",
-        /// A software development kit.
+        /// A software development kit installer.
         Sdk = "sdk",
-        /// A kernel.
+        /// A kernel, its modules or a device tree.
         Kernel = "kernel",
         /// An image or SDK manifest.
         Manifest = "manifest",
-        /// A log file.
+        /// A licence manifest.
+        License = "license",
+        /// The build's log.
         Log = "log",
+        /// The log of a task that failed.
+        TaskLog = "task-log",
+        /// A conf file the build read.
+        Conf = "conf",
         /// Anything else.
         Other = "other",
     }
@@ -170,17 +176,6 @@ pub struct LogRecord {
     pub line: Option<u32>,
     /// When.
     pub at: Option<Timestamp>,
-}
-
-/// A file the build made.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ArtifactRecord {
-    /// What it is.
-    pub kind: ArtifactKind,
-    /// Where it is.
-    pub path: String,
-    /// Its size in bytes.
-    pub size: u64,
 }
 
 /// One write of a recorder; a batch of them is applied in one transaction.

@@ -3,6 +3,8 @@
 //! Nothing here does I/O; validation of names and values lives beside the types it guards.
 
 mod action;
+mod archive;
+mod artifact;
 mod audit;
 mod build;
 mod build_record;
@@ -24,13 +26,15 @@ mod setting;
 mod time;
 
 pub use action::Action;
+pub use archive::{BuildArchive, ImportedRecord};
+pub use artifact::{ArtifactRecord, check_relative_path, check_sha256};
 pub use audit::{AuditAction, AuditEntry, AuditFilter, NewAudit};
 pub use build::{
     Build, BuildFilter, BuildLayer, BuildState, NewBuild, Observed, Progress, Visibility,
 };
 pub use build_record::{
-    ArtifactKind, ArtifactRecord, BuildWrite, LogLevel, LogRecord, PackageRecord, RecipeRecord,
-    Task, TaskFilter, TaskOutcome, TaskRecord,
+    ArtifactKind, BuildWrite, LogLevel, LogRecord, PackageRecord, RecipeRecord, Task, TaskFilter,
+    TaskOutcome, TaskRecord,
 };
 pub use config::{LayerRef, LayerSource, ProjectConfig, Target};
 pub use config_change::{ConfigChange, ConfigKey};

@@ -4,6 +4,7 @@
 //! check panics with a message on failure, like any test assertion.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod archives;
 mod deliveries;
 mod queue;
 
@@ -85,9 +86,17 @@ pub const QUEUE_CHECKS: &[(&str, Check)] = queue::CHECKS;
 /// The checks of hook deliveries and settings, by name.
 pub const DELIVERY_CHECKS: &[(&str, Check)] = deliveries::CHECKS;
 
-/// Every check of [`CHECKS`], [`QUEUE_CHECKS`] and [`DELIVERY_CHECKS`], by name.
+/// The checks of artifacts, build archives and imported builds, by name.
+pub const ARCHIVE_CHECKS: &[(&str, Check)] = archives::CHECKS;
+
+/// Every check of [`CHECKS`], [`QUEUE_CHECKS`], [`DELIVERY_CHECKS`] and [`ARCHIVE_CHECKS`],
+/// by name.
 pub fn all_checks() -> impl Iterator<Item = &'static (&'static str, Check)> {
-    CHECKS.iter().chain(QUEUE_CHECKS).chain(DELIVERY_CHECKS)
+    CHECKS
+        .iter()
+        .chain(QUEUE_CHECKS)
+        .chain(DELIVERY_CHECKS)
+        .chain(ARCHIVE_CHECKS)
 }
 
 /// Runs every check, each on a fresh store from `fresh`.

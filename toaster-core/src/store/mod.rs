@@ -15,11 +15,11 @@ pub use error::StoreError;
 use std::path::Path;
 
 use crate::model::{
-    ArtifactRecord, Attempt, AuditEntry, AuditFilter, Build, BuildFilter, BuildId, BuildWrite,
-    ClaimRequest, Delivery, DeliveryClaim, DeliveryId, Group, GroupId, LogLevel, LogRecord, Mode,
-    Name, NewAudit, NewBuild, NewOwner, NewProject, NewRevision, NextAttempt, Owner, OwnerId,
-    OwnerUpdate, PackageRecord, Project, ProjectAccess, ProjectId, RecipeRecord, Revision,
-    RevisionNumber, RunnerId, Task, TaskFilter, TaskOutcome, Timestamp,
+    ArtifactRecord, Attempt, AuditEntry, AuditFilter, Build, BuildArchive, BuildFilter, BuildId,
+    BuildWrite, ClaimRequest, Delivery, DeliveryClaim, DeliveryId, Group, GroupId, ImportedRecord,
+    LogLevel, LogRecord, Mode, Name, NewAudit, NewBuild, NewOwner, NewProject, NewRevision,
+    NextAttempt, Owner, OwnerId, OwnerUpdate, PackageRecord, Project, ProjectAccess, ProjectId,
+    RecipeRecord, Revision, RevisionNumber, RunnerId, Task, TaskFilter, TaskOutcome, Timestamp,
 };
 
 /// The storage of owners, groups, projects, configuration revisions and the audit log.
@@ -165,6 +165,37 @@ pub trait Store: Send + Sync {
     ) -> Result<Vec<LogRecord>, StoreError>;
     /// The files a build made, in the order recorded.
     fn artifacts(&self, build: BuildId) -> Result<Vec<ArtifactRecord>, StoreError>;
+    /// Adds artifacts to a build, whether or not it has ended (a log sealed at its end);
+    /// one whose name the build already has is skipped.
+    fn record_artifacts(
+        &self,
+        build: BuildId,
+        artifacts: &[ArtifactRecord],
+    ) -> Result<(), StoreError>;
+    /// Records the archive a build was written to (`None` forgets it), with its audit entry
+    /// (whose right is checked in the transaction).
+    fn set_build_archive(
+        &self,
+        build: BuildId,
+        archive: Option<&BuildArchive>,
+        audit: &NewAudit,
+    ) -> Result<Build, StoreError>;
+    /// Builds that ended before `ended_before` and have no archive (of `project` only, if
+    /// given), oldest first.
+    fn unarchived_builds(
+        &self,
+        ended_before: Timestamp,
+        project: Option<ProjectId>,
+    ) -> Result<Vec<BuildId>, StoreError>;
+    /// Adds a build that ended elsewhere, with its whole record, in one transaction with
+    /// its audit entry (detail `imported build N: …`). `build.state` must be an end: the
+    /// build is written ended, so it fires no hook.
+    fn import_build(
+        &self,
+        build: &NewBuild,
+        record: &ImportedRecord,
+        audit: &NewAudit,
+    ) -> Result<Build, StoreError>;
     /// How many of a build's tasks ended each way (`None`: still running or never ended).
     fn task_counts(&self, build: BuildId) -> Result<Vec<(Option<TaskOutcome>, u32)>, StoreError>;
     /// Hides a build from listings, or shows it again.

@@ -1,6 +1,7 @@
 //! The facade: the one API every frontend calls. Every operation is made by an [`Actor`],
 //! checked against the permission policy, and written with its audit entry.
 
+mod artifacts;
 mod audit;
 mod bitbake_source;
 mod build_view;
@@ -23,6 +24,7 @@ mod validation;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use self::artifacts::Downloaded;
 pub use self::build_view::BuildView;
 pub use self::builds::{BUILD_LEASE, BuildDetail, COMMAND_LINE_PROJECT, ImportReport};
 pub use self::deliver::{DeliverUntil, Deliverer, DeliveryPolicy, DeliveryReport};

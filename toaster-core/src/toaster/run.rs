@@ -131,6 +131,9 @@ impl Actor {
             let text = format!("BitBake ended ({exit}) before its recorder ended the build");
             self.end_build(&ended, BuildState::Failed, &text)?
         };
+        // BitBake's client has exited: the log it wrote is whole. A log that cannot be
+        // read now stays on the build by its path, unrecorded as an artifact.
+        let _ = self.seal_build_log(build.id);
         Ok(RunOutcome {
             build,
             exit: Some(exit),

@@ -4,7 +4,9 @@ use rusqlite::{CachedStatement, OptionalExtension, Transaction, params};
 
 use super::SqliteStore;
 use super::rows::int;
-use crate::model::{BuildId, BuildState, BuildWrite, LogLevel, TaskOutcome, Timestamp};
+use crate::model::{
+    ArtifactRecord, BuildId, BuildState, BuildWrite, LogLevel, TaskOutcome, Timestamp,
+};
 use crate::store::StoreError;
 
 const TASK: &str = "INSERT INTO task (build_id, recipe, name, position, outcome, started_at, \
@@ -29,13 +31,34 @@ const DEPENDENCY: &str =
     "INSERT OR IGNORE INTO package_dependency (package_id, name) VALUES (?1, ?2)";
 const LOG: &str = "INSERT INTO log_message (build_id, level, text, task, file, line, at) \
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-const ARTIFACT: &str = "INSERT INTO artifact (build_id, kind, path, size) VALUES (?1, ?2, ?3, ?4)";
+/// An artifact whose name the build already has is skipped: the first record stands.
+const ARTIFACT: &str = "INSERT OR IGNORE INTO artifact (build_id, kind, name, dir, path, size, \
+     sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 const STATE: &str = "UPDATE build SET state = ?2, ended_at = coalesce(?3, ended_at) WHERE id = ?1";
 const PROGRESS: &str = "UPDATE build SET recipes_parsed = coalesce(?2, recipes_parsed), \
      recipes_total = coalesce(?3, recipes_total), tasks_done = coalesce(?4, tasks_done), \
      tasks_total = coalesce(?5, tasks_total) WHERE id = ?1";
 const ALIVE: &str = "UPDATE build SET heartbeat_at = ?2, errors = errors + ?3, \
      warnings = warnings + ?4 WHERE id = ?1";
+
+/// Inserts one artifact of `build` (skipped if the build has one of that name).
+pub(super) fn insert_artifact(
+    tx: &Transaction<'_>,
+    build: BuildId,
+    a: &ArtifactRecord,
+) -> rusqlite::Result<usize> {
+    tx.prepare_cached(ARTIFACT).and_then(|mut st| {
+        st.execute(params![
+            build.0,
+            a.kind.as_str(),
+            a.name,
+            a.dir,
+            a.path,
+            int(a.size),
+            a.sha256
+        ])
+    })
+}
 
 /// The statements a batch uses, prepared once for the whole batch.
 struct Statements<'t> {
@@ -54,85 +77,8 @@ impl SqliteStore {
         writes: &[BuildWrite],
     ) -> Result<(), StoreError> {
         self.write("recorded build events", |tx| {
-            let mut state = self.live_state(tx, build)?;
-            let mut s = self
-                .statements(tx)
-                .map_err(|e| self.err(e, "prepared to record"))?;
-            let (mut errors, mut warnings) = (0u32, 0u32);
-            for write in writes {
-                let done = match write {
-                    BuildWrite::State(next, at) => {
-                        if !state.may_become(*next) || state == *next {
-                            continue;
-                        }
-                        state = *next;
-                        let ended = next.is_final().then_some(at.0);
-                        tx.prepare_cached(STATE)
-                            .and_then(|mut st| st.execute(params![build.0, next.as_str(), ended]))
-                    }
-                    BuildWrite::Progress {
-                        recipes_parsed,
-                        recipes_total,
-                        tasks_done,
-                        tasks_total,
-                    } => tx.prepare_cached(PROGRESS).and_then(|mut st| {
-                        st.execute(params![
-                            build.0,
-                            recipes_parsed,
-                            recipes_total,
-                            tasks_done,
-                            tasks_total
-                        ])
-                    }),
-                    BuildWrite::Recipe(r) => s
-                        .recipe
-                        .query_row(params![r.name, r.version, r.layer, r.file], |row| {
-                            row.get::<_, i64>(0)
-                        })
-                        .and_then(|id| s.build_recipe.execute(params![build.0, id])),
-                    BuildWrite::Task(t) => s.task.execute(params![
-                        build.0,
-                        t.recipe,
-                        t.task,
-                        t.order,
-                        t.outcome.map(TaskOutcome::as_str),
-                        t.started_at.map(|at| at.0),
-                        t.ended_at.map(|at| at.0),
-                        t.cpu_ms.map(int),
-                        t.read_bytes.map(int),
-                        t.write_bytes.map(int),
-                        t.log_file
-                    ]),
-                    BuildWrite::Package(p) => s
-                        .package
-                        .insert(params![build.0, p.name, p.version, int(p.size), p.recipe])
-                        .and_then(|id| {
-                            p.depends.iter().try_fold(0, |n, d| {
-                                s.dependency.execute(params![id, d]).map(|m| n + m)
-                            })
-                        }),
-                    BuildWrite::Log(l) => {
-                        match l.level {
-                            LogLevel::Warning => warnings += 1,
-                            LogLevel::Error | LogLevel::Critical => errors += 1,
-                            LogLevel::Debug | LogLevel::Note => {}
-                        }
-                        s.log.execute(params![
-                            build.0,
-                            l.level.as_str(),
-                            l.text,
-                            l.task,
-                            l.file,
-                            l.line,
-                            l.at.map(|t| t.0)
-                        ])
-                    }
-                    BuildWrite::Artifact(a) => tx.prepare_cached(ARTIFACT).and_then(|mut st| {
-                        st.execute(params![build.0, a.kind.as_str(), a.path, int(a.size)])
-                    }),
-                };
-                done.map_err(|e| self.err(e, "recorded build events"))?;
-            }
+            let state = self.live_state(tx, build)?;
+            let (errors, warnings) = self.apply_writes(tx, build, state, writes)?;
             self.execute(
                 tx,
                 ALIVE,
@@ -141,6 +87,94 @@ impl SqliteStore {
             )?;
             Ok(())
         })
+    }
+
+    /// Applies `writes` to `build`, now in `state`, inside `tx`; returns how many errors
+    /// and warnings its log messages add.
+    pub(super) fn apply_writes(
+        &self,
+        tx: &Transaction<'_>,
+        build: BuildId,
+        mut state: BuildState,
+        writes: &[BuildWrite],
+    ) -> Result<(u32, u32), StoreError> {
+        let mut s = self
+            .statements(tx)
+            .map_err(|e| self.err(e, "prepared to record"))?;
+        let (mut errors, mut warnings) = (0u32, 0u32);
+        for write in writes {
+            let done = match write {
+                BuildWrite::State(next, at) => {
+                    if !state.may_become(*next) || state == *next {
+                        continue;
+                    }
+                    state = *next;
+                    let ended = next.is_final().then_some(at.0);
+                    tx.prepare_cached(STATE)
+                        .and_then(|mut st| st.execute(params![build.0, next.as_str(), ended]))
+                }
+                BuildWrite::Progress {
+                    recipes_parsed,
+                    recipes_total,
+                    tasks_done,
+                    tasks_total,
+                } => tx.prepare_cached(PROGRESS).and_then(|mut st| {
+                    st.execute(params![
+                        build.0,
+                        recipes_parsed,
+                        recipes_total,
+                        tasks_done,
+                        tasks_total
+                    ])
+                }),
+                BuildWrite::Recipe(r) => s
+                    .recipe
+                    .query_row(params![r.name, r.version, r.layer, r.file], |row| {
+                        row.get::<_, i64>(0)
+                    })
+                    .and_then(|id| s.build_recipe.execute(params![build.0, id])),
+                BuildWrite::Task(t) => s.task.execute(params![
+                    build.0,
+                    t.recipe,
+                    t.task,
+                    t.order,
+                    t.outcome.map(TaskOutcome::as_str),
+                    t.started_at.map(|at| at.0),
+                    t.ended_at.map(|at| at.0),
+                    t.cpu_ms.map(int),
+                    t.read_bytes.map(int),
+                    t.write_bytes.map(int),
+                    t.log_file
+                ]),
+                BuildWrite::Package(p) => s
+                    .package
+                    .insert(params![build.0, p.name, p.version, int(p.size), p.recipe])
+                    .and_then(|id| {
+                        p.depends.iter().try_fold(0, |n, d| {
+                            s.dependency.execute(params![id, d]).map(|m| n + m)
+                        })
+                    }),
+                BuildWrite::Log(l) => {
+                    match l.level {
+                        LogLevel::Warning => warnings += 1,
+                        LogLevel::Error | LogLevel::Critical => errors += 1,
+                        LogLevel::Debug | LogLevel::Note => {}
+                    }
+                    s.log.execute(params![
+                        build.0,
+                        l.level.as_str(),
+                        l.text,
+                        l.task,
+                        l.file,
+                        l.line,
+                        l.at.map(|t| t.0)
+                    ])
+                }
+                BuildWrite::Artifact(a) => insert_artifact(tx, build, a),
+            };
+            done.map_err(|e| self.err(e, "recorded build events"))?;
+        }
+        Ok((errors, warnings))
     }
 
     /// The build's state, if it may still take records.

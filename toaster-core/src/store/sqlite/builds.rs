@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use rusqlite::types::Value;
-use rusqlite::{Connection, params, params_from_iter};
+use rusqlite::{Connection, Transaction, params, params_from_iter};
 
 use super::SqliteStore;
 use super::driver::is_foreign_key_violation;
@@ -41,72 +41,100 @@ impl SqliteStore {
         build: &NewBuild,
         audit: &NewAudit,
     ) -> Result<Build, StoreError> {
-        let build_dir = path_text(&build.build_dir)?.to_owned();
-        let log_dir = path_text(&build.log_dir)?.to_owned();
         self.write("started a build", |tx| {
-            self.authorize(tx, audit, Some(build.project))?;
-            let now = Timestamp::now().0;
-            let started = build.started_at.0;
-            let id = tx
-                .prepare_cached(
-                    "INSERT INTO build (project_id, revision, owner_id, client, host, build_dir, \
-                     log_path, machine, distro, state, started_at, heartbeat_at, requested, run_on) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending:' || hex(randomblob(16)), ?7, ?8, ?9, \
-                     ?10, ?11, ?12, ?13)",
-                )
-                .and_then(|mut s| {
-                    s.insert(params![
-                        build.project.0,
-                        build.revision.0,
-                        build.owner.0,
-                        build.client,
-                        build.host,
-                        build_dir,
-                        build.machine,
-                        build.distro,
-                        build.state.as_str(),
-                        started,
-                        now,
-                        build.requested,
-                        build.run_on
-                    ])
-                })
-                .map_err(|e| {
-                    if is_foreign_key_violation(&e) {
-                        // The project was deleted after the caller looked it up.
-                        StoreError::NotFound { entity: "project", key: build.project.to_string() }
-                    } else {
-                        self.err(e, "started a build")
-                    }
-                })?;
-            let log_path = PathBuf::from(&log_dir).join(format!("build-{id}.log"));
-            let log_path = path_text(&log_path)?;
-            self.execute(tx, "UPDATE build SET log_path = ?2 WHERE id = ?1", params![id, log_path], "named a build's log")?;
-            for (position, target) in build.targets.iter().enumerate() {
-                self.execute(
-                    tx,
-                    "INSERT INTO build_target (build_id, position, recipe, task) VALUES (?1, ?2, ?3, ?4)",
-                    params![id, position as i64, target.recipe, target.task],
-                    "pinned a build's targets",
-                )?;
-            }
-            for (position, layer) in build.layers.iter().enumerate() {
-                self.execute(
-                    tx,
-                    "INSERT INTO build_layer (build_id, position, name, source, reference, git_commit) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![id, position as i64, layer.name, layer.source, layer.reference, layer.commit],
-                    "pinned a build's layers",
-                )?;
-            }
-            let project = self.project_name_of(tx, build.project)?;
-            let mut entry = audit.clone();
             let verb = if build.requested { "queued" } else { "started" };
-            entry.detail = format!("{verb} build {id}: {}", audit.detail);
-            entry.project.get_or_insert(project);
-            self.append_audit(tx, &entry, Some(build.project))?;
-            self.build_in(tx, BuildId(id))
+            let id = self.insert_build(tx, build, audit, verb)?;
+            self.build_in(tx, id)
         })
+    }
+
+    /// Inserts `build` with its targets and layers, and its audit entry (detail prefixed
+    /// with `verb build N: `), after checking the entry's right.
+    pub(super) fn insert_build(
+        &self,
+        tx: &Transaction<'_>,
+        build: &NewBuild,
+        audit: &NewAudit,
+        verb: &str,
+    ) -> Result<BuildId, StoreError> {
+        let build_dir = path_text(&build.build_dir)?;
+        let log_dir = path_text(&build.log_dir)?;
+        self.authorize(tx, audit, Some(build.project))?;
+        let now = Timestamp::now().0;
+        let started = build.started_at.0;
+        let id = tx
+            .prepare_cached(
+                "INSERT INTO build (project_id, revision, owner_id, client, host, build_dir, \
+                 log_path, machine, distro, state, started_at, heartbeat_at, requested, run_on) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending:' || hex(randomblob(16)), ?7, ?8, ?9, \
+                 ?10, ?11, ?12, ?13)",
+            )
+            .and_then(|mut s| {
+                s.insert(params![
+                    build.project.0,
+                    build.revision.0,
+                    build.owner.0,
+                    build.client,
+                    build.host,
+                    build_dir,
+                    build.machine,
+                    build.distro,
+                    build.state.as_str(),
+                    started,
+                    now,
+                    build.requested,
+                    build.run_on
+                ])
+            })
+            .map_err(|e| {
+                if is_foreign_key_violation(&e) {
+                    // The project was deleted after the caller looked it up.
+                    StoreError::NotFound {
+                        entity: "project",
+                        key: build.project.to_string(),
+                    }
+                } else {
+                    self.err(e, "started a build")
+                }
+            })?;
+        let log_path = PathBuf::from(&log_dir).join(format!("build-{id}.log"));
+        let log_path = path_text(&log_path)?;
+        self.execute(
+            tx,
+            "UPDATE build SET log_path = ?2 WHERE id = ?1",
+            params![id, log_path],
+            "named a build's log",
+        )?;
+        for (position, target) in build.targets.iter().enumerate() {
+            self.execute(
+                tx,
+                "INSERT INTO build_target (build_id, position, recipe, task) VALUES (?1, ?2, ?3, ?4)",
+                params![id, position as i64, target.recipe, target.task],
+                "pinned a build's targets",
+            )?;
+        }
+        for (position, layer) in build.layers.iter().enumerate() {
+            self.execute(
+                tx,
+                "INSERT INTO build_layer (build_id, position, name, source, reference, git_commit) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    id,
+                    position as i64,
+                    layer.name,
+                    layer.source,
+                    layer.reference,
+                    layer.commit
+                ],
+                "pinned a build's layers",
+            )?;
+        }
+        let project = self.project_name_of(tx, build.project)?;
+        let mut entry = audit.clone();
+        entry.detail = format!("{verb} build {id}: {}", audit.detail);
+        entry.project.get_or_insert(project);
+        self.append_audit(tx, &entry, Some(build.project))?;
+        Ok(BuildId(id))
     }
 
     fn project_name_of(
@@ -259,14 +287,19 @@ impl SqliteStore {
     }
 
     pub(super) fn read_artifacts(&self, build: BuildId) -> Result<Vec<ArtifactRecord>, StoreError> {
-        let sql = "SELECT kind, path, size FROM artifact WHERE build_id = ?1 ORDER BY id";
+        let sql = "SELECT kind, name, dir, path, size, sha256 FROM artifact WHERE build_id = ?1 ORDER BY id";
         self.list(&self.conn(), sql, [build.0], |r| {
-            let (kind, path, size): (String, String, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            let (kind, name, dir, path): (String, String, String, String) =
+                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+            let (size, sha256): (i64, Option<String>) = (r.get(4)?, r.get(5)?);
             Ok(ArtifactKind::parse(&kind)
                 .map(|kind| ArtifactRecord {
                     kind,
+                    name,
+                    dir,
                     path,
                     size: u64::try_from(size).unwrap_or(0),
+                    sha256,
                 })
                 .map_err(|e| StoreError::Corrupt {
                     what: "artifact kind",

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_build_log.sql"),
     include_str!("migrations/0005_build_queue.sql"),
     include_str!("migrations/0006_hook_delivery.sql"),
+    include_str!("migrations/0007_artifacts.sql"),
 ];
 
 /// The first migration, for tests that build a database as an older Toaster left it.

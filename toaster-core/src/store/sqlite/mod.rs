@@ -1,6 +1,7 @@
 //! The embedded SQLite backend: one database file, shared safely by many processes
 //! (WAL, immediate write transactions, a busy timeout).
 
+mod archives;
 mod audit;
 mod batch;
 mod builds;

@@ -7,11 +7,11 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use super::SqliteStore;
 use super::rows::{self, GROUP_SELECT, OWNER_SELECT, PROJECT_SELECT, REVISION_SELECT, path_text};
 use crate::model::{
-    ArtifactRecord, Attempt, AuditEntry, AuditFilter, Build, BuildFilter, BuildId, BuildWrite,
-    ClaimRequest, Delivery, DeliveryClaim, DeliveryId, Group, GroupId, LogLevel, LogRecord, Mode,
-    Name, NewAudit, NewBuild, NewOwner, NewProject, NewRevision, NextAttempt, Owner, OwnerId,
-    OwnerUpdate, PackageRecord, Project, ProjectAccess, ProjectId, RecipeRecord, Revision,
-    RevisionNumber, RunnerId, Task, TaskFilter, TaskOutcome, Timestamp,
+    ArtifactRecord, Attempt, AuditEntry, AuditFilter, Build, BuildArchive, BuildFilter, BuildId,
+    BuildWrite, ClaimRequest, Delivery, DeliveryClaim, DeliveryId, Group, GroupId, ImportedRecord,
+    LogLevel, LogRecord, Mode, Name, NewAudit, NewBuild, NewOwner, NewProject, NewRevision,
+    NextAttempt, Owner, OwnerId, OwnerUpdate, PackageRecord, Project, ProjectAccess, ProjectId,
+    RecipeRecord, Revision, RevisionNumber, RunnerId, Task, TaskFilter, TaskOutcome, Timestamp,
 };
 use crate::store::{Store, StoreError};
 
@@ -567,6 +567,40 @@ impl Store for SqliteStore {
 
     fn artifacts(&self, build: BuildId) -> Result<Vec<ArtifactRecord>, StoreError> {
         self.read_artifacts(build)
+    }
+
+    fn record_artifacts(
+        &self,
+        build: BuildId,
+        artifacts: &[ArtifactRecord],
+    ) -> Result<(), StoreError> {
+        self.add_artifacts(build, artifacts)
+    }
+
+    fn set_build_archive(
+        &self,
+        build: BuildId,
+        archive: Option<&BuildArchive>,
+        audit: &NewAudit,
+    ) -> Result<Build, StoreError> {
+        self.archive_build(build, archive, audit)
+    }
+
+    fn unarchived_builds(
+        &self,
+        ended_before: Timestamp,
+        project: Option<ProjectId>,
+    ) -> Result<Vec<BuildId>, StoreError> {
+        self.unarchived(ended_before, project)
+    }
+
+    fn import_build(
+        &self,
+        build: &NewBuild,
+        record: &ImportedRecord,
+        audit: &NewAudit,
+    ) -> Result<Build, StoreError> {
+        self.import(build, record, audit)
     }
 
     fn task_counts(&self, build: BuildId) -> Result<Vec<(Option<TaskOutcome>, u32)>, StoreError> {

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use rusqlite::Row;
 
 use crate::model::{
-    AuditAction, AuditEntry, Build, BuildId, BuildState, Claim, Group, GroupId, Mode, Name, Owner,
-    OwnerId, Progress, Project, ProjectConfig, ProjectId, Release, Revision, RevisionNumber,
-    RunnerId, Target, Task, TaskOutcome, TaskRecord, Timestamp,
+    AuditAction, AuditEntry, Build, BuildArchive, BuildId, BuildState, Claim, Group, GroupId, Mode,
+    Name, Owner, OwnerId, Progress, Project, ProjectConfig, ProjectId, Release, Revision,
+    RevisionNumber, RunnerId, Target, Task, TaskOutcome, TaskRecord, Timestamp,
 };
 use crate::store::StoreError;
 
@@ -39,7 +39,8 @@ pub(super) const BUILD_SELECT: &str = "SELECT b.id, b.project_id, p.name, b.revi
      b.tasks_done, b.tasks_total, b.errors, b.warnings, b.log_written, \
      (SELECT group_concat(t, ' ') FROM (SELECT recipe || coalesce(':' || task, '') AS t \
        FROM build_target WHERE build_id = b.id ORDER BY position)), \
-     b.requested, b.run_on, b.claimed_by, b.claimed_at, b.lease_until, b.cancel_requested_at \
+     b.requested, b.run_on, b.claimed_by, b.claimed_at, b.lease_until, b.cancel_requested_at, \
+     b.archive_path, b.archived_at, b.archive_images, b.origin \
      FROM build b JOIN project p ON p.id = b.project_id JOIN owner o ON o.id = b.owner_id";
 
 pub(super) const AUDIT_SELECT: &str =
@@ -213,6 +214,12 @@ pub(super) fn build(row: &Row<'_>) -> rusqlite::Result<Result<Build, StoreError>
         (row.get(24)?, row.get(25)?, row.get(26)?);
     let (claimed_at, lease_until, cancel_requested_at): (Option<i64>, Option<i64>, Option<i64>) =
         (row.get(27)?, row.get(28)?, row.get(29)?);
+    let (archive_path, archived_at, archive_images, origin): (
+        Option<String>,
+        Option<i64>,
+        bool,
+        Option<String>,
+    ) = (row.get(30)?, row.get(31)?, row.get(32)?, row.get(33)?);
     Ok((|| {
         Ok(Build {
             id: BuildId(id),
@@ -253,6 +260,12 @@ pub(super) fn build(row: &Row<'_>) -> rusqlite::Result<Result<Build, StoreError>
                 })
                 .transpose()?,
             cancel_requested_at: cancel_requested_at.map(Timestamp),
+            archive: archive_path.map(|path| BuildArchive {
+                path: PathBuf::from(path),
+                at: Timestamp(archived_at.unwrap_or_default()),
+                images: archive_images,
+            }),
+            origin,
         })
     })())
 }

@@ -1,0 +1,14 @@
+//! What a build produced: artifacts recorded with their checksums, read back without ever
+//! leaving the directory they were recorded in, and build archives (zip files).
+
+mod checksum;
+mod confined;
+mod error;
+mod measure;
+mod verify;
+
+pub use checksum::{Digested, copy_hashing, hex};
+pub use confined::open_beneath;
+pub use error::ArtifactError;
+pub use measure::{measure, verified_copy};
+pub use verify::verifying_reader;

@@ -600,6 +600,15 @@ pub enum ProjectCommand {
         #[arg(long)]
         files: bool,
     },
+    /// Recycle the build directory: remove BitBake's TMPDIR inside it (never a shared
+    /// SSTATE_DIR or DL_DIR), once every build of it is archived.
+    Clean {
+        /// The project.
+        name: String,
+        /// Clean even though some builds of the directory are not archived.
+        #[arg(long)]
+        force: bool,
+    },
     /// List a project's configuration revisions.
     History {
         /// The project.

@@ -145,6 +145,25 @@ pub enum Error {
         /// Where it ran.
         host: String,
     },
+    /// A build runs in the directory to be cleaned.
+    #[error("build {build} runs in {}; nothing was removed", dir.display())]
+    BuildRunning {
+        /// The build.
+        build: BuildId,
+        /// Its build directory.
+        dir: std::path::PathBuf,
+    },
+    /// Builds of the directory to be cleaned have no archive yet.
+    #[error(
+        "builds {} of project `{project}` are not archived; cleaning would leave them without their logs and artifacts",
+        builds.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    )]
+    NotArchived {
+        /// The project.
+        project: Name,
+        /// The builds.
+        builds: Vec<BuildId>,
+    },
     /// A hook id the project does not have.
     #[error("project `{project}` has no hook {id}")]
     NoHook {
@@ -300,7 +319,8 @@ impl Error {
             Error::NoRevision { .. } | Error::NoHook { .. } | Error::NoArtifact { .. } => {
                 ErrorKind::NotFound
             }
-            Error::Elsewhere { .. } => ErrorKind::Invalid,
+            Error::Elsewhere { .. } | Error::NotArchived { .. } => ErrorKind::Invalid,
+            Error::BuildRunning { .. } => ErrorKind::Conflict,
             Error::Artifact(e) => match e {
                 ArtifactError::Invalid(_)
                 | ArtifactError::Outside { .. }
@@ -324,7 +344,9 @@ impl Error {
                 | ProjectDirError::DanglingLink { .. }
                 | ProjectDirError::Encloses { .. }
                 | ProjectDirError::HoldsProject { .. }
-                | ProjectDirError::Stopped { .. } => ErrorKind::Invalid,
+                | ProjectDirError::Stopped { .. }
+                | ProjectDirError::TmpOutside { .. } => ErrorKind::Invalid,
+                ProjectDirError::BitbakeRunning { .. } => ErrorKind::Conflict,
                 ProjectDirError::Gone { .. } | ProjectDirError::Missing { .. } => {
                     ErrorKind::NotFound
                 }
@@ -449,9 +471,21 @@ impl Error {
                 ProjectDirError::Stopped { .. } => {
                     "the project is still recorded: deal with what the removal stopped at, then run the delete again".to_owned()
                 }
+                ProjectDirError::TmpOutside { .. } => {
+                    "remove a TMPDIR outside the project yourself, knowing what else uses it".to_owned()
+                }
+                ProjectDirError::BitbakeRunning { .. } => {
+                    "wait for the build to end (or stop it), then clean".to_owned()
+                }
                 ProjectDirError::Io { .. } => return None,
             },
             Error::Artifact(e) => return e.hint(),
+            Error::BuildRunning { build, .. } => format!(
+                "wait for build {build} to end (`toaster build watch {build}`), or cancel it, then clean"
+            ),
+            Error::NotArchived { project, .. } => format!(
+                "archive them first (`toaster build archive --older-than 0d --project {project}`), or pass --force to clean anyway"
+            ),
             Error::NoArtifact { build, .. } => {
                 format!("`toaster build artifacts {build}` lists its artifacts")
             }

@@ -145,6 +145,18 @@ pub fn run(ctx: &Context, out: &Output, command: ProjectCommand) -> Outcome {
                 }
             })?;
         }
+        ProjectCommand::Clean { name, force } => {
+            let report = actor.clean_project(&name, force)?;
+            let view = CleanedView {
+                project: name,
+                removed: report.removed.as_ref().map(|p| p.display().to_string()),
+                unarchived: report.unarchived.iter().map(|b| b.0).collect(),
+            };
+            out.emit(&view, |w| match &view.removed {
+                Some(path) => writeln!(w, "removed {}", escape(path)),
+                None => writeln!(w, "project {} has no TMPDIR to remove", view.project),
+            })?;
+        }
         ProjectCommand::History { name } => {
             let history = actor.history(&name)?;
             let views: Vec<RevisionView> = history.iter().map(RevisionView::from).collect();
@@ -244,4 +256,14 @@ pub fn changed(out: &Output, project: &str, outcome: ChangeOutcome) -> std::io::
             )
         }
     })
+}
+
+/// What `project clean` did.
+#[derive(Serialize)]
+struct CleanedView {
+    project: String,
+    /// The TMPDIR removed, if there was one.
+    removed: Option<String>,
+    /// Builds of the directory that had no archive (cleaned with --force).
+    unarchived: Vec<i64>,
 }

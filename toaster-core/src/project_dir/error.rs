@@ -123,6 +123,22 @@ pub enum ProjectDirError {
         /// Why.
         reason: String,
     },
+    /// The TMPDIR to clean is not a directory inside the build directory.
+    #[error("TMPDIR {} is not cleaned: {reason}", tmp.display())]
+    TmpOutside {
+        /// The TMPDIR.
+        tmp: PathBuf,
+        /// The build directory.
+        build_dir: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// A BitBake server holds the build directory.
+    #[error("BitBake is running in {} (it holds bitbake.lock); nothing was removed", build_dir.display())]
+    BitbakeRunning {
+        /// The build directory.
+        build_dir: PathBuf,
+    },
     /// The file system refused.
     #[error("{path}: {source}")]
     Io {

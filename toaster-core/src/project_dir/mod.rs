@@ -2,6 +2,7 @@
 //! around another project's, locked while its files are written, and removed only when it
 //! still carries that mark, through a handle held from the check to the removal.
 
+mod clean;
 mod empty;
 mod error;
 mod lock;
@@ -11,6 +12,7 @@ mod place;
 mod prepare;
 mod removal;
 
+pub use clean::{BITBAKE_LOCK, Cleaned, clean_tmp};
 pub use error::ProjectDirError;
 pub use lock::ConfLock;
 pub use marker::MARKER;

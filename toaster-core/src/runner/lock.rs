@@ -9,7 +9,7 @@ use rustix::fs::{FlockOperation, flock};
 use rustix::process::Pid;
 
 /// The lock file BitBake's server holds in its build directory.
-pub const LOCK_FILE: &str = "bitbake.lock";
+pub const LOCK_FILE: &str = crate::project_dir::BITBAKE_LOCK;
 
 /// Looks at a build directory's `bitbake.lock`.
 #[derive(Debug)]

@@ -130,6 +130,9 @@ pub trait Store: Send + Sync {
     /// Every revision of a project, oldest first.
     fn history(&self, project: ProjectId) -> Result<Vec<Revision>, StoreError>;
 
+    /// Records something done outside the store (a build directory cleaned), about
+    /// `project` if given; the right the entry requires is checked first.
+    fn record_audit(&self, entry: &NewAudit, project: Option<ProjectId>) -> Result<(), StoreError>;
     /// Audit entries matching `filter`, newest first.
     fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError>;
 

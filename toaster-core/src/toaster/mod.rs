@@ -6,6 +6,7 @@ mod audit;
 mod bitbake_source;
 mod build_view;
 mod builds;
+mod clean;
 mod conf_files;
 mod config;
 mod deliver;
@@ -27,6 +28,7 @@ use std::sync::Arc;
 pub use self::artifacts::Downloaded;
 pub use self::build_view::BuildView;
 pub use self::builds::{BUILD_LEASE, BuildDetail, COMMAND_LINE_PROJECT, ImportReport};
+pub use self::clean::CleanReport;
 pub use self::deliver::{DeliverUntil, Deliverer, DeliveryPolicy, DeliveryReport};
 pub use self::projects::ClonedProject;
 pub use self::queue::{BuildRequest, RUNNER_LEASE};
@@ -277,6 +279,8 @@ impl Actor {
 
 #[cfg(test)]
 mod access_tests;
+#[cfg(test)]
+mod artifact_tests;
 #[cfg(test)]
 mod build_log_tests;
 #[cfg(test)]

@@ -35,6 +35,18 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// Appends `entry` (about `project`) on its own, after checking the right it requires.
+    pub(super) fn append_audit_alone(
+        &self,
+        entry: &NewAudit,
+        project: Option<ProjectId>,
+    ) -> Result<(), StoreError> {
+        self.write("wrote an audit entry", |tx| {
+            self.authorize(tx, entry, project)?;
+            self.append_audit(tx, entry, project)
+        })
+    }
+
     /// Audit entries matching `filter`, newest first.
     pub(super) fn read_audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
         let mut conditions = Vec::new();

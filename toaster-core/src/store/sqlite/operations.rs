@@ -518,6 +518,10 @@ impl Store for SqliteStore {
         self.list(&self.conn(), &sql, [project.0], rows::revision)
     }
 
+    fn record_audit(&self, entry: &NewAudit, project: Option<ProjectId>) -> Result<(), StoreError> {
+        self.append_audit_alone(entry, project)
+    }
+
     fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
         self.read_audit(filter)
     }

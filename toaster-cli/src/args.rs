@@ -96,6 +96,24 @@ pub enum Command {
     /// Instance settings: the SMTP server, hook retries and time limits (admins change them).
     #[command(subcommand)]
     Settings(SettingsCommand),
+    /// Build archives: import one written elsewhere (`toaster build archive` writes them).
+    #[command(subcommand)]
+    Archive(ArchiveCommand),
+}
+
+/// `toaster archive …`
+#[derive(Debug, Subcommand)]
+pub enum ArchiveCommand {
+    /// Import a build archive (a zip written by `toaster build archive`, here or on another
+    /// host) into a project as a new build that keeps every fact of the original and says
+    /// where it came from. The whole file is checked before anything is written.
+    Import {
+        /// The archive.
+        file: PathBuf,
+        /// The project to import the build into.
+        #[arg(long)]
+        project: String,
+    },
 }
 
 /// `toaster hook …`
@@ -430,6 +448,25 @@ pub enum BuildCommand {
         /// Copy an artifact that changed since the build recorded it, as it is now.
         #[arg(long)]
         force: bool,
+    },
+    /// Write a build's archive (one zip in the instance's archive directory): its record,
+    /// log, failed tasks' logs, conf files and the checksums of its artifacts; the images
+    /// too with --with-images. With --older-than, every unarchived build that ended that
+    /// long ago.
+    #[command(group(clap::ArgGroup::new("which").required(true).args(["id", "older_than"])))]
+    Archive {
+        /// The build.
+        id: Option<i64>,
+        /// Also keep images, SDKs and other large files.
+        #[arg(long)]
+        with_images: bool,
+        /// Archive every build that ended this long ago and has no archive: `30d`, `12h`,
+        /// `0d` for all.
+        #[arg(long, value_name = "AGE")]
+        older_than: Option<String>,
+        /// With --older-than: only this project's builds.
+        #[arg(long, requires = "older_than")]
+        project: Option<String>,
     },
     /// Print a build's log messages.
     Log {

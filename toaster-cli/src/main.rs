@@ -44,6 +44,7 @@ fn main() -> ExitCode {
         Command::Runner(args) => commands::runner::run(&ctx, &out, args),
         Command::Hook(command) => commands::hook::run(&ctx, &out, command),
         Command::Settings(command) => commands::settings::run(&ctx, &out, command),
+        Command::Archive(command) => commands::archive::run(&ctx, &out, command),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,6 +2,7 @@
 
 use crate::access::Action;
 use crate::artifacts::ArtifactError;
+use crate::artifacts::archive::ArchiveError;
 use crate::conf::ConfError;
 use crate::ingest::IngestError;
 use crate::layers::LayerError;
@@ -145,6 +146,10 @@ pub enum Error {
         /// Where it ran.
         host: String,
     },
+    /// There is no archive directory: the database is not a file, and `archive.dir` is
+    /// not set.
+    #[error("there is no directory for build archives: archive.dir is not set")]
+    NoArchiveDir,
     /// A build runs in the directory to be cleaned.
     #[error("build {build} runs in {}; nothing was removed", dir.display())]
     BuildRunning {
@@ -319,12 +324,17 @@ impl Error {
             Error::NoRevision { .. } | Error::NoHook { .. } | Error::NoArtifact { .. } => {
                 ErrorKind::NotFound
             }
-            Error::Elsewhere { .. } | Error::NotArchived { .. } => ErrorKind::Invalid,
+            Error::Elsewhere { .. } | Error::NotArchived { .. } | Error::NoArchiveDir => {
+                ErrorKind::Invalid
+            }
             Error::BuildRunning { .. } => ErrorKind::Conflict,
             Error::Artifact(e) => match e {
                 ArtifactError::Invalid(_)
                 | ArtifactError::Outside { .. }
-                | ArtifactError::NotAFile { .. } => ErrorKind::Invalid,
+                | ArtifactError::NotAFile { .. }
+                | ArtifactError::NotABuildArchive { .. }
+                | ArtifactError::ArchiveVersion { .. } => ErrorKind::Invalid,
+                ArtifactError::Archive(e) => archive_kind(e),
                 ArtifactError::Missing { .. } => ErrorKind::NotFound,
                 ArtifactError::Changed { .. } => ErrorKind::Conflict,
                 ArtifactError::Io { source, .. }
@@ -480,6 +490,9 @@ impl Error {
                 ProjectDirError::Io { .. } => return None,
             },
             Error::Artifact(e) => return e.hint(),
+            Error::NoArchiveDir => {
+                "an admin sets it: `toaster settings set archive.dir /srv/toaster/archives`".to_owned()
+            }
             Error::BuildRunning { build, .. } => format!(
                 "wait for build {build} to end (`toaster build watch {build}`), or cancel it, then clean"
             ),
@@ -578,5 +591,35 @@ impl Error {
                 StoreError::Io { .. } | StoreError::Backend { .. } => return None,
             };
         Some(hint)
+    }
+}
+
+/// The class of an archive's error: its content refused, or the file system failing.
+fn archive_kind(e: &ArchiveError) -> ErrorKind {
+    match e {
+        ArchiveError::AlreadyExists { .. } => ErrorKind::AlreadyExists,
+        ArchiveError::NoFileName { .. }
+        | ArchiveError::Unreadable { .. }
+        | ArchiveError::UnsafeName { .. }
+        | ArchiveError::NotAFile { .. }
+        | ArchiveError::Duplicate { .. }
+        | ArchiveError::TooManyEntries { .. }
+        | ArchiveError::TooLarge { .. }
+        | ArchiveError::Bomb { .. }
+        | ArchiveError::Encrypted { .. }
+        | ArchiveError::UnsupportedMethod { .. }
+        | ArchiveError::Inconsistent { .. }
+        | ArchiveError::NotFound { .. }
+        | ArchiveError::EntryTooLarge { .. }
+        | ArchiveError::Malformed { .. }
+        | ArchiveError::Overrun { .. }
+        | ArchiveError::Corrupt { .. } => ErrorKind::Invalid,
+        ArchiveError::Unserializable { .. }
+        | ArchiveError::Source { .. }
+        | ArchiveError::Sink { .. }
+        | ArchiveError::Abandoned { .. }
+        | ArchiveError::WriteIo { .. }
+        | ArchiveError::EntryIo { .. }
+        | ArchiveError::Io { .. } => ErrorKind::Internal,
     }
 }

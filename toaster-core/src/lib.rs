@@ -24,8 +24,9 @@ mod toaster;
 
 pub use error::{Error, ErrorKind};
 pub use toaster::{
-    Actor, BUILD_LEASE, BuildDetail, BuildRequest, BuildView, COMMAND_LINE_PROJECT, ChangeOutcome,
-    CleanReport, ClonedProject, DeliverUntil, Deliverer, DeliveryPolicy, DeliveryReport,
-    Downloaded, ImportReport, RUNNER_LEASE, Recording, RecordingRequest, RecordingWarning,
-    RunOptions, RunOutcome, RunnerEvent, SettingValue, Toaster, Until,
+    ARCHIVE_DIR, Actor, Archived, BUILD_LEASE, BuildDetail, BuildRequest, BuildView,
+    COMMAND_LINE_PROJECT, ChangeOutcome, CleanReport, ClonedProject, DeliverUntil, Deliverer,
+    DeliveryPolicy, DeliveryReport, Downloaded, ImportReport, RUNNER_LEASE, Recording,
+    RecordingRequest, RecordingWarning, RunOptions, RunOutcome, RunnerEvent, SettingValue, Toaster,
+    Until,
 };

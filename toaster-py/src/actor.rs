@@ -10,7 +10,8 @@ use pyo3::types::PyDict;
 use toaster_core::ingest::BatchPolicy;
 use toaster_core::layers::{LayerRequest, Options};
 use toaster_core::model::{
-    BuildId, ConfigChange, ConfigKey, HookAction, HookTrigger, RevisionNumber, Target, Visibility,
+    ArtifactKind, BuildId, ConfigChange, ConfigKey, HookAction, HookTrigger, RevisionNumber,
+    Target, Visibility,
 };
 use toaster_core::{BuildRequest, DeliverUntil};
 
@@ -394,19 +395,100 @@ impl Actor {
             .collect()
     }
 
-    /// The files a build made, as dicts (`kind`, `path`, `size`).
-    fn artifacts<'py>(&self, py: Python<'py>, build_id: i64) -> PyResult<Vec<Bound<'py, PyDict>>> {
-        let artifacts = detach(py, || self.inner.artifacts(BuildId(build_id)))?;
+    /// The files a build made or read, as dicts (`name`, `kind`, `dir`, `path`, `size`,
+    /// `sha256`), of `kind` only if given.
+    #[pyo3(signature = (build_id, *, kind = None))]
+    fn artifacts<'py>(
+        &self,
+        py: Python<'py>,
+        build_id: i64,
+        kind: Option<&str>,
+    ) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        let kind = kind
+            .map(ArtifactKind::parse)
+            .transpose()
+            .map_err(|e| to_py(py, e.into()))?;
+        let artifacts = detach(py, || self.inner.build_artifacts(BuildId(build_id), kind))?;
         artifacts
             .iter()
             .map(|a| {
                 let d = PyDict::new(py);
+                d.set_item("name", &a.name)?;
                 d.set_item("kind", a.kind.as_str())?;
+                d.set_item("dir", &a.dir)?;
                 d.set_item("path", &a.path)?;
                 d.set_item("size", a.size)?;
+                d.set_item("sha256", &a.sha256)?;
                 Ok(d)
             })
             .collect()
+    }
+
+    /// Copies artifacts of a build by name into `into`, each checked against its recorded
+    /// size and SHA-256 (one that changed is refused unless `force`); returns a dict per
+    /// copy (`name`, `path`, `size`, `sha256`, `changed`, `from_archive`).
+    #[pyo3(signature = (build_id, names, into, *, force = false))]
+    fn download_artifacts<'py>(
+        &self,
+        py: Python<'py>,
+        build_id: i64,
+        names: Vec<String>,
+        into: PathBuf,
+        force: bool,
+    ) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        let copies = detach(py, || {
+            self.inner
+                .download_artifacts(BuildId(build_id), &names, &into, force)
+        })?;
+        copies
+            .iter()
+            .map(|c| {
+                let d = PyDict::new(py);
+                d.set_item("name", &c.artifact.name)?;
+                d.set_item("path", c.path.display().to_string())?;
+                d.set_item("size", c.copied.size)?;
+                d.set_item("sha256", &c.copied.sha256)?;
+                d.set_item("changed", c.changed)?;
+                d.set_item("from_archive", c.from_archive)?;
+                Ok(d)
+            })
+            .collect()
+    }
+
+    /// Writes a build's archive into the instance's archive directory; returns its path.
+    #[pyo3(signature = (build_id, *, with_images = false))]
+    fn archive_build(&self, py: Python<'_>, build_id: i64, with_images: bool) -> PyResult<String> {
+        let archived = detach(py, || {
+            self.inner.archive_build(BuildId(build_id), with_images)
+        })?;
+        Ok(archive_path(&archived.build))
+    }
+
+    /// Archives a build that ended if the instance archives every build (`archive.on-end`);
+    /// returns the archive's path, or None.
+    fn archive_on_end(&self, py: Python<'_>, build_id: i64) -> PyResult<Option<String>> {
+        let archived = detach(py, || self.inner.archive_on_end(BuildId(build_id)))?;
+        Ok(archived.map(|a| archive_path(&a.build)))
+    }
+
+    /// Imports a build archive into `project` as a new build.
+    #[pyo3(signature = (file, *, project))]
+    fn import_archive(&self, py: Python<'_>, file: PathBuf, project: &str) -> PyResult<Build> {
+        let build = detach(py, || self.inner.import_archive(&file, project))?;
+        Build::new(py, &build, None)
+    }
+
+    /// Removes the project's TMPDIR once its builds are archived (`force`: even if not);
+    /// returns the directory removed, or None when there was none.
+    #[pyo3(signature = (project, *, force = false))]
+    fn clean_project(
+        &self,
+        py: Python<'_>,
+        project: &str,
+        force: bool,
+    ) -> PyResult<Option<String>> {
+        let report = detach(py, || self.inner.clean_project(project, force))?;
+        Ok(report.removed.map(|p| p.display().to_string()))
     }
 
     /// A recorder for a build that has not ended; it writes a batch every `max_writes`
@@ -655,4 +737,13 @@ fn delivery_dict<'py>(
     d.set_item("status", last.and_then(|a| a.result.status))?;
     d.set_item("detail", last.map(|a| a.result.detail.as_str()))?;
     Ok(d)
+}
+
+/// Where a build's archive is (empty when it has none).
+fn archive_path(build: &toaster_core::model::Build) -> String {
+    build
+        .archive
+        .as_ref()
+        .map(|a| a.path.display().to_string())
+        .unwrap_or_default()
 }

@@ -30,6 +30,10 @@ pub struct Build {
     errors: u32,
     warnings: u32,
     hidden: bool,
+    /// The build's archive (a zip file), once it has one.
+    archive: Option<String>,
+    /// Where a build imported from an archive came from.
+    origin: Option<String>,
     /// How many tasks ended each way (`"running"` for those that did not), when read with
     /// `Actor.build`.
     tasks: Option<Py<PyDict>>,
@@ -72,6 +76,8 @@ impl Build {
             errors: b.errors,
             warnings: b.warnings,
             hidden: b.hidden,
+            archive: b.archive.as_ref().map(|a| a.path.display().to_string()),
+            origin: b.origin.clone(),
             tasks,
         })
     }

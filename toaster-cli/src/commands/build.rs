@@ -173,6 +173,12 @@ pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
                     "log:       {}",
                     escape(view.log_path.as_deref().unwrap_or("(none written)"))
                 )?;
+                if let Some(archive) = &view.archive {
+                    writeln!(w, "archive:   {}", escape(archive))?;
+                }
+                if let Some(origin) = &view.origin {
+                    writeln!(w, "origin:    {}", escape(origin))?;
+                }
                 let tasks = view
                     .tasks
                     .iter()
@@ -262,6 +268,19 @@ pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
             output,
             force,
         } => super::artifact::download(&actor, out, id, &names, &output, force)?,
+        BuildCommand::Archive {
+            id,
+            with_images,
+            older_than,
+            project,
+        } => super::archive::archive(
+            &actor,
+            out,
+            id,
+            with_images,
+            older_than.as_deref(),
+            project.as_deref(),
+        )?,
         BuildCommand::Log { id, level } => {
             let level = LogLevel::parse(&level).map_err(toaster_core::Error::from)?;
             let messages = actor.log_messages(BuildId(id), level)?;

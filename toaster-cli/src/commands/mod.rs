@@ -1,5 +1,6 @@
 //! One module per command group; each turns parsed arguments into facade calls and output.
 
+pub mod archive;
 pub mod artifact;
 pub mod audit;
 pub mod bitbake;

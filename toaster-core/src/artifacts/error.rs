@@ -48,6 +48,25 @@ pub enum ArtifactError {
         /// Its checksum now.
         sha256: String,
     },
+    /// The zip file of an archive is unsafe or damaged.
+    #[error(transparent)]
+    Archive(#[from] super::archive::ArchiveError),
+    /// A zip file that is not a Toaster build archive.
+    #[error("{} is not a Toaster build archive: {reason}", path.display())]
+    NotABuildArchive {
+        /// The file.
+        path: PathBuf,
+        /// Why not.
+        reason: String,
+    },
+    /// A build archive of a format version this Toaster does not read.
+    #[error("{} is a build archive of format version {version}; this Toaster reads version 1", path.display())]
+    ArchiveVersion {
+        /// The file.
+        path: PathBuf,
+        /// The version it says.
+        version: String,
+    },
     /// Reading or writing failed.
     #[error("{}: {source}", path.display())]
     Io {
@@ -75,6 +94,13 @@ impl ArtifactError {
                     "a later build or someone else changed it; pass --force to take it as it is now"
                 }
                 ArtifactError::Io { .. } => "check the file's permissions and the disk",
+                ArtifactError::Archive(e) => return e.hint().map(|h| h.to_string()),
+                ArtifactError::NotABuildArchive { .. } => {
+                    "give a zip written by `toaster build archive`"
+                }
+                ArtifactError::ArchiveVersion { .. } => {
+                    "import it with the Toaster-rs version that wrote it, or a newer one"
+                }
             }
             .to_owned(),
         )

@@ -1,6 +1,8 @@
 //! What a build produced: artifacts recorded with their checksums, read back without ever
 //! leaving the directory they were recorded in, and build archives (zip files).
 
+pub mod archive;
+pub mod build_archive;
 mod checksum;
 mod confined;
 mod error;

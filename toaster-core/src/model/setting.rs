@@ -31,11 +31,16 @@ pub enum Setting {
     HookScriptTimeout,
     /// Seconds a webhook or SMTP server has to answer.
     HookNetworkTimeout,
+    /// The directory build archives are written to (default: `archives/` beside the
+    /// database).
+    ArchiveDir,
+    /// Whether every build is archived when it ends (`yes` or `no`).
+    ArchiveOnEnd,
 }
 
 impl Setting {
     /// Every setting, in the order they are listed.
-    pub const ALL: [Setting; 11] = [
+    pub const ALL: [Setting; 13] = [
         Setting::SmtpHost,
         Setting::SmtpPort,
         Setting::SmtpSecurity,
@@ -47,6 +52,8 @@ impl Setting {
         Setting::HookRetryAfter,
         Setting::HookScriptTimeout,
         Setting::HookNetworkTimeout,
+        Setting::ArchiveDir,
+        Setting::ArchiveOnEnd,
     ];
 
     /// The stable name (`smtp.host`).
@@ -63,6 +70,8 @@ impl Setting {
             Setting::HookRetryAfter => "hooks.retry-after",
             Setting::HookScriptTimeout => "hooks.script-timeout",
             Setting::HookNetworkTimeout => "hooks.network-timeout",
+            Setting::ArchiveDir => "archive.dir",
+            Setting::ArchiveOnEnd => "archive.on-end",
         }
     }
 
@@ -80,6 +89,10 @@ impl Setting {
             Setting::HookRetryAfter => "seconds before the first retry (doubling after)",
             Setting::HookScriptTimeout => "seconds a hook script may run before it is killed",
             Setting::HookNetworkTimeout => "seconds a webhook or SMTP server has to answer",
+            Setting::ArchiveDir => {
+                "where build archives go (default: archives/ beside the database)"
+            }
+            Setting::ArchiveOnEnd => "yes: archive every build when it ends (without images)",
         }
     }
 
@@ -91,6 +104,7 @@ impl Setting {
             Setting::HookRetryAfter => Some("60"),
             Setting::HookScriptTimeout => Some("600"),
             Setting::HookNetworkTimeout => Some("30"),
+            Setting::ArchiveOnEnd => Some("no"),
             _ => None,
         }
     }
@@ -139,6 +153,13 @@ impl Setting {
                 "give the password file's absolute path",
             ),
             Setting::SmtpFrom => check_email(value).map(|()| value.to_owned()),
+            Setting::ArchiveDir if !value.starts_with('/') => bad(
+                "it is not an absolute path",
+                "give the archive directory's absolute path",
+            ),
+            Setting::ArchiveOnEnd if !matches!(value, "yes" | "no") => {
+                bad("it is neither yes nor no", "use yes or no")
+            }
             Setting::HookAttempts => Self::number(self, value, 1, 100),
             Setting::HookRetryAfter => Self::number(self, value, 0, 86_400),
             Setting::HookScriptTimeout | Setting::HookNetworkTimeout => {

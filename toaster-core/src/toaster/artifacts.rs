@@ -2,12 +2,14 @@
 //! the build recorded, and sealing the build's log as one when the build is over.
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
 
 use super::Actor;
 use crate::Error;
 use crate::access::Action;
+use crate::artifacts::archive::ArchiveLimits;
+use crate::artifacts::build_archive::OpenArchive;
 use crate::artifacts::{self, ArtifactError, Digested};
 use crate::model::{ArtifactKind, ArtifactRecord, Build, BuildId, Right};
 use crate::runner::host_name;
@@ -96,12 +98,14 @@ impl Actor {
             .tempfile_in(parent)
             .map_err(ArtifactError::io(parent))?;
         let copied = self.copy_artifact(build, &artifact, partial.as_file_mut());
-        let (copied, changed) = match copied {
-            Ok(copied) => (copied, false),
-            Err(Error::Artifact(ArtifactError::Changed { size, sha256, .. })) if force => {
-                (Digested { size, sha256 }, true)
+        let (copied, changed, from_archive) = match copied {
+            Ok((copied, from_archive)) => (copied, false, from_archive),
+            Err((Error::Artifact(ArtifactError::Changed { size, sha256, .. }), from_archive))
+                if force =>
+            {
+                (Digested { size, sha256 }, true, from_archive)
             }
-            Err(e) => return Err(e),
+            Err((e, _)) => return Err(e),
         };
         partial
             .as_file()
@@ -116,24 +120,60 @@ impl Actor {
             path,
             copied,
             changed,
-            from_archive: false,
+            from_archive,
         })
     }
 
-    /// Copies an artifact's file from where the build left it, on the host it ran on.
+    /// Copies an artifact's file from where the build left it, on the host it ran on, else
+    /// from the build's archive when that holds it; says whether it came from the archive
+    /// (also with an error).
     fn copy_artifact(
         &self,
         build: &Build,
         artifact: &ArtifactRecord,
         to: &mut File,
-    ) -> Result<Digested, Error> {
-        if build.host != host_name() {
-            return Err(Error::Elsewhere {
-                build: build.id,
-                host: build.host.clone(),
-            });
+    ) -> Result<(Digested, bool), (Error, bool)> {
+        let here = build.host == host_name();
+        if here {
+            match artifacts::verified_copy(artifact, to) {
+                Err(ArtifactError::Missing { .. }) if build.archive.is_some() => {}
+                other => return other.map(|d| (d, false)).map_err(|e| (e.into(), false)),
+            }
         }
-        Ok(artifacts::verified_copy(artifact, to)?)
+        if let Some(archive) = &build.archive {
+            let from_archive = |e: ArtifactError| (Error::from(e), true);
+            let mut open = OpenArchive::open(&archive.path, &ArchiveLimits::default())
+                .map_err(from_archive)?;
+            if open.file(&artifact.name).is_some() {
+                to.set_len(0).and_then(|()| to.rewind()).map_err(|e| {
+                    from_archive(ArtifactError::Io {
+                        path: archive.path.clone(),
+                        source: e,
+                    })
+                })?;
+                return open
+                    .copy_file(artifact, to)
+                    .map(|d| (d, true))
+                    .map_err(from_archive);
+            }
+        }
+        if here {
+            Err((
+                ArtifactError::Missing {
+                    path: artifact.location(),
+                }
+                .into(),
+                false,
+            ))
+        } else {
+            Err((
+                Error::Elsewhere {
+                    build: build.id,
+                    host: build.host.clone(),
+                },
+                false,
+            ))
+        }
     }
 
     /// Opens an artifact for reading (needs read): its record and a reader of its bytes

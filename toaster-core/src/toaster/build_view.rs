@@ -48,6 +48,11 @@ pub struct BuildView {
     pub warnings: u32,
     /// Whether it is hidden from listings.
     pub hidden: bool,
+    /// Its archive (a zip file), once it has one.
+    pub archive: Option<String>,
+    /// Where a build imported from an archive came from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
     /// The layers it ran with (`show` only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub layers: Option<Vec<BuildLayer>>,
@@ -81,6 +86,8 @@ impl From<&Build> for BuildView {
             errors: build.errors,
             warnings: build.warnings,
             hidden: build.hidden,
+            archive: build.archive.as_ref().map(|a| a.path.display().to_string()),
+            origin: build.origin.clone(),
             layers: None,
             tasks: None,
             variables: None,

@@ -55,9 +55,11 @@ struct HookRef {
 /// An artifact as a script reads it from `TOASTER_ARTIFACTS`.
 #[derive(Serialize)]
 struct ArtifactEntry<'a> {
+    name: &'a str,
     kind: &'a str,
     path: String,
     size: u64,
+    sha256: Option<&'a str>,
 }
 
 impl BuildReport {
@@ -152,7 +154,7 @@ impl BuildReport {
         if !self.artifacts.is_empty() {
             let _ = writeln!(text, "\nArtifacts:");
             for a in &self.artifacts {
-                let _ = writeln!(text, "  {} {} ({} bytes)", a.kind.as_str(), a.path, a.size);
+                let _ = writeln!(text, "  {} {} ({} bytes)", a.kind.as_str(), a.name, a.size);
             }
         }
         let _ = writeln!(text, "\nSee it with:");
@@ -195,9 +197,11 @@ impl BuildReport {
             .artifacts
             .iter()
             .map(|a| ArtifactEntry {
+                name: &a.name,
                 kind: a.kind.as_str(),
-                path: self.raw.build_dir.join(&a.path).display().to_string(),
+                path: self.raw.build_dir.join(a.location()).display().to_string(),
                 size: a.size,
+                sha256: a.sha256.as_deref(),
             })
             .collect();
         let path = dir.join(format!("build-{}-artifacts.json", self.build.id));

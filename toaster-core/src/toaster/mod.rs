@@ -1,6 +1,7 @@
 //! The facade: the one API every frontend calls. Every operation is made by an [`Actor`],
 //! checked against the permission policy, and written with its audit entry.
 
+mod archive;
 mod artifacts;
 mod audit;
 mod bitbake_source;
@@ -25,6 +26,7 @@ mod validation;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use self::archive::{ARCHIVE_DIR, Archived};
 pub use self::artifacts::Downloaded;
 pub use self::build_view::BuildView;
 pub use self::builds::{BUILD_LEASE, BuildDetail, COMMAND_LINE_PROJECT, ImportReport};
@@ -279,6 +281,8 @@ impl Actor {
 
 #[cfg(test)]
 mod access_tests;
+#[cfg(test)]
+mod archive_tests;
 #[cfg(test)]
 mod artifact_tests;
 #[cfg(test)]

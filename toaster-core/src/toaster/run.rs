@@ -134,6 +134,10 @@ impl Actor {
         // BitBake's client has exited: the log it wrote is whole. A log that cannot be
         // read now stays on the build by its path, unrecorded as an artifact.
         let _ = self.seal_build_log(build.id);
+        // An archive that cannot be written leaves the build as it is: `build archive`
+        // tries again and says why.
+        let _ = self.archive_on_end(build.id);
+        let build = self.store().build(build.id)?;
         Ok(RunOutcome {
             build,
             exit: Some(exit),

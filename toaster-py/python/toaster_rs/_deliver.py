@@ -1,9 +1,11 @@
-"""Delivering the hooks of a build run by hand, in a process of its own.
+"""After a build run by hand ends: its archive (when the instance archives every build) and
+its hooks, in a process of its own.
 
 BitBake's server exits soon after a build ends, and a hook may take minutes (a script that
 copies an image, a slow mail server, retries), so the recorder starts this module as a
-detached process: ``python -m toaster_rs._deliver DATABASE OWNER BUILD BUILD_DIR``. It exits
-at once when the build fired no hooks; else it makes every delivery of that build it can,
+detached process: ``python -m toaster_rs._deliver DATABASE OWNER BUILD BUILD_DIR``. It first
+archives the build when the admin setting ``archive.on-end`` is ``yes``. It exits when the
+build fired no hooks; else it makes every delivery of that build it can,
 waiting for retries, then exits, saying what came of each in
 ``BUILD_DIR/toaster-logs/build-N-hooks.log``. A delivery it does not finish (it was killed,
 or its retries outlast it) stays pending for `toaster hook deliver` or a runner.
@@ -45,12 +47,22 @@ def main(argv: Optional[List[str]] = None) -> int:
     try:
         with Toaster.open(database) as toaster:
             actor = toaster.act_as(owner, client="hooks")
+            try:
+                archive = actor.archive_on_end(int(build))
+            except ToasterError as error:
+                archive = None
+                lines.append("build %s was not archived: %s" % (build, error))
+                status = 1
+            if archive:
+                lines.append("build %s archived to %s" % (build, archive))
             attempts = actor.deliver_hooks(build_id=int(build), wait=True)
         if not attempts:
-            return 0
+            if lines:
+                _log(build_dir, build, lines)
+            return status
         for a in attempts:
             lines.append("build %(build)d hook %(hook_id)d (%(kind)s) attempt %(attempt)d: %(state)s: %(detail)s" % a)
-        status = 0 if all(a["delivered"] for a in attempts) else 1
+        status = status or (0 if all(a["delivered"] for a in attempts) else 1)
     except (ToasterError, ValueError) as error:
         lines.append("hooks of build %s: %s" % (build, error))
         status = 1

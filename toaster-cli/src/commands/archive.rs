@@ -1,0 +1,166 @@
+//! `toaster build archive` and `toaster archive import`.
+
+use std::time::Duration;
+
+use serde::Serialize;
+use toaster_core::model::BuildId;
+use toaster_core::{Actor, Archived};
+
+use super::{Failure, Outcome};
+use crate::args::ArchiveCommand;
+use crate::context::Context;
+use crate::output::{BuildView, Output};
+use crate::terminal::escape;
+
+/// `toaster archive …`
+pub fn run(ctx: &Context, out: &Output, command: ArchiveCommand) -> Outcome {
+    let actor = ctx.actor(&ctx.open()?)?;
+    match command {
+        ArchiveCommand::Import { file, project } => {
+            let build = actor.import_archive(&file, &project)?;
+            let view = BuildView::from(&build);
+            out.emit(&view, |w| {
+                writeln!(
+                    w,
+                    "imported build {} into project {} as build {} ({})",
+                    escape(&file.display().to_string()),
+                    view.project,
+                    view.id,
+                    view.state
+                )?;
+                if let Some(origin) = &build.origin {
+                    writeln!(w, "{}", escape(origin))?;
+                }
+                Ok(())
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// One build archived, as reported.
+#[derive(Serialize)]
+struct ArchivedView {
+    build: i64,
+    archive: Option<String>,
+    files_stored: usize,
+    files_left_out: Vec<LeftOut>,
+    error: Option<String>,
+}
+
+#[derive(Serialize)]
+struct LeftOut {
+    name: String,
+    why: String,
+}
+
+/// `build archive ID | --older-than AGE [--project P]`.
+pub fn archive(
+    actor: &Actor,
+    out: &Output,
+    id: Option<i64>,
+    with_images: bool,
+    older_than: Option<&str>,
+    project: Option<&str>,
+) -> Outcome {
+    let results = match (id, older_than) {
+        // One build: its failure is the command's.
+        (Some(id), _) => vec![(
+            BuildId(id),
+            Ok(actor.archive_build(BuildId(id), with_images)?),
+        )],
+        (None, Some(age)) => actor.archive_older_than(parse_age(age)?, project, with_images)?,
+        (None, None) => Vec::new(),
+    };
+    let single = id.is_some();
+    let views: Vec<ArchivedView> = results.iter().map(|(id, r)| view(*id, r)).collect();
+    out.emit(&views, |w| {
+        if views.is_empty() {
+            return writeln!(w, "no build to archive");
+        }
+        for v in &views {
+            match (&v.archive, &v.error) {
+                (Some(path), _) => {
+                    writeln!(
+                        w,
+                        "archived build {} to {} ({} files kept{})",
+                        v.build,
+                        escape(path),
+                        v.files_stored,
+                        if v.files_left_out.is_empty() {
+                            String::new()
+                        } else {
+                            format!(", {} left out", v.files_left_out.len())
+                        }
+                    )?;
+                    if single {
+                        for left in &v.files_left_out {
+                            writeln!(
+                                w,
+                                "  left out {}: {}",
+                                escape(&left.name),
+                                escape(&left.why)
+                            )?;
+                        }
+                    }
+                }
+                (None, Some(error)) => {
+                    writeln!(w, "build {} not archived: {}", v.build, escape(error))?
+                }
+                (None, None) => {}
+            }
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+fn view(id: BuildId, result: &Result<Archived, toaster_core::Error>) -> ArchivedView {
+    match result {
+        Ok(archived) => ArchivedView {
+            build: id.0,
+            archive: archived
+                .build
+                .archive
+                .as_ref()
+                .map(|a| a.path.display().to_string()),
+            files_stored: archived.manifest.files.iter().filter(|f| f.stored).count(),
+            files_left_out: archived
+                .manifest
+                .files
+                .iter()
+                .filter(|f| !f.stored)
+                .map(|f| LeftOut {
+                    name: f.name.clone(),
+                    why: f.left_out.clone().unwrap_or_default(),
+                })
+                .collect(),
+            error: None,
+        },
+        Err(e) => ArchivedView {
+            build: id.0,
+            archive: None,
+            files_stored: 0,
+            files_left_out: Vec::new(),
+            error: Some(e.to_string()),
+        },
+    }
+}
+
+/// An age: a whole number and a unit (`30d`, `12h`, `45m`, `90s`).
+fn parse_age(text: &str) -> Result<Duration, Failure> {
+    let usage = || Failure::Usage {
+        message: format!("`{text}` is not an age"),
+        hint: "give a number and a unit: 30d, 12h, 45m or 90s (0d for every build)".to_owned(),
+    };
+    let (number, unit) = text.split_at(text.len().saturating_sub(1));
+    let number: u64 = number.parse().map_err(|_| usage())?;
+    let seconds = match unit {
+        "d" => 86_400,
+        "h" => 3_600,
+        "m" => 60,
+        "s" => 1,
+        _ => return Err(usage()),
+    };
+    Ok(Duration::from_secs(number.saturating_mul(seconds)))
+}

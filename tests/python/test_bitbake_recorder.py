@@ -153,9 +153,9 @@ def test_a_whole_build_is_recorded_once_and_reads_back_through_python_and_the_cl
 
 
 def test_recipes_packages_and_artifacts_are_written_once_each(make_cooker, database, tmp_path):
-    cooker = make_cooker({"TOASTER_DB": str(database), "TOASTER_OWNER": "alice"})
     deploy = tmp_path / "deploy"
     deploy.mkdir()
+    cooker = make_cooker({"TOASTER_DB": str(database), "TOASTER_OWNER": "alice", "DEPLOY_DIR_IMAGE": str(deploy)})
     whole_build(cooker, deploy)
     build_id = recorded_build(database).id
 
@@ -163,15 +163,18 @@ def test_recipes_packages_and_artifacts_are_written_once_each(make_cooker, datab
     with sqlite3.connect("file:%s?mode=ro" % database, uri=True) as rows:
         packages = rows.execute("SELECT name, size, recipe FROM package WHERE build_id = ? ORDER BY name", (build_id,)).fetchall()
         depends = rows.execute("SELECT p.name, d.name FROM package_dependency d JOIN package p ON p.id = d.package_id WHERE p.build_id = ? ORDER BY 1, 2", (build_id,)).fetchall()
-        artifacts = rows.execute("SELECT kind, path, size FROM artifact WHERE build_id = ? ORDER BY path", (build_id,)).fetchall()
+        artifacts = rows.execute("SELECT kind, name, size FROM artifact WHERE build_id = ? ORDER BY name", (build_id,)).fetchall()
         recipes = rows.execute("SELECT r.name, r.version, r.layer, r.file FROM recipe r JOIN build_recipe b ON b.recipe_id = r.id WHERE b.build_id = ? ORDER BY r.name", (build_id,)).fetchall()
     assert packages == [("base-files", 1024, "base-files"), ("busybox", 4096, "busybox"), ("busybox-syslog", 512, "busybox")]
     assert ("busybox", "libc6") in depends and ("busybox", "update-alternatives-opkg") in depends
-    assert [(kind, pathlib.Path(path).name, size) for kind, path, size in artifacts] == [
+    # From the metadata events, then the build's end: its conf file and its own log.
+    assert [(kind, name, size) for kind, name, size in artifacts if kind != "log"] == [
         ("kernel", "bzImage-qemux86-64.bin", 100),
+        ("conf", "conf/local.conf", (cooker.build_dir / "conf" / "local.conf").stat().st_size),
         ("image", "core-image-minimal-qemux86-64.rootfs-20260101.ext4", 2048),
         ("manifest", "core-image-minimal-qemux86-64.rootfs-20260101.manifest", 22),
     ]
+    assert [name for kind, name, _ in artifacts if kind == "log"] == ["build-%d.log" % build_id]
     assert ("zlib-native", "1.3.1-r0", "openembedded-core", ZLIB.real_file) in recipes
     assert ("core-image-minimal", "1.0-r0", "meta-poky", IMAGE.real_file) in recipes
     assert len(recipes) == len(RECIPES)

@@ -319,11 +319,13 @@ def test_a_build_run_by_hand_records_what_bitbake_saw(alice, demo):
     with alice.recorder(build.id) as recorder:
         recorder.record({"event": "recipe", "name": "zlib", "version": "1.3", "layer": "meta", "file": "/z.bb"})
         recorder.record({"event": "package", "name": "zlib", "version": "1.3", "size": 10, "recipe": "zlib", "depends": ["libc"]})
-        recorder.record({"event": "artifact", "kind": "image", "path": "/img.ext4", "size": 4})
+        recorder.record({"event": "artifact", "kind": "image", "dir": "/deploy", "path": "img.ext4", "size": 4, "sha256": "ab" * 32})
         recorder.finish()
     assert alice.recipes(build.id) == [{"name": "zlib", "version": "1.3", "layer": "meta", "file": "/z.bb"}]
     assert alice.packages(build.id)[0]["depends"] == ["libc"]
-    assert alice.artifacts(build.id) == [{"kind": "image", "path": "/img.ext4", "size": 4}]
+    assert alice.artifacts(build.id) == [
+        {"name": "img.ext4", "kind": "image", "dir": "/deploy", "path": "img.ext4", "size": 4, "sha256": "ab" * 32}
+    ]
 
 
 def test_a_background_recorder_hands_batches_to_its_own_thread(alice, demo):

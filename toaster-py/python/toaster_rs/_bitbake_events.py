@@ -15,12 +15,25 @@ running task) and writes each fact once:
 - recipes, from ``DepTreeGenerated`` (cooker, once per build);
 - packages, from the ``SinglePackageInfo`` (worker) and ``ImagePkgList`` (cooker)
   metadata events of openembedded-core's ``toaster.bbclass``, each package once;
-- task CPU time and I/O, from its ``BuildStatsList``; artifacts, from its
-  ``TaskArtifacts``;
+- task CPU time and I/O, from its ``BuildStatsList``;
 - log records at or above the chosen level, ``NoProvider``, and the task failures the
-  console reports.
+  console reports;
+- artifacts: files the build made or read, each as a directory of the build
+  (:class:`BuildDirs`: ``DEPLOY_DIR_IMAGE``, ``DEPLOY_DIR``, ``TMPDIR`` or ``TOPDIR``, the
+  innermost that holds it), its place inside it and its name in the build. They come from
+  the ``TaskArtifacts`` metadata events of ``toaster.bbclass`` (regular files only, not
+  links; a file in none of those directories is left out, with a note) and, at the build's
+  end (:meth:`EventMapper.end_artifacts`), from a look at the files themselves: the regular
+  files in ``DEPLOY_DIR_IMAGE`` changed since the build started, the conf files of the build
+  directory the build read (``BBINCLUDED``), and the log files of the tasks that failed
+  (named ``logs/RECIPE/log.do_TASK.PID``).
 
-Nothing here does I/O on the database; lines go to :attr:`EventMapper.lines`.
+The recorder (in Rust) measures each artifact's size and SHA-256 itself, reading inside its
+directory only (a link that leads out is refused, with a warning); the lines carry neither.
+
+Nothing here does I/O on the database; lines go to :attr:`EventMapper.lines`. The only I/O
+is on the build's files: whether a file the build names is a regular file, and the look at
+the end.
 """
 
 from __future__ import annotations
@@ -29,7 +42,7 @@ import os
 import re
 from json.encoder import encode_basestring as _quote
 from time import time as _time
-from typing import Any, Callable, Dict, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 #: Log levels by name, as BitBake numbers them (``bb.msg.BBLogFormatter``: the "once"
 #: variants of warnings and errors sit one below their level).
@@ -66,6 +79,30 @@ _LAYER_NAMES = {"meta": "openembedded-core"}
 _SETSCENE = "_setscene"
 _NULL = "null"
 _VERSION_CONSTRAINT = re.compile(r"\([^)]*\)")
+
+#: Files of ``DEPLOY_DIR_IMAGE`` recorded at a build's end, at most; and entries looked at.
+MAX_DEPLOYED_FILES = 10_000
+MAX_DEPLOY_ENTRIES = 100_000
+#: How long before the build's start a file may have changed and still count as the build's
+#: (clocks and file systems with coarse times), in seconds.
+CLOCK_SLACK = 2.0
+
+#: Image types (the last part of an image's name, after compression suffixes are taken off).
+_IMAGE_TYPES = frozenset(
+    "wic ext2 ext3 ext4 btrfs squashfs squashfs-xz squashfs-lzo squashfs-lz4 squashfs-zst "
+    "cramfs jffs2 jffs2.sum ubi ubifs multiubi cpio tar vmdk vdi qcow2 vhd vhdx hddimg "
+    "hdddirect iso img sdimg rpi-sdimg f2fs erofs erofs-lz4 erofs-lz4hc elf container".split()
+)
+#: Suffixes that wrap an image (compressions, checksums, a block map) and keep it an image.
+_IMAGE_WRAPPERS = frozenset(
+    "gz bz2 xz lz4 lzo lzma zst zip 7z sum bmap md5sum sha1sum sha224sum sha256sum sha384sum "
+    "sha512sum u-boot verity".split()
+)
+#: Companion files of an image, by the end of their name.
+_IMAGE_COMPANIONS = (".qemuboot.conf", ".testdata.json")
+#: Kernels, their modules and device trees, by the start or end of their name.
+_KERNEL_PREFIXES = ("bzImage", "zImage", "Image", "uImage", "fitImage", "vmlinux", "modules-")
+_KERNEL_SUFFIXES = (".dtb", ".dtbo")
 
 TaskKey = Tuple[str, str]
 Handler = Callable[[Any], None]
@@ -154,17 +191,129 @@ class Layers:
         return ""
 
 
+def _absolute(path: Optional[str]) -> Optional[str]:
+    """`path` normalised, when it is absolute (a directory BitBake names); else ``None``."""
+    if not path or not os.path.isabs(path) or "\n" in path:
+        return None
+    return os.path.normpath(path)
+
+
+def _inside(path: str, directory: str) -> Optional[str]:
+    """Where the normalised absolute `path` is inside `directory`, as a relative
+    ``/``-separated path; ``None`` when it is not inside."""
+    prefix = directory if directory.endswith(os.sep) else directory + os.sep
+    if not path.startswith(prefix) or len(path) == len(prefix):
+        return None
+    return path[len(prefix):].replace(os.sep, "/")
+
+
+def is_license(path: str) -> bool:
+    """Whether the relative `path` is a licence file: one under a ``licenses`` directory, or a
+    licence manifest (``license.manifest``, ``*.license.manifest``)."""
+    parts = path.split("/")
+    name = parts[-1]
+    return "licenses" in parts[:-1] or name == "license.manifest" or name.endswith(".license.manifest")
+
+
+def deployed_kind(path: str) -> str:
+    """The kind of the file `path` (relative) found in ``DEPLOY_DIR_IMAGE``: ``license``,
+    ``manifest``, ``kernel``, ``image`` (images and their companions: ``.bmap``,
+    ``.qemuboot.conf``, ``.testdata.json``, compressed or checksummed forms) or ``other``."""
+    if is_license(path):
+        return "license"
+    name = path.rsplit("/", 1)[-1]
+    if name.endswith(".manifest"):
+        return "manifest"
+    if name.startswith(_KERNEL_PREFIXES) or name.endswith(_KERNEL_SUFFIXES):
+        return "kernel"
+    if name.endswith(_IMAGE_COMPANIONS):
+        return "image"
+    parts = name.split(".")[1:]
+    while parts and parts[-1] in _IMAGE_WRAPPERS:
+        parts.pop()
+    if parts and (parts[-1] in _IMAGE_TYPES or ".".join(parts[-2:]) in _IMAGE_TYPES):
+        return "image"
+    return "other"
+
+
+class BuildDirs:
+    """The directories of a build that artifacts are recorded in: ``DEPLOY_DIR_IMAGE``,
+    ``DEPLOY_DIR`` (SDK installers are in its ``sdk``), ``TMPDIR`` and ``TOPDIR`` (the build
+    directory). A file is recorded as the innermost of them that holds it and its place
+    there; the recorder never reads outside that directory. Also the conf files of the
+    build directory that BitBake read (``BBINCLUDED``, absolute paths)."""
+
+    def __init__(
+        self,
+        deploy_dir_image: Optional[str] = None,
+        deploy_dir: Optional[str] = None,
+        tmpdir: Optional[str] = None,
+        topdir: Optional[str] = None,
+        included: Sequence[str] = (),
+    ) -> None:
+        self.deploy_dir_image = _absolute(deploy_dir_image)
+        self.topdir = _absolute(topdir)
+        named = [self.deploy_dir_image, _absolute(deploy_dir), _absolute(tmpdir), self.topdir]
+        # Longest first, so that the innermost directory wins. A file is found by the name
+        # the build gives it, made of these variables (links in them are not resolved).
+        roots = {root for root in named if root is not None and root != os.sep}
+        self._roots = sorted(roots, key=len, reverse=True)
+        self.conf_files: List[str] = []
+        if self.topdir is not None:
+            self.conf_files = self._conf_files(self.topdir, included)
+
+    @staticmethod
+    def from_datastore(d: Any) -> "BuildDirs":
+        """The directories and conf files datastore `d` (the cooker's, at ``BuildInit``)
+        names."""
+        return BuildDirs(
+            d.getVar("DEPLOY_DIR_IMAGE"),
+            d.getVar("DEPLOY_DIR"),
+            d.getVar("TMPDIR"),
+            d.getVar("TOPDIR"),
+            (d.getVar("BBINCLUDED") or "").split(),
+        )
+
+    @staticmethod
+    def _conf_files(topdir: str, included: Sequence[str]) -> List[str]:
+        """The places inside `topdir` of the files under its ``conf`` that BitBake read and
+        that exist (``BBINCLUDED`` also names the places it looked in for a file), with
+        ``conf/local.conf`` and ``conf/bblayers.conf`` where they exist."""
+        conf = os.path.join(topdir, "conf")
+        candidates = [os.path.join(conf, "local.conf"), os.path.join(conf, "bblayers.conf")]
+        found: List[str] = []
+        for path in candidates + [os.path.normpath(p) for p in included if os.path.isabs(p)]:
+            place = _inside(path, conf)
+            if place is not None and ("conf/" + place) not in found and os.path.isfile(path):
+                found.append("conf/" + place)
+        return found
+
+    def locate(self, path: str) -> Optional[Tuple[str, str]]:
+        """The directory of the build that holds the absolute `path` (the innermost) and the
+        path inside it; ``None`` when none does."""
+        path = os.path.normpath(path)
+        for root in self._roots:
+            place = _inside(path, root)
+            if place is not None:
+                return root, place
+        return None
+
+
 class EventMapper:
     """Maps one build's BitBake events to event-log JSON lines in :attr:`lines`.
 
     ``map(event)`` raises what reading a malformed event raises (a missing attribute, a
     wrong type); the caller decides what to do about it. Events of other classes are
-    ignored. ``log_level`` is the lowest log level recorded.
+    ignored. ``log_level`` is the lowest log level recorded; `dirs` are the directories
+    artifacts are recorded in (none: no artifacts), `started` the build's start (seconds since
+    the epoch; default now).
     """
 
-    def __init__(self, layers: Layers, log_level: int) -> None:
+    def __init__(self, layers: Layers, log_level: int, dirs: Optional[BuildDirs] = None, started: Optional[float] = None) -> None:
         self.lines: List[str] = []
         self.log_level = log_level
+        self.started = _time() if started is None else started
+        self._dirs = dirs or BuildDirs()
         #: Log records at error level or above, and ``NoProvider`` events, seen so far.
         self.errors = 0
         #: Tasks that failed, as BitBake counted them in ``BuildCompleted``.
@@ -189,7 +338,12 @@ class EventMapper:
         # (quoted recipe, quoted task, outcome, end).
         self._ran: Dict[Tuple[str, str], Tuple[str, str, str, int]] = {}
         self._packages: Set[str] = set()
+        # Artifacts recorded: the files (as directory and place, joined) and their names; the
+        # log files of failed tasks, with their recipes, to record at the end.
         self._artifacts: Set[str] = set()
+        self._artifact_names: Set[str] = set()
+        self._failed_logs: List[Tuple[str, str]] = []
+        self._noted_outside = False
         self._handlers: Dict[type, Optional[Handler]] = {}
         self._by_name: Dict[str, Handler] = {
             "LogRecord": self._log_record,
@@ -319,7 +473,10 @@ class EventMapper:
     def _task_failed(self, event: Any) -> None:
         key = (event.taskfile, event.taskname)
         self._stats = event.stats
+        log_file = self._log_files.get(key)
         recipe, task = self._ran_and_ended(key, "failed")
+        if log_file:
+            self._failed_logs.append((recipe, log_file))
         self.lines.append(
             '{"event":"log","level":"error","text":%s,"task":%s,"file":null,"line":null,"at":%d}'
             % (_quote(str(event)), _quote("%s:%s" % (recipe, event.taskname)), now_ms())
@@ -461,17 +618,49 @@ class EventMapper:
                 )
 
     def _task_artifacts(self, data: Dict[str, Any]) -> None:
+        # The files a task deployed (as its shared-state manifest lists them, directories
+        # too): its regular files, each in the build's directory that holds it.
         task_file, _, task_name = str(data["task"]).rpartition(":")
         for path in data.get("artifacts") or ():
-            if path in self._artifacts or os.path.islink(path) or not os.path.isfile(path):
+            path = str(path)
+            if not os.path.isabs(path) or os.path.islink(path) or not os.path.isfile(path):
                 continue
-            self._artifacts.add(path)
-            self.lines.append(
-                '{"event":"artifact","kind":"%s","path":%s,"size":%d}'
-                % (self._artifact_kind(task_file, task_name, path), _quote(path), os.path.getsize(path))
+            found = self._dirs.locate(path)
+            if found is None:
+                self._outside(path)
+                continue
+            root, place = found
+            self._artifact(self._artifact_kind(task_file, task_name, place), root, place, place)
+
+    def _outside(self, path: str) -> None:
+        """Notes, once per build, that a file the build made is in none of its directories."""
+        if not self._noted_outside:
+            self._noted_outside = True
+            self.note(
+                "toaster: artifact %s not recorded: it is in none of the build's directories "
+                "(DEPLOY_DIR_IMAGE, DEPLOY_DIR, TMPDIR, TOPDIR); other such files are left out "
+                "without a note" % path
             )
 
+    def _artifact(self, kind: str, root: str, place: str, name: str) -> None:
+        """Records the file `place` in `root` once, as `name` (made unique in the build)."""
+        location = os.path.join(root, place)
+        if location in self._artifacts:
+            return
+        self._artifacts.add(location)
+        unique, n = name, 1
+        while unique in self._artifact_names:
+            n += 1
+            unique = "%s #%d" % (name, n)
+        self._artifact_names.add(unique)
+        self.lines.append(
+            '{"event":"artifact","kind":"%s","dir":%s,"path":%s,"name":%s}'
+            % (kind, _quote(root), _quote(place), _quote(unique))
+        )
+
     def _artifact_kind(self, task_file: str, task_name: str, path: str) -> str:
+        if is_license(path):
+            return "license"
         if path.endswith(".manifest"):
             return "manifest"
         if task_name == "do_image_complete":
@@ -481,6 +670,70 @@ class EventMapper:
         if task_name == "do_deploy" and task_file in self._kernel_files:
             return "kernel"
         return "other"
+
+    # The build's end: a look at its files.
+
+    def end_artifacts(self, warn: Callable[[str, str], None]) -> None:
+        """Adds the artifacts found at the build's end, not recorded already: the log files
+        of the tasks that failed, the files of ``DEPLOY_DIR_IMAGE`` changed since the build
+        started, and the conf files the build read. Problems go to ``warn(key, text)``."""
+        self._failed_task_logs()
+        self._deployed_files(warn)
+        topdir = self._dirs.topdir
+        if topdir is not None:
+            for place in self._dirs.conf_files:
+                if os.path.isfile(os.path.join(topdir, place)):
+                    self._artifact("conf", topdir, place, place)
+
+    def _failed_task_logs(self) -> None:
+        # BitBake names each task's real log file (``log.do_TASK.PID``, which the link
+        # ``log.do_TASK`` points to); an empty one it removes.
+        for recipe, log_file in self._failed_logs:
+            if os.path.islink(log_file):
+                log_file = os.path.realpath(log_file)
+            if not os.path.isabs(log_file) or not os.path.isfile(log_file):
+                continue
+            found = self._dirs.locate(log_file)
+            if found is None:
+                self._outside(log_file)
+                continue
+            root, place = found
+            self._artifact("task-log", root, place, "logs/%s/%s" % (recipe, os.path.basename(log_file)))
+
+    def _deployed_files(self, warn: Callable[[str, str], None]) -> None:
+        # Regular files only (a link is a name for another file, or a way out), in
+        # directories that are not links, changed since the build started; bounded.
+        deploy = self._dirs.deploy_dir_image
+        if deploy is None or not os.path.isdir(deploy):
+            return
+        since = self.started - CLOCK_SLACK
+        pending, seen, recorded = [""], 0, 0
+        while pending:
+            inner = pending.pop()
+            try:
+                with os.scandir(os.path.join(deploy, inner) if inner else deploy) as entries:
+                    listed = sorted(entries, key=lambda e: e.name)
+            except OSError:
+                continue
+            for entry in listed:
+                seen += 1
+                if seen > MAX_DEPLOY_ENTRIES:
+                    warn("deploy-entries", "DEPLOY_DIR_IMAGE (%s) holds more than %d files and directories; the files of this build among the rest are not recorded" % (deploy, MAX_DEPLOY_ENTRIES))
+                    return
+                place = inner + "/" + entry.name if inner else entry.name
+                try:
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(place)
+                        continue
+                    new = entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime >= since
+                except OSError:
+                    continue
+                if new and os.path.join(deploy, place) not in self._artifacts:
+                    if recorded >= MAX_DEPLOYED_FILES:
+                        warn("deploy-files", "this build changed more than %d files in DEPLOY_DIR_IMAGE (%s); the rest are not recorded" % (MAX_DEPLOYED_FILES, deploy))
+                        return
+                    recorded += 1
+                    self._artifact(deployed_kind(place), deploy, place, place)
 
 
 _BITBAKE_DIR: Optional[str] = None

@@ -41,6 +41,16 @@ class's events are never fired there), so nothing is counted twice.
 The listener only maps events to lines (see :mod:`toaster._bitbake_events`); a thread writes
 them to the database in batches, so that a slow or locked database never holds up BitBake.
 
+What a build made or read is recorded as its artifacts, each a file in one of the build's
+directories (``DEPLOY_DIR_IMAGE``, ``DEPLOY_DIR``, ``TMPDIR``, ``TOPDIR``, read at
+``BuildInit``, the innermost that holds it) with its size and SHA-256, which the recorder
+measures reading inside that directory only (a link that leads out of it is refused, with a
+warning): the files of openembedded-core's ``TaskArtifacts`` events and, when the build
+ends, the regular files (not links) of ``DEPLOY_DIR_IMAGE`` changed since it started (at
+most :data:`~toaster_rs._bitbake_events.MAX_DEPLOYED_FILES`), the conf files of the build
+directory that BitBake read (``BBINCLUDED``, with ``conf/local.conf`` and
+``conf/bblayers.conf``), and the log files of the tasks that failed.
+
 Nothing here raises into BitBake: a problem is reported once per build with ``bb.warn`` and
 the build goes on.
 """
@@ -58,7 +68,7 @@ from collections import namedtuple
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
-from ._bitbake_events import EVENTS, LOG_LEVELS, EventMapper, Layers, level_name
+from ._bitbake_events import EVENTS, LOG_LEVELS, BuildDirs, EventMapper, Layers, level_name
 from . import _deliver
 from ._bitbake_writer import Target, Writer, describe
 
@@ -145,6 +155,8 @@ class Settings:
     target: Target
     log_level: int
     layer_dirs: List[str]
+    #: The directories artifacts are recorded in, and the conf files the build read.
+    dirs: Optional[BuildDirs] = None
 
     @staticmethod
     def from_datastore(d: Any, warnings: Warnings, targets: Any = ()) -> Optional["Settings"]:
@@ -171,6 +183,7 @@ class Settings:
             target=target,
             log_level=log_level,
             layer_dirs=(d.getVar("BBLAYERS") or "").split(),
+            dirs=BuildDirs.from_datastore(d),
         )
 
 
@@ -249,7 +262,8 @@ class BuildSession:
         self._warnings = warnings
         # Notes and above reach the build's log file; the database keeps from log_level.
         self._log_level = min(settings.log_level, LOG_LEVELS["note"])
-        self._mapper = EventMapper(Layers(settings.layer_dirs), self._log_level)
+        # The build starts now (its files are those changed since).
+        self._mapper = EventMapper(Layers(settings.layer_dirs), self._log_level, settings.dirs, time.time())
         self._map, self._lines = self._mapper.map, self._mapper.lines
         self._writer = Writer(settings.target, warnings.add)
         self._writer_target = settings.target
@@ -295,9 +309,11 @@ class BuildSession:
                 self._hand_over()
 
     def close(self, command_ok: bool, failure: Optional[str] = None, stopped: bool = False) -> None:
-        """Stops listening and ends the build: cancelled if BitBake was interrupted (or its
-        server `stopped` with the build unfinished), failed if a task failed, an error was
-        logged or the command failed, else succeeded."""
+        """Stops listening, adds the artifacts found at the end (see
+        :meth:`~toaster_rs._bitbake_events.EventMapper.end_artifacts`) and ends the build:
+        cancelled if BitBake was interrupted (or its server `stopped` with the build
+        unfinished), failed if a task failed, an error was logged or the command failed, else
+        succeeded."""
         if self._handle is not None:
             _dispatcher().unregister_UIHhandler(self._handle)
             self._handle = None
@@ -307,6 +323,10 @@ class BuildSession:
                 self._mapper.note("BitBake's server stopped while the build ran (its client was interrupted or went away)")
             if failure:
                 self._mapper.error(failure)
+            try:
+                self._mapper.end_artifacts(self._warnings.add)
+            except Exception as error:  # never keeps the build from ending
+                self._warnings.add("artifacts", "the files found at the end of this build were not recorded (%s: %s)" % (type(error).__name__, error))
             self._hand_over()
             state = self._final_state(command_ok)
         if self._writer.finish(state, FINISH_TIMEOUT, START_TIMEOUT):

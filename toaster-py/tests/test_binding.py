@@ -380,3 +380,39 @@ def test_hooks_are_configured_and_delivered_from_python(alice, demo, tmp_path):
     assert seen.read_text() == "failed\n"
     assert alice.deliver_hooks() == []
     assert alice.remove_hook("demo", 1).changed and alice.hooks("demo") == []
+
+
+def test_artifacts_archives_and_cleaning_from_python(alice, demo, tmp_path):
+    build_dir = tmp_path / "demo" / "build"
+    deploy = build_dir / "tmp" / "deploy"
+    deploy.mkdir(parents=True)
+    (deploy / "core.wic").write_bytes(b"image")
+    build = alice.start_build("demo", host=socket.gethostname(), build_dir=str(build_dir))
+    with alice.recorder(build.id) as recorder:
+        recorder.record({"event": "artifact", "kind": "image", "dir": str(deploy), "path": "core.wic"})
+        recorder.finish("failed")
+    [image] = alice.artifacts(build.id, kind="image")
+    assert (image["name"], image["size"], image["sha256"][:8]) == ("core.wic", 5, "6105d6cc")
+    with pytest.raises(toaster_rs.ValidationError):
+        alice.artifacts(build.id, kind="movie")
+
+    [copy] = alice.download_artifacts(build.id, ["core.wic"], tmp_path / "out")
+    assert (copy["changed"], copy["from_archive"], Path(copy["path"]).read_bytes()) == (False, False, b"image")
+    (deploy / "core.wic").write_bytes(b"IMAGE")
+    with pytest.raises(toaster_rs.ConflictError):
+        alice.download_artifacts(build.id, ["core.wic"], tmp_path / "again")
+    with pytest.raises(toaster_rs.NotFoundError):
+        alice.download_artifacts(build.id, ["nope"], tmp_path / "again")
+    assert alice.download_artifacts(build.id, ["core.wic"], tmp_path / "again", force=True)[0]["changed"]
+
+    assert alice.archive_on_end(build.id) is None  # archive.on-end is off
+    with pytest.raises(toaster_rs.ValidationError, match="not archived"):
+        alice.clean_project("demo")
+    archive = alice.archive_build(build.id, with_images=True)
+    assert alice.build(build.id).archive == archive
+    assert alice.clean_project("demo") == str((build_dir / "tmp").resolve())
+    assert alice.clean_project("demo") is None
+
+    imported = alice.import_archive(archive, project="demo")
+    assert (imported.state, imported.archive != archive) == ("failed", True)
+    assert "build %d of project demo" % build.id in imported.origin

@@ -7,6 +7,7 @@ use std::fs::{self, File};
 use std::os::fd::AsFd;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use rustix::fs::{AtFlags, FlockOperation, Mode, OFlags};
 
@@ -26,13 +27,15 @@ pub struct Cleaned {
 }
 
 /// Removes `tmp` (which must be inside `build_dir`, reached without a link) with what it
-/// holds, holding BitBake's lock of `build_dir` meanwhile so that no BitBake starts there.
-/// `protected` directories (by path, with why) stop the clean where they are met. `None`
-/// when there is no `tmp` to remove.
+/// holds, holding BitBake's lock of `build_dir` meanwhile so that no BitBake starts there
+/// (a server that holds it is given `wait` to let go: one whose build just ended goes by
+/// itself a moment later). `protected` directories (by path, with why) stop the clean
+/// where they are met. `None` when there is no `tmp` to remove.
 pub fn clean_tmp(
     build_dir: &Path,
     tmp: &Path,
     protected: &[(PathBuf, String)],
+    wait: Duration,
 ) -> Result<Option<Cleaned>, ProjectDirError> {
     let outside = |reason: &str| ProjectDirError::TmpOutside {
         tmp: tmp.to_owned(),
@@ -65,7 +68,7 @@ pub fn clean_tmp(
             tmp_real.display()
         )));
     }
-    let _bitbake = hold_bitbake_lock(&build_real)?;
+    let _bitbake = hold_bitbake_lock(&build_real, wait)?;
     let held = open::hold(&tmp_real)?;
     let own = rustix::fs::fstat(&held.dir).map_err(errno(&tmp_real))?;
     let identity = Identity::from_stat(&own);
@@ -99,18 +102,26 @@ pub fn clean_tmp(
 /// Takes BitBake's own lock of `build_dir` (`bitbake.lock`, created if absent) for as long
 /// as the file returned is open: a BitBake server running there holds it, and one starting
 /// finds it held.
-fn hold_bitbake_lock(build_dir: &Path) -> Result<File, ProjectDirError> {
+fn hold_bitbake_lock(build_dir: &Path, wait: Duration) -> Result<File, ProjectDirError> {
     let path = build_dir.join(BITBAKE_LOCK);
     let flags = OFlags::RDWR | OFlags::CREATE | OFlags::NOFOLLOW | OFlags::CLOEXEC;
     let file = rustix::fs::open(&path, flags, Mode::from_raw_mode(0o644))
         .map(File::from)
         .map_err(errno(&path))?;
-    match rustix::fs::flock(&file, FlockOperation::NonBlockingLockExclusive) {
-        Ok(()) => Ok(file),
-        Err(rustix::io::Errno::WOULDBLOCK) => Err(ProjectDirError::BitbakeRunning {
-            build_dir: build_dir.to_owned(),
-        }),
-        Err(e) => Err(errno(&path)(e)),
+    let deadline = Instant::now() + wait;
+    loop {
+        match rustix::fs::flock(&file, FlockOperation::NonBlockingLockExclusive) {
+            Ok(()) => return Ok(file),
+            Err(rustix::io::Errno::WOULDBLOCK) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Err(rustix::io::Errno::WOULDBLOCK) => {
+                return Err(ProjectDirError::BitbakeRunning {
+                    build_dir: build_dir.to_owned(),
+                });
+            }
+            Err(e) => return Err(errno(&path)(e)),
+        }
     }
 }
 
@@ -133,11 +144,17 @@ mod tests {
         symlink(&sstate, tmp.join("sstate-link")).unwrap();
         fs::write(build.join("keep.conf"), b"x").unwrap();
 
-        let cleaned = clean_tmp(&build, &tmp, &[]).unwrap().unwrap();
+        let cleaned = clean_tmp(&build, &tmp, &[], Duration::ZERO)
+            .unwrap()
+            .unwrap();
         assert_eq!(cleaned.path, fs::canonicalize(&build).unwrap().join("tmp"));
         assert!(!tmp.exists());
         assert!(sstate.join("keep").exists() && build.join("keep.conf").exists());
-        assert_eq!(clean_tmp(&build, &tmp, &[]).unwrap(), None, "nothing left");
+        assert_eq!(
+            clean_tmp(&build, &tmp, &[], Duration::ZERO).unwrap(),
+            None,
+            "nothing left"
+        );
     }
 
     #[test]
@@ -149,11 +166,11 @@ mod tests {
         fs::create_dir_all(&elsewhere).unwrap();
         fs::write(elsewhere.join("image"), b"x").unwrap();
         symlink(&elsewhere, build.join("tmp")).unwrap();
-        let err = clean_tmp(&build, &build.join("tmp"), &[]).unwrap_err();
+        let err = clean_tmp(&build, &build.join("tmp"), &[], Duration::ZERO).unwrap_err();
         assert!(matches!(err, ProjectDirError::TmpOutside { .. }), "{err}");
-        let err = clean_tmp(&build, &elsewhere, &[]).unwrap_err();
+        let err = clean_tmp(&build, &elsewhere, &[], Duration::ZERO).unwrap_err();
         assert!(matches!(err, ProjectDirError::TmpOutside { .. }), "{err}");
-        let err = clean_tmp(&build, &build.join("../x"), &[]).unwrap_err();
+        let err = clean_tmp(&build, &build.join("../x"), &[], Duration::ZERO).unwrap_err();
         assert!(matches!(err, ProjectDirError::TmpOutside { .. }), "{err}");
         assert!(elsewhere.join("image").exists());
     }
@@ -166,13 +183,13 @@ mod tests {
         fs::create_dir_all(tmp.join("sstate-cache")).unwrap();
         fs::write(tmp.join("sstate-cache/keep"), b"cache").unwrap();
         let protected = vec![(tmp.join("sstate-cache"), "it is the SSTATE_DIR".to_owned())];
-        let err = clean_tmp(&build, &tmp, &protected).unwrap_err();
+        let err = clean_tmp(&build, &tmp, &protected, Duration::ZERO).unwrap_err();
         assert!(matches!(err, ProjectDirError::Stopped { .. }), "{err}");
         assert!(tmp.join("sstate-cache/keep").exists());
 
         let lock = File::create(build.join(BITBAKE_LOCK)).unwrap();
         rustix::fs::flock(&lock, FlockOperation::NonBlockingLockExclusive).unwrap();
-        let err = clean_tmp(&build, &tmp, &[]).unwrap_err();
+        let err = clean_tmp(&build, &tmp, &[], Duration::ZERO).unwrap_err();
         assert!(
             matches!(err, ProjectDirError::BitbakeRunning { .. }),
             "{err}"

@@ -2,6 +2,7 @@
 //! archived, never while BitBake runs there, never a shared cache.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use super::Actor;
 use crate::Error;
@@ -9,6 +10,10 @@ use crate::access::Action;
 use crate::conf;
 use crate::model::{AuditAction, BuildFilter, BuildId, Right, Visibility};
 use crate::project_dir::{self, ConfLock};
+
+/// How long a BitBake server that holds the build directory after its build ended gets to
+/// go before a clean is refused.
+const SERVER_GRACE: Duration = Duration::from_secs(15);
 
 /// What `clean_project` did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,7 +73,8 @@ impl Actor {
                 "it is DL_DIR, the download cache".to_owned(),
             ),
         ];
-        let removed = project_dir::clean_tmp(&build_dir, &dirs.tmp, &protected)?.map(|c| c.path);
+        let removed = project_dir::clean_tmp(&build_dir, &dirs.tmp, &protected, SERVER_GRACE)?
+            .map(|c| c.path);
         if let Some(path) = &removed {
             let detail = format!(
                 "cleaned project {}: removed {}{}",

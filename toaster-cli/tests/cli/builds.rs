@@ -158,3 +158,55 @@ fn build_listing_follows_permissions() {
     );
     assert!(err.contains("may not build project `demo`"), "{err}");
 }
+
+#[test]
+fn builds_of_another_host_are_archived_in_bulk_and_their_files_said_elsewhere() {
+    let s = Scratch::new().with_demo();
+    for name in ["a.jsonl", "b.jsonl"] {
+        let log = event_log(&s, name, false);
+        s.ok(&["build", "import-events", log.to_str().expect("path")]);
+    }
+    let artifacts = s.json(&["build", "artifacts", "1"]);
+    assert_eq!(artifacts[0]["name"], "core-image-minimal.ext4");
+    assert_eq!(artifacts[0]["size"], 41_943_040);
+    assert!(
+        artifacts[0]["sha256"].is_null(),
+        "an older recorder's: no checksum"
+    );
+    let elsewhere = s.fails(1, &["build", "download", "1", "core-image-minimal.ext4"]);
+    assert!(elsewhere.contains("ran on host `farm7`"), "{elsewhere}");
+
+    // They ended in 2026-11, not 30000 days ago.
+    let none = s.json(&["build", "archive", "--older-than", "30000d"]);
+    assert_eq!(none, serde_json::json!([]));
+    let archived = s.json(&[
+        "build",
+        "archive",
+        "--older-than",
+        "0d",
+        "--project",
+        "demo",
+    ]);
+    assert_eq!(archived.as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        archived[0]["files_left_out"][0]["why"],
+        "an image, SDK or other large file (--with-images keeps it)"
+    );
+    let again = s.json(&["build", "archive", "--older-than", "0d"]);
+    assert_eq!(
+        again,
+        serde_json::json!([]),
+        "archived builds are not archived again"
+    );
+    let show = s.json(&["build", "show", "1"]);
+    assert!(
+        show["archive"]
+            .as_str()
+            .expect("archive")
+            .ends_with("demo-build-1.zip")
+    );
+
+    let usage = s.fails(2, &["build", "archive", "--older-than", "3w"]);
+    assert!(usage.contains("30d, 12h, 45m or 90s"), "{usage}");
+    s.fails(2, &["build", "archive"]);
+}

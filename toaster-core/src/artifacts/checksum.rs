@@ -16,8 +16,25 @@ pub struct Digested {
     pub sha256: String,
 }
 
-/// Copies `from` into `to`, hashing on the way.
-pub fn copy_hashing(from: &mut dyn Read, to: &mut dyn Write) -> io::Result<Digested> {
+/// Which side of a copy failed.
+#[derive(Debug)]
+pub enum CopyError {
+    /// Reading from the source.
+    Read(io::Error),
+    /// Writing to the destination.
+    Write(io::Error),
+}
+
+impl From<CopyError> for io::Error {
+    fn from(e: CopyError) -> io::Error {
+        match e {
+            CopyError::Read(e) | CopyError::Write(e) => e,
+        }
+    }
+}
+
+/// Copies `from` into `to` to the end, hashing on the way.
+pub fn copy_hashing(from: &mut dyn Read, to: &mut dyn Write) -> Result<Digested, CopyError> {
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; BUFFER];
     let mut size = 0u64;
@@ -26,11 +43,11 @@ pub fn copy_hashing(from: &mut dyn Read, to: &mut dyn Write) -> io::Result<Diges
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
+            Err(e) => return Err(CopyError::Read(e)),
         };
         let chunk = &buffer[..n];
         hasher.update(chunk);
-        to.write_all(chunk)?;
+        to.write_all(chunk).map_err(CopyError::Write)?;
         size += n as u64;
     }
     Ok(Digested {

@@ -26,7 +26,7 @@ pub fn measure(
     record.check()?;
     let mut file = open_beneath(dir, path)?;
     let seen = copy_hashing(&mut file, &mut std::io::sink())
-        .map_err(ArtifactError::io(record.location()))?;
+        .map_err(|e| ArtifactError::io(record.location())(e.into()))?;
     record.size = seen.size;
     record.sha256 = Some(seen.sha256);
     Ok(record)
@@ -41,7 +41,8 @@ pub fn verified_copy(
 ) -> Result<Digested, ArtifactError> {
     let (dir, path) = confinement(record);
     let mut file = open_beneath(&dir, &path)?;
-    let seen = copy_hashing(&mut file, to).map_err(ArtifactError::io(record.location()))?;
+    let seen =
+        copy_hashing(&mut file, to).map_err(|e| ArtifactError::io(record.location())(e.into()))?;
     let same_sum = record.sha256.as_ref().is_none_or(|s| *s == seen.sha256);
     if seen.size != record.size || !same_sum {
         return Err(ArtifactError::Changed {

@@ -9,7 +9,7 @@ mod error;
 mod measure;
 mod verify;
 
-pub use checksum::{Digested, copy_hashing, hex};
+pub use checksum::{CopyError, Digested, copy_hashing, hex};
 pub use confined::open_beneath;
 pub use error::ArtifactError;
 pub use measure::{measure, verified_copy};

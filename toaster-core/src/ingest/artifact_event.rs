@@ -31,7 +31,8 @@ pub struct ArtifactEvent {
 }
 
 impl ArtifactEvent {
-    /// The record: as the event says when it carries both size and checksum, else measured
+    /// The record: as the event says when it carries a size (an event measured where it
+    /// was made, or one of an older recorder, which carried no checksum), else measured
     /// now (reading inside its directory only).
     pub fn into_record(self) -> Result<ArtifactRecord, ArtifactError> {
         let (dir, path) = match self.dir {
@@ -39,21 +40,38 @@ impl ArtifactEvent {
             None => split_absolute(&self.path)?,
         };
         let name = self.name.unwrap_or_else(|| path.clone());
-        match (self.size, self.sha256) {
-            (Some(size), Some(sha256)) => {
+        match self.size {
+            Some(size) => {
                 let record = ArtifactRecord {
                     kind: self.kind,
                     name,
                     dir,
                     path,
                     size,
-                    sha256: Some(sha256),
+                    sha256: self.sha256,
                 };
                 record.check()?;
                 Ok(record)
             }
-            _ => artifacts::measure(self.kind, &name, Path::new(&dir), &path),
+            None => artifacts::measure(self.kind, &name, Path::new(&dir), &path),
         }
+    }
+
+    /// The event with its size and checksum, measured now if it carries none: what an
+    /// event log keeps, so that a replay elsewhere never measures another host's files.
+    pub fn measured(self) -> Result<ArtifactEvent, ArtifactError> {
+        if self.size.is_some() {
+            return Ok(self);
+        }
+        let record = self.into_record()?;
+        Ok(ArtifactEvent {
+            kind: record.kind,
+            dir: Some(record.dir),
+            path: record.path,
+            name: Some(record.name),
+            size: Some(record.size),
+            sha256: record.sha256,
+        })
     }
 }
 

@@ -140,6 +140,24 @@ impl Recorder {
     /// Takes one event; writes a batch when the policy says so. An error means the batch
     /// could not be written (see [`Recorder::flush`]); the recorder stays usable.
     pub fn record(&mut self, event: Event) -> Result<(), IngestError> {
+        // An artifact is measured as it is heard of, so that what is logged and stored
+        // carries its size and checksum.
+        let event = match event {
+            Event::Artifact(artifact) if artifact.size.is_none() && !self.ended() => {
+                let shown = artifact
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| artifact.path.clone());
+                match artifact.measured() {
+                    Ok(measured) => Event::Artifact(measured),
+                    Err(e) => {
+                        self.warn(Some(format!("artifact `{shown}` not recorded: {e}")));
+                        return Ok(());
+                    }
+                }
+            }
+            event => event,
+        };
         if let Some(log) = &mut self.log {
             log.append(&event)?;
         }

@@ -11,7 +11,6 @@
 
 mod entry;
 mod error;
-mod facts;
 mod limits;
 mod names;
 mod partial;
@@ -20,9 +19,10 @@ mod sink;
 mod validate;
 mod writer;
 
+/// What went through a copy of an entry: its size and SHA-256.
+pub use super::Digested as EntryFacts;
 pub use entry::EntryReader;
 pub use error::ArchiveError;
-pub use facts::EntryFacts;
 pub use limits::ArchiveLimits;
 pub use names::{MAX_NAME_BYTES, unsafe_reason};
 pub use reader::{ArchiveReader, MAX_JSON_BYTES};

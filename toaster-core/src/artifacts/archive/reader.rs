@@ -9,11 +9,12 @@ use serde::de::DeserializeOwned;
 use zip::ZipArchive;
 use zip::result::ZipError;
 
+use super::EntryFacts;
 use super::entry::EntryReader;
 use super::error::{ArchiveError, io_error};
-use super::facts::{CopyError, EntryFacts, copy_hashing};
 use super::limits::ArchiveLimits;
 use super::validate::{Entry, check, unreadable_or_io};
+use crate::artifacts::{CopyError, copy_hashing};
 
 /// The largest JSON entry [`ArchiveReader::read_json`] reads into memory.
 pub const MAX_JSON_BYTES: u64 = 256 << 20;

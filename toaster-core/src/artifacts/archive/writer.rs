@@ -12,11 +12,12 @@ use serde::Serialize;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
+use super::EntryFacts;
 use super::error::{ArchiveError, io_error, zip_io};
-use super::facts::{CopyError, EntryFacts, copy_hashing};
 use super::names::{NameSet, unsafe_reason};
 use super::partial::{PartialFile, sync_dir};
 use super::sink::Sink;
+use crate::artifacts::{CopyError, copy_hashing};
 
 /// Entries of this many bytes or more are written with zip64 sizes. Below 4 GiB with room for
 /// deflate's worst-case growth of incompressible data (a few bytes per 64 KiB).

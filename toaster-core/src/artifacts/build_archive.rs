@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::archive::{ArchiveLimits, ArchiveReader, ArchiveWriter};
+use super::measure::check_copy;
 use super::{ArtifactError, Digested, open_beneath};
 use crate::model::{
     ArtifactKind, ArtifactRecord, Build, LogRecord, PackageRecord, ProjectConfig, RecipeRecord,
@@ -244,21 +245,7 @@ impl OpenArchive {
         let facts = self
             .reader
             .copy_entry(&format!("{FILES}{}", artifact.name), to)?;
-        let seen = Digested {
-            size: facts.size,
-            sha256: facts.sha256,
-        };
-        let same_sum = artifact.sha256.as_ref().is_none_or(|s| *s == seen.sha256);
-        if seen.size != artifact.size || !same_sum {
-            return Err(ArtifactError::Changed {
-                path: self.path.join(&artifact.name),
-                expected_size: artifact.size,
-                expected_sha256: artifact.sha256.clone().unwrap_or_else(|| "unknown".into()),
-                size: seen.size,
-                sha256: seen.sha256,
-            });
-        }
-        Ok(seen)
+        check_copy(artifact, facts, self.path.join(&artifact.name))
     }
 
     /// A reader of the archived file `name` (for a server streaming it).

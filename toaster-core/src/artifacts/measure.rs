@@ -1,10 +1,10 @@
 //! Recording an artifact (its size and checksum, read inside its directory) and copying one
 //! back out with the check that it is still what was recorded.
 
-use std::io::Write;
+use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use super::{ArtifactError, Digested, copy_hashing, open_beneath};
+use super::{ArtifactError, Digested, copy_file_hashing, copy_hashing, open_beneath};
 use crate::model::{ArtifactKind, ArtifactRecord};
 
 /// The record of the file `path` inside `dir`, known as `name`: its size and SHA-256 as
@@ -32,21 +32,29 @@ pub fn measure(
     Ok(record)
 }
 
-/// Copies the artifact's file into `to` (reading inside the directory it was recorded in),
-/// then checks it is what was recorded: `Changed` when its size or checksum differ. A
-/// record without a checksum (made before Toaster-rs kept them) is checked by size.
-pub fn verified_copy(
-    record: &ArtifactRecord,
-    to: &mut dyn Write,
-) -> Result<Digested, ArtifactError> {
+/// Copies the artifact's file into the empty file `to` (reading inside the directory it
+/// was recorded in), then checks the copy is what was recorded: `Changed` when its size or
+/// checksum differ. A record without a checksum (made before Toaster-rs kept them) is
+/// checked by size.
+pub fn verified_copy(record: &ArtifactRecord, to: &mut File) -> Result<Digested, ArtifactError> {
     let (dir, path) = confinement(record);
     let mut file = open_beneath(&dir, &path)?;
-    let seen =
-        copy_hashing(&mut file, to).map_err(|e| ArtifactError::io(record.location())(e.into()))?;
+    let seen = copy_file_hashing(&mut file, to)
+        .map_err(|e| ArtifactError::io(record.location())(e.into()))?;
+    check_copy(record, seen, record.location())
+}
+
+/// `seen` (what a copy of `record`'s file from `path` came to) if it is what was recorded,
+/// else `Changed`.
+pub fn check_copy(
+    record: &ArtifactRecord,
+    seen: Digested,
+    path: PathBuf,
+) -> Result<Digested, ArtifactError> {
     let same_sum = record.sha256.as_ref().is_none_or(|s| *s == seen.sha256);
     if seen.size != record.size || !same_sum {
         return Err(ArtifactError::Changed {
-            path: record.location(),
+            path,
             expected_size: record.size,
             expected_sha256: record.sha256.clone().unwrap_or_else(|| "unknown".into()),
             size: seen.size,
@@ -81,18 +89,18 @@ mod tests {
         std::fs::write(dir.path().join("core.wic"), b"image one").unwrap();
         let record = measure(ArtifactKind::Image, "core.wic", dir.path(), "core.wic").unwrap();
         assert_eq!(record.size, 9);
-        let mut out = Vec::new();
+        let mut out = tempfile::tempfile().unwrap();
         verified_copy(&record, &mut out).unwrap();
-        assert_eq!(out, b"image one");
+        assert_eq!(read_all(&mut out), b"image one");
 
         std::fs::write(dir.path().join("core.wic"), b"image two").unwrap();
-        let err = verified_copy(&record, &mut Vec::new()).unwrap_err();
+        let err = verified_copy(&record, &mut tempfile::tempfile().unwrap()).unwrap_err();
         assert!(
             matches!(err, ArtifactError::Changed { size: 9, .. }),
             "{err}"
         );
         std::fs::remove_file(dir.path().join("core.wic")).unwrap();
-        let err = verified_copy(&record, &mut Vec::new()).unwrap_err();
+        let err = verified_copy(&record, &mut tempfile::tempfile().unwrap()).unwrap_err();
         assert!(matches!(err, ArtifactError::Missing { .. }), "{err}");
     }
 
@@ -108,8 +116,16 @@ mod tests {
             size: 3,
             sha256: None,
         };
-        let mut out = Vec::new();
+        let mut out = tempfile::tempfile().unwrap();
         verified_copy(&record, &mut out).unwrap();
-        assert_eq!(out, b"old");
+        assert_eq!(read_all(&mut out), b"old");
+    }
+
+    fn read_all(file: &mut File) -> Vec<u8> {
+        use std::io::{Read, Seek};
+        file.rewind().unwrap();
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).unwrap();
+        bytes
     }
 }

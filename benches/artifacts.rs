@@ -50,13 +50,25 @@ fn main() {
         if run == 0 {
             let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
             println!("archive: {} ({} KiB)", path.display(), size >> 10);
-            run_ok(Command::new("unzip").args(["-q", "-o"]).arg(&path).arg("-d").arg(&unpacked));
+            run_ok(
+                Command::new("unzip")
+                    .args(["-q", "-o"])
+                    .arg(&path)
+                    .arg("-d")
+                    .arg(&unpacked),
+            );
         }
         std::fs::remove_file(&path).expect("remove archive");
         let baseline = scratch.path().join("baseline.zip");
         let _ = std::fs::remove_file(&baseline);
         let started = Instant::now();
-        run_ok(Command::new("zip").args(["-q", "-r", "-6"]).arg(&baseline).arg(".").current_dir(&unpacked));
+        run_ok(
+            Command::new("zip")
+                .args(["-q", "-r", "-6"])
+                .arg(&baseline)
+                .arg(".")
+                .current_dir(&unpacked),
+        );
         archive.1.push(started.elapsed());
     }
 
@@ -65,7 +77,10 @@ fn main() {
     let mut download = (Vec::new(), Vec::new());
     let image = format!("core-image-{size_mb}.wic");
     let out = scratch.path().join("out");
-    let source = scratch.path().join("demo/build/tmp/deploy/images").join(&image);
+    let source = scratch
+        .path()
+        .join("demo/build/tmp/deploy/images")
+        .join(&image);
     for _ in 0..runs {
         let _ = std::fs::remove_dir_all(&out);
         let started = Instant::now();
@@ -90,7 +105,9 @@ fn main() {
 /// recorder, failed tasks' logs and a large image recorded as artifacts.
 fn recorded_build(dir: &Path, size_mb: usize) -> (Actor, BuildId) {
     let toaster = Toaster::init_sqlite(&dir.join("toaster.sqlite")).expect("database");
-    let alice = toaster.add_first_owner("alice", None, "bench").expect("owner");
+    let alice = toaster
+        .add_first_owner("alice", None, "bench")
+        .expect("owner");
     alice
         .create_project("demo", &dir.join("demo"), None, None)
         .expect("project");

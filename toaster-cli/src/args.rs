@@ -606,6 +606,57 @@ pub enum ProjectCommand {
         #[arg(long)]
         release: Option<String>,
     },
+    /// Write a project's configuration to share it: a bundle (a zip: build variables,
+    /// packages, recipes, hooks, each layer with its exact commit; host settings left out),
+    /// or a kas file (`--format kas`, or its lock file with `--format kas-lock`).
+    Export {
+        /// The project.
+        name: String,
+        /// The file to write (a bundle never replaces a file; kas is printed without -o).
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// The configuration revision to export (default: the newest).
+        #[arg(long)]
+        revision: Option<u32>,
+        /// Put the files of local layers in the bundle too.
+        #[arg(long)]
+        with_local_layers: bool,
+        /// `bundle` (default), `kas` or `kas-lock`.
+        #[arg(long, default_value = "bundle", value_parser = ["bundle", "kas", "kas-lock"])]
+        format: String,
+    },
+    /// Create a project from a bundle written by `project export`: git layers cloned at
+    /// their recorded commits, included local layers placed inside the project; what cannot
+    /// be reproduced is listed.
+    ImportBundle {
+        /// The bundle.
+        file: PathBuf,
+        /// The new project's name.
+        #[arg(long)]
+        name: String,
+        /// The new project's directory (default: ./NAME).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// Refuse, writing nothing, if anything cannot be reproduced exactly.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Create a project from a kas project file (with its local includes, overrides and
+    /// lock file): machine, distro, targets, repos as git layers, local_conf_header
+    /// variables; what a project cannot hold is listed.
+    ImportKas {
+        /// The kas file.
+        file: PathBuf,
+        /// The new project's name (default: the file's name without .yml).
+        #[arg(long)]
+        name: Option<String>,
+        /// The new project's directory (default: ./NAME).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// The Yocto release series (default: wrynose).
+        #[arg(long)]
+        release: Option<String>,
+    },
     /// List the projects you may read.
     List {
         /// Only the projects you own.

@@ -3,6 +3,7 @@
 use crate::access::Action;
 use crate::artifacts::ArtifactError;
 use crate::artifacts::archive::ArchiveError;
+use crate::bundle::BundleError;
 use crate::conf::ConfError;
 use crate::ingest::IngestError;
 use crate::layers::LayerError;
@@ -150,6 +151,21 @@ pub enum Error {
     /// not set.
     #[error("there is no directory for build archives: archive.dir is not set")]
     NoArchiveDir,
+    /// A project bundle refused, or one that could not be written.
+    #[error(transparent)]
+    Bundle(#[from] crate::bundle::BundleError),
+    /// A kas file refused.
+    #[error(transparent)]
+    KasIn(#[from] crate::bundle::kas_in::KasInError),
+    /// A configuration kas cannot express.
+    #[error(transparent)]
+    KasOut(#[from] crate::bundle::kas_out::KasOutError),
+    /// An import with `--strict` found what it could not reproduce.
+    #[error("the import cannot reproduce the project exactly: {}", notes.join("; "))]
+    NotReproducible {
+        /// What it could not reproduce.
+        notes: Vec<String>,
+    },
     /// A build runs in the directory to be cleaned.
     #[error("build {build} runs in {}; nothing was removed", dir.display())]
     BuildRunning {
@@ -328,6 +344,24 @@ impl Error {
                 ErrorKind::Invalid
             }
             Error::BuildRunning { .. } => ErrorKind::Conflict,
+            Error::NotReproducible { .. } | Error::KasOut(_) => ErrorKind::Invalid,
+            Error::KasIn(crate::bundle::kas_in::KasInError::Io { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                ErrorKind::NotFound
+            }
+            Error::KasIn(_) => ErrorKind::Invalid,
+            Error::Bundle(e) => match e {
+                BundleError::Archive(e) => archive_kind(e),
+                BundleError::NotABundle { .. }
+                | BundleError::Version { .. }
+                | BundleError::Invalid { .. }
+                | BundleError::TooLarge { .. } => ErrorKind::Invalid,
+                BundleError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+                    ErrorKind::NotFound
+                }
+                BundleError::Io { .. } => ErrorKind::Internal,
+            },
             Error::Artifact(e) => match e {
                 ArtifactError::Invalid(_)
                 | ArtifactError::Outside { .. }
@@ -490,6 +524,12 @@ impl Error {
                 ProjectDirError::Io { .. } => return None,
             },
             Error::Artifact(e) => return e.hint(),
+            Error::Bundle(e) => return e.hint(),
+            Error::KasOut(e) => e.hint(),
+            Error::KasIn(e) => e.hint(),
+            Error::NotReproducible { .. } => {
+                "import without --strict to make the project anyway and see what was left out".to_owned()
+            }
             Error::NoArchiveDir => {
                 "an admin sets it: `toaster settings set archive.dir /srv/toaster/archives`".to_owned()
             }

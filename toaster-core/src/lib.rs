@@ -9,6 +9,7 @@
 
 pub mod access;
 pub mod artifacts;
+pub mod bundle;
 pub mod conf;
 pub mod hooks;
 pub mod ingest;
@@ -26,7 +27,7 @@ pub use error::{Error, ErrorKind};
 pub use toaster::{
     ARCHIVE_DIR, Actor, Archived, BUILD_LEASE, BuildDetail, BuildRequest, BuildView,
     COMMAND_LINE_PROJECT, ChangeOutcome, CleanReport, ClonedProject, DeliverUntil, Deliverer,
-    DeliveryPolicy, DeliveryReport, Downloaded, ImportReport, RUNNER_LEASE, Recording,
-    RecordingRequest, RecordingWarning, RunOptions, RunOutcome, RunnerEvent, SettingValue, Toaster,
-    Until,
+    DeliveryPolicy, DeliveryReport, Downloaded, Exported, ImportReport, Imported, RUNNER_LEASE,
+    Recording, RecordingRequest, RecordingWarning, RunOptions, RunOutcome, RunnerEvent,
+    SettingValue, Toaster, Until,
 };

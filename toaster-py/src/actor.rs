@@ -119,13 +119,76 @@ impl Actor {
         dir: PathBuf,
     ) -> PyResult<Project> {
         let cloned = detach(py, || self.inner.clone_project(source, name, &dir))?;
-        let category = py.get_type::<PyUserWarning>();
-        for warning in &cloned.warnings {
-            // Without NUL bytes the conversion cannot fail.
-            let text = CString::new(warning.replace('\0', "")).unwrap_or_default();
-            PyErr::warn(py, category.as_any(), &text, 1)?;
-        }
+        warn_each(py, &cloned.warnings)?;
         Ok(Project::from(&cloned.project))
+    }
+
+    /// Writes a project bundle (a zip) of `project` at `revision` (default: the newest) to
+    /// `out`; returns a dict (`path`, `revision`, `left_out`: host settings and link files
+    /// not included).
+    #[pyo3(signature = (project, out, *, revision = None, with_local_layers = false))]
+    fn export_bundle<'py>(
+        &self,
+        py: Python<'py>,
+        project: &str,
+        out: PathBuf,
+        revision: Option<u32>,
+        with_local_layers: bool,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let exported = detach(py, || {
+            self.inner
+                .export_bundle(project, revision, with_local_layers, &out)
+        })?;
+        let d = PyDict::new(py);
+        d.set_item("path", exported.path.display().to_string())?;
+        d.set_item("revision", exported.revision.0)?;
+        d.set_item("left_out", exported.left_out)?;
+        Ok(d)
+    }
+
+    /// Creates project `name` in `dir` from a bundle; what could not be reproduced is
+    /// issued as `UserWarning`s after the project exists (`strict=True` refuses instead).
+    #[pyo3(signature = (file, *, name, dir, strict = false))]
+    fn import_bundle(
+        &self,
+        py: Python<'_>,
+        file: PathBuf,
+        name: &str,
+        dir: PathBuf,
+        strict: bool,
+    ) -> PyResult<Project> {
+        let imported = detach(py, || self.inner.import_bundle(&file, name, &dir, strict))?;
+        warn_each(py, &imported.notes)?;
+        Ok(Project::from(&imported.project))
+    }
+
+    /// `project`'s configuration as a kas project file's text (`lock=True`: its lock file).
+    #[pyo3(signature = (project, *, revision = None, lock = false))]
+    fn export_kas(
+        &self,
+        py: Python<'_>,
+        project: &str,
+        revision: Option<u32>,
+        lock: bool,
+    ) -> PyResult<String> {
+        let (text, _, _) = detach(py, || self.inner.export_kas(project, revision, lock))?;
+        Ok(text)
+    }
+
+    /// Creates project `name` in `dir` from a kas project file; what the project cannot
+    /// hold is issued as `UserWarning`s after the project exists.
+    #[pyo3(signature = (file, *, name, dir, release = None))]
+    fn import_kas(
+        &self,
+        py: Python<'_>,
+        file: PathBuf,
+        name: &str,
+        dir: PathBuf,
+        release: Option<&str>,
+    ) -> PyResult<Project> {
+        let imported = detach(py, || self.inner.import_kas(&file, name, &dir, release))?;
+        warn_each(py, &imported.notes)?;
+        Ok(Project::from(&imported.project))
     }
 
     /// The projects the actor may read, by name; with `mine=True`, only their own.
@@ -746,4 +809,15 @@ fn archive_path(build: &toaster_core::model::Build) -> String {
         .as_ref()
         .map(|a| a.path.display().to_string())
         .unwrap_or_default()
+}
+
+/// Issues each of `lines` as a `UserWarning`.
+fn warn_each(py: Python<'_>, lines: &[String]) -> PyResult<()> {
+    let category = py.get_type::<PyUserWarning>();
+    for line in lines {
+        // Without NUL bytes the conversion cannot fail.
+        let text = CString::new(line.replace('\0', "")).unwrap_or_default();
+        PyErr::warn(py, category.as_any(), &text, 1)?;
+    }
+    Ok(())
 }

@@ -416,3 +416,28 @@ def test_artifacts_archives_and_cleaning_from_python(alice, demo, tmp_path):
     imported = alice.import_archive(archive, project="demo")
     assert (imported.state, imported.archive != archive) == ("failed", True)
     assert "build %d of project demo" % build.id in imported.origin
+
+
+def test_bundles_and_kas_from_python(alice, demo, tmp_path):
+    alice.remove_layers("demo", [layer.name for layer in alice.layers("demo")])
+    alice.set("demo", "MY_SETTING", "on")
+    exported = alice.export_bundle("demo", tmp_path / "demo.zip")
+    assert exported["path"] == str(tmp_path / "demo.zip") and exported["revision"] == demo.revision + 2
+    assert any(line.startswith("DL_DIR") for line in exported["left_out"])
+    with pytest.warns(UserWarning, match="MY_SETTING"):
+        copy = alice.import_bundle(tmp_path / "demo.zip", name="copy", dir=tmp_path / "copy")
+    assert alice.get("copy", "MY_SETTING") == "on" and copy.name == "copy"
+    with pytest.raises(toaster_rs.ValidationError, match="MY_SETTING"):
+        alice.import_bundle(tmp_path / "demo.zip", name="strict", dir=tmp_path / "strict", strict=True)
+    (tmp_path / "junk.zip").write_bytes(b"not a zip")
+    with pytest.raises(toaster_rs.ValidationError):
+        alice.import_bundle(tmp_path / "junk.zip", name="junk", dir=tmp_path / "junk")
+    assert "MY_SETTING" in alice.export_kas("demo")
+    assert alice.export_kas("demo", lock=True).startswith("# kas lock file")
+    (tmp_path / "demo.yml").write_text(alice.export_kas("demo"))
+    with pytest.warns(UserWarning):
+        back = alice.import_kas(tmp_path / "demo.yml", name="back", dir=tmp_path / "back", release="scarthgap")
+    assert alice.get("back", "MY_SETTING") == "on" and back.release == "scarthgap"
+    (tmp_path / "bad.yml").write_text("header: {version: 999}\n")
+    with pytest.raises(toaster_rs.ValidationError, match="version"):
+        alice.import_kas(tmp_path / "bad.yml", name="bad", dir=tmp_path / "bad")

@@ -15,6 +15,7 @@ pub mod project;
 pub mod runner;
 pub mod schema;
 pub mod settings;
+pub mod share;
 
 use std::io;
 

@@ -79,6 +79,42 @@ pub fn run(ctx: &Context, out: &Output, command: ProjectCommand) -> Outcome {
                 Ok(())
             })?;
         }
+        ProjectCommand::Export {
+            name,
+            output,
+            revision,
+            with_local_layers,
+            format,
+        } => super::share::export(
+            &actor,
+            out,
+            &name,
+            output.as_deref(),
+            revision,
+            with_local_layers,
+            &format,
+        )?,
+        ProjectCommand::ImportBundle {
+            file,
+            name,
+            dir,
+            strict,
+        } => {
+            let dir = super::share::dir_of(&name, dir);
+            let imported = actor.import_bundle(&file, &name, &dir, strict)?;
+            super::share::import(out, &file, imported)?;
+        }
+        ProjectCommand::ImportKas {
+            file,
+            name,
+            dir,
+            release,
+        } => {
+            let name = name.unwrap_or_else(|| super::share::kas_name(&file));
+            let dir = super::share::dir_of(&name, dir);
+            let imported = actor.import_kas(&file, &name, &dir, release.as_deref())?;
+            super::share::import(out, &file, imported)?;
+        }
         ProjectCommand::List { mine } => {
             let projects = actor.projects(mine)?;
             let views: Vec<ProjectView> = projects.iter().map(ProjectView::from).collect();

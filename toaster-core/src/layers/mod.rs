@@ -25,6 +25,7 @@ mod resolve;
 mod source;
 mod sync;
 mod update;
+pub mod url;
 mod version;
 
 pub use depends::parse as parse_dependencies;
@@ -35,7 +36,7 @@ pub use fetch_failure::FetchFailure;
 pub use git::{ClonedRepo, Progress, Transfer};
 pub use import::import;
 pub use resolve::{Options, Plan, describe, order, plan_add, plan_remove, plan_update};
-pub use source::{LayerRequest, Prepared, check_name, check_ref, check_subdir, prepare};
+pub use source::{LayerRequest, Prepared, check_name, check_ref, check_subdir, check_url, prepare};
 pub use sync::{check_out_recorded, copy_clones, ready_for_build};
 pub use update::{Updated, update, with_facts};
 pub use version::compare as compare_versions;

@@ -44,6 +44,23 @@ pub struct Prepared {
     pub warnings: Vec<String>,
 }
 
+/// Checks a git URL that came from outside (a bundle): an absolute path, or a URL git
+/// fetches with a plain transport (see [`super::url::check`]); transports that run programs
+/// (`ext::`, `fd::`) and anything that could read as an option are refused.
+pub fn check_url(url: &str) -> Result<(), LayerError> {
+    let refuse = |message: &str| LayerError::Unreachable {
+        url: url.to_owned(),
+        message: message.to_owned(),
+        reason: FetchFailure::Url,
+    };
+    match super::url::check(url) {
+        Ok(super::url::Url::Remote(_)) => Ok(()),
+        Ok(super::url::Url::Path(path)) if path.starts_with('/') => Ok(()),
+        Ok(super::url::Url::Path(_)) => Err(refuse("a relative path names no repository here")),
+        Err(reason) => Err(refuse(reason)),
+    }
+}
+
 /// Checks a layer name: 1 to 100 of letters, digits, `-`, `_`, `.`, `+`.
 pub fn check_name(name: &str) -> Result<(), LayerError> {
     let bad = |reason| LayerError::BadName {
@@ -304,6 +321,7 @@ fn prepare_git(
         _ => url.to_owned(),
     };
     let url = url.as_str();
+    check_url(url)?;
     let probe = LayerRef {
         name: "repository".to_owned(),
         source: LayerSource::Git {

@@ -8,11 +8,8 @@ use crate::Error;
 use crate::access::Action;
 use crate::conf;
 use crate::layers;
-use crate::model::{
-    ConfigChange, ConfigKey, Name, Project, ProjectConfig, Release, RevisionNumber, Right,
-};
+use crate::model::{Name, Project, ProjectConfig, Release, RevisionNumber, Right};
 use crate::project_dir;
-use crate::schema::Class;
 use crate::store::StoreError;
 
 impl Actor {
@@ -49,29 +46,6 @@ impl Actor {
         let (layers, layer_notes) = layers::import(&layer_dirs, release);
         config.layers = layers;
         notes.extend(layer_notes);
-        // Machine, distro, packages and recipes pass the same checks as `config set`; what
-        // fails is left out and said.
-        let mut checked = ProjectConfig::default();
-        for (key, value) in [
-            (ConfigKey::Machine, config.machine.take()),
-            (ConfigKey::Distro, config.distro.take()),
-            (ConfigKey::Packages, Some(config.packages.join(" "))),
-            (ConfigKey::Recipes, Some(config.recipes.join(" "))),
-        ] {
-            let Some(value) = value.filter(|v| !v.is_empty()) else {
-                continue;
-            };
-            if let Err(e) = checked.apply(&ConfigChange::Set {
-                key: key.clone(),
-                value,
-            }) {
-                notes.push(format!("{key}: left out: {e}"));
-            }
-        }
-        config.machine = checked.machine;
-        config.distro = checked.distro;
-        config.packages = checked.packages;
-        config.recipes = checked.recipes;
         // `IMAGE_INSTALL:append` is the project's `packages`; a variable of that name could
         // not be changed later.
         if let Some(value) = config.variables.remove("IMAGE_INSTALL:append") {
@@ -79,30 +53,8 @@ impl Actor {
                 "IMAGE_INSTALL:append: an appending form Toaster cannot keep (`{value}`), left out; add the packages with `toaster config add PROJECT packages ...`"
             ));
         }
-        let schema = self.schema();
-        config.variables.retain(|variable, value| {
-            if matches!(schema.class(variable), Class::Forbidden | Class::Managed) {
-                notes.push(format!("{variable}: not a project setting, left out"));
-                return false;
-            }
-            let checked = schema
-                .check(variable, value, &release, false)
-                .map_err(Error::from)
-                .and_then(|warnings| {
-                    conf::check_assignment(variable, value)?;
-                    Ok(warnings)
-                });
-            match checked {
-                Ok(warnings) => {
-                    notes.extend(warnings.iter().map(ToString::to_string));
-                    true
-                }
-                Err(e) => {
-                    notes.push(format!("{variable}: left out: {e}"));
-                    false
-                }
-            }
-        });
+        // Everything else passes the checks `config set` makes; what fails is left out and said.
+        let config = self.admit(config, release, &mut notes);
         let description = format!("imported from {}", from.display());
         let project = self.create_with(name, dir, release, None, config, description)?;
         Ok((project, notes))

@@ -13,6 +13,7 @@ mod config;
 mod deliver;
 mod delivery_content;
 mod hook_config;
+mod kas;
 mod layers;
 mod owners;
 mod projects;
@@ -21,6 +22,7 @@ mod recording;
 mod run;
 mod serve;
 mod settings;
+mod share;
 mod validation;
 
 use std::path::{Path, PathBuf};
@@ -38,6 +40,7 @@ pub use self::recording::{Recording, RecordingRequest, RecordingWarning};
 pub use self::run::{RunOptions, RunOutcome};
 pub use self::serve::{RunnerEvent, Until};
 pub use self::settings::SettingValue;
+pub use self::share::{Exported, Imported};
 use crate::Error;
 use crate::access::{self, Action, Principal};
 use crate::model::{AuditAction, Name, NewAudit, NewOwner, Owner, Project, Revision, check_client};
@@ -297,5 +300,7 @@ mod layer_tests;
 mod queue_tests;
 #[cfg(test)]
 mod recording_tests;
+#[cfg(test)]
+mod share_tests;
 #[cfg(test)]
 mod tests;

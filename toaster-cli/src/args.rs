@@ -99,6 +99,70 @@ pub enum Command {
     /// Build archives: import one written elsewhere (`toaster build archive` writes them).
     #[command(subcommand)]
     Archive(ArchiveCommand),
+    /// Wrapper recipes for imported sources (tarballs, git repositories, directories), in
+    /// the project's own layer.
+    #[command(subcommand)]
+    Recipe(RecipeCommand),
+}
+
+/// `toaster recipe …`
+#[derive(Debug, Subcommand)]
+pub enum RecipeCommand {
+    /// Import sources as a wrapper recipe into the project's own layer
+    /// (PROJECT/layers/meta-PROJECT, made on first use): the build system, licences and
+    /// dependencies are read from the sources, the recipe is written and added to the
+    /// project's recipes in one revision. Examples:
+    ///   toaster recipe import demo --tarball https://example.com/hello-1.0.tar.gz
+    ///   toaster recipe import demo --git https://example.com/tool.git --ref v2.1 --add-to-image
+    ///   toaster recipe import demo --path ~/src/mylib --dry-run
+    #[command(group(clap::ArgGroup::new("source").required(true).args(["tarball", "git", "path"])))]
+    Import {
+        /// The project.
+        project: String,
+        /// A tarball (.tar, .tar.gz): a path, or an http(s) URL fetched with a progress line.
+        #[arg(long, value_name = "PATH|URL")]
+        tarball: Option<String>,
+        /// A git repository; SRCREV is pinned to the commit --ref resolves to.
+        #[arg(long, value_name = "URL")]
+        git: Option<String>,
+        /// With --git: a branch, tag or commit (default: the default branch).
+        #[arg(long = "ref", value_name = "REF", requires = "git")]
+        reference: Option<String>,
+        /// A source tree used where it is (externalsrc).
+        #[arg(long, value_name = "DIR")]
+        path: Option<PathBuf>,
+        /// The recipe's name (default: the one the sources give).
+        #[arg(long)]
+        name: Option<String>,
+        /// Its version (default: the sources', else 1.0).
+        #[arg(long)]
+        version: Option<String>,
+        /// Also install its package in every image.
+        #[arg(long)]
+        add_to_image: bool,
+        /// Print the recipe without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// List the recipes imported into a project's own layer.
+    List {
+        /// The project.
+        project: String,
+    },
+    /// Print an imported recipe.
+    Show {
+        /// The project.
+        project: String,
+        /// The recipe.
+        name: String,
+    },
+    /// Take an imported recipe out of the project (a revision) and delete its file.
+    Remove {
+        /// The project.
+        project: String,
+        /// The recipe.
+        name: String,
+    },
 }
 
 /// `toaster archive …`

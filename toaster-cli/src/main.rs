@@ -45,6 +45,7 @@ fn main() -> ExitCode {
         Command::Hook(command) => commands::hook::run(&ctx, &out, command),
         Command::Settings(command) => commands::settings::run(&ctx, &out, command),
         Command::Archive(command) => commands::archive::run(&ctx, &out, command),
+        Command::Recipe(command) => commands::recipe::run(&ctx, &out, command),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -154,6 +154,31 @@ pub enum Error {
     /// A project bundle refused, or one that could not be written.
     #[error(transparent)]
     Bundle(#[from] crate::bundle::BundleError),
+    /// The sources of a recipe to import could not be had, or were refused.
+    #[error(transparent)]
+    Source(#[from] crate::recipes::SourceError),
+    /// A source tree that could not be looked at.
+    #[error(transparent)]
+    Facts(#[from] crate::recipes::facts::FactsError),
+    /// A recipe that could not be written.
+    #[error(transparent)]
+    RecipeWrite(#[from] crate::recipes::write::RecipeWriteError),
+    /// A recipe of that name is already in the project's layers.
+    #[error("a recipe named `{name}` is already in the project's layers ({})", file.display())]
+    RecipeExists {
+        /// The name.
+        name: String,
+        /// Its file.
+        file: std::path::PathBuf,
+    },
+    /// No imported recipe of that name.
+    #[error("project `{project}` has no imported recipe `{name}`")]
+    NoRecipe {
+        /// The project.
+        project: String,
+        /// The name asked for.
+        name: String,
+    },
     /// A kas file refused.
     #[error(transparent)]
     KasIn(#[from] crate::bundle::kas_in::KasInError),
@@ -351,6 +376,20 @@ impl Error {
                 ErrorKind::NotFound
             }
             Error::KasIn(_) => ErrorKind::Invalid,
+            Error::Source(e) => match e {
+                crate::recipes::SourceError::Git(e) => layer_kind(e),
+                crate::recipes::SourceError::Io { source, .. }
+                    if source.kind() == std::io::ErrorKind::NotFound =>
+                {
+                    ErrorKind::NotFound
+                }
+                crate::recipes::SourceError::Io { .. } => ErrorKind::Internal,
+                _ => ErrorKind::Invalid,
+            },
+            Error::Facts(crate::recipes::facts::FactsError::Io { .. }) => ErrorKind::Internal,
+            Error::Facts(_) | Error::RecipeWrite(_) => ErrorKind::Invalid,
+            Error::RecipeExists { .. } => ErrorKind::AlreadyExists,
+            Error::NoRecipe { .. } => ErrorKind::NotFound,
             Error::Bundle(e) => match e {
                 BundleError::Archive(e) => archive_kind(e),
                 BundleError::NotABundle { .. }
@@ -527,6 +566,15 @@ impl Error {
             Error::Bundle(e) => return e.hint(),
             Error::KasOut(e) => e.hint(),
             Error::KasIn(e) => e.hint(),
+            Error::Source(e) => return e.hint(),
+            Error::Facts(e) => return e.hint(),
+            Error::RecipeWrite(_) => return None,
+            Error::RecipeExists { .. } => {
+                "choose another name with --name, or remove the other recipe first".to_owned()
+            }
+            Error::NoRecipe { project, .. } => {
+                format!("`toaster recipe list {project}` lists the imported recipes")
+            }
             Error::NotReproducible { .. } => {
                 "import without --strict to make the project anyway and see what was left out".to_owned()
             }

@@ -16,6 +16,7 @@ pub mod ingest;
 pub mod layers;
 pub mod model;
 pub mod project_dir;
+pub mod recipes;
 pub mod runner;
 pub mod schema;
 pub mod store;
@@ -27,7 +28,7 @@ pub use error::{Error, ErrorKind};
 pub use toaster::{
     ARCHIVE_DIR, Actor, Archived, BUILD_LEASE, BuildDetail, BuildRequest, BuildView,
     COMMAND_LINE_PROJECT, ChangeOutcome, CleanReport, ClonedProject, DeliverUntil, Deliverer,
-    DeliveryPolicy, DeliveryReport, Downloaded, Exported, ImportReport, Imported, RUNNER_LEASE,
-    Recording, RecordingRequest, RecordingWarning, RunOptions, RunOutcome, RunnerEvent,
-    SettingValue, Toaster, Until,
+    DeliveryPolicy, DeliveryReport, Downloaded, Exported, ImportReport, Imported, ImportedRecipe,
+    RUNNER_LEASE, RecipeImportRequest, Recording, RecordingRequest, RecordingWarning, RunOptions,
+    RunOutcome, RunnerEvent, SettingValue, Toaster, Until,
 };

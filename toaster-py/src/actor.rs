@@ -13,7 +13,8 @@ use toaster_core::model::{
     ArtifactKind, BuildId, ConfigChange, ConfigKey, HookAction, HookTrigger, RevisionNumber,
     Target, Visibility,
 };
-use toaster_core::{BuildRequest, DeliverUntil};
+use toaster_core::recipes::SourceRequest;
+use toaster_core::{BuildRequest, DeliverUntil, RecipeImportRequest};
 
 use crate::builds::{Build, LayerDicts, observed};
 use crate::errors::{detach, to_py};
@@ -189,6 +190,88 @@ impl Actor {
         let imported = detach(py, || self.inner.import_kas(&file, name, &dir, release))?;
         warn_each(py, &imported.notes)?;
         Ok(Project::from(&imported.project))
+    }
+
+    /// Imports sources (one of `tarball` (a path or http(s) URL), `git` (with `ref`) or
+    /// `path`) as a wrapper recipe into the project's own layer and adds it to the
+    /// project; returns a dict (`name`, `version`, `path`, `text`, `notes`, `revision`:
+    /// None for a dry run).
+    #[pyo3(signature = (project, *, tarball = None, git = None, r#ref = None, path = None, name = None, version = None, add_to_image = false, dry_run = false))]
+    #[allow(clippy::too_many_arguments)]
+    fn import_recipe<'py>(
+        &self,
+        py: Python<'py>,
+        project: &str,
+        tarball: Option<String>,
+        git: Option<String>,
+        r#ref: Option<String>,
+        path: Option<PathBuf>,
+        name: Option<String>,
+        version: Option<String>,
+        add_to_image: bool,
+        dry_run: bool,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let source = match (tarball, git, path) {
+            (Some(t), None, None) => SourceRequest::Tarball(t),
+            (None, Some(url), None) => SourceRequest::Git {
+                url,
+                reference: r#ref,
+            },
+            (None, None, Some(dir)) => SourceRequest::Path(dir),
+            _ => {
+                return Err(pyo3::exceptions::PyValueError::new_err(
+                    "give exactly one of tarball=, git= or path=",
+                ));
+            }
+        };
+        let request = RecipeImportRequest {
+            source,
+            name,
+            version,
+            add_to_image,
+            dry_run,
+        };
+        let imported = detach(py, || {
+            self.inner.import_recipe(project, &request, &mut |_, _| {})
+        })?;
+        let d = PyDict::new(py);
+        d.set_item("name", &imported.name)?;
+        d.set_item("version", &imported.version)?;
+        d.set_item("path", imported.path.display().to_string())?;
+        d.set_item("text", &imported.text)?;
+        d.set_item("notes", &imported.notes)?;
+        d.set_item(
+            "revision",
+            imported.outcome.as_ref().map(|o| o.revision.number.0),
+        )?;
+        Ok(d)
+    }
+
+    /// The recipes imported into the project's own layer, as dicts (`name`, `version`,
+    /// `path`, `built`).
+    fn imported_recipes<'py>(
+        &self,
+        py: Python<'py>,
+        project: &str,
+    ) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        let recipes = detach(py, || self.inner.imported_recipes(project))?;
+        recipes
+            .into_iter()
+            .map(|(name, version, path, built)| {
+                let d = PyDict::new(py);
+                d.set_item("name", name)?;
+                d.set_item("version", version)?;
+                d.set_item("path", path.display().to_string())?;
+                d.set_item("built", built)?;
+                Ok(d)
+            })
+            .collect()
+    }
+
+    /// Takes an imported recipe out of the project (a revision) and deletes its file.
+    fn remove_recipe(&self, py: Python<'_>, project: &str, name: &str) -> PyResult<ChangeOutcome> {
+        let outcome = detach(py, || self.inner.remove_recipe(project, name))?;
+        ChangeOutcome::new(py, outcome)
     }
 
     /// The projects the actor may read, by name; with `mine=True`, only their own.

@@ -441,3 +441,22 @@ def test_bundles_and_kas_from_python(alice, demo, tmp_path):
     (tmp_path / "bad.yml").write_text("header: {version: 999}\n")
     with pytest.raises(toaster_rs.ValidationError, match="version"):
         alice.import_kas(tmp_path / "bad.yml", name="bad", dir=tmp_path / "bad")
+
+
+def test_recipes_imported_from_python(alice, demo, tmp_path):
+    src = tmp_path / "tool"
+    src.mkdir()
+    (src / "meson.build").write_text("project('tool', 'c', version : '0.9')\n")
+    dry = alice.import_recipe("demo", path=src, dry_run=True)
+    assert (dry["name"], dry["version"], dry["revision"]) == ("tool", "0.9", None)
+    assert "inherit meson" in dry["text"] and any("licence" in n.lower() for n in dry["notes"])
+    done = alice.import_recipe("demo", path=src, add_to_image=True)
+    assert done["revision"] == alice.project("demo").revision
+    assert alice.imported_recipes("demo") == [{"name": "tool", "version": "0.9", "path": done["path"], "built": True}]
+    with pytest.raises(toaster_rs.AlreadyExistsError):
+        alice.import_recipe("demo", path=src)
+    with pytest.raises(ValueError):
+        alice.import_recipe("demo")
+    assert alice.remove_recipe("demo", "tool").changed
+    with pytest.raises(toaster_rs.NotFoundError):
+        alice.remove_recipe("demo", "tool")

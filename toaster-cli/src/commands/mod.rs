@@ -12,6 +12,7 @@ pub mod hook;
 pub mod layer;
 pub mod owner;
 pub mod project;
+pub mod recipe;
 pub mod runner;
 pub mod schema;
 pub mod settings;

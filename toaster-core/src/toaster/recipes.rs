@@ -1,0 +1,290 @@
+//! Importing sources as wrapper recipes into the project's own layer
+//! (`PROJECT/layers/meta-PROJECT`): the sources looked at (build system, licences,
+//! dependencies), the recipe written, and the recipe added to the project in one revision
+//! (the file and the revision land together, or neither).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::{Actor, ChangeOutcome};
+use crate::Error;
+use crate::access::Action;
+use crate::layers;
+use crate::model::{LayerRef, LayerSource, Project, Right};
+use crate::recipes::facts::analyse;
+use crate::recipes::write::{RecipeRequest, own_layer_conf, recipe_path, write_recipe};
+use crate::recipes::{SourceError, SourceRequest, fetch};
+
+/// Where the imported recipes go inside the project's own layer.
+pub const IMPORTED: &str = "recipes-imported";
+
+/// What to import, and how.
+#[derive(Debug, Clone)]
+pub struct RecipeImportRequest {
+    /// Where the sources come from.
+    pub source: SourceRequest,
+    /// The recipe's name (default: the one the sources give).
+    pub name: Option<String>,
+    /// Its version (default: the sources', else `1.0`).
+    pub version: Option<String>,
+    /// Also install its package in every image.
+    pub add_to_image: bool,
+    /// Only write the recipe's text; change nothing.
+    pub dry_run: bool,
+}
+
+/// A recipe imported (or, for a dry run, what it would be).
+#[derive(Debug, Clone)]
+pub struct ImportedRecipe {
+    /// Its name.
+    pub name: String,
+    /// Its version.
+    pub version: String,
+    /// Its file (inside the project's own layer).
+    pub path: PathBuf,
+    /// Its text.
+    pub text: String,
+    /// What the look at the sources could not decide.
+    pub notes: Vec<String>,
+    /// The revision that added it; `None` for a dry run.
+    pub outcome: Option<ChangeOutcome>,
+}
+
+impl Actor {
+    /// Imports sources as a wrapper recipe into `project`'s own layer (made on first use and
+    /// added to the project's layers) and adds the recipe to the project's recipes (and
+    /// packages, with `add_to_image`), in one revision. Needs configure. A name already in
+    /// the project's layers is refused.
+    pub fn import_recipe(
+        &self,
+        project: &str,
+        request: &RecipeImportRequest,
+        progress: &mut dyn FnMut(u64, Option<u64>),
+    ) -> Result<ImportedRecipe, Error> {
+        let current = self.project_for(project, Action::Project(Right::Configure))?;
+        let fetched = fetch(&request.source, progress)?;
+        let facts = analyse(&fetched.dir)?;
+        let name = request
+            .name
+            .clone()
+            .or_else(|| facts.name.clone())
+            .map(|n| n.to_lowercase().replace(['_', ' '], "-"))
+            .ok_or_else(|| Error::from(SourceError::NoName))?;
+        let version = request
+            .version
+            .clone()
+            .or_else(|| facts.version.clone())
+            .or_else(|| fetched.version_hint.clone())
+            .unwrap_or_else(|| "1.0".to_owned());
+        let text = write_recipe(&RecipeRequest {
+            name: &name,
+            version: &version,
+            facts: &facts,
+            origin: &fetched.origin,
+            release: current.release,
+        })?;
+        let layer_dir = own_layer_dir(&current);
+        let path = layer_dir.join(recipe_path(&name, &version)?);
+        let mut notes = facts.notes.clone();
+        if request.dry_run {
+            return Ok(ImportedRecipe {
+                name,
+                version,
+                path,
+                text,
+                notes,
+                outcome: None,
+            });
+        }
+        let _writing = self.hold_dir(&current)?;
+        let head = self.store().revision(current.id, current.head)?;
+        if let Some(found) = provided_by(&head.config.layers, &current.dir, &name) {
+            return Err(Error::RecipeExists { name, file: found });
+        }
+        let made_layer = ensure_own_layer(&layer_dir, &current)?;
+        let written = write_new(&path, &text);
+        let outcome = written.and_then(|()| {
+            let layer = layers::read(&layer_dir)?;
+            let own = LayerRef {
+                name: own_layer_name(&current),
+                source: LayerSource::Local {
+                    path: layer_dir.clone(),
+                },
+                collections: layer.collections,
+            };
+            self.commit(project, None, |head| {
+                let mut config = head.config.clone();
+                if !config.layers.iter().any(|l| l.name == own.name) {
+                    config.layers.push(own.clone());
+                }
+                if !config.recipes.contains(&name) {
+                    config.recipes.push(name.clone());
+                }
+                if request.add_to_image && !config.packages.contains(&name) {
+                    config.packages.push(name.clone());
+                }
+                Ok(Some((
+                    format!("import recipe {name} {version}"),
+                    None,
+                    config,
+                )))
+            })
+        });
+        match outcome {
+            Ok(outcome) => {
+                if made_layer {
+                    notes.push(format!(
+                        "made the project's own layer {} and added it to the project",
+                        layer_dir.display()
+                    ));
+                }
+                Ok(ImportedRecipe {
+                    name,
+                    version,
+                    path,
+                    text,
+                    notes,
+                    outcome: Some(outcome),
+                })
+            }
+            Err(e) => {
+                let _ = fs::remove_file(&path);
+                if made_layer {
+                    let _ = fs::remove_dir_all(&layer_dir);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// The recipes imported into `project`'s own layer: name, version, file, and whether
+    /// the project builds it (needs read).
+    pub fn imported_recipes(
+        &self,
+        project: &str,
+    ) -> Result<Vec<(String, String, PathBuf, bool)>, Error> {
+        let current = self.project_for(project, Action::Project(Right::Read))?;
+        let head = self.store().revision(current.id, current.head)?;
+        let dir = own_layer_dir(&current).join(IMPORTED);
+        let mut found = Vec::new();
+        for recipe in fs::read_dir(&dir).into_iter().flatten().flatten() {
+            for file in fs::read_dir(recipe.path()).into_iter().flatten().flatten() {
+                let file_name = file.file_name().to_string_lossy().into_owned();
+                let Some((name, version)) = file_name
+                    .strip_suffix(".bb")
+                    .and_then(|stem| stem.split_once('_'))
+                else {
+                    continue;
+                };
+                let built = head.config.recipes.iter().any(|r| r == name);
+                found.push((name.to_owned(), version.to_owned(), file.path(), built));
+            }
+        }
+        found.sort();
+        Ok(found)
+    }
+
+    /// Takes an imported recipe out of `project` (its recipes and packages: a revision, so
+    /// `project undo` brings it back) and deletes its file (needs configure).
+    pub fn remove_recipe(&self, project: &str, name: &str) -> Result<ChangeOutcome, Error> {
+        let files: Vec<PathBuf> = self
+            .imported_recipes(project)?
+            .into_iter()
+            .filter(|(n, ..)| n == name)
+            .map(|(_, _, path, _)| path)
+            .collect();
+        if files.is_empty() {
+            return Err(Error::NoRecipe {
+                project: project.to_owned(),
+                name: name.to_owned(),
+            });
+        }
+        let outcome = self.commit(project, None, |head| {
+            let mut config = head.config.clone();
+            config.recipes.retain(|r| r != name);
+            config.packages.retain(|p| p != name);
+            Ok(Some((
+                format!("remove imported recipe {name}"),
+                None,
+                config,
+            )))
+        })?;
+        for file in files {
+            let _ = fs::remove_file(&file);
+            if let Some(dir) = file.parent() {
+                let _ = fs::remove_dir(dir);
+            }
+        }
+        Ok(outcome)
+    }
+}
+
+/// The project's own layer's name (`meta-demo`).
+fn own_layer_name(project: &Project) -> String {
+    format!("meta-{}", project.name)
+}
+
+/// The project's own layer's directory.
+fn own_layer_dir(project: &Project) -> PathBuf {
+    project.dir.join("layers").join(own_layer_name(project))
+}
+
+/// Makes the own layer's `conf/layer.conf` unless it is there; true when it was made.
+fn ensure_own_layer(dir: &Path, project: &Project) -> Result<bool, Error> {
+    let conf = dir.join("conf/layer.conf");
+    if conf.is_file() {
+        return Ok(false);
+    }
+    let text = own_layer_conf(project.name.as_str(), project.release)?;
+    let parent = conf.parent().unwrap_or(dir);
+    fs::create_dir_all(parent).map_err(SourceError::io(parent))?;
+    write_new(&conf, &text)?;
+    Ok(true)
+}
+
+/// Writes the new file `path` (never over an existing one), synced.
+fn write_new(path: &Path, text: &str) -> Result<(), Error> {
+    use std::io::Write;
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(SourceError::io(parent))?;
+    }
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(SourceError::io(path))?;
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(|e| {
+            let _ = fs::remove_file(path);
+            Error::from(SourceError::io(path)(e))
+        })
+}
+
+/// The file of a recipe named `name` that one of `layers` already has, if any.
+fn provided_by(layers: &[LayerRef], project_dir: &Path, name: &str) -> Option<PathBuf> {
+    let prefix = format!("{name}_");
+    let exact = format!("{name}.bb");
+    for layer in layers {
+        let mut stack = vec![(layer.path(project_dir), 0)];
+        let mut seen = 0;
+        while let Some((dir, depth)) = stack.pop() {
+            for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
+                seen += 1;
+                if seen > 100_000 {
+                    return None;
+                }
+                let file_name = entry.file_name().to_string_lossy().into_owned();
+                let kind = entry.file_type().ok();
+                if kind.is_some_and(|k| k.is_dir()) && depth < 4 && !file_name.starts_with('.') {
+                    stack.push((entry.path(), depth + 1));
+                } else if file_name == exact
+                    || (file_name.starts_with(&prefix) && file_name.ends_with(".bb"))
+                {
+                    return Some(entry.path());
+                }
+            }
+        }
+    }
+    None
+}

@@ -155,3 +155,69 @@ def test_hostile_tarballs_are_refused_writing_nothing(toaster, tmp_path):
         assert result.returncode == 1, (path, result.stderr)
     assert not (tmp_path / "demo" / "layers" / "meta-demo").exists()
     assert toaster.json("config", "show", "demo")["recipes"] == []
+
+
+PYTHON = {"pyproject.toml": '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n[project]\nname = "pytool"\nversion = "3.2"\ndescription = "A Python tool"\n', "LICENSE": MIT}
+CARGO = {
+    "Cargo.toml": '[package]\nname = "rtool"\nversion = "0.7.1"\ndescription = "A Rust tool"\n',
+    "Cargo.lock": 'version = 3\n\n[[package]]\nname = "libc"\nversion = "0.2.150"\nsource = "registry+https://github.com/rust-lang/crates.io-index"\n\n[[package]]\nname = "rtool"\nversion = "0.7.1"\n',
+    "LICENSE": APACHE,
+}
+GO = {"go.mod": "module example.org/gtool\n\ngo 1.22\n", "COPYING": GPL2}
+
+# Each source tree, as which origin, with its licence, classes and text.
+TREES = [
+    ("hello", AUTOTOOLS, "tarball", "MIT", ["autotools", "pkgconfig"], MIT),
+    ("gadget", CMAKE, "git", "GPL-2.0-only", ["cmake"], GPL2),
+    ("widget", MESON, "path", "Apache-2.0", ["externalsrc", "meson", "pkgconfig"], APACHE),
+    ("pytool", PYTHON, "git", "MIT", ["python_hatchling"], MIT),
+    ("rtool", CARGO, "tarball", "Apache-2.0", ["cargo"], APACHE),
+    ("gtool", GO, "path", "GPL-2.0-only", ["externalsrc", "go-mod"], GPL2),
+]
+
+
+def test_every_build_system_and_origin_gives_a_recipe_bitbake_reads(toaster, tmp_path, bitbake_dir):
+    import json
+    import subprocess
+    import sys
+
+    from test_recipe_writer import CLASSES, PARSE
+
+    commits = {}
+    for name, files, origin, *_ in TREES:
+        root = tree(tmp_path / "src" / name, files)
+        if origin == "tarball":
+            tar = tarball(tmp_path / ("%s.tar.gz" % name), "%s-src" % name, files)
+            toaster("recipe", "import", "demo", "--tarball", str(tar), "--name", name, "--version", "1.0")
+        elif origin == "git":
+            git(root, "init", "-q", "-b", "main")
+            git(root, "add", ".")
+            git(root, "commit", "-q", "-m", name)
+            commits[name] = git(root, "rev-parse", "HEAD")
+            toaster("recipe", "import", "demo", "--git", str(root), "--name", name, "--version", "1.0")
+        else:
+            toaster("recipe", "import", "demo", "--path", str(root), "--name", name, "--version", "1.0")
+    bbpath = tmp_path / "bbpath" / "classes"
+    bbpath.mkdir(parents=True)
+    for cls in CLASSES + ["python_setuptools_build_meta"]:
+        (bbpath / ("%s.bbclass" % cls)).write_text("# stand-in\n")
+    recipes = sorted(str(p) for p in (tmp_path / "demo" / "layers" / "meta-demo" / "recipes-imported").glob("*/*.bb"))
+    assert len(recipes) == len(TREES)
+    out = subprocess.run([sys.executable, "-c", PARSE, str(bitbake_dir), str(tmp_path / "bbpath"), *recipes], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    parsed = json.loads(out.stdout)
+    for name, files, origin, licence, classes, text in TREES:
+        values = parsed["%s_1.0.bb" % name]
+        assert values["LICENSE"] == licence, (name, values)
+        licence_file = "COPYING" if "COPYING" in files else "LICENSE"
+        md5 = hashlib.md5(text.encode()).hexdigest()
+        assert "%s;md5=%s" % (licence_file, md5) in values["LIC_FILES_CHKSUM"], (name, values)
+        assert set(classes) <= set(values["inherits"]), (name, values["inherits"])
+        if origin == "git":
+            assert values["SRCREV"] == commits[name] and "protocol=file" in values["SRC_URI"], (name, values)
+        elif origin == "tarball":
+            assert values["SRC_URI"].startswith("file://") and values["SRC_URI[sha256sum]"], (name, values)
+            assert values["S"].endswith("%s-src" % name), (name, values["S"])
+        else:
+            assert values["EXTERNALSRC"] == str(tmp_path / "src" / name), (name, values)
+    assert set(toaster.json("config", "show", "demo")["recipes"]) == {t[0] for t in TREES}

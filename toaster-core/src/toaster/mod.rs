@@ -301,6 +301,8 @@ mod layer_tests;
 #[cfg(test)]
 mod queue_tests;
 #[cfg(test)]
+mod recipe_tests;
+#[cfg(test)]
 mod recording_tests;
 #[cfg(test)]
 mod share_tests;

@@ -238,8 +238,16 @@ fn ensure_own_layer(dir: &Path, project: &Project) -> Result<bool, Error> {
     let text = own_layer_conf(project.name.as_str(), project.release)?;
     let parent = conf.parent().unwrap_or(dir);
     fs::create_dir_all(parent).map_err(SourceError::io(parent))?;
-    write_new(&conf, &text)?;
-    Ok(true)
+    match write_new(&conf, &text) {
+        Ok(()) => Ok(true),
+        // Another import made it meanwhile.
+        Err(Error::Source(SourceError::Io { source, .. }))
+            if source.kind() == std::io::ErrorKind::AlreadyExists =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Writes the new file `path` (never over an existing one), synced.

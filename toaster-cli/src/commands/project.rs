@@ -1,5 +1,3 @@
-use std::path::PathBuf;
-
 use serde::Serialize;
 use toaster_core::ChangeOutcome;
 use toaster_core::model::{Project, RevisionNumber};
@@ -12,7 +10,7 @@ use crate::terminal::{escape, escape_lines};
 
 pub fn run(ctx: &Context, out: &Output, command: ProjectCommand) -> Outcome {
     let actor = ctx.actor(&ctx.open()?)?;
-    let default_dir = |name: &str, dir: Option<PathBuf>| dir.unwrap_or_else(|| PathBuf::from(name));
+    let default_dir = super::share::dir_of;
     match command {
         ProjectCommand::Create {
             name,
@@ -61,23 +59,8 @@ pub fn run(ctx: &Context, out: &Output, command: ProjectCommand) -> Outcome {
         } => {
             let (project, notes) =
                 actor.import_project(&name, &from, &default_dir(&name, dir), release.as_deref())?;
-            let view = Imported {
-                project: ProjectView::from(&project),
-                not_imported: notes,
-            };
-            out.emit(&view, |w| {
-                writeln!(
-                    w,
-                    "created project {} from {} in {}",
-                    view.project.name,
-                    escape(&from.display().to_string()),
-                    escape(&view.project.dir)
-                )?;
-                for note in &view.not_imported {
-                    writeln!(w, "  not imported: {}", escape(note))?;
-                }
-                Ok(())
-            })?;
+            let imported = toaster_core::Imported { project, notes };
+            super::share::import(out, &from, imported)?;
         }
         ProjectCommand::Export {
             name,
@@ -246,14 +229,6 @@ struct Cloned {
     #[serde(flatten)]
     project: ProjectView,
     warnings: Vec<String>,
-}
-
-/// What `project import --json` prints.
-#[derive(Serialize)]
-struct Imported {
-    #[serde(flatten)]
-    project: ProjectView,
-    not_imported: Vec<String>,
 }
 
 /// What `project delete --json` prints.

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::archive::{ArchiveLimits, ArchiveReader, ArchiveWriter};
+use super::archive::{ArchiveLimits, ArchiveReader, ArchiveWriter, ManifestProblem, read_manifest};
 use super::measure::check_copy;
 use super::{ArtifactError, Digested, open_beneath};
 use crate::model::{
@@ -170,24 +170,17 @@ impl OpenArchive {
             path: path.to_owned(),
             reason,
         };
-        if !reader.contains(MANIFEST) {
-            return Err(not_ours(format!("it has no {MANIFEST}")));
-        }
-        let head: serde_json::Value = reader.read_json(MANIFEST)?;
-        if head.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
-            return Err(not_ours(format!(
-                "its {MANIFEST} is not a {FORMAT} manifest"
-            )));
-        }
-        let version = head.get("version").and_then(serde_json::Value::as_u64);
-        if version != Some(u64::from(VERSION)) {
-            return Err(ArtifactError::ArchiveVersion {
-                path: path.to_owned(),
-                version: version.map_or_else(|| "none".into(), |v| v.to_string()),
-            });
-        }
-        let manifest: Manifest = serde_json::from_value(head)
-            .map_err(|e| not_ours(format!("its {MANIFEST} does not read: {e}")))?;
+        let manifest: Manifest = match read_manifest(&mut reader, MANIFEST, FORMAT, VERSION) {
+            Ok(manifest) => manifest,
+            Err(ManifestProblem::Archive(e)) => return Err(e.into()),
+            Err(ManifestProblem::NotOurs(reason)) => return Err(not_ours(reason)),
+            Err(ManifestProblem::Version(version)) => {
+                return Err(ArtifactError::ArchiveVersion {
+                    path: path.to_owned(),
+                    version,
+                });
+            }
+        };
         let record: BuildRecord = reader.read_json(RECORD)?;
         let mut expected = vec![MANIFEST.to_owned(), RECORD.to_owned()];
         for file in &manifest.files {

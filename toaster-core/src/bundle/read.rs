@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::BundleError;
 use super::manifest::{BundleManifest, BundleSource, FORMAT, LAYERS, MANIFEST, VERSION};
-use crate::artifacts::archive::{ArchiveLimits, ArchiveReader};
+use crate::artifacts::archive::{ArchiveLimits, ArchiveReader, ManifestProblem, read_manifest};
 use crate::layers;
 use crate::model::ModelError;
 
@@ -26,24 +26,17 @@ impl OpenBundle {
             path: path.to_owned(),
             reason,
         };
-        if !reader.contains(MANIFEST) {
-            return Err(not_ours(format!("it has no {MANIFEST}")));
-        }
-        let head: serde_json::Value = reader.read_json(MANIFEST)?;
-        if head.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
-            return Err(not_ours(format!(
-                "its {MANIFEST} is not a {FORMAT} manifest"
-            )));
-        }
-        let version = head.get("version").and_then(serde_json::Value::as_u64);
-        if version != Some(u64::from(VERSION)) {
-            return Err(BundleError::Version {
-                path: path.to_owned(),
-                version: version.map_or_else(|| "none".into(), |v| v.to_string()),
-            });
-        }
-        let manifest: BundleManifest = serde_json::from_value(head)
-            .map_err(|e| not_ours(format!("its {MANIFEST} does not read: {e}")))?;
+        let manifest: BundleManifest = match read_manifest(&mut reader, MANIFEST, FORMAT, VERSION) {
+            Ok(manifest) => manifest,
+            Err(ManifestProblem::Archive(e)) => return Err(e.into()),
+            Err(ManifestProblem::NotOurs(reason)) => return Err(not_ours(reason)),
+            Err(ManifestProblem::Version(version)) => {
+                return Err(BundleError::Version {
+                    path: path.to_owned(),
+                    version,
+                });
+            }
+        };
         check(path, &manifest)?;
         let included: Vec<String> = manifest
             .layers

@@ -12,6 +12,7 @@
 mod entry;
 mod error;
 mod limits;
+mod manifest;
 mod names;
 mod partial;
 mod reader;
@@ -24,6 +25,7 @@ pub use super::Digested as EntryFacts;
 pub use entry::EntryReader;
 pub use error::ArchiveError;
 pub use limits::ArchiveLimits;
+pub use manifest::{ManifestProblem, read_manifest};
 pub use names::{MAX_NAME_BYTES, unsafe_reason};
 pub use reader::{ArchiveReader, MAX_JSON_BYTES};
 pub use writer::ArchiveWriter;

@@ -2,54 +2,33 @@
 //! for pkg-config modules; following `add_subdirectory()` from the top `CMakeLists.txt`.
 
 use super::Meta;
-use super::calls::{Quoting, calls, pkg_modules, strip_hash_comments};
+use super::calls::{Quoting, calls, pkg_modules};
 use super::error::FactsError;
-use super::tree::{MAX_BUILD_FILES, Tree};
+use super::tree::{Tree, walk_build_files};
 
 /// Reads `CMakeLists.txt` and the `add_subdirectory()`s it names.
 pub(crate) fn read(tree: &mut Tree, notes: &mut Vec<String>) -> Result<Meta, FactsError> {
     let mut meta = Meta::default();
-    let mut queue = vec![String::new()];
-    let mut read = 0;
-    while let Some(dir) = queue.pop() {
-        if read == MAX_BUILD_FILES {
-            notes.push(format!(
-                "only {MAX_BUILD_FILES} CMakeLists.txt files were read"
-            ));
-            break;
+    let mut found = Vec::new();
+    walk_build_files(tree, "CMakeLists.txt", notes, &mut |path, text, top| {
+        if top {
+            project(text, &mut meta);
         }
-        let path = if dir.is_empty() {
-            "CMakeLists.txt".to_owned()
-        } else {
-            format!("{dir}/CMakeLists.txt")
-        };
-        let Some(text) = tree.read_text(&path)? else {
-            continue;
-        };
-        read += 1;
-        let text = strip_hash_comments(&text);
-        if dir.is_empty() {
-            project(&text, &mut meta);
+        for args in calls(text, "pkg_check_modules", true, Quoting::Strings) {
+            check_modules(&args, path, &mut meta, &mut found);
         }
-        for args in calls(&text, "pkg_check_modules", true, Quoting::Strings) {
-            check_modules(&args, &path, &mut meta, notes);
-        }
-        for args in calls(&text, "pkg_search_module", true, Quoting::Strings) {
-            notes.push(format!(
+        for args in calls(text, "pkg_search_module", true, Quoting::Strings) {
+            found.push(format!(
                 "{path}: pkg_search_module({}) needs one of several modules: choose for DEPENDS",
                 args.trim()
             ));
         }
-        for args in calls(&text, "add_subdirectory", true, Quoting::Strings) {
-            if let Some(sub) = words(&args).first().filter(|s| !s.contains("${")) {
-                queue.push(if dir.is_empty() {
-                    sub.clone()
-                } else {
-                    format!("{dir}/{sub}")
-                });
-            }
-        }
-    }
+        calls(text, "add_subdirectory", true, Quoting::Strings)
+            .iter()
+            .filter_map(|args| words(args).first().filter(|s| !s.contains("${")).cloned())
+            .collect()
+    })?;
+    notes.extend(found);
     Ok(meta)
 }
 

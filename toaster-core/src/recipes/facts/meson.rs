@@ -2,9 +2,9 @@
 //! following `subdir()` from the top `meson.build`.
 
 use super::Meta;
-use super::calls::{Quoting, calls, quoted, split_commas, strip_hash_comments};
+use super::calls::{Quoting, calls, quoted, split_commas};
 use super::error::FactsError;
-use super::tree::{MAX_BUILD_FILES, Tree};
+use super::tree::{Tree, walk_build_files};
 
 /// Dependencies Meson resolves itself rather than through a pkg-config module.
 const SPECIAL: [&str; 16] = [
@@ -29,44 +29,25 @@ const SPECIAL: [&str; 16] = [
 /// Reads `meson.build` and the `subdir()`s it names.
 pub(crate) fn read(tree: &mut Tree, notes: &mut Vec<String>) -> Result<Meta, FactsError> {
     let mut meta = Meta::default();
-    let mut queue = vec![String::new()];
-    let mut read = 0;
-    while let Some(dir) = queue.pop() {
-        if read == MAX_BUILD_FILES {
-            notes.push(format!(
-                "only {MAX_BUILD_FILES} meson.build files were read"
-            ));
-            break;
+    let mut found = Vec::new();
+    walk_build_files(tree, "meson.build", notes, &mut |path, text, top| {
+        if top {
+            project(text, &mut meta);
         }
-        let path = if dir.is_empty() {
-            "meson.build".to_owned()
-        } else {
-            format!("{dir}/meson.build")
-        };
-        let Some(text) = tree.read_text(&path)? else {
-            continue;
-        };
-        read += 1;
-        let text = strip_hash_comments(&text);
-        if dir.is_empty() {
-            project(&text, &mut meta);
+        for args in calls(text, "dependency", false, Quoting::Strings) {
+            dependency(&args, path, &mut meta, &mut found);
         }
-        for args in calls(&text, "dependency", false, Quoting::Strings) {
-            dependency(&args, &path, &mut meta, notes);
-        }
-        for args in calls(&text, "subdir", false, Quoting::Strings) {
-            if let Some(sub) = split_commas(&args, Quoting::Strings)
-                .first()
-                .and_then(|a| quoted(a))
-            {
-                queue.push(if dir.is_empty() {
-                    sub.to_owned()
-                } else {
-                    format!("{dir}/{sub}")
-                });
-            }
-        }
-    }
+        calls(text, "subdir", false, Quoting::Strings)
+            .iter()
+            .filter_map(|args| {
+                split_commas(args, Quoting::Strings)
+                    .first()
+                    .and_then(|a| quoted(a))
+                    .map(str::to_owned)
+            })
+            .collect()
+    })?;
+    notes.extend(found);
     Ok(meta)
 }
 

@@ -138,3 +138,41 @@ pub(crate) struct TopEntry {
     /// Whether it is a symlink (never followed).
     pub(crate) symlink: bool,
 }
+
+/// Reads the build file `name` at the top of `tree` and in every subdirectory the files
+/// name, at most [`MAX_BUILD_FILES`] of them (a note says when there were more): `each`
+/// gets a file's path, its text without `#` comments and whether it is the top one, and
+/// returns the subdirectories it names (relative to its own directory).
+pub(crate) fn walk_build_files(
+    tree: &mut Tree,
+    name: &str,
+    notes: &mut Vec<String>,
+    each: &mut dyn FnMut(&str, &str, bool) -> Vec<String>,
+) -> Result<(), FactsError> {
+    let mut queue = vec![String::new()];
+    let mut read = 0;
+    while let Some(dir) = queue.pop() {
+        if read == MAX_BUILD_FILES {
+            notes.push(format!("only {MAX_BUILD_FILES} {name} files were read"));
+            break;
+        }
+        let path = if dir.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{dir}/{name}")
+        };
+        let Some(text) = tree.read_text(&path)? else {
+            continue;
+        };
+        read += 1;
+        let text = super::calls::strip_hash_comments(&text);
+        for sub in each(&path, &text, dir.is_empty()) {
+            queue.push(if dir.is_empty() {
+                sub
+            } else {
+                format!("{dir}/{sub}")
+            });
+        }
+    }
+    Ok(())
+}

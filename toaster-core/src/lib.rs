@@ -4,8 +4,9 @@
 //! it opens a store, acts as an owner, and composes the modules below it.
 //!
 //! Module order (lower never imports higher): [`model`] → [`schema`] → [`conf`] →
-//! [`layers`] → [`access`] → [`store`] → [`ingest`] → [`hooks`] → [`project_dir`] → the
-//! facade ([`Toaster`], [`Actor`]).
+//! [`layers`] → [`access`] → [`store`] → [`artifacts`] → [`ingest`] → [`hooks`] →
+//! [`bundle`] → [`recipes`] → [`project_dir`] → [`runner`] → the facade ([`Toaster`],
+//! [`Actor`]).
 
 pub mod access;
 pub mod artifacts;

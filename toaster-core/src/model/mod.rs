@@ -27,7 +27,7 @@ mod time;
 
 pub use action::Action;
 pub use archive::{BuildArchive, ImportedRecord};
-pub use artifact::{ArtifactRecord, check_relative_path, check_sha256};
+pub use artifact::{ArtifactRecord, MAX_ARTIFACT_PATH, check_relative_path, check_sha256};
 pub use audit::{AuditAction, AuditEntry, AuditFilter, NewAudit};
 pub use build::{
     Build, BuildFilter, BuildLayer, BuildState, NewBuild, Observed, Progress, Visibility,

@@ -111,10 +111,10 @@ pub enum RecipeCommand {
     /// Import sources as a wrapper recipe into the project's own layer
     /// (PROJECT/layers/meta-PROJECT, made on first use): the build system, licences and
     /// dependencies are read from the sources, the recipe is written and added to the
-    /// project's recipes in one revision. Examples:
-    ///   toaster recipe import demo --tarball https://example.com/hello-1.0.tar.gz
-    ///   toaster recipe import demo --git https://example.com/tool.git --ref v2.1 --add-to-image
-    ///   toaster recipe import demo --path ~/src/mylib --dry-run
+    /// project's recipes in one revision.
+    #[command(
+        after_help = "Examples:\n  toaster recipe import demo --tarball https://example.com/hello-1.0.tar.gz\n  toaster recipe import demo --git https://example.com/tool.git --ref v2.1 --add-to-image\n  toaster recipe import demo --path ~/src/mylib --dry-run"
+    )]
     #[command(group(clap::ArgGroup::new("source").required(true).args(["tarball", "git", "path"])))]
     Import {
         /// The project.
@@ -499,6 +499,9 @@ pub enum BuildCommand {
     },
     /// Copy artifacts of a build (by name, as `build artifacts` lists them) into a
     /// directory, checking each against its recorded size and SHA-256.
+    #[command(
+        after_help = "Examples:\n  toaster build artifacts 7 --kind image\n  toaster build download 7 core-image-minimal-qemux86-64.rootfs.wic -o ~/images"
+    )]
     Download {
         /// The build.
         id: i64,
@@ -673,6 +676,9 @@ pub enum ProjectCommand {
     /// Write a project's configuration to share it: a bundle (a zip: build variables,
     /// packages, recipes, hooks, each layer with its exact commit; host settings left out),
     /// or a kas file (`--format kas`, or its lock file with `--format kas-lock`).
+    #[command(
+        after_help = "Examples:\n  toaster project export demo -o demo.zip --with-local-layers\n  toaster project import-bundle demo.zip --name demo   (on the other host)\n  toaster project export demo --format kas -o demo.yml && kas checkout demo.yml"
+    )]
     Export {
         /// The project.
         name: String,
@@ -848,11 +854,19 @@ pub struct ListEdit {
 /// BitBake variable name such as IMAGE_FSTYPES.
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
-    /// Set a key (lists take space-separated words).
+    /// Set a key (lists take space-separated words): a new revision (`project undo` takes
+    /// it back).
+    ///
+    /// Keys: `machine`, `distro`, `targets` (recipes or `recipe:task`), `packages` (added to
+    /// every image), `recipes` (built beside the targets), or any BitBake variable
+    /// (`toaster config schema` lists the ones Toaster knows and checks).
+    #[command(
+        after_help = "Examples:\n  toaster config set demo machine qemuarm64\n  toaster config set demo targets \"core-image-minimal core-image-sato:do_populate_sdk\"\n  toaster config set demo EXTRA_IMAGE_FEATURES \"debug-tweaks tools-debug\"\n  toaster config set demo PARALLEL_MAKE \"-j 16\""
+    )]
     Set {
         /// The project.
         project: String,
-        /// The key.
+        /// `machine`, `distro`, `targets`, `packages`, `recipes`, or a BitBake variable.
         key: String,
         /// The value (may start with `-`, like "-j 16").
         #[arg(allow_hyphen_values = true)]

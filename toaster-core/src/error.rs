@@ -638,6 +638,9 @@ impl Error {
                 StoreError::NotFound { entity: "revision", .. } => {
                     "`toaster project history PROJECT` lists its revisions".to_owned()
                 }
+                StoreError::NotFound { entity: "build", .. } => {
+                    "`toaster build list --all` lists the builds you may read".to_owned()
+                }
                 StoreError::NotFound { .. } => return None,
                 StoreError::Missing { .. } => "start one here with `toaster owner add NAME`, or point to an existing one with `--db PATH` or TOASTER_DB".to_owned(),
                 StoreError::AlreadyExists { entity: "project directory", .. } => {

@@ -25,6 +25,11 @@ fn unknown_project_owner_and_revision() {
     );
     let err = s.fails(1, &["owner", "use", "nobody"]);
     assert!(err.contains("no owner named `nobody`"), "{err}");
+    let err = s.fails(1, &["build", "show", "1"]);
+    assert!(
+        err.contains("no build named `1`") && err.contains("hint: `toaster build list --all`"),
+        "{err}"
+    );
     assert_eq!(s.state(), before);
 }
 

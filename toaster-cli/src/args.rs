@@ -771,6 +771,26 @@ pub enum ProjectCommand {
     History {
         /// The project.
         name: String,
+        /// Only the newest N revisions.
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        /// Only revisions made at or after TIME (`2026-11-27`, `2026-11-27T08:30Z`, or an
+        /// age like `7d`, `12h`).
+        #[arg(long, value_name = "TIME")]
+        since: Option<String>,
+    },
+    /// Show what a revision changed (from the one before it), or what changed from REV
+    /// to REV2.
+    #[command(
+        after_help = "Examples:\n  toaster project diff demo 7        what revision 7 changed\n  toaster project diff demo 3 7      everything from revision 3 to revision 7"
+    )]
+    Diff {
+        /// The project.
+        name: String,
+        /// The revision.
+        rev: u32,
+        /// A later (or earlier) revision to compare REV with.
+        rev2: Option<u32>,
     },
     /// Go back to the configuration before the one in effect (as a new revision).
     Undo {

@@ -11,7 +11,7 @@ use toaster_core::ingest::BatchPolicy;
 use toaster_core::layers::{LayerRequest, Options};
 use toaster_core::model::{
     ArtifactKind, BuildId, ConfigChange, ConfigKey, HookAction, HookTrigger, RevisionNumber,
-    Target, Visibility,
+    Target, Timestamp, Visibility,
 };
 use toaster_core::recipes::SourceRequest;
 use toaster_core::{BuildRequest, DeliverUntil, RecipeImportRequest};
@@ -394,10 +394,45 @@ impl Actor {
         )
     }
 
-    /// Every revision of a project, oldest first.
-    fn history(&self, py: Python<'_>, project: &str) -> PyResult<Vec<Revision>> {
-        detach(py, || self.inner.history(project))
+    /// The revisions of a project, oldest first: made at or after `since` (a time such as
+    /// `2026-11-27` or an age such as `7d`), the newest `limit` of them, when given.
+    #[pyo3(signature = (project, *, since = None, limit = None))]
+    fn history(
+        &self,
+        py: Python<'_>,
+        project: &str,
+        since: Option<&str>,
+        limit: Option<usize>,
+    ) -> PyResult<Vec<Revision>> {
+        let since = since
+            .map(|t| Timestamp::parse(t, Timestamp::now()))
+            .transpose()
+            .map_err(|e| to_py(py, e.into()))?;
+        detach(py, || self.inner.history_since(project, since, limit))
             .map(|all| all.into_iter().map(Revision::from).collect())
+    }
+
+    /// What revision `rev` changed (from the one before), or what changed from `rev` to
+    /// `rev2`: a dict per key (`key`, `before`, `after`).
+    #[pyo3(signature = (project, rev, rev2 = None))]
+    fn diff<'py>(
+        &self,
+        py: Python<'py>,
+        project: &str,
+        rev: u32,
+        rev2: Option<u32>,
+    ) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        let (_, _, differences) = detach(py, || self.inner.diff_revisions(project, rev, rev2))?;
+        differences
+            .iter()
+            .map(|d| {
+                let dict = PyDict::new(py);
+                dict.set_item("key", &d.key)?;
+                dict.set_item("before", &d.before)?;
+                dict.set_item("after", &d.after)?;
+                Ok(dict)
+            })
+            .collect()
     }
 
     /// Restores the configuration before the one in effect, as a new revision.

@@ -460,3 +460,16 @@ def test_recipes_imported_from_python(alice, demo, tmp_path):
     assert alice.remove_recipe("demo", "tool").changed
     with pytest.raises(toaster_rs.NotFoundError):
         alice.remove_recipe("demo", "tool")
+
+
+def test_history_is_paged_and_revisions_compared_from_python(alice, demo):
+    alice.set("demo", "machine", "qemuarm64")
+    alice.set("demo", "GREETING", "hi")
+    newest = alice.project("demo").revision
+    assert [r.number for r in alice.history("demo", limit=2)] == [newest - 1, newest]
+    assert alice.history("demo", since="2999-01-01") == []
+    assert len(alice.history("demo", since="1h")) == newest
+    assert alice.diff("demo", newest) == [{"key": "GREETING", "before": None, "after": "hi"}]
+    assert [d["key"] for d in alice.diff("demo", 1, newest)] == ["machine", "GREETING"]
+    with pytest.raises(toaster_rs.ValidationError):
+        alice.history("demo", since="yesterday-ish")

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use serde::Serialize;
-use toaster_core::model::BuildId;
+use toaster_core::model::{BuildId, Timestamp};
 use toaster_core::{Actor, Archived};
 
 use super::{Failure, Outcome};
@@ -147,20 +147,11 @@ fn view(id: BuildId, result: &Result<Archived, toaster_core::Error>) -> Archived
     }
 }
 
-/// An age: a whole number and a unit (`30d`, `12h`, `45m`, `90s`).
+/// An age (`30d`, `12h`, `45m`, `90s`; or a time, `2026-11-01`): how long ago.
 fn parse_age(text: &str) -> Result<Duration, Failure> {
-    let usage = || Failure::Usage {
-        message: format!("`{text}` is not an age"),
-        hint: "give a number and a unit: 30d, 12h, 45m or 90s (0d for every build)".to_owned(),
-    };
-    let (number, unit) = text.split_at(text.len().saturating_sub(1));
-    let number: u64 = number.parse().map_err(|_| usage())?;
-    let seconds = match unit {
-        "d" => 86_400,
-        "h" => 3_600,
-        "m" => 60,
-        "s" => 1,
-        _ => return Err(usage()),
-    };
-    Ok(Duration::from_secs(number.saturating_mul(seconds)))
+    let now = Timestamp::now();
+    let then = Timestamp::parse(text, now).map_err(toaster_core::Error::from)?;
+    Ok(Duration::from_millis(
+        u64::try_from(now.0.saturating_sub(then.0)).unwrap_or(0),
+    ))
 }

@@ -1,6 +1,6 @@
 use serde::Serialize;
 use toaster_core::ChangeOutcome;
-use toaster_core::model::{Project, RevisionNumber};
+use toaster_core::model::{ConfigDifference, Project, RevisionNumber, Timestamp};
 
 use super::Outcome;
 use crate::args::ProjectCommand;
@@ -176,8 +176,12 @@ pub fn run(ctx: &Context, out: &Output, command: ProjectCommand) -> Outcome {
                 None => writeln!(w, "project {} has no TMPDIR to remove", view.project),
             })?;
         }
-        ProjectCommand::History { name } => {
-            let history = actor.history(&name)?;
+        ProjectCommand::History { name, limit, since } => {
+            let since = since
+                .map(|t| Timestamp::parse(&t, Timestamp::now()))
+                .transpose()
+                .map_err(toaster_core::Error::from)?;
+            let history = actor.history_since(&name, since, limit)?;
             let views: Vec<RevisionView> = history.iter().map(RevisionView::from).collect();
             out.emit(&views, |w| {
                 let rows: Vec<Vec<String>> = views
@@ -192,6 +196,41 @@ pub fn run(ctx: &Context, out: &Output, command: ProjectCommand) -> Outcome {
                     })
                     .collect();
                 table(w, &["REV", "WHEN", "AUTHOR", "WHAT"], &rows)
+            })?;
+        }
+        ProjectCommand::Diff { name, rev, rev2 } => {
+            let (from, to, differences) = actor.diff_revisions(&name, rev, rev2)?;
+            let view = DiffView {
+                project: name,
+                from: from.0,
+                to: to.0,
+                differences,
+            };
+            out.emit(&view, |w| {
+                writeln!(
+                    w,
+                    "project {}: revision {} to revision {}",
+                    view.project, view.from, view.to
+                )?;
+                if view.differences.is_empty() {
+                    return writeln!(w, "  no difference");
+                }
+                for d in &view.differences {
+                    let text = |v: &Option<String>| escape(v.as_deref().unwrap_or("")).into_owned();
+                    match (&d.before, &d.after) {
+                        (None, Some(_)) => {
+                            writeln!(w, "+ {} = {}", escape(&d.key), text(&d.after))?
+                        }
+                        (Some(_), None) => {
+                            writeln!(w, "- {} = {}", escape(&d.key), text(&d.before))?
+                        }
+                        _ => {
+                            writeln!(w, "- {} = {}", escape(&d.key), text(&d.before))?;
+                            writeln!(w, "+ {} = {}", escape(&d.key), text(&d.after))?;
+                        }
+                    }
+                }
+                Ok(())
             })?;
         }
         ProjectCommand::Undo { name } => changed(out, &name, actor.undo(&name)?)?,
@@ -277,4 +316,13 @@ struct CleanedView {
     removed: Option<String>,
     /// Builds of the directory that had no archive (cleaned with --force).
     unarchived: Vec<i64>,
+}
+
+/// What `project diff --json` prints.
+#[derive(Serialize)]
+struct DiffView {
+    project: String,
+    from: u32,
+    to: u32,
+    differences: Vec<ConfigDifference>,
 }

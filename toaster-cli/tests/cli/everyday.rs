@@ -170,3 +170,42 @@ fn undo_descriptions_do_not_nest() {
         "{described:?}"
     );
 }
+
+#[test]
+fn history_is_paged_and_a_revision_shows_what_it_changed() {
+    let s = Scratch::new().with_demo();
+    s.ok(&["config", "set", "demo", "machine", "qemuarm64"]);
+    s.ok(&["config", "set", "demo", "GREETING", "hello"]);
+    s.ok(&["config", "set", "demo", "GREETING", "hello, world"]);
+    let all = s.json(&["project", "history", "demo"]);
+    let newest = all.as_array().expect("list").len();
+    let two = s.json(&["project", "history", "demo", "--limit", "2"]);
+    let numbers: Vec<i64> = two
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|r| r["revision"].as_i64().expect("number"))
+        .collect();
+    assert_eq!(numbers, [newest as i64 - 1, newest as i64]);
+    let future = s.json(&["project", "history", "demo", "--since", "2999-01-01"]);
+    assert_eq!(future, serde_json::json!([]));
+    let recent = s.json(&["project", "history", "demo", "--since", "1h"]);
+    assert_eq!(recent.as_array().map(Vec::len), Some(newest));
+
+    let last = newest.to_string();
+    let text = s.ok(&["project", "diff", "demo", &last]);
+    assert!(
+        text.contains("- GREETING = hello\n+ GREETING = hello, world"),
+        "{text}"
+    );
+    let diff = s.json(&["project", "diff", "demo", "1", &last]);
+    let keys: Vec<&str> = diff["differences"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|d| d["key"].as_str().expect("key"))
+        .collect();
+    assert_eq!(keys, ["machine", "GREETING"]);
+    let err = s.fails(1, &["project", "diff", "demo", "99"]);
+    assert!(err.contains("has no revision 99"), "{err}");
+}

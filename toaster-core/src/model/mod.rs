@@ -10,6 +10,7 @@ mod build;
 mod build_record;
 mod config;
 mod config_change;
+mod config_diff;
 mod error;
 mod group;
 mod hook;
@@ -38,6 +39,7 @@ pub use build_record::{
 };
 pub use config::{LayerRef, LayerSource, ProjectConfig, Target};
 pub use config_change::{ConfigChange, ConfigKey};
+pub use config_diff::ConfigDifference;
 pub use error::ModelError;
 pub(crate) use error::{file_kind, shorten, shorten_to};
 pub use group::Group;

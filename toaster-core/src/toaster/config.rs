@@ -4,7 +4,8 @@ use super::{Actor, ChangeOutcome, validation};
 use crate::Error;
 use crate::access::Action;
 use crate::model::{
-    AuditAction, ConfigChange, Name, NewRevision, ProjectConfig, Revision, RevisionNumber, Right,
+    AuditAction, ConfigChange, ConfigDifference, Name, NewRevision, ProjectConfig, Revision,
+    RevisionNumber, Right, Timestamp,
 };
 use crate::store::StoreError;
 
@@ -41,6 +42,55 @@ impl Actor {
     pub fn history(&self, project: &str) -> Result<Vec<Revision>, Error> {
         let project = self.project_for(project, READ)?;
         Ok(self.store().history(project.id)?)
+    }
+
+    /// The project's revisions made at or after `since` (if given), the newest `limit` of
+    /// them (if given), oldest first (needs read).
+    pub fn history_since(
+        &self,
+        project: &str,
+        since: Option<Timestamp>,
+        limit: Option<usize>,
+    ) -> Result<Vec<Revision>, Error> {
+        let mut revisions = self.history(project)?;
+        revisions.retain(|r| since.is_none_or(|since| r.created_at >= since));
+        if let Some(limit) = limit {
+            let skip = revisions.len().saturating_sub(limit);
+            revisions.drain(..skip);
+        }
+        Ok(revisions)
+    }
+
+    /// What changed from revision `from` to revision `to` of `project` (default: from the
+    /// revision before `from` to `from`, i.e. what `from` changed). Needs read.
+    pub fn diff_revisions(
+        &self,
+        project: &str,
+        from: u32,
+        to: Option<u32>,
+    ) -> Result<(RevisionNumber, RevisionNumber, Vec<ConfigDifference>), Error> {
+        let current = self.project_for(project, READ)?;
+        let (from, to) = match to {
+            Some(to) => (RevisionNumber(from), RevisionNumber(to)),
+            None => (RevisionNumber(from.saturating_sub(1)), RevisionNumber(from)),
+        };
+        let config = |number: RevisionNumber| -> Result<ProjectConfig, Error> {
+            if number.0 == 0 {
+                return Ok(ProjectConfig::default());
+            }
+            self.store()
+                .revision(current.id, number)
+                .map(|r| r.config)
+                .map_err(|_| Error::NoRevision {
+                    project: current.name.clone(),
+                    number,
+                    head: current.head,
+                })
+        };
+        // The revision named last is looked up first: an error names the one the user gave.
+        let after = config(to)?;
+        let differences = config(from)?.diff(&after);
+        Ok((from, to, differences))
     }
 
     /// Applies `changes` together as one new revision (needs configure), checking every new

@@ -361,9 +361,10 @@ impl Actor {
         py: Python<'_>,
         project: &str,
         key: &str,
-        words: Vec<String>,
+        words: Words,
         base: Option<u32>,
     ) -> PyResult<ChangeOutcome> {
+        let words = words.0;
         self.change(
             py,
             project,
@@ -381,9 +382,10 @@ impl Actor {
         py: Python<'_>,
         project: &str,
         key: &str,
-        words: Vec<String>,
+        words: Words,
         base: Option<u32>,
     ) -> PyResult<ChangeOutcome> {
+        let words = words.0;
         self.change(
             py,
             project,
@@ -938,4 +940,22 @@ fn warn_each(py: Python<'_>, lines: &[String]) -> PyResult<()> {
         PyErr::warn(py, category.as_any(), &text, 1)?;
     }
     Ok(())
+}
+
+/// Words of a list key: a sequence of strings, or one string as one word.
+struct Words(Vec<String>);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Words {
+    type Error = PyErr;
+
+    fn extract(object: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Words> {
+        if let Ok(one) = object.extract::<String>() {
+            return Ok(Words(vec![one]));
+        }
+        object.extract::<Vec<String>>().map(Words).map_err(|_| {
+            pyo3::exceptions::PyTypeError::new_err(
+                "words must be a string (one word) or a sequence of strings",
+            )
+        })
+    }
 }

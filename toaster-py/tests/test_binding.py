@@ -473,3 +473,13 @@ def test_history_is_paged_and_revisions_compared_from_python(alice, demo):
     assert [d["key"] for d in alice.diff("demo", 1, newest)] == ["machine", "GREETING"]
     with pytest.raises(toaster_rs.ValidationError):
         alice.history("demo", since="yesterday-ish")
+
+
+def test_list_words_may_be_one_string_or_any_sequence(alice, demo):
+    alice.add("demo", "packages", "strace")
+    alice.add("demo", "packages", ("htop", "tmux"))
+    assert alice.get("demo", "packages") == "strace htop tmux"
+    alice.remove("demo", "packages", "htop")
+    assert alice.get("demo", "packages") == "strace tmux"
+    with pytest.raises(TypeError, match="sequence of strings"):
+        alice.add("demo", "packages", 7)

@@ -1,6 +1,6 @@
 from os import PathLike
 from types import TracebackType
-from typing import Any, Optional, Union, final
+from typing import Any, Optional, Sequence, Union, final
 
 __version__: str
 __all__ = [
@@ -98,10 +98,10 @@ class Actor:
     def write_conf(self, project: str) -> list[str]: ...
     def unset(self, project: str, key: str, *, base: Optional[int] = None) -> ChangeOutcome: ...
     def add(
-        self, project: str, key: str, words: list[str], *, base: Optional[int] = None
+        self, project: str, key: str, words: Union[str, Sequence[str]], *, base: Optional[int] = None
     ) -> ChangeOutcome: ...
     def remove(
-        self, project: str, key: str, words: list[str], *, base: Optional[int] = None
+        self, project: str, key: str, words: Union[str, Sequence[str]], *, base: Optional[int] = None
     ) -> ChangeOutcome: ...
     def history(self, project: str, *, since: Optional[str] = None, limit: Optional[int] = None) -> list[Revision]: ...
     def diff(self, project: str, rev: int, rev2: Optional[int] = None) -> list[dict[str, Any]]: ...

@@ -1,10 +1,8 @@
 //! `toaster_rs.Actor`: an owner acting through a client; every project operation goes here.
 
-use std::ffi::CString;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use pyo3::exceptions::PyUserWarning;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use toaster_core::ingest::BatchPolicy;
@@ -120,7 +118,7 @@ impl Actor {
         dir: PathBuf,
     ) -> PyResult<Project> {
         let cloned = detach(py, || self.inner.clone_project(source, name, &dir))?;
-        warn_each(py, &cloned.warnings)?;
+        crate::errors::warn_all(py, "NotReproducedWarning", &cloned.warnings)?;
         Ok(Project::from(&cloned.project))
     }
 
@@ -159,7 +157,7 @@ impl Actor {
         strict: bool,
     ) -> PyResult<Project> {
         let imported = detach(py, || self.inner.import_bundle(&file, name, &dir, strict))?;
-        warn_each(py, &imported.notes)?;
+        crate::errors::warn_all(py, "NotReproducedWarning", &imported.notes)?;
         Ok(Project::from(&imported.project))
     }
 
@@ -188,7 +186,7 @@ impl Actor {
         release: Option<&str>,
     ) -> PyResult<Project> {
         let imported = detach(py, || self.inner.import_kas(&file, name, &dir, release))?;
-        warn_each(py, &imported.notes)?;
+        crate::errors::warn_all(py, "NotReproducedWarning", &imported.notes)?;
         Ok(Project::from(&imported.project))
     }
 
@@ -929,17 +927,6 @@ fn archive_path(build: &toaster_core::model::Build) -> String {
         .as_ref()
         .map(|a| a.path.display().to_string())
         .unwrap_or_default()
-}
-
-/// Issues each of `lines` as a `UserWarning`.
-fn warn_each(py: Python<'_>, lines: &[String]) -> PyResult<()> {
-    let category = py.get_type::<PyUserWarning>();
-    for line in lines {
-        // Without NUL bytes the conversion cannot fail.
-        let text = CString::new(line.replace('\0', "")).unwrap_or_default();
-        PyErr::warn(py, category.as_any(), &text, 1)?;
-    }
-    Ok(())
 }
 
 /// Words of a list key: a sequence of strings, or one string as one word.

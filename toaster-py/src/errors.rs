@@ -34,3 +34,18 @@ pub fn detach<T: Send>(
 ) -> PyResult<T> {
     py.detach(call).map_err(|e| to_py(py, e))
 }
+
+/// Issues each of `lines` with Python's `warnings` module, as `class` (a warning class of
+/// `toaster_rs.errors`: `ConfigWarning`, `NotReproducedWarning`).
+pub fn warn_all(py: Python<'_>, class: &str, lines: &[String]) -> PyResult<()> {
+    if lines.is_empty() {
+        return Ok(());
+    }
+    let category = py.import("toaster_rs.errors")?.getattr(class)?;
+    let warn = py.import("warnings")?.getattr("warn")?;
+    for line in lines {
+        // Level 1: the Python line that called into Toaster (a native call has no frame).
+        warn.call1((line.as_str(), &category, 1))?;
+    }
+    Ok(())
+}

@@ -185,7 +185,9 @@ pub struct ChangeOutcome {
 }
 
 impl ChangeOutcome {
+    /// The outcome, its warnings also issued as `ConfigWarning`s.
     pub fn new(py: Python<'_>, outcome: toaster_core::ChangeOutcome) -> PyResult<ChangeOutcome> {
+        crate::errors::warn_all(py, "ConfigWarning", &outcome.warnings)?;
         Ok(ChangeOutcome {
             revision: Py::new(py, Revision::from(outcome.revision))?,
             changed: outcome.changed,

@@ -241,8 +241,11 @@ def test_values_are_checked_and_warnings_reach_python(tmp_path):
     with toaster_rs.Toaster.init(tmp_path / "t.sqlite") as db:
         alice = db.add_first_owner("alice")
         project = alice.create_project("demo", tmp_path / "demo", release="scarthgap")
-        outcome = alice.set("demo", "MACHNIE", "qemuarm")
+        with pytest.warns(toaster_rs.ConfigWarning, match="did you mean MACHINE") as issued:
+            outcome = alice.set("demo", "MACHNIE", "qemuarm")
         assert outcome.changed and "did you mean MACHINE?" in outcome.warnings[0]
+        # Issued where the call was made, as a category scripts can filter.
+        assert issued[0].filename == __file__ and issubclass(issued[0].category, UserWarning)
         with pytest.raises(toaster_rs.ValidationError) as refused:
             alice.set("demo", "IMAGE_FSTYPES", "exr4")
         assert "did you mean `ext4`?" in refused.value.hint

@@ -24,12 +24,15 @@ from ._toaster import (
 from .errors import (
     AlreadyExistsError,
     BusyError,
+    ConfigWarning,
     ConflictError,
     DatabaseError,
     InternalError,
     NotFoundError,
+    NotReproducedWarning,
     PermissionDeniedError,
     ToasterError,
+    ToasterWarning,
     ValidationError,
 )
 
@@ -40,11 +43,13 @@ __all__ = [
     "Build",
     "BusyError",
     "ChangeOutcome",
+    "ConfigWarning",
     "ConflictError",
     "DatabaseError",
     "InternalError",
     "Layer",
     "NotFoundError",
+    "NotReproducedWarning",
     "Owner",
     "PermissionDeniedError",
     "Project",
@@ -52,6 +57,7 @@ __all__ = [
     "Revision",
     "Toaster",
     "ToasterError",
+    "ToasterWarning",
     "ValidationError",
     "__version__",
 ]

@@ -43,3 +43,17 @@ class BusyError(ToasterError, TimeoutError):
 
 class InternalError(ToasterError, OSError):
     """The file system or the database failed."""
+
+
+class ToasterWarning(UserWarning):
+    """Something Toaster did, or left out, that is worth a look; issued with :mod:`warnings`."""
+
+
+class ConfigWarning(ToasterWarning):
+    """A configuration change was made, but a value is worth a look (an unknown variable, a
+    likely typo), or the conf files could not be rewritten. Also in ``ChangeOutcome.warnings``."""
+
+
+class NotReproducedWarning(ToasterWarning):
+    """A project made from elsewhere (a clone, a bundle, a kas file, an import) leaves out
+    something it could not reproduce."""

@@ -1,6 +1,8 @@
 //! `toaster_rs.Actor`: an owner acting through a client; every project operation goes here.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use pyo3::prelude::*;
@@ -25,15 +27,30 @@ use crate::recorder::{BackgroundRecorder, Recorder};
 #[pyclass(module = "toaster_rs", frozen)]
 pub struct Actor {
     inner: toaster_core::Actor,
-}
-
-impl From<toaster_core::Actor> for Actor {
-    fn from(inner: toaster_core::Actor) -> Actor {
-        Actor { inner }
-    }
+    /// Whether the database it was made from has been closed.
+    closed: Arc<AtomicBool>,
 }
 
 impl Actor {
+    /// An actor of a database whose `close()` sets `closed`.
+    pub fn new(inner: toaster_core::Actor, closed: Arc<AtomicBool>) -> Actor {
+        Actor { inner, closed }
+    }
+
+    /// Runs a core call with the GIL released, unless the database was closed.
+    fn detach<T: Send>(
+        &self,
+        py: Python<'_>,
+        call: impl FnOnce() -> Result<T, toaster_core::Error> + Send,
+    ) -> PyResult<T> {
+        if self.closed.load(Ordering::Acquire) {
+            return Err(pyo3::exceptions::PyValueError::new_err(
+                "the database this actor was made from is closed: open it again with Toaster.open(PATH) and act as the owner again",
+            ));
+        }
+        detach(py, call)
+    }
+
     fn change(
         &self,
         py: Python<'_>,
@@ -43,7 +60,7 @@ impl Actor {
         base: Option<u32>,
         strict: bool,
     ) -> PyResult<ChangeOutcome> {
-        let outcome = detach(py, || {
+        let outcome = self.detach(py, || {
             let change = make(ConfigKey::parse(key)?);
             self.inner
                 .change_config_with(project, &[change], base.map(RevisionNumber), strict)
@@ -69,12 +86,14 @@ impl Actor {
     /// Adds an owner.
     #[pyo3(signature = (name, *, email = None))]
     fn add_owner(&self, py: Python<'_>, name: &str, email: Option<&str>) -> PyResult<Owner> {
-        detach(py, || self.inner.add_owner(name, email)).map(|o| Owner::from(&o))
+        self.detach(py, || self.inner.add_owner(name, email))
+            .map(|o| Owner::from(&o))
     }
 
     /// Every owner, by name.
     fn owners(&self, py: Python<'_>) -> PyResult<Vec<Owner>> {
-        detach(py, || self.inner.owners()).map(|all| all.iter().map(Owner::from).collect())
+        self.detach(py, || self.inner.owners())
+            .map(|all| all.iter().map(Owner::from).collect())
     }
 
     /// Creates a project in `dir` (new, or existing and empty) for `release`, shared with
@@ -88,23 +107,26 @@ impl Actor {
         release: Option<&str>,
         group: Option<&str>,
     ) -> PyResult<Project> {
-        detach(py, || self.inner.create_project(name, &dir, release, group))
+        self.detach(py, || self.inner.create_project(name, &dir, release, group))
             .map(|p| Project::from(&p))
     }
 
     /// Changes a project's mode, e.g. `"group=rc,others=r"`.
     fn chmod(&self, py: Python<'_>, project: &str, mode: &str) -> PyResult<Project> {
-        detach(py, || self.inner.chmod(project, mode)).map(|p| Project::from(&p))
+        self.detach(py, || self.inner.chmod(project, mode))
+            .map(|p| Project::from(&p))
     }
 
     /// Gives a project to another owner.
     fn chown(&self, py: Python<'_>, project: &str, owner: &str) -> PyResult<Project> {
-        detach(py, || self.inner.chown(project, owner)).map(|p| Project::from(&p))
+        self.detach(py, || self.inner.chown(project, owner))
+            .map(|p| Project::from(&p))
     }
 
     /// Shares a project with a group, or with none.
     fn chgrp(&self, py: Python<'_>, project: &str, group: Option<&str>) -> PyResult<Project> {
-        detach(py, || self.inner.chgrp(project, group)).map(|p| Project::from(&p))
+        self.detach(py, || self.inner.chgrp(project, group))
+            .map(|p| Project::from(&p))
     }
 
     /// Creates `name` in `dir` with `source`'s current configuration; git layers that could
@@ -117,7 +139,7 @@ impl Actor {
         name: &str,
         dir: PathBuf,
     ) -> PyResult<Project> {
-        let cloned = detach(py, || self.inner.clone_project(source, name, &dir))?;
+        let cloned = self.detach(py, || self.inner.clone_project(source, name, &dir))?;
         crate::errors::warn_all(py, "NotReproducedWarning", &cloned.warnings)?;
         Ok(Project::from(&cloned.project))
     }
@@ -134,7 +156,7 @@ impl Actor {
         revision: Option<u32>,
         with_local_layers: bool,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let exported = detach(py, || {
+        let exported = self.detach(py, || {
             self.inner
                 .export_bundle(project, revision, with_local_layers, &out)
         })?;
@@ -156,7 +178,7 @@ impl Actor {
         dir: PathBuf,
         strict: bool,
     ) -> PyResult<Project> {
-        let imported = detach(py, || self.inner.import_bundle(&file, name, &dir, strict))?;
+        let imported = self.detach(py, || self.inner.import_bundle(&file, name, &dir, strict))?;
         crate::errors::warn_all(py, "NotReproducedWarning", &imported.notes)?;
         Ok(Project::from(&imported.project))
     }
@@ -170,7 +192,7 @@ impl Actor {
         revision: Option<u32>,
         lock: bool,
     ) -> PyResult<String> {
-        let (text, _, _) = detach(py, || self.inner.export_kas(project, revision, lock))?;
+        let (text, _, _) = self.detach(py, || self.inner.export_kas(project, revision, lock))?;
         Ok(text)
     }
 
@@ -185,7 +207,7 @@ impl Actor {
         dir: PathBuf,
         release: Option<&str>,
     ) -> PyResult<Project> {
-        let imported = detach(py, || self.inner.import_kas(&file, name, &dir, release))?;
+        let imported = self.detach(py, || self.inner.import_kas(&file, name, &dir, release))?;
         crate::errors::warn_all(py, "NotReproducedWarning", &imported.notes)?;
         Ok(Project::from(&imported.project))
     }
@@ -229,7 +251,7 @@ impl Actor {
             add_to_image,
             dry_run,
         };
-        let imported = detach(py, || {
+        let imported = self.detach(py, || {
             self.inner.import_recipe(project, &request, &mut |_, _| {})
         })?;
         let d = PyDict::new(py);
@@ -252,7 +274,7 @@ impl Actor {
         py: Python<'py>,
         project: &str,
     ) -> PyResult<Vec<Bound<'py, PyDict>>> {
-        let recipes = detach(py, || self.inner.imported_recipes(project))?;
+        let recipes = self.detach(py, || self.inner.imported_recipes(project))?;
         recipes
             .into_iter()
             .map(|(name, version, path, built)| {
@@ -268,31 +290,34 @@ impl Actor {
 
     /// Takes an imported recipe out of the project (a revision) and deletes its file.
     fn remove_recipe(&self, py: Python<'_>, project: &str, name: &str) -> PyResult<ChangeOutcome> {
-        let outcome = detach(py, || self.inner.remove_recipe(project, name))?;
+        let outcome = self.detach(py, || self.inner.remove_recipe(project, name))?;
         ChangeOutcome::new(py, outcome)
     }
 
     /// The projects the actor may read, by name; with `mine=True`, only their own.
     #[pyo3(signature = (*, mine = false))]
     fn projects(&self, py: Python<'_>, mine: bool) -> PyResult<Vec<Project>> {
-        detach(py, || self.inner.projects(mine)).map(|all| all.iter().map(Project::from).collect())
+        self.detach(py, || self.inner.projects(mine))
+            .map(|all| all.iter().map(Project::from).collect())
     }
 
     /// One project.
     fn project(&self, py: Python<'_>, name: &str) -> PyResult<Project> {
-        detach(py, || self.inner.project(name)).map(|p| Project::from(&p))
+        self.detach(py, || self.inner.project(name))
+            .map(|p| Project::from(&p))
     }
 
     /// Deletes a project's records, and with `files=True` its directory.
     #[pyo3(signature = (name, *, files = false))]
     fn delete_project(&self, py: Python<'_>, name: &str, files: bool) -> PyResult<Project> {
-        detach(py, || self.inner.delete_project(name, files)).map(|p| Project::from(&p))
+        self.detach(py, || self.inner.delete_project(name, files))
+            .map(|p| Project::from(&p))
     }
 
     /// The newest revision (or revision `number`) of a project's configuration.
     #[pyo3(signature = (project, *, number = None))]
     fn config(&self, py: Python<'_>, project: &str, number: Option<u32>) -> PyResult<Revision> {
-        detach(py, || match number {
+        self.detach(py, || match number {
             Some(n) => self.inner.revision(project, RevisionNumber(n)),
             None => self.inner.config(project),
         })
@@ -302,7 +327,7 @@ impl Actor {
     /// One key's value: `machine`, `distro`, `targets`, `packages`, `recipes` or a variable.
     fn get(&self, py: Python<'_>, project: &str, key: &str) -> PyResult<Option<String>> {
         let key = ConfigKey::parse(key).map_err(|e| to_py(py, e.into()))?;
-        detach(py, || Ok(self.inner.config(project)?.config.get(&key)))
+        self.detach(py, || Ok(self.inner.config(project)?.config.get(&key)))
     }
 
     /// Sets a key, as a new revision (none if the value is already that). The value is
@@ -329,7 +354,7 @@ impl Actor {
 
     /// Rewrites the project's generated conf files; returns the paths that changed.
     fn write_conf(&self, py: Python<'_>, project: &str) -> PyResult<Vec<String>> {
-        detach(py, || self.inner.write_conf(project))
+        self.detach(py, || self.inner.write_conf(project))
             .map(|paths| paths.iter().map(|p| p.display().to_string()).collect())
     }
 
@@ -408,7 +433,7 @@ impl Actor {
             .map(|t| Timestamp::parse(t, Timestamp::now()))
             .transpose()
             .map_err(|e| to_py(py, e.into()))?;
-        detach(py, || self.inner.history_since(project, since, limit))
+        self.detach(py, || self.inner.history_since(project, since, limit))
             .map(|all| all.into_iter().map(Revision::from).collect())
     }
 
@@ -422,7 +447,8 @@ impl Actor {
         rev: u32,
         rev2: Option<u32>,
     ) -> PyResult<Vec<Bound<'py, PyDict>>> {
-        let (_, _, differences) = detach(py, || self.inner.diff_revisions(project, rev, rev2))?;
+        let (_, _, differences) =
+            self.detach(py, || self.inner.diff_revisions(project, rev, rev2))?;
         differences
             .iter()
             .map(|d| {
@@ -437,20 +463,20 @@ impl Actor {
 
     /// Restores the configuration before the one in effect, as a new revision.
     fn undo(&self, py: Python<'_>, project: &str) -> PyResult<ChangeOutcome> {
-        let outcome = detach(py, || self.inner.undo(project))?;
+        let outcome = self.detach(py, || self.inner.undo(project))?;
         ChangeOutcome::new(py, outcome)
     }
 
     /// Restores revision `to`, as a new revision.
     #[pyo3(signature = (project, *, to))]
     fn revert(&self, py: Python<'_>, project: &str, to: u32) -> PyResult<ChangeOutcome> {
-        let outcome = detach(py, || self.inner.revert(project, RevisionNumber(to)))?;
+        let outcome = self.detach(py, || self.inner.revert(project, RevisionNumber(to)))?;
         ChangeOutcome::new(py, outcome)
     }
 
     /// Restores the release defaults, as a new revision.
     fn reset(&self, py: Python<'_>, project: &str) -> PyResult<ChangeOutcome> {
-        let outcome = detach(py, || self.inner.reset(project))?;
+        let outcome = self.detach(py, || self.inner.reset(project))?;
         ChangeOutcome::new(py, outcome)
     }
 
@@ -490,7 +516,7 @@ impl Actor {
             with_dependencies,
             force,
         };
-        let outcome = detach(py, || {
+        let outcome = self.detach(py, || {
             self.inner
                 .add_layer(project, &request, name, options, &mut |_| {})
         })?;
@@ -504,18 +530,20 @@ impl Actor {
         project: &str,
         names: Vec<String>,
     ) -> PyResult<ChangeOutcome> {
-        let outcome = detach(py, || self.inner.remove_layers(project, &names))?;
+        let outcome = self.detach(py, || self.inner.remove_layers(project, &names))?;
         ChangeOutcome::new(py, outcome)
     }
 
     /// The project's layers, in the order BitBake reads them.
     fn layers(&self, py: Python<'_>, project: &str) -> PyResult<Vec<Layer>> {
-        detach(py, || self.inner.layers(project)).map(|all| all.iter().map(Layer::from).collect())
+        self.detach(py, || self.inner.layers(project))
+            .map(|all| all.iter().map(Layer::from).collect())
     }
 
     /// The project for builds run by hand with plain `bitbake` (made on first use).
     fn command_line_project(&self, py: Python<'_>) -> PyResult<Project> {
-        detach(py, || self.inner.command_line_project()).map(|p| Project::from(&p))
+        self.detach(py, || self.inner.command_line_project())
+            .map(|p| Project::from(&p))
     }
 
     /// Starts recording a build of `project` on `host`, pinned to its newest configuration.
@@ -536,7 +564,7 @@ impl Actor {
         layers: Option<LayerDicts>,
     ) -> PyResult<Build> {
         let observed = observed(py, machine, distro, targets, layers)?;
-        let build = detach(py, || {
+        let build = self.detach(py, || {
             self.inner
                 .start_observed_build(project, host, build_dir.as_deref(), &observed)
         })?;
@@ -545,7 +573,7 @@ impl Actor {
 
     /// The recipes a build used, as dicts (`name`, `version`, `layer`, `file`).
     fn recipes<'py>(&self, py: Python<'py>, build_id: i64) -> PyResult<Vec<Bound<'py, PyDict>>> {
-        let recipes = detach(py, || self.inner.recipes(BuildId(build_id)))?;
+        let recipes = self.detach(py, || self.inner.recipes(BuildId(build_id)))?;
         recipes
             .iter()
             .map(|r| {
@@ -561,7 +589,7 @@ impl Actor {
 
     /// The packages a build made, as dicts (`name`, `version`, `size`, `recipe`, `depends`).
     fn packages<'py>(&self, py: Python<'py>, build_id: i64) -> PyResult<Vec<Bound<'py, PyDict>>> {
-        let packages = detach(py, || self.inner.packages(BuildId(build_id)))?;
+        let packages = self.detach(py, || self.inner.packages(BuildId(build_id)))?;
         packages
             .iter()
             .map(|p| {
@@ -589,7 +617,7 @@ impl Actor {
             .map(ArtifactKind::parse)
             .transpose()
             .map_err(|e| to_py(py, e.into()))?;
-        let artifacts = detach(py, || self.inner.build_artifacts(BuildId(build_id), kind))?;
+        let artifacts = self.detach(py, || self.inner.build_artifacts(BuildId(build_id), kind))?;
         artifacts
             .iter()
             .map(|a| {
@@ -617,7 +645,7 @@ impl Actor {
         into: PathBuf,
         force: bool,
     ) -> PyResult<Vec<Bound<'py, PyDict>>> {
-        let copies = detach(py, || {
+        let copies = self.detach(py, || {
             self.inner
                 .download_artifacts(BuildId(build_id), &names, &into, force)
         })?;
@@ -639,7 +667,7 @@ impl Actor {
     /// Writes a build's archive into the instance's archive directory; returns its path.
     #[pyo3(signature = (build_id, *, with_images = false))]
     fn archive_build(&self, py: Python<'_>, build_id: i64, with_images: bool) -> PyResult<String> {
-        let archived = detach(py, || {
+        let archived = self.detach(py, || {
             self.inner.archive_build(BuildId(build_id), with_images)
         })?;
         Ok(archive_path(&archived.build))
@@ -648,14 +676,14 @@ impl Actor {
     /// Archives a build that ended if the instance archives every build (`archive.on-end`);
     /// returns the archive's path, or None.
     fn archive_on_end(&self, py: Python<'_>, build_id: i64) -> PyResult<Option<String>> {
-        let archived = detach(py, || self.inner.archive_on_end(BuildId(build_id)))?;
+        let archived = self.detach(py, || self.inner.archive_on_end(BuildId(build_id)))?;
         Ok(archived.map(|a| archive_path(&a.build)))
     }
 
     /// Imports a build archive into `project` as a new build.
     #[pyo3(signature = (file, *, project))]
     fn import_archive(&self, py: Python<'_>, file: PathBuf, project: &str) -> PyResult<Build> {
-        let build = detach(py, || self.inner.import_archive(&file, project))?;
+        let build = self.detach(py, || self.inner.import_archive(&file, project))?;
         Build::new(py, &build, None)
     }
 
@@ -668,7 +696,7 @@ impl Actor {
         project: &str,
         force: bool,
     ) -> PyResult<Option<String>> {
-        let report = detach(py, || self.inner.clean_project(project, force))?;
+        let report = self.detach(py, || self.inner.clean_project(project, force))?;
         Ok(report.removed.map(|p| p.display().to_string()))
     }
 
@@ -688,13 +716,14 @@ impl Actor {
             max_writes: max_writes.max(1),
             max_age,
         };
-        detach(py, || self.inner.recorder(BuildId(build_id), policy)).map(Recorder::new)
+        self.detach(py, || self.inner.recorder(BuildId(build_id), policy))
+            .map(Recorder::new)
     }
 
     /// A recorder on a thread of its own (see `BackgroundRecorder`) for a build that has
     /// not ended; each submitted batch is written in one transaction.
     fn background_recorder(&self, py: Python<'_>, build_id: i64) -> PyResult<BackgroundRecorder> {
-        let recorder = detach(py, || self.inner.recorder(BuildId(build_id), unbatched()))?;
+        let recorder = self.detach(py, || self.inner.recorder(BuildId(build_id), unbatched()))?;
         let owner = self.inner.owner().name.to_string();
         BackgroundRecorder::spawn(py, recorder, owner, Vec::new())
     }
@@ -720,7 +749,7 @@ impl Actor {
                 )));
             }
         };
-        let builds = detach(py, || self.inner.builds(project, visibility, limit, offset))?;
+        let builds = self.detach(py, || self.inner.builds(project, visibility, limit, offset))?;
         builds.iter().map(|b| Build::new(py, b, None)).collect()
     }
 
@@ -744,14 +773,14 @@ impl Actor {
             host: host.unwrap_or_else(toaster_core::runner::host_name),
             run_on,
         };
-        let build = detach(py, || self.inner.request_build(project, &request))?;
+        let build = self.detach(py, || self.inner.request_build(project, &request))?;
         Build::new(py, &build, None)
     }
 
     /// Cancels a build a runner runs or will run: a queued one never starts; a running one
     /// is stopped by its runner and ends cancelled.
     fn cancel_build(&self, py: Python<'_>, build_id: i64) -> PyResult<Build> {
-        let build = detach(py, || self.inner.cancel_build(BuildId(build_id)))?;
+        let build = self.detach(py, || self.inner.cancel_build(BuildId(build_id)))?;
         Build::new(py, &build, None)
     }
 
@@ -770,7 +799,7 @@ impl Actor {
             .transpose()
             .map_err(|e| pyo3::exceptions::PyValueError::new_err(format!("timeout: {e}")))?;
         let id = BuildId(build_id);
-        let detail = detach(py, || {
+        let detail = self.detach(py, || {
             self.inner.wait_for_build(id, timeout)?;
             self.inner.build(id)
         })?;
@@ -779,20 +808,20 @@ impl Actor {
 
     /// One build, with its tasks counted by outcome in `tasks`.
     fn build(&self, py: Python<'_>, build_id: i64) -> PyResult<Build> {
-        let detail = detach(py, || self.inner.build(BuildId(build_id)))?;
+        let detail = self.detach(py, || self.inner.build(BuildId(build_id)))?;
         Build::new(py, &detail.build, Some(&detail.tasks))
     }
 
     /// Hides a build from listings, or shows it again.
     #[pyo3(signature = (build_id, *, hidden = true))]
     fn hide_build(&self, py: Python<'_>, build_id: i64, hidden: bool) -> PyResult<Build> {
-        let build = detach(py, || self.inner.hide_build(BuildId(build_id), hidden))?;
+        let build = self.detach(py, || self.inner.hide_build(BuildId(build_id), hidden))?;
         Build::new(py, &build, None)
     }
 
     /// Deletes every record of a build.
     fn delete_build(&self, py: Python<'_>, build_id: i64) -> PyResult<Build> {
-        let build = detach(py, || self.inner.delete_build(BuildId(build_id)))?;
+        let build = self.detach(py, || self.inner.delete_build(BuildId(build_id)))?;
         Build::new(py, &build, None)
     }
 
@@ -812,7 +841,7 @@ impl Actor {
         secret_env: Option<String>,
         run: Option<Vec<String>>,
     ) -> PyResult<(ChangeOutcome, u32)> {
-        let (outcome, id) = detach(py, || {
+        let (outcome, id) = self.detach(py, || {
             let on = HookTrigger::parse(on)?;
             let action = HookAction::choose(
                 email.as_deref(),
@@ -827,14 +856,14 @@ impl Actor {
 
     /// Removes hook `id` from `project` (a new revision).
     fn remove_hook(&self, py: Python<'_>, project: &str, id: u32) -> PyResult<ChangeOutcome> {
-        let outcome = detach(py, || self.inner.remove_hook(project, id))?;
+        let outcome = self.detach(py, || self.inner.remove_hook(project, id))?;
         ChangeOutcome::new(py, outcome)
     }
 
     /// The hooks of `project`, as dicts (`id`, `on`, `kind`, and `to`, `url` and
     /// `secret_env`, or `argv`).
     fn hooks<'py>(&self, py: Python<'py>, project: &str) -> PyResult<Vec<Bound<'py, PyDict>>> {
-        let hooks = detach(py, || self.inner.hooks(project))?;
+        let hooks = self.detach(py, || self.inner.hooks(project))?;
         hooks
             .iter()
             .map(|h| {
@@ -866,7 +895,7 @@ impl Actor {
         build_id: Option<i64>,
         wait: bool,
     ) -> PyResult<Vec<Bound<'py, PyDict>>> {
-        let reports = detach(py, || {
+        let reports = self.detach(py, || {
             let host = toaster_core::runner::host_name();
             let deliverer = self.inner.deliverer(&host, build_id.map(BuildId))?;
             let until = if wait {
@@ -888,7 +917,7 @@ impl Actor {
         py: Python<'py>,
         build_id: i64,
     ) -> PyResult<Vec<Bound<'py, PyDict>>> {
-        let deliveries = detach(py, || self.inner.deliveries(BuildId(build_id)))?;
+        let deliveries = self.detach(py, || self.inner.deliveries(BuildId(build_id)))?;
         deliveries.iter().map(|d| delivery_dict(py, d)).collect()
     }
 

@@ -1,6 +1,8 @@
 //! `toaster_rs.Toaster`: an open database.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -13,6 +15,8 @@ use crate::errors::detach;
 pub struct Toaster {
     inner: std::sync::RwLock<Option<toaster_core::Toaster>>,
     location: String,
+    /// Set by `close()`; every actor made from this database looks at it before each call.
+    closed: Arc<AtomicBool>,
 }
 
 impl Toaster {
@@ -20,6 +24,7 @@ impl Toaster {
         Toaster {
             location: inner.location(),
             inner: std::sync::RwLock::new(Some(inner)),
+            closed: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -50,21 +55,24 @@ impl Toaster {
     #[pyo3(signature = (name, *, client = "python"))]
     fn act_as(&self, py: Python<'_>, name: &str, client: &str) -> PyResult<Actor> {
         let toaster = self.get()?;
-        detach(py, || toaster.act_as(name, client)).map(Actor::from)
+        detach(py, || toaster.act_as(name, client))
+            .map(|actor| Actor::new(actor, self.closed.clone()))
     }
 
     /// Acts as the owner `client` last chose with `use_owner`.
     #[pyo3(signature = (*, client = "python"))]
     fn act_as_remembered(&self, py: Python<'_>, client: &str) -> PyResult<Actor> {
         let toaster = self.get()?;
-        detach(py, || toaster.act_as_remembered(client)).map(Actor::from)
+        detach(py, || toaster.act_as_remembered(client))
+            .map(|actor| Actor::new(actor, self.closed.clone()))
     }
 
     /// Remembers `name` as the owner acting from `client`, and acts as them.
     #[pyo3(signature = (name, *, client = "python"))]
     fn use_owner(&self, py: Python<'_>, name: &str, client: &str) -> PyResult<Actor> {
         let toaster = self.get()?;
-        detach(py, || toaster.use_owner(name, client)).map(Actor::from)
+        detach(py, || toaster.use_owner(name, client))
+            .map(|actor| Actor::new(actor, self.closed.clone()))
     }
 
     /// Adds the first owner of a new database and acts as them.
@@ -77,11 +85,14 @@ impl Toaster {
         client: &str,
     ) -> PyResult<Actor> {
         let toaster = self.get()?;
-        detach(py, || toaster.add_first_owner(name, email, client)).map(Actor::from)
+        detach(py, || toaster.add_first_owner(name, email, client))
+            .map(|actor| Actor::new(actor, self.closed.clone()))
     }
 
-    /// Closes the database; actors made from it keep working until they are dropped.
+    /// Closes the database; actors made from it refuse every further call (a `ValueError`,
+    /// as a closed file does).
     fn close(&self) {
+        self.closed.store(true, Ordering::Release);
         self.inner.write().unwrap_or_else(|p| p.into_inner()).take();
     }
 

@@ -486,3 +486,19 @@ def test_list_words_may_be_one_string_or_any_sequence(alice, demo):
     assert alice.get("demo", "packages") == "strace tmux"
     with pytest.raises(TypeError, match="sequence of strings"):
         alice.add("demo", "packages", 7)
+
+
+def test_an_actor_of_a_closed_database_refuses_every_call(tmp_path):
+    db = toaster_rs.Toaster.init(tmp_path / "t.sqlite")
+    alice = db.add_first_owner("alice")
+    alice.create_project("demo", tmp_path / "demo", release="scarthgap")
+    db.close()
+    with pytest.raises(ValueError, match="is closed"):
+        alice.projects()
+    with pytest.raises(ValueError, match="is closed"):
+        alice.set("demo", "machine", "qemuarm64")
+    with pytest.raises(ValueError, match="is closed"):
+        db.act_as("alice")
+    # Opened again, the change made before is there and nothing after it.
+    with toaster_rs.Toaster.open(tmp_path / "t.sqlite") as again:
+        assert again.act_as("alice").get("demo", "machine") == "qemux86-64"

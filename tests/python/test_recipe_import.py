@@ -87,7 +87,10 @@ def test_sources_become_recipes_in_the_projects_own_layer(toaster, tmp_path):
     assert 'EXTERNALSRC = "%s"' % widget in dry.stdout and "inherit meson" in dry.stdout
     assert "widget" not in toaster.json("config", "show", "demo")["recipes"]
 
-    # Listed, refused twice, undone (the file stays), removed.
+    # Shown, listed, refused twice, undone (the file stays), removed.
+    assert toaster("recipe", "show", "demo", "hello").stdout == recipe.read_text()
+    unknown = toaster("recipe", "show", "demo", "nope", check=False)
+    assert unknown.returncode == 1 and "recipe list demo" in unknown.stderr
     assert [r["name"] for r in toaster.json("recipe", "list", "demo")] == ["gadget", "hello"]
     again = toaster("recipe", "import", "demo", "--tarball", str(tar), check=False)
     assert again.returncode == 1 and "already in the project's layers" in again.stderr

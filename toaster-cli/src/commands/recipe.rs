@@ -130,18 +130,7 @@ pub fn run(ctx: &Context, out: &Output, command: RecipeCommand) -> Outcome {
             })?;
         }
         RecipeCommand::Show { project, name } => {
-            let found = actor
-                .imported_recipes(&project)?
-                .into_iter()
-                .find(|(n, ..)| *n == name);
-            let Some((_, _, path, _)) = found else {
-                return Err(toaster_core::Error::NoRecipe { project, name }.into());
-            };
-            let text = std::fs::read_to_string(&path).map_err(|e| Failure::Usage {
-                message: format!("cannot read {}: {e}", path.display()),
-                hint: String::new(),
-            })?;
-            print!("{}", escape_lines(&text));
+            print!("{}", escape_lines(&actor.recipe_text(&project, &name)?));
         }
         RecipeCommand::Remove { project, name } => {
             let outcome = actor.remove_recipe(&project, &name)?;

@@ -184,6 +184,21 @@ impl Actor {
         Ok(found)
     }
 
+    /// The text of the imported recipe `name` of `project` (needs read).
+    pub fn recipe_text(&self, project: &str, name: &str) -> Result<String, Error> {
+        let found = self
+            .imported_recipes(project)?
+            .into_iter()
+            .find(|(n, ..)| n == name);
+        let Some((_, _, path, _)) = found else {
+            return Err(Error::NoRecipe {
+                project: project.to_owned(),
+                name: name.to_owned(),
+            });
+        };
+        Ok(fs::read_to_string(&path).map_err(SourceError::io(&path))?)
+    }
+
     /// Takes an imported recipe out of `project` (its recipes and packages: a revision, so
     /// `project undo` brings it back) and deletes its file (needs configure).
     pub fn remove_recipe(&self, project: &str, name: &str) -> Result<ChangeOutcome, Error> {

@@ -14,3 +14,24 @@ pub use manifest::{
 };
 pub use read::OpenBundle;
 pub use write::{MAX_LAYER_BYTES, MAX_LAYER_FILES, write_bundle};
+
+/// A git layer, for the tests of the kas reader and writer.
+#[cfg(test)]
+pub(crate) fn test_layer(
+    name: &str,
+    url: &str,
+    reference: &str,
+    subdir: Option<&str>,
+    commit: Option<&str>,
+) -> crate::model::LayerRef {
+    crate::model::LayerRef {
+        name: name.to_owned(),
+        source: crate::model::LayerSource::Git {
+            url: url.to_owned(),
+            reference: reference.to_owned(),
+            subdir: subdir.map(str::to_owned),
+            commit: commit.map(str::to_owned),
+        },
+        collections: Vec::new(),
+    }
+}

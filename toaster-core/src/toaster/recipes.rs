@@ -4,13 +4,14 @@
 //! (the file and the revision land together, or neither).
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::{Actor, ChangeOutcome};
 use crate::Error;
 use crate::access::Action;
 use crate::layers;
-use crate::model::{LayerRef, LayerSource, Project, Right};
+use crate::model::{LayerRef, LayerSource, Right};
+use crate::project_dir;
 use crate::recipes::facts::analyse;
 use crate::recipes::write::{RecipeRequest, own_layer_conf, recipe_path, write_recipe};
 use crate::recipes::{SourceError, SourceRequest, fetch};
@@ -83,7 +84,7 @@ impl Actor {
             origin: &fetched.origin,
             release: current.release,
         })?;
-        let layer_dir = own_layer_dir(&current);
+        let layer_dir = project_dir::own_layer_dir(&current.dir, &current.name);
         let path = layer_dir.join(recipe_path(&name, &version)?);
         let mut notes = facts.notes.clone();
         if request.dry_run {
@@ -98,15 +99,16 @@ impl Actor {
         }
         let _writing = self.hold_dir(&current)?;
         let head = self.store().revision(current.id, current.head)?;
-        if let Some(found) = provided_by(&head.config.layers, &current.dir, &name) {
+        if let Some(found) = layers::recipe_file(&head.config.layers, &current.dir, &name) {
             return Err(Error::RecipeExists { name, file: found });
         }
-        let made_layer = ensure_own_layer(&layer_dir, &current)?;
-        let written = write_new(&path, &text);
+        let layer_conf = own_layer_conf(current.name.as_str(), current.release)?;
+        let made_layer = project_dir::ensure_own_layer(&layer_dir, &layer_conf)?;
+        let written = project_dir::write_new(&path, &text).map_err(Error::from);
         let outcome = written.and_then(|()| {
             let layer = layers::read(&layer_dir)?;
             let own = LayerRef {
-                name: own_layer_name(&current),
+                name: project_dir::own_layer_name(&current.name),
                 source: LayerSource::Local {
                     path: layer_dir.clone(),
                 },
@@ -165,7 +167,7 @@ impl Actor {
     ) -> Result<Vec<(String, String, PathBuf, bool)>, Error> {
         let current = self.project_for(project, Action::Project(Right::Read))?;
         let head = self.store().revision(current.id, current.head)?;
-        let dir = own_layer_dir(&current).join(IMPORTED);
+        let dir = project_dir::own_layer_dir(&current.dir, &current.name).join(IMPORTED);
         let mut found = Vec::new();
         for recipe in fs::read_dir(&dir).into_iter().flatten().flatten() {
             for file in fs::read_dir(recipe.path()).into_iter().flatten().flatten() {
@@ -232,82 +234,4 @@ impl Actor {
         }
         Ok(outcome)
     }
-}
-
-/// The project's own layer's name (`meta-demo`).
-fn own_layer_name(project: &Project) -> String {
-    format!("meta-{}", project.name)
-}
-
-/// The project's own layer's directory.
-fn own_layer_dir(project: &Project) -> PathBuf {
-    project.dir.join("layers").join(own_layer_name(project))
-}
-
-/// Makes the own layer's `conf/layer.conf` unless it is there; true when it was made.
-fn ensure_own_layer(dir: &Path, project: &Project) -> Result<bool, Error> {
-    let conf = dir.join("conf/layer.conf");
-    if conf.is_file() {
-        return Ok(false);
-    }
-    let text = own_layer_conf(project.name.as_str(), project.release)?;
-    let parent = conf.parent().unwrap_or(dir);
-    fs::create_dir_all(parent).map_err(SourceError::io(parent))?;
-    match write_new(&conf, &text) {
-        Ok(()) => Ok(true),
-        // Another import made it meanwhile.
-        Err(Error::Source(SourceError::Io { source, .. }))
-            if source.kind() == std::io::ErrorKind::AlreadyExists =>
-        {
-            Ok(false)
-        }
-        Err(e) => Err(e),
-    }
-}
-
-/// Writes the new file `path` (never over an existing one), synced.
-fn write_new(path: &Path, text: &str) -> Result<(), Error> {
-    use std::io::Write;
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).map_err(SourceError::io(parent))?;
-    }
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(SourceError::io(path))?;
-    file.write_all(text.as_bytes())
-        .and_then(|()| file.sync_all())
-        .map_err(|e| {
-            let _ = fs::remove_file(path);
-            Error::from(SourceError::io(path)(e))
-        })
-}
-
-/// The file of a recipe named `name` that one of `layers` already has, if any.
-fn provided_by(layers: &[LayerRef], project_dir: &Path, name: &str) -> Option<PathBuf> {
-    let prefix = format!("{name}_");
-    let exact = format!("{name}.bb");
-    for layer in layers {
-        let mut stack = vec![(layer.path(project_dir), 0)];
-        let mut seen = 0;
-        while let Some((dir, depth)) = stack.pop() {
-            for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
-                seen += 1;
-                if seen > 100_000 {
-                    return None;
-                }
-                let file_name = entry.file_name().to_string_lossy().into_owned();
-                let kind = entry.file_type().ok();
-                if kind.is_some_and(|k| k.is_dir()) && depth < 4 && !file_name.starts_with('.') {
-                    stack.push((entry.path(), depth + 1));
-                } else if file_name == exact
-                    || (file_name.starts_with(&prefix) && file_name.ends_with(".bb"))
-                {
-                    return Some(entry.path());
-                }
-            }
-        }
-    }
-    None
 }

@@ -48,25 +48,7 @@ impl Tree {
     }
 }
 
-/// A git layer.
-fn git(
-    name: &str,
-    url: &str,
-    reference: &str,
-    subdir: Option<&str>,
-    commit: Option<&str>,
-) -> LayerRef {
-    LayerRef {
-        name: name.to_owned(),
-        source: LayerSource::Git {
-            url: url.to_owned(),
-            reference: reference.to_owned(),
-            subdir: subdir.map(str::to_owned),
-            commit: commit.map(str::to_owned),
-        },
-        collections: Vec::new(),
-    }
-}
+use crate::bundle::test_layer as git;
 
 /// A local layer.
 fn local(name: &str, path: &Path) -> LayerRef {

@@ -12,24 +12,7 @@ const OE: &str = "1111111111111111111111111111111111111111";
 const YOCTO: &str = "2222222222222222222222222222222222222222";
 const BB: &str = "3333333333333333333333333333333333333333";
 
-fn git(
-    name: &str,
-    url: &str,
-    reference: &str,
-    subdir: Option<&str>,
-    commit: Option<&str>,
-) -> LayerRef {
-    LayerRef {
-        name: name.to_owned(),
-        source: LayerSource::Git {
-            url: url.to_owned(),
-            reference: reference.to_owned(),
-            subdir: subdir.map(str::to_owned),
-            commit: commit.map(str::to_owned),
-        },
-        collections: Vec::new(),
-    }
-}
+use crate::bundle::test_layer as git;
 
 fn local(name: &str, path: &str) -> LayerRef {
     LayerRef {

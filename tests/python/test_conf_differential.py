@@ -1,6 +1,7 @@
 """`toaster conf eval` against BitBake's own parser (`bb.parse`): the same files must give
 the same variables, flags and values, and the same files must be refused."""
 
+import json
 import logging
 import pathlib
 import random
@@ -16,35 +17,56 @@ BUILDDIR = ROOT / "tests" / "conf" / "corpus-builddir" / "conf"
 logging.getLogger("BitBake").setLevel(logging.CRITICAL)
 
 
-def bitbake_values(bb, files) -> dict:
-    """Every variable and flag BitBake holds after parsing `files` in order."""
+def bitbake_values(bb, files) -> tuple:
+    """Every variable and flag BitBake holds after parsing `files` in order and expanding
+    keys (as `bitbake -e` shows a datastore), and the variables whose expansion fails."""
     d = bb.data.init()
     for f in files:
         d = bb.parse.handle(str(f), d)
-    values = {}
+    bb.data.expandKeys(d)
+    values, failing = {}, set()
     for key in d.keys():
         if key.startswith("__"):
             continue
-        values[key] = d.getVar(key)
+        try:
+            values[key] = d.getVar(key)
+        except bb.data_smart.ExpansionError:
+            failing.add(key)
+            continue
         for flag in d.getVarFlags(key) or {}:
-            value = d.getVarFlag(key, flag)
+            try:
+                value = d.getVarFlag(key, flag)
+            except bb.data_smart.ExpansionError:
+                failing.add(f"{key}[{flag}]")
+                continue
             values[f"{key}[{flag}]"] = None if value is None else str(value)
-    return values
+    return values, failing
+
+
+def toaster_evaluation(toaster_bin, files, names=()) -> tuple:
+    """`toaster conf eval --json`: the values, and the names it cannot expand."""
+    out = run(toaster_bin, "conf", "eval", "--json", *map(str, files), *names)
+    assert out.returncode == 0, out.stderr
+    evaluated = json.loads(out.stdout)
+    return evaluated["variables"], set(evaluated["unexpandable"])
 
 
 def compare(bb, toaster_bin, files):
-    expected = bitbake_values(bb, files)
+    expected, failing = bitbake_values(bb, files)
+    ours, unexpandable = toaster_evaluation(toaster_bin, files)
     variables = [k for k in expected if "[" not in k]
-    ours = toaster_eval(toaster_bin, files)
     assert sorted(ours) == sorted(variables), "the same variables"
-    flags = [k for k in expected if "[" in k]
+    flags = [k for k in expected if "[" in k] + [k for k in failing if "[" in k]
     if flags:
-        ours.update(toaster_eval(toaster_bin, files, flags))
+        flag_values, flags_failing = toaster_evaluation(toaster_bin, files, flags)
+        ours.update(flag_values)
+        unexpandable |= flags_failing
+    assert unexpandable == failing, "the same variables and flags fail to expand"
     for key, value in expected.items():
         if value is not None and "${@" in (ours.get(key) or ""):
             continue  # inline Python: BitBake runs it, toaster shows it unevaluated
         assert ours[key] == value, key
-    return len(expected)
+    return len(expected) + len(failing)
 
 
 def bitbake_refuses(bb, path) -> bool:
@@ -97,25 +119,43 @@ def random_line(rng: random.Random) -> str:
 
 def test_random_files_agree_with_bitbake(bb, toaster_bin, tmp_path):
     rng = random.Random(3)
-    agreed = 0
+    agreed = failing = 0
     for case in range(300):
         lines = [random_line(rng) for _ in range(rng.randrange(1, 12))]
         path = tmp_path / f"random{case}.conf"
         path.write_text("\n".join(lines) + "\n")
-        try:
-            bitbake_values(bb, [path])
-            refused = False
-        except Exception:  # a parse error, or an expansion error reading a value
-            refused = True
-        out = run(toaster_bin, "conf", "eval", "--json", str(path))
-        if refused:
+        if bitbake_refuses(bb, path):
+            out = run(toaster_bin, "conf", "eval", "--json", str(path))
             assert out.returncode == 1, path.read_text()
             continue
-        assert out.returncode == 0, (path.read_text(), out.stderr)
         compare(bb, toaster_bin, [path])
+        failing += bool(bitbake_values(bb, [path])[1])
         agreed += 1
-    print(f"random files: {agreed} evaluated alike, {300 - agreed} refused by both")
-    assert agreed > 100
+    print(f"random files: {agreed} evaluated alike ({failing} with variables BitBake "
+          f"cannot expand, failing alike), {300 - agreed} refused by both")
+    assert agreed > 100 and failing > 10
+
+
+def test_self_references_fail_for_that_variable_alone(bb, toaster_bin, tmp_path):
+    """BitBake fails to expand a variable that refers to itself (directly, or through a
+    cycle) and reads every other one: so does `conf eval`, naming the failing ones."""
+    path = tmp_path / "self.conf"
+    path.write_text('A = "${A} more"\nB = "a${A}"\nC = "${D}"\nD = "${C}"\n'
+                    'E := "${E}x"\nF = "f"\nF := "${F} plus"\nG = "$HOME and 100%"\n')
+    assert compare(bb, toaster_bin, [path]) == 8
+    out = run(toaster_bin, "conf", "eval", str(path))
+    assert out.returncode == 0, out.stderr
+    assert 'F="f plus"' in out.stdout and 'G="$HOME and 100%"' in out.stdout
+    assert "A: cannot expand A: it refers to itself" in out.stdout
+
+
+def test_a_renamed_key_replacing_a_variable_warns_as_bitbake_does(toaster_bin, tmp_path):
+    path = tmp_path / "keys.conf"
+    path.write_text('FOO = "foo"\nVAL_foo = "old"\nVAL_${FOO} = "new"\n')
+    out = run(toaster_bin, "conf", "eval", str(path), "VAL_foo")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == 'VAL_foo="new"\n'
+    assert "variable key VAL_${FOO} (new) replaces original key VAL_foo (old)" in out.stderr
 
 
 ADVERSARIAL = [
@@ -125,6 +165,7 @@ ADVERSARIAL = [
     'x" \nINHERIT += "evil', 'a\rb', 'tab\there', 'ctrl\x01char', '# not a comment',
     '" # "', "= '", 'A = "x"', 'unicode ✓ grüße', '\u2028line separator', '\\',
     "'\"'\"'", '"a" "b"', '${A', '}{', '${@', '@{x}', 'a\\\nb',
+    '$HOME and 100%', 'costs $5', 'ends in $', 'a$${X}', '$ {X}',
 ]
 
 

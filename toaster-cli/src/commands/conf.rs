@@ -33,11 +33,25 @@ pub fn run(ctx: &Context, out: &Output, command: ConfCommand) -> Outcome {
             let (files, names): (Vec<String>, Vec<String>) =
                 args.into_iter().partition(|a| is_file_argument(a));
             let files: Vec<PathBuf> = files.into_iter().map(PathBuf::from).collect();
-            let data = conf::evaluate(&files).map_err(toaster_core::Error::from)?;
-            let variables = conf::values(&data, &names).map_err(toaster_core::Error::from)?;
+            let evaluation =
+                conf::read_as_bitbake(&files, &names).map_err(toaster_core::Error::from)?;
+            for replaced in &evaluation.replaced_keys {
+                eprintln!(
+                    "warning: variable key {} ({}) replaces original key {} ({}), as BitBake warns",
+                    escape(&replaced.key),
+                    escape(&replaced.value),
+                    escape(&replaced.replaced),
+                    escape(&replaced.replaced_value)
+                );
+            }
             let view = Evaluated {
                 files: files.iter().map(|f| f.display().to_string()).collect(),
-                variables,
+                variables: evaluation.values,
+                unexpandable: evaluation
+                    .unexpandable
+                    .iter()
+                    .map(|(name, e)| (name.clone(), e.to_string()))
+                    .collect(),
             };
             out.emit(&view, |w| {
                 for (name, value) in &view.variables {
@@ -46,6 +60,14 @@ pub fn run(ctx: &Context, out: &Output, command: ConfCommand) -> Outcome {
                         Some(value) => writeln!(w, "{name}=\"{}\"", escape(value))?,
                         None => writeln!(w, "{name} is not set")?,
                     }
+                }
+                for (name, why) in &view.unexpandable {
+                    writeln!(
+                        w,
+                        "{}: {} (BitBake fails for it too)",
+                        escape(name),
+                        escape(why)
+                    )?;
                 }
                 Ok(())
             })?;
@@ -77,4 +99,6 @@ struct Written {
 struct Evaluated {
     files: Vec<String>,
     variables: BTreeMap<String, Option<String>>,
+    /// Variables BitBake cannot expand either, with why.
+    unexpandable: BTreeMap<String, String>,
 }

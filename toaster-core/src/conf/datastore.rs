@@ -24,6 +24,20 @@ const QUEUES: [&str; 3] = [":append", ":prepend", ":remove"];
 /// How deep references may nest before expansion is taken for a cycle.
 const MAX_DEPTH: usize = 400;
 
+/// A renamed key that replaced a variable set already (`expandKeys` warns: "Variable key
+/// KEY (VALUE) replaces original key REPLACED (REPLACED_VALUE)").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyReplaced {
+    /// The name as written, with its reference.
+    pub key: String,
+    /// Its value, unexpanded.
+    pub value: String,
+    /// The expanded name, set already.
+    pub replaced: String,
+    /// The value it had, unexpanded.
+    pub replaced_value: String,
+}
+
 /// Variables and their flags.
 #[derive(Debug, Clone, Default)]
 pub struct Datastore {
@@ -210,8 +224,102 @@ impl Datastore {
     /// The names BitBake lists as its keys: variables holding anything, and variables an
     /// active override replaces. Internal names (`__…`) are left out.
     pub fn keys(&self) -> Result<BTreeSet<String>, ConfError> {
-        let overrides = self.overrides()?;
-        let set: BTreeSet<&str> = overrides.iter().map(String::as_str).collect();
+        let mut keys = self.all_keys()?;
+        keys.retain(|k| !k.starts_with("__"));
+        Ok(keys)
+    }
+
+    /// BitBake's `bb.data.expandKeys`, as `bitbake -e` and recipe finalisation run it: every
+    /// variable whose name holds a `${…}` reference is renamed to its expanded name, in
+    /// sorted order of the old names. Returns the renames that replaced a variable set
+    /// already (BitBake warns of each).
+    pub fn expand_keys(&mut self) -> Result<Vec<KeyReplaced>, ConfError> {
+        let mut renames = BTreeMap::new();
+        for key in self.all_keys()? {
+            if !key.contains("${") {
+                continue;
+            }
+            let expanded = self.expand(&key, "")?;
+            if expanded != key {
+                renames.insert(key, expanded);
+            }
+        }
+        let mut replaced = Vec::new();
+        for (key, expanded) in renames {
+            let reader = Reader::new(self, self.overrides()?);
+            let existing = reader.value(&expanded, false, 0)?.0;
+            if let Some(replaced_value) = existing {
+                if let Some(value) = reader.value(&key, false, 0)?.0 {
+                    replaced.push(KeyReplaced {
+                        key: key.clone(),
+                        value,
+                        replaced: expanded.clone(),
+                        replaced_value,
+                    });
+                }
+            }
+            drop(reader);
+            self.rename_var(&key, &expanded);
+        }
+        Ok(replaced)
+    }
+
+    /// `renameVar`: the value (a weak default becoming a plain value, as BitBake's parsing
+    /// read gives it) and the queued operations move to `new`, override-style variants are
+    /// renamed with it, other flags are dropped with the old name.
+    fn rename_var(&mut self, key: &str, new: &str) {
+        if key == new {
+            return;
+        }
+        let mut found = false;
+        let value = self
+            .text_flag(key, CONTENT)
+            .or_else(|| self.text_flag(key, DEFAULT));
+        if let Some(value) = &value {
+            self.set_var(new, value);
+            found = true;
+        }
+        for keyword in QUEUES {
+            let Flag::Queue(moved) = (match self.vars.get(key).and_then(|f| f.get(keyword)) {
+                Some(flag) => flag.clone(),
+                None => continue,
+            }) else {
+                continue;
+            };
+            let dest = self.vars.entry(new.to_owned()).or_default();
+            match dest.get_mut(keyword) {
+                Some(Flag::Queue(list)) => list.extend(moved),
+                _ => {
+                    dest.insert(keyword.to_owned(), Flag::Queue(moved));
+                }
+            }
+            found = true;
+        }
+        if let Some(variants) = self.overridedata.get(key).cloned() {
+            found = true;
+            let renamed = variants
+                .iter()
+                .map(|(v, o)| (v.replace(key, new), o.clone()))
+                .collect();
+            self.overridedata.insert(new.to_owned(), renamed);
+            for (v, _) in variants {
+                let to = v.replace(key, new);
+                self.rename_var(&v, &to);
+            }
+        }
+        if !found {
+            return;
+        }
+        if new.contains(':') && value.is_none() {
+            self.update_overrides(new);
+        }
+        self.del_var(key);
+    }
+
+    /// Every name BitBake iterates over, internal ones included.
+    fn all_keys(&self) -> Result<BTreeSet<String>, ConfError> {
+        let set: BTreeSet<String> = self.overrides()?.into_iter().collect();
+        let set: BTreeSet<&str> = set.iter().map(String::as_str).collect();
         let mut keys: BTreeSet<String> = self
             .vars
             .iter()
@@ -223,7 +331,6 @@ impl Datastore {
                 keys.insert(var.clone());
             }
         }
-        keys.retain(|k| !k.starts_with("__"));
         Ok(keys)
     }
 
@@ -548,6 +655,41 @@ mod tests {
         // 2^41 bytes would be; refused at the cap instead of running for hours.
         let err = d.get("A40").unwrap_err().to_string();
         assert!(err.contains("16 MiB"), "{err}");
+    }
+
+    #[test]
+    fn expanding_keys_renames_as_bitbake_does() {
+        let mut d = Datastore::new();
+        d.set_var("FOO", "foo");
+        d.set_var("BAR", "foo");
+        d.set_var("VAL_${FOO}", "A");
+        d.set_var("VAL_${BAR}", "B");
+        d.set_var("LOCAL", "local");
+        d.set_var("OVERRIDES", "${LOCAL}");
+        d.set_var("TEST:bar", "2");
+        d.set_var("TEST:${LOCAL}", "3");
+        d.set_flag("W_${FOO}", "_defaultval", "weak");
+        d.set_flag("W_${FOO}", "doc", "dropped");
+        d.set_var("Q_${FOO}:append", " appended");
+        let replaced = d.expand_keys().unwrap();
+        // In sorted order of the old names: VAL_${BAR} first, then VAL_${FOO} replaces it.
+        assert_eq!(
+            replaced,
+            [KeyReplaced {
+                key: "VAL_${FOO}".into(),
+                value: "A".into(),
+                replaced: "VAL_foo".into(),
+                replaced_value: "B".into(),
+            }]
+        );
+        assert_eq!(d.get("VAL_foo").unwrap().as_deref(), Some("A"));
+        assert_eq!(d.get("TEST").unwrap().as_deref(), Some("3"));
+        assert_eq!(d.get("W_foo").unwrap().as_deref(), Some("weak"));
+        assert_eq!(d.parsing_value("W_foo").as_deref(), Some("weak"));
+        assert_eq!(d.get_flag("W_foo", "doc").unwrap(), None);
+        assert_eq!(d.get("Q_foo").unwrap().as_deref(), Some(" appended"));
+        let keys = d.keys().unwrap();
+        assert!(keys.iter().all(|k| !k.contains("${")), "{keys:?}");
     }
 
     #[test]

@@ -40,7 +40,7 @@ impl Unrepresentable {
                 "it contains inline Python `${@…}`, which would run on every build host"
             }
             Unrepresentable::StrayDollar => {
-                "it contains a `$` that does not start a `${NAME}` reference, which expansion could join into inline Python"
+                "it ends in `$` or holds a `${` that does not start a complete `${NAME}` reference, which expansion could join with what follows into inline Python"
             }
             Unrepresentable::Whitespace => "it contains whitespace, which would split it in a list",
             Unrepresentable::Empty => "it is empty",
@@ -57,7 +57,7 @@ impl Unrepresentable {
             Unrepresentable::InlinePython => {
                 "put Python in a class or a layer's conf file, or use a plain value or a `${VAR}` reference"
             }
-            Unrepresentable::StrayDollar => "use `$` only to start a reference such as `${TOPDIR}`",
+            Unrepresentable::StrayDollar => "do not end the value with `$`, and write references whole, such as `${TOPDIR}`",
             Unrepresentable::Whitespace | Unrepresentable::Empty => {
                 "use a path or word without spaces"
             }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::datastore::Datastore;
+use super::datastore::{Datastore, KeyReplaced};
 use super::error::ConfError;
 use super::file::ConfFile;
 use super::include::{Wanted, find};
@@ -176,26 +176,62 @@ fn include(
     Ok(())
 }
 
+/// What BitBake's reading of conf files gives, as `bitbake -e` shows it: each variable's
+/// value, the variables it cannot expand (each with why, as BitBake reports it for that
+/// variable and goes on), and the renamed keys that replaced a variable set already.
+#[derive(Debug)]
+pub struct Evaluation {
+    /// Values by name (`VAR`, or `VAR[flag]` for a flag); `None` for unset.
+    pub values: BTreeMap<String, Option<String>>,
+    /// Names whose value cannot be expanded (a reference to itself, a cycle, too large).
+    pub unexpandable: BTreeMap<String, ConfError>,
+    /// Renames by key expansion that replaced a variable set already.
+    pub replaced_keys: Vec<KeyReplaced>,
+}
+
+/// Reads `files` in order as [`evaluate`] does, expands keys as BitBake does before it shows
+/// or uses a datastore ([`Datastore::expand_keys`]), and computes `names` (every variable
+/// when empty) as [`values`] does.
+pub fn read_as_bitbake(files: &[PathBuf], names: &[String]) -> Result<Evaluation, ConfError> {
+    let mut data = evaluate(files)?;
+    let replaced_keys = data.expand_keys()?;
+    let mut evaluation = values(&data, names)?;
+    evaluation.replaced_keys = replaced_keys;
+    Ok(evaluation)
+}
+
 /// The values of `names` (`VAR`, or `VAR[flag]` for a flag) as BitBake computes them, or of
-/// every variable when `names` is empty; `None` for unset.
-pub fn values(
-    data: &Datastore,
-    names: &[String],
-) -> Result<BTreeMap<String, Option<String>>, ConfError> {
+/// every variable when `names` is empty; `None` for unset. A variable that cannot be
+/// expanded is listed apart, as BitBake's `getVar` fails for it alone; only active overrides
+/// that cannot be computed fail the whole reading.
+pub fn values(data: &Datastore, names: &[String]) -> Result<Evaluation, ConfError> {
+    data.overrides()?;
     let names: Vec<String> = if names.is_empty() {
         data.keys()?.into_iter().collect()
     } else {
         names.to_vec()
     };
-    let mut out = BTreeMap::new();
+    let mut evaluation = Evaluation {
+        values: BTreeMap::new(),
+        unexpandable: BTreeMap::new(),
+        replaced_keys: Vec::new(),
+    };
     for name in names {
         let value = match name.strip_suffix(']').and_then(|n| n.split_once('[')) {
-            Some((var, flag)) => data.get_flag(var, flag)?,
-            None => data.get(&name)?,
+            Some((var, flag)) => data.get_flag(var, flag),
+            None => data.get(&name),
         };
-        out.insert(name, value);
+        match value {
+            Ok(value) => {
+                evaluation.values.insert(name, value);
+            }
+            Err(e @ ConfError::Expansion { .. }) => {
+                evaluation.unexpandable.insert(name, e);
+            }
+            Err(e) => return Err(e),
+        }
     }
-    Ok(out)
+    Ok(evaluation)
 }
 
 #[cfg(test)]

@@ -37,9 +37,9 @@ mod text;
 
 pub(crate) use build_dir::replace as replace_file;
 pub use build_dir::write as write_build_conf;
-pub use datastore::Datastore;
+pub use datastore::{Datastore, KeyReplaced};
 pub use error::{ConfError, Unrepresentable};
-pub use eval::{apply, apply_within, evaluate, values};
+pub use eval::{Evaluation, apply, apply_within, evaluate, read_as_bitbake, values};
 pub use file::{ConfFile, Item, ItemKind, MAX_SIZE};
 pub use generate::{BBLAYERS_CONF, Generated, HOST_CONF, TOASTER_CONF, generate};
 pub use import::{Imported, import};

@@ -22,14 +22,21 @@ pub fn check(value: &str) -> Result<(), Unrepresentable> {
     quote_char(value).map(|_| ())
 }
 
-/// Whether every `$` in `value` starts a complete `${NAME}` reference, NAME made of the
-/// characters BitBake expands (`[A-Za-z0-9-_+./~:]`).
+/// Whether no `$` in `value` could become part of a reference made elsewhere: each `$` is
+/// followed by a character other than `{` (BitBake reads `$HOME` literally), or starts a
+/// complete `${NAME}` reference, NAME made of the characters BitBake expands
+/// (`[A-Za-z0-9-_+./~:]`). A `$` at the very end, a `${` left open, or a `$` right before a
+/// reference (whose value may start with `{`) could join with what follows into `${@…}`.
 fn dollars_start_references(value: &str) -> bool {
     let mut rest = value;
     while let Some(at) = rest.find('$') {
         let after = &rest[at + 1..];
-        let Some(name) = after.strip_prefix('{') else {
+        if after.is_empty() || after.starts_with("${") {
             return false;
+        }
+        let Some(name) = after.strip_prefix('{') else {
+            rest = after;
+            continue;
         };
         let Some(end) = name.find('}') else {
             return false;
@@ -114,7 +121,7 @@ mod tests {
             "${}",
             "${A B}",
             "${X",
-            "$ {X}",
+            "a$${X}",
         ] {
             assert!(check(bad).is_err(), "{bad:?}");
         }
@@ -125,6 +132,10 @@ mod tests {
             "{}",
             "a@b",
             "${MACHINE:qemuarm}",
+            "$HOME and 100%",
+            "costs $5, or $$ for the shell's pid",
+            "a$b ${B}",
+            "$ {X}",
         ] {
             assert!(check(good).is_ok(), "{good:?}");
         }

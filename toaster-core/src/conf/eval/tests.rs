@@ -133,3 +133,29 @@ fn confined_includes_stay_inside_their_root() {
         assert_eq!(data.get("STOLEN").unwrap(), None);
     }
 }
+
+#[test]
+fn a_variable_that_cannot_expand_fails_alone() {
+    let tree = tempfile::tempdir().unwrap();
+    let conf = write(
+        &tree.path().join("local.conf"),
+        "A = \"${A} more\"\nB = \"b${A}\"\nC = \"c\"\nK_${C} = \"renamed\"\n",
+    );
+    let evaluation = read_as_bitbake(&[conf], &[]).unwrap();
+    assert_eq!(
+        evaluation.unexpandable.keys().collect::<Vec<_>>(),
+        ["A", "B"]
+    );
+    assert_eq!(evaluation.values["C"].as_deref(), Some("c"));
+    assert_eq!(evaluation.values["K_c"].as_deref(), Some("renamed"));
+    assert!(!evaluation.values.contains_key("K_${C}"));
+    let asked = values(
+        &evaluate(&[tree.path().join("local.conf")]).unwrap(),
+        &["A".into()],
+    );
+    assert!(
+        asked.unwrap().unexpandable["A"]
+            .to_string()
+            .contains("refers to itself")
+    );
+}

@@ -109,6 +109,7 @@ mod conf;
 mod conf_confinement;
 mod errors;
 mod everyday;
+mod git_https;
 mod git_remote;
 mod golden;
 mod hostile_input;

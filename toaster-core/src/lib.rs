@@ -21,15 +21,17 @@ pub mod recipes;
 pub mod runner;
 pub mod schema;
 pub mod store;
+pub mod views;
 
 mod error;
 mod toaster;
 
 pub use error::{Error, ErrorKind};
 pub use toaster::{
-    ARCHIVE_DIR, Actor, Archived, BUILD_LEASE, BuildDetail, BuildRequest, BuildView,
+    ARCHIVE_DIR, Actor, Archived, BUILD_LEASE, BuildDetail, BuildRequest,
     COMMAND_LINE_PROJECT, ChangeOutcome, CleanReport, ClonedProject, DeliverUntil, Deliverer,
     DeliveryPolicy, DeliveryReport, Downloaded, Exported, ImportReport, Imported, ImportedRecipe,
     RUNNER_LEASE, RecipeImportRequest, Recording, RecordingRequest, RecordingWarning, RunOptions,
-    RunOutcome, RunnerEvent, SettingValue, Toaster, Until,
+    RunOutcome, RunnerEvent, SettingValue, Toaster, Until, Warning,
 };
+pub use views::BuildView;

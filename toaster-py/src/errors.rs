@@ -37,7 +37,7 @@ pub fn detach<T: Send>(
 
 /// Issues each of `lines` with Python's `warnings` module, as `class` (a warning class of
 /// `toaster_rs.errors`: `ConfigWarning`, `NotReproducedWarning`).
-pub fn warn_all(py: Python<'_>, class: &str, lines: &[String]) -> PyResult<()> {
+pub fn warn_all(py: Python<'_>, class: &str, lines: &[impl ToString]) -> PyResult<()> {
     if lines.is_empty() {
         return Ok(());
     }
@@ -45,7 +45,7 @@ pub fn warn_all(py: Python<'_>, class: &str, lines: &[String]) -> PyResult<()> {
     let warn = py.import("warnings")?.getattr("warn")?;
     for line in lines {
         // Level 1: the Python line that called into Toaster (a native call has no frame).
-        warn.call1((line.as_str(), &category, 1))?;
+        warn.call1((line.to_string(), &category, 1))?;
     }
     Ok(())
 }

@@ -191,7 +191,7 @@ impl ChangeOutcome {
         Ok(ChangeOutcome {
             revision: Py::new(py, Revision::from(outcome.revision))?,
             changed: outcome.changed,
-            warnings: outcome.warnings,
+            warnings: outcome.warnings.iter().map(ToString::to_string).collect(),
         })
     }
 }

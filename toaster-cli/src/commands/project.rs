@@ -5,7 +5,7 @@ use toaster_core::model::{ConfigDifference, Project, RevisionNumber, Timestamp};
 use super::Outcome;
 use crate::args::ProjectCommand;
 use crate::context::Context;
-use crate::output::{ChangeView, Output, ProjectView, RevisionView, table};
+use crate::output::{ChangeView, ClonedView, Output, ProjectView, RevisionView, table};
 use crate::terminal::{escape, escape_lines};
 
 pub fn run(ctx: &Context, out: &Output, command: ProjectCommand) -> Outcome {
@@ -35,12 +35,9 @@ pub fn run(ctx: &Context, out: &Output, command: ProjectCommand) -> Outcome {
         ProjectCommand::Clone { source, name, dir } => {
             let cloned = actor.clone_project(&source, &name, &default_dir(&name, dir))?;
             for warning in &cloned.warnings {
-                eprintln!("warning: {}", escape_lines(warning));
+                eprintln!("warning: {}", escape_lines(&warning.to_string()));
             }
-            let view = Cloned {
-                project: ProjectView::from(&cloned.project),
-                warnings: cloned.warnings,
-            };
+            let view = ClonedView::from(&cloned);
             out.emit(&view, |w| {
                 writeln!(
                     w,
@@ -59,6 +56,7 @@ pub fn run(ctx: &Context, out: &Output, command: ProjectCommand) -> Outcome {
         } => {
             let (project, notes) =
                 actor.import_project(&name, &from, &default_dir(&name, dir), release.as_deref())?;
+            let notes = notes.iter().map(ToString::to_string).collect();
             let imported = toaster_core::Imported { project, notes };
             super::share::import(out, &from, imported)?;
         }
@@ -262,14 +260,6 @@ struct DefaultMode {
     default_mode: String,
 }
 
-/// What `project clone --json` prints.
-#[derive(Serialize)]
-struct Cloned {
-    #[serde(flatten)]
-    project: ProjectView,
-    warnings: Vec<String>,
-}
-
 /// What `project delete --json` prints.
 #[derive(Serialize)]
 struct Deleted {
@@ -281,14 +271,9 @@ struct Deleted {
 /// Reports a configuration change: the new revision, or that nothing changed.
 pub fn changed(out: &Output, project: &str, outcome: ChangeOutcome) -> std::io::Result<()> {
     for warning in &outcome.warnings {
-        eprintln!("warning: {}", escape_lines(warning));
+        eprintln!("warning: {}", escape_lines(&warning.to_string()));
     }
-    let view = ChangeView {
-        project: project.to_owned(),
-        changed: outcome.changed,
-        revision: RevisionView::from(&outcome.revision),
-        warnings: outcome.warnings,
-    };
+    let view = ChangeView::new(project, &outcome);
     out.emit(&view, |w| {
         if view.changed {
             writeln!(

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::Actor;
+use super::{Actor, Warning};
 use crate::Error;
 use crate::access::Action;
 use crate::conf;
@@ -31,7 +31,7 @@ impl Actor {
         from: &Path,
         dir: &Path,
         release: Option<&str>,
-    ) -> Result<(Project, Vec<String>), Error> {
+    ) -> Result<(Project, Vec<Warning>), Error> {
         let name = Name::parse("project name", name)?;
         let release = release
             .map(Release::parse)
@@ -57,7 +57,7 @@ impl Actor {
         let config = self.admit(config, release, &mut notes);
         let description = format!("imported from {}", from.display());
         let project = self.create_with(name, dir, release, None, config, description)?;
-        Ok((project, notes))
+        Ok((project, Warning::all(notes, Warning::not_reproduced)))
     }
 
     /// Writes the conf files for `config`, revision `number` of `project`, holding the

@@ -1,6 +1,6 @@
 //! A project's revisioned configuration: reading it, changing it, going back.
 
-use super::{Actor, ChangeOutcome, validation};
+use super::{Actor, ChangeOutcome, Warning, validation};
 use crate::Error;
 use crate::access::Action;
 use crate::model::{
@@ -254,24 +254,27 @@ impl Actor {
                     // Written from the newest revision, re-read: a change another process
                     // committed after this one must not be overwritten with this one.
                     let mut warnings = match running {
-                        Some(build) => vec![format!(
-                            "build {build} is running in {}: it keeps the conf files and layer checkouts it started with; this revision's are written when it ends",
-                            current.build_dir().display()
-                        )],
+                        Some(build) => vec![Warning::BuildRunning {
+                            build,
+                            build_dir: current.build_dir(),
+                        }],
                         None => match self.write_conf(current.name.as_str()) {
                             Ok(_) => Vec::new(),
-                            Err(e) => vec![format!(
-                                "the configuration is saved, but its conf files were not rewritten: {e}; run `toaster conf write {}`",
-                                current.name
-                            )],
+                            Err(e) => vec![Warning::ConfNotWritten {
+                                project: current.name.to_string(),
+                                reason: e.to_string(),
+                            }],
                         },
                     };
                     // Undo, revert and reset can bring back older layer commits: the
                     // clones follow, so the build directory matches the revision.
                     if running.is_none() && revision.config.layers != head.config.layers {
-                        warnings.extend(crate::layers::check_out_recorded(
-                            &current.dir,
-                            &revision.config.layers,
+                        warnings.extend(Warning::all(
+                            crate::layers::check_out_recorded(
+                                &current.dir,
+                                &revision.config.layers,
+                            ),
+                            Warning::checkout,
                         ));
                     }
                     return Ok(ChangeOutcome {

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::{Actor, BuildView};
+use super::Actor;
+use crate::views::BuildView;
 use crate::Error;
 use crate::model::{
     ArtifactRecord, Build, BuildId, Hook, LogLevel, TaskFilter, TaskOutcome, Timestamp,

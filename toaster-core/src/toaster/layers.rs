@@ -4,7 +4,7 @@
 
 use std::cell::RefCell;
 
-use super::{Actor, ChangeOutcome};
+use super::{Actor, ChangeOutcome, Warning};
 use crate::Error;
 use crate::access::Action;
 use crate::layers::{self, LayerError, LayerRequest, Options, Progress};
@@ -28,7 +28,8 @@ fn label(layer: &LayerRef) -> String {
 }
 
 /// `outcome` with the checks' `warnings` before its own.
-fn with_warnings(mut outcome: ChangeOutcome, mut warnings: Vec<String>) -> ChangeOutcome {
+fn with_warnings(mut outcome: ChangeOutcome, warnings: Vec<String>) -> ChangeOutcome {
+    let mut warnings = Warning::all(warnings, Warning::layer);
     warnings.append(&mut outcome.warnings);
     outcome.warnings = warnings;
     outcome

@@ -5,7 +5,6 @@ mod archive;
 mod artifacts;
 mod audit;
 mod bitbake_source;
-mod build_view;
 mod builds;
 mod clean;
 mod conf_files;
@@ -25,13 +24,13 @@ mod serve;
 mod settings;
 mod share;
 mod validation;
+mod warning;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use self::archive::{ARCHIVE_DIR, Archived};
 pub use self::artifacts::Downloaded;
-pub use self::build_view::BuildView;
 pub use self::builds::{BUILD_LEASE, BuildDetail, COMMAND_LINE_PROJECT, ImportReport};
 pub use self::clean::CleanReport;
 pub use self::deliver::{DeliverUntil, Deliverer, DeliveryPolicy, DeliveryReport};
@@ -43,6 +42,7 @@ pub use self::run::{RunOptions, RunOutcome};
 pub use self::serve::{RunnerEvent, Until};
 pub use self::settings::SettingValue;
 pub use self::share::{Exported, Imported};
+pub use self::warning::Warning;
 use crate::Error;
 use crate::access::{self, Action, Principal};
 use crate::model::{AuditAction, Name, NewAudit, NewOwner, Owner, Project, Revision, check_client};
@@ -206,7 +206,7 @@ pub struct ChangeOutcome {
     pub changed: bool,
     /// Things accepted but worth a look (an unknown variable, a likely typo), and conf files
     /// that could not be rewritten.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 impl Actor {

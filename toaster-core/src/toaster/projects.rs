@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::Actor;
+use super::{Actor, Warning};
 use crate::Error;
 use crate::access::{self, Action};
 use crate::layers;
@@ -18,8 +18,8 @@ use crate::store::StoreError;
 pub struct ClonedProject {
     /// The new project.
     pub project: Project,
-    /// Git layers whose repositories could not be copied, one line each.
-    pub warnings: Vec<String>,
+    /// Git layers whose repositories could not be copied, one each.
+    pub warnings: Vec<Warning>,
 }
 
 impl Actor {
@@ -66,7 +66,10 @@ impl Actor {
             head.config,
             description,
         )?;
-        let warnings = layers::copy_clones(&source.dir, &project.dir, &source_layers);
+        let warnings = Warning::all(
+            layers::copy_clones(&source.dir, &project.dir, &source_layers),
+            Warning::not_reproduced,
+        );
         Ok(ClonedProject { project, warnings })
     }
 

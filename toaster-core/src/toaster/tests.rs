@@ -399,10 +399,13 @@ fn unknown_variables_warn_and_strict_refuses() {
         .change_config("demo", &[set("MACHNIE", "qemuarm")], None)
         .unwrap();
     assert!(
-        outcome.warnings[0].contains("did you mean MACHINE?"),
+        outcome.warnings[0]
+            .to_string()
+            .contains("did you mean MACHINE?"),
         "{:?}",
         outcome.warnings
     );
+    assert_eq!(outcome.warnings[0].kind(), "variable");
     let err = alice
         .change_config_with("demo", &[set("IMAGE_FSTYPS", "ext4")], None, true)
         .unwrap_err();
@@ -460,11 +463,15 @@ fn importing_a_build_directory_applies_the_checks_config_set_applies() {
     );
     assert!(!config.variables.contains_key("IMAGE_INSTALL:append"));
     assert!(
-        notes.iter().any(|n| n.starts_with("machine: left out")),
+        notes
+            .iter()
+            .any(|n| n.to_string().starts_with("machine: left out")),
         "{notes:?}"
     );
     assert!(
-        notes.iter().any(|n| n.starts_with("IMAGE_INSTALL:append")),
+        notes
+            .iter()
+            .any(|n| n.to_string().starts_with("IMAGE_INSTALL:append")),
         "{notes:?}"
     );
 }

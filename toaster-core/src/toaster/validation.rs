@@ -1,6 +1,7 @@
 //! The checks a configuration passes before it is committed: every changed variable against
 //! the schema, and every value against what BitBake can read back from a conf file.
 
+use super::Warning;
 use crate::Error;
 use crate::conf;
 use crate::model::{ProjectConfig, Release};
@@ -13,7 +14,7 @@ pub fn check(
     old: &ProjectConfig,
     new: &ProjectConfig,
     strict: bool,
-) -> Result<Vec<String>, Error> {
+) -> Result<Vec<Warning>, Error> {
     let mut warnings = Vec::new();
     for (name, value) in &new.variables {
         if old.variables.get(name) == Some(value) {
@@ -39,5 +40,5 @@ pub fn check(
     for package in new.packages.iter().filter(|p| !old.packages.contains(p)) {
         conf::check_word("IMAGE_INSTALL:append", package)?;
     }
-    Ok(warnings.iter().map(ToString::to_string).collect())
+    Ok(warnings.into_iter().map(Warning::from).collect())
 }

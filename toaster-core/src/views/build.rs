@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::BuildDetail;
+use crate::BuildDetail;
 use crate::model::{Build, BuildLayer, Progress, TaskOutcome, Timestamp};
 
 /// A build, as `build list|show --json` prints it (`show` adds `layers` and `tasks`).

@@ -1,0 +1,53 @@
+//! A whole configuration as frontends show it.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{LayerView, RevisionView};
+use crate::model::{Hook, Revision};
+
+/// A whole configuration, as `config show --json` prints it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConfigView {
+    /// The project.
+    pub project: String,
+    /// The revision shown.
+    #[serde(flatten)]
+    pub revision: RevisionView,
+    /// `MACHINE`, if set.
+    pub machine: Option<String>,
+    /// `DISTRO`, if set.
+    pub distro: Option<String>,
+    /// What `build start` builds.
+    pub targets: Vec<String>,
+    /// Packages installed in every image.
+    pub packages: Vec<String>,
+    /// Recipes of the project's own layer.
+    pub recipes: Vec<String>,
+    /// Other variables.
+    pub variables: BTreeMap<String, String>,
+    /// Layers, in the order BitBake reads them.
+    pub layers: Vec<LayerView>,
+    /// Post-build hooks (secrets are named, never stored).
+    pub hooks: Vec<Hook>,
+}
+
+impl ConfigView {
+    /// The view of `revision` of `project`.
+    pub fn new(project: &str, revision: &Revision) -> ConfigView {
+        let config = &revision.config;
+        ConfigView {
+            project: project.to_owned(),
+            revision: RevisionView::from(revision),
+            machine: config.machine.clone(),
+            distro: config.distro.clone(),
+            targets: config.targets.iter().map(ToString::to_string).collect(),
+            packages: config.packages.clone(),
+            recipes: config.recipes.clone(),
+            variables: config.variables.clone(),
+            layers: config.layers.iter().map(LayerView::from).collect(),
+            hooks: config.hooks.clone(),
+        }
+    }
+}

@@ -1,0 +1,35 @@
+//! Views: what frontends show of the model, with stable field names and times as RFC 3339.
+//! The CLI prints them with `--json`; the Python binding returns them as dicts. One file
+//! per domain noun; each view is built `From` the model type it shows.
+
+mod artifact;
+mod audit;
+mod build;
+mod change;
+mod config;
+mod group;
+mod hook;
+mod layer;
+mod owner;
+mod package;
+mod project;
+mod recipe;
+mod revision;
+mod task;
+mod warning;
+
+pub use self::artifact::{ArtifactView, DownloadView};
+pub use self::audit::AuditView;
+pub use self::build::BuildView;
+pub use self::change::ChangeView;
+pub use self::config::ConfigView;
+pub use self::group::GroupView;
+pub use self::hook::{AttemptView, DeliverySummaryView, DeliveryView, HookView};
+pub use self::layer::{LayerDetailView, LayerView};
+pub use self::owner::OwnerView;
+pub use self::package::PackageView;
+pub use self::project::{ClonedView, ProjectView};
+pub use self::recipe::{ImportedRecipeView, OwnRecipeView, RecipeView};
+pub use self::revision::{DiffView, RevisionView};
+pub use self::task::TaskView;
+pub use self::warning::WarningView;

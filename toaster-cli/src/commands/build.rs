@@ -131,10 +131,14 @@ pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
             let detail = actor.build(BuildId(id))?;
             let view = BuildView::from(&detail);
             out.emit(&view, |w| {
+                let revision = view.revision.map_or_else(
+                    || "unknown: imported, it ran with another database's".to_owned(),
+                    |r| r.to_string(),
+                );
                 writeln!(
                     w,
-                    "build {} of project {} (configuration revision {})",
-                    view.id, view.project, view.revision
+                    "build {} of project {} (configuration revision {revision})",
+                    view.id, view.project
                 )?;
                 writeln!(
                     w,
@@ -168,11 +172,12 @@ pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
                     view.errors, view.warnings
                 )?;
                 writeln!(w, "build dir: {}", escape(&view.build_dir))?;
-                writeln!(
-                    w,
-                    "log:       {}",
-                    escape(view.log_path.as_deref().unwrap_or("(none written)"))
-                )?;
+                let log = match (&view.log_path, &view.log_host) {
+                    (Some(path), _) => escape(path).into_owned(),
+                    (None, Some(host)) => format!("not here (the build ran on {})", escape(host)),
+                    (None, None) => "(none written)".to_owned(),
+                };
+                writeln!(w, "log:       {log}")?;
                 if let Some(archive) = &view.archive {
                     writeln!(w, "archive:   {}", escape(archive))?;
                 }
@@ -194,8 +199,11 @@ pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
                         tasks.join(", ")
                     }
                 )?;
-                writeln!(w, "layers:")?;
-                for layer in view.layers.iter().flatten() {
+                let layers = view.layers.as_deref().unwrap_or_default();
+                if !layers.is_empty() {
+                    writeln!(w, "layers:")?;
+                }
+                for layer in layers {
                     let at = match (&layer.reference, &layer.commit) {
                         (Some(r), Some(c)) => format!(" @ {r} ({c})"),
                         (Some(r), None) => format!(" @ {r}"),
@@ -210,9 +218,12 @@ pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
                         escape(&at)
                     )?;
                 }
-                writeln!(w, "variables (revision {}):", view.revision)?;
-                for (name, value) in view.variables.iter().flatten() {
-                    writeln!(w, "  {} = \"{}\"", escape(name), escape(value))?;
+                let variables = view.variables.as_ref().filter(|v| !v.is_empty());
+                if let (Some(revision), Some(variables)) = (view.revision, variables) {
+                    writeln!(w, "variables (revision {revision}):")?;
+                    for (name, value) in variables {
+                        writeln!(w, "  {} = \"{}\"", escape(name), escape(value))?;
+                    }
                 }
                 Ok(())
             })?;

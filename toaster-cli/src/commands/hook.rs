@@ -1,6 +1,6 @@
-use serde::Serialize;
-use toaster_core::model::{BuildId, Delivery, DeliveryState, Hook, HookAction, HookTrigger};
+use toaster_core::model::{BuildId, Delivery, DeliveryState, HookAction, HookTrigger};
 use toaster_core::runner::Stop;
+use toaster_core::views::DeliveryView;
 use toaster_core::{DeliverUntil, DeliveryReport};
 
 use super::Outcome;
@@ -8,55 +8,6 @@ use crate::args::HookCommand;
 use crate::context::Context;
 use crate::output::{Output, table};
 use crate::terminal::{escape, escaped_lines};
-
-/// A delivery, as `build hooks --json` and `hook deliver --json` print it.
-#[derive(Serialize)]
-pub struct DeliveryView {
-    pub id: i64,
-    pub build: i64,
-    pub hook: Hook,
-    pub state: &'static str,
-    pub due_at: String,
-    pub attempts: Vec<AttemptView>,
-}
-
-#[derive(Serialize)]
-pub struct AttemptView {
-    pub number: u32,
-    pub started_at: String,
-    pub duration_ms: u64,
-    pub delivered: bool,
-    pub status: Option<i64>,
-    pub detail: String,
-    pub output: String,
-    pub by: String,
-}
-
-impl From<&Delivery> for DeliveryView {
-    fn from(d: &Delivery) -> DeliveryView {
-        DeliveryView {
-            id: d.id.0,
-            build: d.build.0,
-            hook: d.hook.clone(),
-            state: d.state.as_str(),
-            due_at: d.due_at.to_rfc3339(),
-            attempts: d
-                .attempts
-                .iter()
-                .map(|a| AttemptView {
-                    number: a.number,
-                    started_at: a.started_at.to_rfc3339(),
-                    duration_ms: a.duration_ms,
-                    delivered: a.result.delivered,
-                    status: a.result.status,
-                    detail: a.result.detail.clone(),
-                    output: a.result.output.clone(),
-                    by: a.by.clone(),
-                })
-                .collect(),
-        }
-    }
-}
 
 pub fn run(ctx: &Context, out: &Output, command: HookCommand) -> Outcome {
     let actor = ctx.actor(&ctx.open()?)?;

@@ -1,11 +1,11 @@
 use serde::Serialize;
 use toaster_core::ChangeOutcome;
-use toaster_core::model::{ConfigDifference, Project, RevisionNumber, Timestamp};
+use toaster_core::model::{Project, RevisionNumber, Timestamp};
 
 use super::Outcome;
 use crate::args::ProjectCommand;
 use crate::context::Context;
-use crate::output::{ChangeView, ClonedView, Output, ProjectView, RevisionView, table};
+use crate::output::{ChangeView, ClonedView, DiffView, Output, ProjectView, RevisionView, table};
 use crate::terminal::{escape, escape_lines};
 
 pub fn run(ctx: &Context, out: &Output, command: ProjectCommand) -> Outcome {
@@ -301,13 +301,4 @@ struct CleanedView {
     removed: Option<String>,
     /// Builds of the directory that had no archive (cleaned with --force).
     unarchived: Vec<i64>,
-}
-
-/// What `project diff --json` prints.
-#[derive(Serialize)]
-struct DiffView {
-    project: String,
-    from: u32,
-    to: u32,
-    differences: Vec<ConfigDifference>,
 }

@@ -1,34 +1,14 @@
 //! `toaster recipe …`: wrapper recipes for imported sources.
 
-use serde::Serialize;
 use toaster_core::RecipeImportRequest;
 use toaster_core::recipes::SourceRequest;
+use toaster_core::views::{ImportedRecipeView, OwnRecipeView};
 
 use super::{Failure, Outcome};
 use crate::args::RecipeCommand;
 use crate::context::Context;
 use crate::output::Output;
 use crate::terminal::{escape, escape_lines};
-
-/// What `recipe import --json` prints.
-#[derive(Serialize)]
-struct ImportedView {
-    name: String,
-    version: String,
-    path: String,
-    notes: Vec<String>,
-    dry_run: bool,
-    revision: Option<u32>,
-}
-
-/// A recipe as listed.
-#[derive(Serialize)]
-struct RecipeView {
-    name: String,
-    version: String,
-    path: String,
-    built: bool,
-}
 
 pub fn run(ctx: &Context, out: &Output, command: RecipeCommand) -> Outcome {
     let actor = ctx.actor(&ctx.open()?)?;
@@ -81,14 +61,7 @@ pub fn run(ctx: &Context, out: &Output, command: RecipeCommand) -> Outcome {
                 }
                 return Ok(());
             }
-            let view = ImportedView {
-                name: imported.name,
-                version: imported.version,
-                path: imported.path.display().to_string(),
-                notes: imported.notes,
-                dry_run,
-                revision: imported.outcome.as_ref().map(|o| o.revision.number.0),
-            };
+            let view = ImportedRecipeView::from(&imported);
             out.emit(&view, |w| {
                 writeln!(
                     w,
@@ -105,14 +78,9 @@ pub fn run(ctx: &Context, out: &Output, command: RecipeCommand) -> Outcome {
         }
         RecipeCommand::List { project } => {
             let recipes = actor.imported_recipes(&project)?;
-            let views: Vec<RecipeView> = recipes
-                .into_iter()
-                .map(|(name, version, path, built)| RecipeView {
-                    name,
-                    version,
-                    path: path.display().to_string(),
-                    built,
-                })
+            let views: Vec<OwnRecipeView> = recipes
+                .iter()
+                .map(|(name, version, path, built)| OwnRecipeView::new(name, version, path, *built))
                 .collect();
             out.emit(&views, |w| {
                 let rows: Vec<Vec<String>> = views

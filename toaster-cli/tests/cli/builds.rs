@@ -53,6 +53,29 @@ fn an_imported_build_lists_shows_and_goes() {
         show["layers"][0]["commit"],
         "0123456789abcdef0123456789abcdef01234567"
     );
+    // What it recorded, and nothing it did not: no revision or variables of this
+    // database, progress from its tasks, its log named by the host it is on.
+    assert!(show["revision"].is_null(), "{show}");
+    assert!(show.get("variables").is_none(), "{show}");
+    assert_eq!(show["progress"]["tasks_done"], 2);
+    assert_eq!(show["progress"]["tasks_total"], 2);
+    assert!(show["log_path"].is_null(), "{show}");
+    assert_eq!(show["log_host"], "farm7");
+    assert!(
+        show["origin"]
+            .as_str()
+            .expect("origin")
+            .contains("recorded on farm7"),
+        "{show}"
+    );
+    let text = s.ok(&["build", "show", &id]);
+    assert!(text.contains("(configuration revision unknown"), "{text}");
+    assert!(text.contains("tasks 2/2"), "{text}");
+    assert!(
+        text.contains("log:       not here (the build ran on farm7)"),
+        "{text}"
+    );
+    assert!(!text.contains("variables"), "{text}");
     let tasks = s.json(&["build", "tasks", &id, "--sort", "elapsed"]);
     assert_eq!(tasks[0]["task"], "do_compile");
     assert_eq!(tasks[0]["elapsed_ms"], 60_000);

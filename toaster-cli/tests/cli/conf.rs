@@ -86,8 +86,9 @@ fn warnings_go_to_stderr_and_json() {
         "DISTRO_FEATURES:append",
         " wayladn",
     ]);
+    assert_eq!(json["warnings"][0]["kind"], "variable", "{json}");
     assert!(
-        json["warnings"][0]
+        json["warnings"][0]["message"]
             .as_str()
             .unwrap()
             .contains("did you mean `wayland`?"),

@@ -143,6 +143,9 @@ pub trait Store: Send + Sync {
     /// Records that `path` holds the log of `build`, now written. `AlreadyExists` when it
     /// is another build's log.
     fn set_build_log(&self, build: BuildId, path: &Path) -> Result<Build, StoreError>;
+    /// Records where a build recorded elsewhere came from (an event log imported): it ran
+    /// with a configuration this store does not have.
+    fn set_build_origin(&self, build: BuildId, origin: &str) -> Result<Build, StoreError>;
     /// One build.
     fn build(&self, id: BuildId) -> Result<Build, StoreError>;
     /// Builds matching `filter`, newest first.

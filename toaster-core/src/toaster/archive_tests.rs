@@ -11,7 +11,9 @@ use crate::ErrorKind;
 use crate::artifacts::archive::ArchiveWriter;
 use crate::artifacts::build_archive::{MANIFEST, RECORD};
 use crate::ingest::{ArtifactEvent, BatchPolicy, Event};
-use crate::model::{ArtifactKind, Build, BuildState, LogLevel, TaskFilter};
+use crate::model::{
+    ArtifactKind, Build, BuildState, ConfigChange, ConfigKey, LogLevel, TaskFilter,
+};
 use crate::runner::host_name;
 
 /// A failed build of `demo` on this host: an image and a failed task's log recorded, a
@@ -274,4 +276,49 @@ fn archives_that_are_not_whole_build_archives_are_refused_writing_nothing() {
         .filter(|e| e.file_name().to_string_lossy().starts_with("imported"))
         .collect();
     assert!(copies.is_empty(), "{copies:?}");
+}
+
+#[test]
+fn an_imported_build_shows_what_it_recorded_and_nothing_else() {
+    let f = Fixture::new();
+    let build = failed_build(&f);
+    let archived = f.alice.archive_build(build.id, true).unwrap();
+    let path = archived.build.archive.unwrap().path;
+    let other = tempfile::tempdir().unwrap();
+    let toaster = Toaster::init_sqlite(&other.path().join("history.sqlite")).unwrap();
+    let carol = toaster.add_first_owner("carol", None, "test").unwrap();
+    carol
+        .create_project("history", &other.path().join("history"), None, None)
+        .unwrap();
+    carol
+        .change_config(
+            "history",
+            &[ConfigChange::Set {
+                key: ConfigKey::parse("BB_NUMBER_THREADS").unwrap(),
+                value: "4".to_owned(),
+            }],
+            None,
+        )
+        .unwrap();
+    let imported = carol.import_archive(&path, "history").unwrap();
+    // Its log went with its build directory, as on a host the archive came from.
+    std::fs::remove_dir_all(f.tmp.path().join("demo/build")).unwrap();
+
+    let view = crate::views::BuildView::from(&carol.build(imported.id).unwrap());
+    assert_eq!(view.revision, None, "not this database's revision");
+    assert_eq!(view.variables, None, "not this project's variables");
+    assert_eq!(
+        (view.progress.tasks_done, view.progress.tasks_total),
+        (1, 1),
+        "{view:?}"
+    );
+    assert_eq!(view.log_path, None);
+    // A build recorded here keeps its revision and variables; its log, gone with its
+    // build directory, is named by the host it was written on, not by a missing path.
+    let here = crate::views::BuildView::from(&f.alice.build(build.id).unwrap());
+    assert_eq!(here.revision, Some(build.revision.0));
+    assert!(here.variables.is_some());
+    assert!(build.log_path.is_some());
+    assert_eq!(here.log_path, None);
+    assert_eq!(here.log_host.as_deref(), Some(host_name().as_str()));
 }

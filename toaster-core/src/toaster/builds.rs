@@ -33,8 +33,10 @@ pub struct BuildDetail {
     pub build: Build,
     /// How many tasks ended each way (`None`: not ended).
     pub tasks: Vec<(Option<TaskOutcome>, u32)>,
-    /// The configuration it ran with (its pinned revision's).
-    pub config: ProjectConfig,
+    /// The configuration it ran with (its pinned revision's); `None` for a build imported
+    /// from an archive or an event log, which ran with a configuration this database does
+    /// not have.
+    pub config: Option<ProjectConfig>,
 }
 
 /// What importing an event log came to.
@@ -251,7 +253,10 @@ impl Actor {
         self.interrupt_silent(BUILD_LEASE)?;
         let (build, _) = self.build_for(id, Action::Project(Right::Read))?;
         let tasks = self.store().task_counts(id)?;
-        let config = self.store().revision(build.project, build.revision)?.config;
+        let config = match build.origin {
+            Some(_) => None,
+            None => Some(self.store().revision(build.project, build.revision)?.config),
+        };
         Ok(BuildDetail {
             build,
             tasks,
@@ -339,6 +344,18 @@ impl Actor {
         let project = self.project_for(&name, Action::Project(Right::Build))?;
         let new = imported_build(self, &project, header)?;
         let build = self.start(&project, new)?;
+        // It ran with a configuration this database does not have: its revision is not one
+        // of the project's.
+        let origin = format!(
+            "imported from event log {}: recorded on {} in {}",
+            path.display(),
+            build.host,
+            build.build_dir.display()
+        );
+        if let Err(e) = self.store().set_build_origin(build.id, &origin) {
+            self.discard_import(&project, build.id, path);
+            return Err(e.into());
+        }
         let mut recorder = Recorder::new(
             self.toaster.store.clone(),
             &build,

@@ -357,6 +357,23 @@ impl SqliteStore {
         })
     }
 
+    pub(super) fn name_build_origin(
+        &self,
+        build: BuildId,
+        origin: &str,
+    ) -> Result<Build, StoreError> {
+        self.write("named a build's origin", |tx| {
+            self.build_in(tx, build)?;
+            self.execute(
+                tx,
+                "UPDATE build SET origin = ?2 WHERE id = ?1",
+                params![build.0, origin],
+                "named a build's origin",
+            )?;
+            self.build_in(tx, build)
+        })
+    }
+
     pub(super) fn remove_build(&self, build: BuildId, audit: &NewAudit) -> Result<(), StoreError> {
         self.write("deleted a build", |tx| {
             let current = self.build_in(tx, build)?;

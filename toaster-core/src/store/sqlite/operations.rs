@@ -624,6 +624,10 @@ impl Store for SqliteStore {
         self.name_build_log(build, path)
     }
 
+    fn set_build_origin(&self, build: BuildId, origin: &str) -> Result<Build, StoreError> {
+        self.name_build_origin(build, origin)
+    }
+
     fn delete_build(&self, build: BuildId, audit: &NewAudit) -> Result<(), StoreError> {
         self.remove_build(build, audit)
     }

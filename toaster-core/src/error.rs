@@ -9,6 +9,7 @@ use crate::ingest::IngestError;
 use crate::layers::LayerError;
 use crate::model::{BuildId, ModelError, Name, RevisionNumber};
 use crate::project_dir::ProjectDirError;
+use crate::remedy::{CommandLine, Remedy, Wording, option, option_with};
 use crate::runner::RunnerError;
 use crate::schema::SchemaError;
 use crate::store::StoreError;
@@ -271,13 +272,17 @@ impl From<StoreError> for Error {
 }
 
 /// What to do about a denial, on `project` or instance-wide.
-fn denied_hint(project: Option<&Name>) -> String {
+fn denied_hint(project: Option<&Name>, words: &dyn Wording) -> String {
     match project {
         Some(project) => format!(
-            "ask the owner of `{project}` or an admin for the right (`toaster project chmod`), or act as another owner with `--as`"
+            "ask the owner of `{project}` or an admin for the right (`{}`), or act as another owner with `{}`",
+            words.remedy(&Remedy::Chmod),
+            words.remedy(&option("as"))
         ),
-        None => "ask an admin to do it, or to make you one (`toaster owner grant-admin NAME`)"
-            .to_owned(),
+        None => format!(
+            "ask an admin to do it, or to make you one (`{}`)",
+            words.remedy(&Remedy::GrantAdmin)
+        ),
     }
 }
 
@@ -469,33 +474,51 @@ impl Error {
         }
     }
 
-    /// What to do next, in one sentence, where there is more to say than the message.
+    /// What to do next, in one sentence, where there is more to say than the message; in
+    /// the words of the `toaster` command ([`CommandLine`]).
     pub fn hint(&self) -> Option<String> {
+        self.hint_in(&CommandLine)
+    }
+
+    /// What to do next, naming each remedy in `words` (a frontend's own: the `toaster`
+    /// command's, Python's).
+    pub fn hint_in(&self, words: &dyn Wording) -> Option<String> {
+        let w = |remedy: Remedy<'_>| words.remedy(&remedy);
         let hint = match self {
             Error::Invalid(_) => return None,
             Error::Conflict { project, .. } => format!(
-                "look at `toaster project history {project}` and make the change again on top of the newest revision"
+                "look at `{}` and make the change again on top of the newest revision",
+                w(Remedy::History { project: Some(project.as_str()) })
             ),
-            Error::Denied { project, .. } => denied_hint(project.as_ref()),
-            Error::NotAMember { group, .. } => {
-                format!("ask an admin to add you with `toaster group add-member {group} NAME`")
-            }
-            Error::OwnersExist { .. } => {
-                "an admin adds owners: act as one with `--as ADMIN` (`toaster owner list` shows who is admin)".to_owned()
-            }
-            Error::NoDirectory { project } => {
-                format!("create project `{project}` yourself with `toaster project create {project} --dir DIR`")
-            }
+            Error::Denied { project, .. } => denied_hint(project.as_ref(), words),
+            Error::NotAMember { group, .. } => format!(
+                "ask an admin to add you with `{}`",
+                w(Remedy::AddMember { group: group.as_str() })
+            ),
+            Error::OwnersExist { .. } => format!(
+                "an admin adds owners: act as one with `{}` (`{}` shows who is admin)",
+                w(Remedy::ActAs { placeholder: "ADMIN" }),
+                w(Remedy::ListOwners)
+            ),
+            Error::NoDirectory { project } => format!(
+                "create project `{project}` yourself with `{}`",
+                w(Remedy::CreateProject { project: project.as_str() })
+            ),
             Error::NoTargets { project } => format!(
-                "name what to build (`toaster build start {project} TARGET...`), or set the project's targets (`toaster config set {project} targets TARGET...`)"
+                "name what to build (`{}`), or set the project's targets (`{}`)",
+                w(Remedy::BuildTargets { project: project.as_str() }),
+                w(Remedy::SetTargets { project: project.as_str() })
             ),
             Error::NotCancellable { .. } => {
                 "stop it where it runs (Ctrl-C in the terminal running `bitbake`)".to_owned()
             }
-            Error::NoProjectForImport { .. } => {
-                "name the project to import it into with `--project NAME`".to_owned()
+            Error::NoProjectForImport { .. } => format!(
+                "name the project to import it into with `{}`",
+                w(option_with("project", "NAME"))
+            ),
+            Error::Ingest(IngestError::Store { source, .. }) => {
+                return Error::hint_store(source, words);
             }
-            Error::Ingest(IngestError::Store { source, .. }) => return Error::hint_store(source),
             Error::Ingest(IngestError::NotAnEvent { .. }) => {
                 "write events as the event-log format documents them (`{\"event\": \"task_started\", ...}`)".to_owned()
             }
@@ -512,41 +535,55 @@ impl Error {
                 "check the file's path".to_owned()
             }
             Error::Ingest(IngestError::Io { .. }) => return None,
-            Error::NoOwner { .. } => "choose one with `toaster owner use NAME`, or pass `--as NAME` (or set TOASTER_OWNER); `toaster owner list` shows who exists".to_owned(),
-            Error::NoRevision { project, .. } | Error::NothingToUndo { project, .. } => {
-                format!("`toaster project history {project}` lists the revisions you can revert to")
-            }
-            Error::Store(e) => return Error::hint_store(e),
+            Error::NoOwner { .. } => format!(
+                "{}; `{}` shows who exists",
+                w(Remedy::ChooseOwner),
+                w(Remedy::ListOwners)
+            ),
+            Error::NoRevision { project, .. } | Error::NothingToUndo { project, .. } => format!(
+                "`{}` lists the revisions you can revert to",
+                w(Remedy::History { project: Some(project.as_str()) })
+            ),
+            Error::Store(e) => return Error::hint_store(e, words),
             Error::ProjectDir(e) => match e {
                 ProjectDirError::NotEmpty { .. } | ProjectDirError::NotADirectory { .. } => {
-                    "choose a new or empty directory with `--dir`".to_owned()
+                    format!("choose a new or empty directory with `{}`", w(option("dir")))
                 }
-                ProjectDirError::Gone { .. } => {
-                    "delete the project without `--files` to remove its records".to_owned()
-                }
-                ProjectDirError::Nested { .. } => {
-                    "choose a directory outside every other project's with `--dir`".to_owned()
-                }
-                ProjectDirError::NotTheProjects { .. } => {
-                    "nothing was deleted; remove the directory yourself if it is really unused, or delete the project without `--files`".to_owned()
-                }
+                ProjectDirError::Gone { .. } => format!(
+                    "delete the project without `{}` to remove its records",
+                    w(option("files"))
+                ),
+                ProjectDirError::Nested { .. } => format!(
+                    "choose a directory outside every other project's with `{}`",
+                    w(option("dir"))
+                ),
+                ProjectDirError::NotTheProjects { .. } => format!(
+                    "nothing was deleted; remove the directory yourself if it is really unused, or delete the project without `{}`",
+                    w(option("files"))
+                ),
                 ProjectDirError::HoldsDatabase { .. } => {
                     "nothing was deleted; move the database out of the project directory first".to_owned()
                 }
-                ProjectDirError::DanglingLink { .. } => {
-                    "create the directory the link points to, or choose another directory with `--dir`".to_owned()
-                }
-                ProjectDirError::Missing { project, .. } => format!(
-                    "restore the directory (with its .toaster-project file) from a backup; or keep the configuration in a new project with `toaster project clone {project} NEW --dir DIR`, then remove this one's records with `toaster project delete {project}`"
+                ProjectDirError::DanglingLink { .. } => format!(
+                    "create the directory the link points to, or choose another directory with `{}`",
+                    w(option("dir"))
                 ),
-                ProjectDirError::BeingDeleted { .. } => {
-                    "`toaster project list` shows whether it is still there once the delete ends".to_owned()
-                }
+                ProjectDirError::Missing { project, .. } => format!(
+                    "restore the directory (with its .toaster-project file) from a backup; or keep the configuration in a new project with `{}`, then remove this one's records with `{}`",
+                    w(Remedy::CloneProject { project: project.as_str() }),
+                    w(Remedy::DeleteProject { project: project.as_str() })
+                ),
+                ProjectDirError::BeingDeleted { .. } => format!(
+                    "`{}` shows whether it is still there once the delete ends",
+                    w(Remedy::ListProjects)
+                ),
                 ProjectDirError::Encloses { project, .. } => format!(
-                    "choose a directory outside every other project's with `--dir`, or delete project `{project}` first if it is no longer wanted"
+                    "choose a directory outside every other project's with `{}`, or delete project `{project}` first if it is no longer wanted",
+                    w(option("dir"))
                 ),
                 ProjectDirError::HoldsProject { project, .. } => format!(
-                    "delete project `{project}` (or move its directory out) first, or delete this one without `--files`"
+                    "delete project `{project}` (or move its directory out) first, or delete this one without `{}`",
+                    w(option("files"))
                 ),
                 ProjectDirError::Moved { .. } => {
                     "make sure nothing else is moving or replacing the directory, then run the command again".to_owned()
@@ -562,45 +599,59 @@ impl Error {
                 }
                 ProjectDirError::Io { .. } => return None,
             },
-            Error::Artifact(e) => return e.hint(),
-            Error::Bundle(e) => return e.hint(),
-            Error::KasOut(e) => e.hint(),
+            Error::Artifact(e) => return e.hint_in(words),
+            Error::Bundle(e) => return e.hint_in(words),
+            Error::KasOut(e) => e.hint_in(words),
             Error::KasIn(e) => e.hint(),
-            Error::Source(e) => return e.hint(),
+            Error::Source(e) => return e.hint_in(words),
             Error::Facts(e) => return e.hint(),
             Error::RecipeWrite(_) => return None,
-            Error::RecipeExists { .. } => {
-                "choose another name with --name, or remove the other recipe first".to_owned()
-            }
-            Error::NoRecipe { project, .. } => {
-                format!("`toaster recipe list {project}` lists the imported recipes")
-            }
-            Error::NotReproducible { .. } => {
-                "import without --strict to make the project anyway and see what was left out".to_owned()
-            }
-            Error::NoArchiveDir => {
-                "an admin sets it: `toaster settings set archive.dir /srv/toaster/archives`".to_owned()
-            }
+            Error::RecipeExists { .. } => format!(
+                "choose another name with {}, or remove the other recipe first",
+                w(option("name"))
+            ),
+            Error::NoRecipe { project, .. } => format!(
+                "`{}` lists the imported recipes",
+                w(Remedy::ListRecipes { project: project.as_str() })
+            ),
+            Error::NotReproducible { .. } => format!(
+                "import without {} to make the project anyway and see what was left out",
+                w(option("strict"))
+            ),
+            Error::NoArchiveDir => format!(
+                "an admin sets it: `{}`",
+                w(Remedy::SetSetting {
+                    name: "archive.dir",
+                    value: "/srv/toaster/archives"
+                })
+            ),
             Error::BuildRunning { build, .. } => format!(
-                "wait for build {build} to end (`toaster build watch {build}`), or cancel it, then clean"
+                "wait for build {build} to end (`{}`), or cancel it, then clean",
+                w(Remedy::WatchBuild { build: build.0 })
             ),
             Error::NotArchived { project, .. } => format!(
-                "archive them first (`toaster build archive --older-than 0d --project {project}`), or pass --force to clean anyway"
+                "archive them first (`{}`), or pass {} to clean anyway",
+                w(Remedy::ArchiveBuildsOf { project: project.as_str() }),
+                w(option("force"))
             ),
-            Error::NoArtifact { build, .. } => {
-                format!("`toaster build artifacts {build}` lists its artifacts")
-            }
+            Error::NoArtifact { build, .. } => format!(
+                "`{}` lists its artifacts",
+                w(Remedy::ListArtifacts { build: build.0 })
+            ),
             Error::Elsewhere { build, host } => format!(
-                "run the command on `{host}`, or archive the build there (`toaster build archive {build} --with-images`) and download from the archive"
+                "run the command on `{host}`, or archive the build there (`{}`) and download from the archive",
+                w(Remedy::ArchiveWithImages { build: build.0 })
             ),
             Error::Conf(e) => return e.hint(),
-            Error::Schema(e) => return e.hint(),
-            Error::Layer(e) => return e.hint(),
-            Error::NoHook { project, .. } => {
-                format!("`toaster hook list {project}` shows its hooks and their ids")
-            }
+            Error::Schema(e) => return e.hint_in(words),
+            Error::Layer(e) => return e.hint_in(words),
+            Error::NoHook { project, .. } => format!(
+                "`{}` shows its hooks and their ids",
+                w(Remedy::ListHooks { project: project.as_str() })
+            ),
             Error::NoBitbake { project } => format!(
-                "choose one with `toaster bitbake set {project} --path DIR` (a BitBake checkout, such as poky's bitbake/)"
+                "choose one with `{}` (a BitBake checkout, such as poky's bitbake/)",
+                w(Remedy::SetBitbakePath { project: project.as_str() })
             ),
             Error::Runner(RunnerError::NotBitbake { .. }) => {
                 "give the directory that holds bin/bitbake and lib/bb (in poky: poky/bitbake)"
@@ -611,11 +662,14 @@ impl Error {
                 build_dir.display()
             ),
             Error::Runner(RunnerError::BitbakeNotFetched { project, .. }) => format!(
-                "fetch it with `toaster bitbake update {project}`, or use a checkout you have with `toaster bitbake set {project} --path DIR`"
+                "fetch it with `{}`, or use a checkout you have with `{}`",
+                w(Remedy::UpdateBitbake { project: Some(project.as_str()) }),
+                w(Remedy::SetBitbakePath { project: project.as_str() })
             ),
-            Error::Runner(RunnerError::LayersNotReady { .. }) => {
-                "fetch the layers with `toaster layer update PROJECT`, and commit or stash work in their clones".to_owned()
-            }
+            Error::Runner(RunnerError::LayersNotReady { .. }) => format!(
+                "fetch the layers with `{}`, and commit or stash work in their clones",
+                w(Remedy::UpdateLayers { project: None })
+            ),
             Error::Runner(RunnerError::NoRecorder { .. }) => {
                 "install the toaster-rs wheel into that Python (`python3 -m pip install toaster-rs`), or put a Python that has it first on PATH".to_owned()
             }
@@ -624,28 +678,39 @@ impl Error {
         Some(hint)
     }
 
-    fn hint_store(e: &StoreError) -> Option<String> {
+    fn hint_store(e: &StoreError, words: &dyn Wording) -> Option<String> {
+        let w = |remedy: Remedy<'_>| words.remedy(&remedy);
         let hint = match e {
-                StoreError::NotFound { entity: "owner", .. } => {
-                    "`toaster owner list` shows the owners; `toaster owner add NAME` adds one".to_owned()
-                }
+                StoreError::NotFound { entity: "owner", .. } => format!(
+                    "`{}` shows the owners; `{}` adds one",
+                    w(Remedy::ListOwners),
+                    w(Remedy::AddOwner)
+                ),
                 StoreError::NotFound { entity: "project", .. } => {
-                    "`toaster project list` shows the projects".to_owned()
+                    format!("`{}` shows the projects", w(Remedy::ListProjects))
                 }
-                StoreError::NotFound { entity: "group", .. } => {
-                    "`toaster group list` shows the groups; an admin adds one with `toaster group add NAME`".to_owned()
-                }
-                StoreError::NotFound { entity: "revision", .. } => {
-                    "`toaster project history PROJECT` lists its revisions".to_owned()
-                }
+                StoreError::NotFound { entity: "group", .. } => format!(
+                    "`{}` shows the groups; an admin adds one with `{}`",
+                    w(Remedy::ListGroups),
+                    w(Remedy::AddGroup)
+                ),
+                StoreError::NotFound { entity: "revision", .. } => format!(
+                    "`{}` lists its revisions",
+                    w(Remedy::History { project: None })
+                ),
                 StoreError::NotFound { entity: "build", .. } => {
-                    "`toaster build list --all` lists the builds you may read".to_owned()
+                    format!("`{}` lists the builds you may read", w(Remedy::ListBuilds))
                 }
                 StoreError::NotFound { .. } => return None,
-                StoreError::Missing { .. } => "start one here with `toaster owner add NAME`, or point to an existing one with `--db PATH` or TOASTER_DB".to_owned(),
-                StoreError::AlreadyExists { entity: "project directory", .. } => {
-                    "every project needs a directory of its own; choose another with `--dir`".to_owned()
-                }
+                StoreError::Missing { .. } => format!(
+                    "start one here with `{}`, or point to an existing one with {}",
+                    w(Remedy::FirstOwner),
+                    w(Remedy::OpenDatabase)
+                ),
+                StoreError::AlreadyExists { entity: "project directory", .. } => format!(
+                    "every project needs a directory of its own; choose another with `{}`",
+                    w(option("dir"))
+                ),
                 StoreError::AlreadyExists { .. } => "choose another name".to_owned(),
                 StoreError::Conflict { .. } | StoreError::Changed { .. } => {
                     "read it again and repeat the change".to_owned()
@@ -659,23 +724,30 @@ impl Error {
                 StoreError::DeliveryLost { .. } => {
                     "leave it: another deliverer makes the next attempt; give hooks a time limit within the claim".to_owned()
                 }
-                StoreError::LastAdmin { .. } => {
-                    "grant admin to another owner first (`toaster owner grant-admin NAME`)".to_owned()
-                }
-                StoreError::Empty { .. } => "start a database in it with `toaster owner add NAME`, or point `--db` (or TOASTER_DB) at an existing one".to_owned(),
+                StoreError::LastAdmin { .. } => format!(
+                    "grant admin to another owner first (`{}`)",
+                    w(Remedy::GrantAdmin)
+                ),
+                StoreError::Empty { .. } => format!(
+                    "start a database in it with `{}`, or {} at an existing one",
+                    w(Remedy::FirstOwner),
+                    w(Remedy::PointAtDatabase)
+                ),
                 StoreError::ReadOnlyDirectory { directory, .. } => format!(
-                    "make {} writable for this user, or copy the database to a directory you may write in and use `--db COPY`; reads also work while a process that may write there has the database open",
-                    directory.display()
+                    "make {} writable for this user, or copy the database to a directory you may write in and use `{}`; reads also work while a process that may write there has the database open",
+                    directory.display(),
+                    w(Remedy::UseDatabase { path: "COPY" })
                 ),
                 StoreError::ReadOnly { .. } => "ask its owner for write access to it and to its directory (SQLite writes its -wal and -shm files beside it), or work on a copy".to_owned(),
-                StoreError::NotADatabase { .. } => {
-                    "point `--db` (or TOASTER_DB) at a Toaster database, or at a new path to start one".to_owned()
-                }
+                StoreError::NotADatabase { .. } => format!(
+                    "{} at a Toaster database, or at a new path to start one",
+                    w(Remedy::PointAtDatabase)
+                ),
                 StoreError::TooNew { .. } => {
                     "use the newer Toaster that wrote it; this one will not change it".to_owned()
                 }
                 StoreError::Busy { .. } => "another process held the database for long; try again".to_owned(),
-                StoreError::Denied { project, .. } => denied_hint(project.as_ref()),
+                StoreError::Denied { project, .. } => denied_hint(project.as_ref(), words),
                 StoreError::Corrupt { .. } => {
                     "restore the database from a backup, or report this with the file".to_owned()
                 }

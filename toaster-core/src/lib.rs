@@ -24,6 +24,7 @@ pub mod store;
 pub mod views;
 
 mod error;
+pub mod remedy;
 mod toaster;
 
 pub use error::{Error, ErrorKind};

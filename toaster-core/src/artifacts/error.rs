@@ -1,6 +1,7 @@
 use std::path::PathBuf;
 
 use crate::model::ModelError;
+use crate::remedy::{CommandLine, Remedy, Wording, option};
 
 /// What went wrong recording or reading an artifact.
 #[derive(Debug, thiserror::Error)]
@@ -80,30 +81,35 @@ pub enum ArtifactError {
 impl ArtifactError {
     /// What the user can do about it.
     pub fn hint(&self) -> Option<String> {
-        Some(
-            match self {
-                ArtifactError::Invalid(_) => return None,
-                ArtifactError::Missing { .. } => {
-                    "the build directory was cleaned or the file deleted: download it from the build's archive (`toaster build archive`) if it has one"
-                }
-                ArtifactError::Outside { .. } => {
-                    "an artifact is read inside the directory it was recorded in only; copy the file there if it is genuine"
-                }
-                ArtifactError::NotAFile { .. } => "only regular files are artifacts",
-                ArtifactError::Changed { .. } => {
-                    "a later build or someone else changed it; pass --force to take it as it is now"
-                }
-                ArtifactError::Io { .. } => "check the file's permissions and the disk",
-                ArtifactError::Archive(e) => return e.hint().map(|h| h.to_string()),
-                ArtifactError::NotABuildArchive { .. } => {
-                    "give a zip written by `toaster build archive`"
-                }
-                ArtifactError::ArchiveVersion { .. } => {
-                    "import it with the Toaster-rs version that wrote it, or a newer one"
-                }
+        self.hint_in(&CommandLine)
+    }
+
+    /// What to do next, naming each remedy in `words` (a frontend's own).
+    pub fn hint_in(&self, words: &dyn Wording) -> Option<String> {
+        let archive = || words.remedy(&Remedy::ArchiveBuild);
+        Some(match self {
+            ArtifactError::Invalid(_) => return None,
+            ArtifactError::Missing { .. } => format!(
+                "the build directory was cleaned or the file deleted: download it from the build's archive (`{}`) if it has one",
+                archive()
+            ),
+            ArtifactError::Outside { .. } => {
+                "an artifact is read inside the directory it was recorded in only; copy the file there if it is genuine".to_owned()
             }
-            .to_owned(),
-        )
+            ArtifactError::NotAFile { .. } => "only regular files are artifacts".to_owned(),
+            ArtifactError::Changed { .. } => format!(
+                "a later build or someone else changed it; pass {} to take it as it is now",
+                words.remedy(&option("force"))
+            ),
+            ArtifactError::Io { .. } => "check the file's permissions and the disk".to_owned(),
+            ArtifactError::Archive(e) => return e.hint().map(|h| h.to_string()),
+            ArtifactError::NotABuildArchive { .. } => {
+                format!("give a zip written by `{}`", archive())
+            }
+            ArtifactError::ArchiveVersion { .. } => {
+                "import it with the Toaster-rs version that wrote it, or a newer one".to_owned()
+            }
+        })
     }
 
     pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> ArtifactError {

@@ -1,6 +1,7 @@
 use std::path::PathBuf;
 
 use crate::artifacts::archive::ArchiveError;
+use crate::remedy::{CommandLine, Remedy, Wording, option};
 
 /// What went wrong writing or reading a project bundle.
 #[derive(Debug, thiserror::Error)]
@@ -56,17 +57,25 @@ pub enum BundleError {
 impl BundleError {
     /// What the user can do about it.
     pub fn hint(&self) -> Option<String> {
+        self.hint_in(&CommandLine)
+    }
+
+    /// What to do next, naming each remedy in `words` (a frontend's own).
+    pub fn hint_in(&self, words: &dyn Wording) -> Option<String> {
         Some(match self {
             BundleError::Archive(e) => return e.hint(),
-            BundleError::NotABundle { .. } | BundleError::Invalid { .. } => {
-                "give a file written by `toaster project export`, unchanged".to_owned()
-            }
+            BundleError::NotABundle { .. } | BundleError::Invalid { .. } => format!(
+                "give a file written by `{}`, unchanged",
+                words.remedy(&Remedy::ExportBundle)
+            ),
             BundleError::Version { .. } => {
                 "import it with the Toaster-rs version that wrote it, or a newer one".to_owned()
             }
-            BundleError::TooLarge { .. } => {
-                "keep the layer in git and add it with `toaster layer add --git`, or export without --with-local-layers".to_owned()
-            }
+            BundleError::TooLarge { .. } => format!(
+                "keep the layer in git and add it with `{}`, or export without {}",
+                words.remedy(&Remedy::AddGitLayer),
+                words.remedy(&option("with-local-layers"))
+            ),
             BundleError::Io { .. } => return None,
         })
     }

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use crate::conf::ConfError;
 use crate::layers::FetchFailure;
+use crate::remedy::{CommandLine, Remedy, Wording, option, option_with};
 
 /// A dependency no layer of the project provides.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -340,9 +341,17 @@ pub enum LayerError {
 impl LayerError {
     /// What to do next.
     pub fn hint(&self) -> Option<String> {
+        self.hint_in(&CommandLine)
+    }
+
+    /// What to do next, naming each remedy in `words` (a frontend's own).
+    pub fn hint_in(&self, words: &dyn Wording) -> Option<String> {
+        let o = |name: &str| words.remedy(&option(name));
         Some(match self {
             LayerError::NotALayer { found, .. } if !found.is_empty() => format!(
-                "it holds these layers; pick one with --subdir (git) or its directory (--path): {}",
+                "it holds these layers; pick one with {} (git) or its directory ({}): {}",
+                o("subdir"),
+                o("path"),
                 list(found)
             ),
             LayerError::NotALayer { .. } => {
@@ -355,24 +364,30 @@ impl LayerError {
             LayerError::NotUtf8 { .. } => {
                 "rename the directory (or the directories above it) to UTF-8 names, then add it again".to_owned()
             }
-            LayerError::OutsideRepository { .. } => {
-                "the repository must hold the file itself; fix the link there, or use a checkout you trust with --path".to_owned()
-            }
-            LayerError::BadName { .. } => {
-                "give a name of letters, digits, `-`, `_`, `.` and `+` with --name".to_owned()
-            }
-            LayerError::BadRef { .. } => "give a branch, tag or commit id with --ref".to_owned(),
+            LayerError::OutsideRepository { .. } => format!(
+                "the repository must hold the file itself; fix the link there, or use a checkout you trust with {}",
+                o("path")
+            ),
+            LayerError::BadName { .. } => format!(
+                "give a name of letters, digits, `-`, `_`, `.` and `+` with {}",
+                o("name")
+            ),
+            LayerError::BadRef { .. } => format!("give a branch, tag or commit id with {}", o("ref")),
             LayerError::SubdirEscapes { .. } => {
                 "give a directory inside the repository, relative to its top".to_owned()
             }
-            LayerError::SubdirMissing { .. } => {
-                "check the --subdir and --ref; `toaster layer add` without --subdir lists the layers found".to_owned()
-            }
+            LayerError::SubdirMissing { .. } => format!(
+                "check the {} and {}; `{}` without {} lists the layers found",
+                o("subdir"),
+                o("ref"),
+                words.remedy(&Remedy::AddLayer),
+                o("subdir")
+            ),
             LayerError::Unreachable { reason, .. } => reason.hint().to_owned(),
             LayerError::RefNotFound { known, .. } if !known.is_empty() => {
                 format!("it has: {}", list(known))
             }
-            LayerError::RefNotFound { .. } => "check --ref".to_owned(),
+            LayerError::RefNotFound { .. } => format!("check {}", o("ref")),
             LayerError::LocalChanges { dir, .. } | LayerError::LocalCommits { dir, .. } => format!(
                 "commit, stash or discard them in {} (git status shows them), then try again",
                 dir.display()
@@ -381,11 +396,17 @@ impl LayerError {
                 "move {} away, or use the repository that is there",
                 dir.display()
             ),
-            LayerError::RefClash { existing, .. } => {
-                format!("use --ref {existing}, or change that layer's ref first")
-            }
+            LayerError::RefClash { existing, .. } => format!(
+                "use {}, or change that layer's ref first",
+                words.remedy(&option_with("ref", existing))
+            ),
             LayerError::DuplicateName { project, name, .. } => format!(
-                "give another name with --name, or remove the one there first (`toaster layer remove {project} {name}`)"
+                "give another name with {}, or remove the one there first (`{}`)",
+                o("name"),
+                words.remedy(&Remedy::RemoveLayer {
+                    project: project.as_str(),
+                    name: name.as_str()
+                })
             ),
             LayerError::DuplicateCollection { existing, .. } => {
                 format!("remove layer `{existing}` first if this one replaces it")
@@ -394,29 +415,38 @@ impl LayerError {
                 let offered: Vec<String> =
                     missing.iter().filter_map(|m| m.offered_by.clone()).collect();
                 if offered.is_empty() {
-                    "add layers providing them first (`toaster layer add`)".to_owned()
+                    format!(
+                        "add layers providing them first (`{}`)",
+                        words.remedy(&Remedy::AddLayer)
+                    )
                 } else {
                     format!(
-                        "add them first, or add with --with-dependencies to take {} as well",
+                        "add them first, or add with {} to take {} as well",
+                        o("with-dependencies"),
                         list(&offered)
                     )
                 }
             }
             LayerError::VersionMismatch { .. } | LayerError::NoVersion { .. } => {
-                "use matching branches of these two layers (--ref)".to_owned()
+                format!("use matching branches of these two layers ({})", o("ref"))
             }
-            LayerError::Incompatible { .. } => {
-                "use the layer's branch for this release series (--ref), or --force to add it anyway".to_owned()
-            }
+            LayerError::Incompatible { .. } => format!(
+                "use the layer's branch for this release series ({}), or {} to add it anyway",
+                o("ref"),
+                o("force")
+            ),
             LayerError::Cycle { .. } => {
                 "a layer cannot depend on itself through others; fix LAYERDEPENDS in one of them".to_owned()
             }
             LayerError::NeededBy { .. } => {
                 "remove the layers that depend on it first, or name them in the same command".to_owned()
             }
-            LayerError::NoSuchLayer { project, .. } => {
-                format!("`toaster layer list {project}` shows its layers")
-            }
+            LayerError::NoSuchLayer { project, .. } => format!(
+                "`{}` shows its layers",
+                words.remedy(&Remedy::ListLayers {
+                    project: project.as_str()
+                })
+            ),
             LayerError::NotGit { .. } => {
                 "a local layer is used as it is on disk; update it there".to_owned()
             }

@@ -1,6 +1,7 @@
 use std::path::PathBuf;
 
 use crate::layers::LayerError;
+use crate::remedy::{CommandLine, Wording, option};
 
 /// What went wrong getting the sources of a recipe to import.
 #[derive(Debug, thiserror::Error)]
@@ -63,11 +64,22 @@ pub enum SourceError {
 impl SourceError {
     /// What the user can do about it.
     pub fn hint(&self) -> Option<String> {
+        self.hint_in(&CommandLine)
+    }
+
+    /// What to do next, naming each remedy in `words` (a frontend's own).
+    pub fn hint_in(&self, words: &dyn Wording) -> Option<String> {
+        let path = || words.remedy(&option("path"));
         Some(
             match self {
-                SourceError::NotADirectory { .. } => "give the source tree's directory with --path",
+                SourceError::NotADirectory { .. } => {
+                    return Some(format!("give the source tree's directory with {}", path()));
+                }
                 SourceError::NotATarball { .. } => {
-                    "give a .tar or .tar.gz; unpack other archives yourself and use --path"
+                    return Some(format!(
+                        "give a .tar or .tar.gz; unpack other archives yourself and use {}",
+                        path()
+                    ));
                 }
                 SourceError::UnsafeEntry { .. } | SourceError::Empty { .. } => {
                     "check where the tarball came from; nothing was imported"
@@ -76,7 +88,12 @@ impl SourceError {
                     "check the URL and the network, or download it and give its path"
                 }
                 SourceError::Git(e) => return e.hint(),
-                SourceError::NoName => "name the recipe with --name",
+                SourceError::NoName => {
+                    return Some(format!(
+                        "name the recipe with {}",
+                        words.remedy(&option("name"))
+                    ));
+                }
                 SourceError::Io { .. } => return None,
             }
             .to_owned(),

@@ -3,6 +3,8 @@
 use std::io;
 use std::path::PathBuf;
 
+use crate::remedy::{CommandLine, Remedy, Wording, option};
+
 /// One thing wrong with a value, and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Issue {
@@ -118,6 +120,12 @@ fn join(problems: &[Issue]) -> String {
 impl SchemaError {
     /// What to do next.
     pub fn hint(&self) -> Option<String> {
+        self.hint_in(&CommandLine)
+    }
+
+    /// What to do next, naming each remedy in `words` (a frontend's own).
+    pub fn hint_in(&self, words: &dyn Wording) -> Option<String> {
+        let strict = || words.remedy(&option("strict"));
         Some(match self {
             SchemaError::Invalid { problems, .. } => problems
                 .iter()
@@ -128,16 +136,26 @@ impl SchemaError {
             SchemaError::Managed { instead, .. } => format!("use {instead}"),
             SchemaError::Renamed { replacement, .. } => format!("set {replacement} instead"),
             SchemaError::Unknown { suggestion, .. } => match suggestion {
-                Some(s) => format!("did you mean {s}? Without --strict, unknown variables are accepted as text"),
-                None => "check the name with `toaster config schema`; without --strict, unknown variables are accepted as text".to_owned(),
+                Some(s) => format!(
+                    "did you mean {s}? Without {}, unknown variables are accepted as text",
+                    strict()
+                ),
+                None => format!(
+                    "check the name with `{}`; without {}, unknown variables are accepted as text",
+                    words.remedy(&Remedy::Schema),
+                    strict()
+                ),
             },
             SchemaError::Io { .. } => return None,
-            SchemaError::TooLarge { .. } => {
-                "give a JSON file of variable specs with `--schema` (`toaster config schema --json` shows the format)".to_owned()
-            }
-            SchemaError::Format { .. } => {
-                "see `toaster config schema --json` for the format: {\"variables\": [{\"name\", \"kind\", \"class\", \"doc\", …}]}".to_owned()
-            }
+            SchemaError::TooLarge { .. } => format!(
+                "give a JSON file of variable specs with `{}` (`{}` shows the format)",
+                words.remedy(&option("schema")),
+                words.remedy(&Remedy::SchemaFormat)
+            ),
+            SchemaError::Format { .. } => format!(
+                "see `{}` for the format: {{\"variables\": [{{\"name\", \"kind\", \"class\", \"doc\", …}}]}}",
+                words.remedy(&Remedy::SchemaFormat)
+            ),
         })
     }
 }

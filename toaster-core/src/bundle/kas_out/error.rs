@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::conf::ConfError;
+use crate::remedy::{CommandLine, Remedy, Wording, option};
 
 /// Why a kas file cannot be written for a configuration. Each says which layer or variable
 /// is at fault; [`KasOutError::hint`] says what to do.
@@ -70,25 +71,34 @@ pub enum KasOutError {
 impl KasOutError {
     /// What to do next.
     pub fn hint(&self) -> String {
+        self.hint_in(&CommandLine)
+    }
+
+    /// What to do next, naming each remedy in `words` (a frontend's own).
+    pub fn hint_in(&self, words: &dyn Wording) -> String {
         match self {
             KasOutError::Variable { source, .. } => source
                 .hint()
                 .unwrap_or_else(|| "change the variable's value".to_owned()),
             KasOutError::RelativePath { layer, .. } => format!(
-                "add the layer again by its absolute directory (remove `{layer}`, then `toaster layer add PROJECT --path /ABSOLUTE/DIR`)"
+                "add the layer again by its absolute directory (remove `{layer}`, then `{}`)",
+                words.remedy(&Remedy::AddLocalLayer {
+                    path: "/ABSOLUTE/DIR"
+                })
             ),
             KasOutError::NonUtf8Path { .. } => {
                 "move or link the directory to a path whose name is UTF-8, then add the layer again from there"
                     .to_owned()
             }
-            KasOutError::Subdir { .. } => {
-                "add the layer again with --subdir naming a directory inside the repository, such as `meta`"
-                    .to_owned()
-            }
-            KasOutError::Commit { .. } | KasOutError::NoRevision { .. } => {
-                "fetch the project's layers again (`toaster layer update PROJECT`; for BitBake `toaster bitbake update PROJECT`) so the commit is recorded, then export again"
-                    .to_owned()
-            }
+            KasOutError::Subdir { .. } => format!(
+                "add the layer again with {} naming a directory inside the repository, such as `meta`",
+                words.remedy(&option("subdir"))
+            ),
+            KasOutError::Commit { .. } | KasOutError::NoRevision { .. } => format!(
+                "fetch the project's layers again (`{}`; for BitBake `{}`) so the commit is recorded, then export again",
+                words.remedy(&Remedy::UpdateLayers { project: None }),
+                words.remedy(&Remedy::UpdateBitbake { project: None })
+            ),
         }
     }
 }

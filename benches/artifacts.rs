@@ -109,7 +109,13 @@ fn recorded_build(dir: &Path, size_mb: usize) -> (Actor, BuildId) {
         .add_first_owner("alice", None, "bench")
         .expect("owner");
     alice
-        .create_project("demo", &dir.join("demo"), None, None)
+        .create_project(
+            "demo",
+            &dir.join("demo"),
+            &toaster_core::ProjectOptions {
+                ..Default::default()
+            },
+        )
         .expect("project");
     let build_dir = dir.join("demo/build");
     let tmp = build_dir.join("tmp");

@@ -177,7 +177,13 @@ fn instance(dir: &Path) -> (Actor, std::path::PathBuf) {
         .add_first_owner("alice", None, "bench")
         .expect("owner");
     alice
-        .create_project("demo", &dir.join("demo"), None, None)
+        .create_project(
+            "demo",
+            &dir.join("demo"),
+            &toaster_core::ProjectOptions {
+                ..Default::default()
+            },
+        )
         .expect("project");
     (alice, db)
 }
@@ -421,7 +427,12 @@ fn listing(scratch: &Path) -> ((Duration, Duration), (Duration, Duration)) {
     }
     copy_build(&db, build.id, LISTED_BUILDS - 1);
     let ids: Vec<BuildId> = alice
-        .builds(None, Visibility::Visible, 25, 0)
+        .builds(&toaster_core::BuildQuery {
+            project: None,
+            visibility: Visibility::Visible,
+            limit: 25,
+            offset: 0,
+        })
         .expect("list")
         .iter()
         .map(|b| b.id)
@@ -433,7 +444,12 @@ fn listing(scratch: &Path) -> ((Duration, Duration), (Duration, Duration)) {
         time(50, || {
             drop(
                 alice
-                    .builds(None, Visibility::Visible, 25, 0)
+                    .builds(&toaster_core::BuildQuery {
+                        project: None,
+                        visibility: Visibility::Visible,
+                        limit: 25,
+                        offset: 0,
+                    })
                     .expect("list"),
             )
         }),

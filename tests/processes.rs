@@ -127,7 +127,13 @@ fn setup(dir: &Path, projects: &[&str]) -> Toaster {
         .expect("owner");
     for project in projects {
         alice
-            .create_project(project, &dir.join(project), None, None)
+            .create_project(
+                project,
+                &dir.join(project),
+                &toaster_core::ProjectOptions {
+                    ..Default::default()
+                },
+            )
             .expect("project");
     }
     toaster

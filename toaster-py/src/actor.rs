@@ -107,8 +107,11 @@ impl Actor {
         release: Option<&str>,
         group: Option<&str>,
     ) -> PyResult<Project> {
-        self.detach(py, || self.inner.create_project(name, &dir, release, group))
-            .map(|p| Project::from(&p))
+        self.detach(py, || {
+            self.inner
+                .create_project(name, &dir, &toaster_core::ProjectOptions { release, group })
+        })
+        .map(|p| Project::from(&p))
     }
 
     /// Changes a project's mode, e.g. `"group=rc,others=r"`.
@@ -749,7 +752,14 @@ impl Actor {
                 )));
             }
         };
-        let builds = self.detach(py, || self.inner.builds(project, visibility, limit, offset))?;
+        let builds = self.detach(py, || {
+            self.inner.builds(&toaster_core::BuildQuery {
+                project,
+                visibility,
+                limit,
+                offset,
+            })
+        })?;
         builds.iter().map(|b| Build::new(py, b, None)).collect()
     }
 

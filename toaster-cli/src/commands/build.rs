@@ -93,7 +93,12 @@ pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
                 (false, false) => Visibility::Visible,
             };
             let offset = (page - 1).saturating_mul(limit);
-            let builds = actor.builds(project.as_deref(), visibility, limit, offset)?;
+            let builds = actor.builds(&toaster_core::BuildQuery {
+                project: project.as_deref(),
+                visibility,
+                limit,
+                offset,
+            })?;
             let views: Vec<BuildView> = builds.iter().map(BuildView::from).collect();
             out.emit(&views, |w| {
                 let rows: Vec<Vec<String>> = views

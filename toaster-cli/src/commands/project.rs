@@ -19,8 +19,14 @@ pub fn run(ctx: &Context, out: &Output, command: ProjectCommand) -> Outcome {
             group,
         } => {
             let dir = default_dir(&name, dir);
-            let project =
-                actor.create_project(&name, &dir, release.as_deref(), group.as_deref())?;
+            let project = actor.create_project(
+                &name,
+                &dir,
+                &toaster_core::ProjectOptions {
+                    release: release.as_deref(),
+                    group: group.as_deref(),
+                },
+            )?;
             let view = ProjectView::from(&project);
             out.emit(&view, |w| {
                 writeln!(

@@ -27,8 +27,15 @@ impl World {
         alice.set_member("team", "gus", true).unwrap();
         alice.set_member("team", "olga", true).unwrap();
         let olga = toaster.act_as("olga", "test").unwrap();
-        olga.create_project("demo", &tmp.path().join("demo"), None, Some("team"))
-            .unwrap();
+        olga.create_project(
+            "demo",
+            &tmp.path().join("demo"),
+            &crate::ProjectOptions {
+                group: Some("team"),
+                ..Default::default()
+            },
+        )
+        .unwrap();
         olga.chmod("demo", mode).unwrap();
         World { tmp, toaster }
     }
@@ -140,7 +147,13 @@ fn listings_show_only_what_the_actor_may_read() {
     let world = World::new("owner=rcbd,group=r,others=");
     world
         .who(Relation::Other)
-        .create_project("oscars", &world.dir().join("oscars"), None, None)
+        .create_project(
+            "oscars",
+            &world.dir().join("oscars"),
+            &crate::ProjectOptions {
+                ..Default::default()
+            },
+        )
         .unwrap();
     let names = |relation, mine| -> Vec<String> {
         world
@@ -239,7 +252,13 @@ fn the_instance_default_mode_applies_to_new_projects() {
     alice.set_default_mode("others=r").unwrap();
     let oscar = world.who(Relation::Other);
     let project = oscar
-        .create_project("open", &world.dir().join("open"), None, None)
+        .create_project(
+            "open",
+            &world.dir().join("open"),
+            &crate::ProjectOptions {
+                ..Default::default()
+            },
+        )
         .unwrap();
     assert_eq!(project.mode.to_string(), "owner=rcbd,group=r,others=r");
     assert!(world.who(Relation::GroupMember).project("open").is_ok());
@@ -287,7 +306,13 @@ fn every_change_is_audited_with_who_what_and_client() {
     // Non-admins see their own entries and those of projects they may read now.
     let oscar = world.who(Relation::Other);
     oscar
-        .create_project("mine", &world.dir().join("mine"), None, None)
+        .create_project(
+            "mine",
+            &world.dir().join("mine"),
+            &crate::ProjectOptions {
+                ..Default::default()
+            },
+        )
         .unwrap();
     let seen = oscar.audit(&AuditFilter::default()).unwrap();
     assert!(seen.iter().all(|e| e.owner.as_str() == "oscar"), "{seen:?}");

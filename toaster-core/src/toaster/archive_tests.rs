@@ -151,8 +151,10 @@ fn an_archive_imported_into_another_database_keeps_its_facts() {
         .create_project(
             "history",
             &other.path().join("history"),
-            Some("scarthgap"),
-            None,
+            &crate::ProjectOptions {
+                release: Some("scarthgap"),
+                ..Default::default()
+            },
         )
         .unwrap();
     let imported = carol.import_archive(&path, "history").unwrap();
@@ -242,7 +244,12 @@ fn archives_that_are_not_whole_build_archives_are_refused_writing_nothing() {
     ];
     let before = f
         .alice
-        .builds(None, crate::model::Visibility::All, 100, 0)
+        .builds(&crate::BuildQuery {
+            project: None,
+            visibility: crate::model::Visibility::All,
+            limit: 100,
+            offset: 0,
+        })
         .unwrap()
         .len();
     for (name, entries, says) in cases {
@@ -266,7 +273,12 @@ fn archives_that_are_not_whole_build_archives_are_refused_writing_nothing() {
     );
     let after = f
         .alice
-        .builds(None, crate::model::Visibility::All, 100, 0)
+        .builds(&crate::BuildQuery {
+            project: None,
+            visibility: crate::model::Visibility::All,
+            limit: 100,
+            offset: 0,
+        })
         .unwrap()
         .len();
     assert_eq!(before, after, "a refused archive wrote a build");
@@ -288,7 +300,13 @@ fn an_imported_build_shows_what_it_recorded_and_nothing_else() {
     let toaster = Toaster::init_sqlite(&other.path().join("history.sqlite")).unwrap();
     let carol = toaster.add_first_owner("carol", None, "test").unwrap();
     carol
-        .create_project("history", &other.path().join("history"), None, None)
+        .create_project(
+            "history",
+            &other.path().join("history"),
+            &crate::ProjectOptions {
+                ..Default::default()
+            },
+        )
         .unwrap();
     carol
         .change_config(

@@ -27,7 +27,14 @@ impl Fixture {
         let toaster = Toaster::init_sqlite(&tmp.path().join("toaster.sqlite")).unwrap();
         let alice = toaster.add_first_owner("alice", None, "test").unwrap();
         alice
-            .create_project("demo", &tmp.path().join("demo"), Some("scarthgap"), None)
+            .create_project(
+                "demo",
+                &tmp.path().join("demo"),
+                &crate::ProjectOptions {
+                    release: Some("scarthgap"),
+                    ..Default::default()
+                },
+            )
             .unwrap();
         let targets = ConfigChange::Set {
             key: ConfigKey::Targets,
@@ -185,7 +192,12 @@ fn recipes_are_stored_once_across_builds() {
     }
     let builds = f
         .alice
-        .builds(Some("demo"), Visibility::Visible, 10, 0)
+        .builds(&crate::BuildQuery {
+            project: Some("demo"),
+            visibility: Visibility::Visible,
+            limit: 10,
+            offset: 0,
+        })
         .unwrap();
     assert_eq!(builds.len(), 2);
     for build in builds {
@@ -410,7 +422,12 @@ fn hiding_listing_and_paging() {
     let ids: Vec<BuildId> = (0..5).map(|_| f.start().id).collect();
     let list = |visibility| {
         f.alice
-            .builds(None, visibility, 10, 0)
+            .builds(&crate::BuildQuery {
+                project: None,
+                visibility,
+                limit: 10,
+                offset: 0,
+            })
             .unwrap()
             .iter()
             .map(|b| b.id)
@@ -429,7 +446,12 @@ fn hiding_listing_and_paging() {
     assert_eq!(list(Visibility::Visible).len(), 5);
     let page = f
         .alice
-        .builds(Some("demo"), Visibility::Visible, 2, 2)
+        .builds(&crate::BuildQuery {
+            project: Some("demo"),
+            visibility: Visibility::Visible,
+            limit: 2,
+            offset: 2,
+        })
         .unwrap();
     assert_eq!(
         page.iter().map(|b| b.id).collect::<Vec<_>>(),
@@ -644,7 +666,16 @@ fn a_cut_or_odd_event_log_imports_what_is_valid_and_says_where_it_stopped() {
             .to_string()
             .contains("version 9")
     );
-    let builds_before = f.alice.builds(None, Visibility::All, 100, 0).unwrap().len();
+    let builds_before = f
+        .alice
+        .builds(&crate::BuildQuery {
+            project: None,
+            visibility: Visibility::All,
+            limit: 100,
+            offset: 0,
+        })
+        .unwrap()
+        .len();
     assert_eq!(builds_before, 1, "refused logs make no build");
 }
 
@@ -655,9 +686,14 @@ fn builds_follow_the_projects_permissions() {
     f.alice.add_owner("bob", None).unwrap();
     let bob = f.alice.toaster.act_as("bob", "test").unwrap();
     assert!(
-        bob.builds(None, Visibility::Visible, 10, 0)
-            .unwrap()
-            .is_empty()
+        bob.builds(&crate::BuildQuery {
+            project: None,
+            visibility: Visibility::Visible,
+            limit: 10,
+            offset: 0
+        })
+        .unwrap()
+        .is_empty()
     );
     assert_eq!(bob.build(build.id).unwrap_err().kind(), ErrorKind::Denied);
     assert_eq!(
@@ -672,7 +708,14 @@ fn builds_follow_the_projects_permissions() {
     );
     f.alice.chmod("demo", "others=rb").unwrap();
     assert_eq!(
-        bob.builds(None, Visibility::Visible, 10, 0).unwrap().len(),
+        bob.builds(&crate::BuildQuery {
+            project: None,
+            visibility: Visibility::Visible,
+            limit: 10,
+            offset: 0
+        })
+        .unwrap()
+        .len(),
         1
     );
     bob.hide_build(build.id, true).unwrap();

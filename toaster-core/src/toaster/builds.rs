@@ -5,7 +5,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::Actor;
+use super::{Actor, ProjectOptions};
 use crate::Error;
 use crate::access::{self, Action};
 use crate::ingest::event_log::{BuildHeader, EventLogReader, ReadReport};
@@ -37,6 +37,31 @@ pub struct BuildDetail {
     /// from an archive or an event log, which ran with a configuration this database does
     /// not have.
     pub config: Option<ProjectConfig>,
+}
+
+/// Which builds [`Actor::builds`] lists: of one project or all the actor may read, which
+/// of them by visibility, and which page, newest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuildQuery<'a> {
+    /// Only this project's builds; `None`: every project the actor may read.
+    pub project: Option<&'a str>,
+    /// Visible builds (the default), hidden ones, or all.
+    pub visibility: Visibility,
+    /// The most builds listed (default 20).
+    pub limit: u32,
+    /// How many of the newest to skip (default 0).
+    pub offset: u32,
+}
+
+impl Default for BuildQuery<'_> {
+    fn default() -> Self {
+        BuildQuery {
+            project: None,
+            visibility: Visibility::Visible,
+            limit: 20,
+            offset: 0,
+        }
+    }
 }
 
 /// What importing an event log came to.
@@ -225,16 +250,15 @@ impl Actor {
         Ok(self.store().interrupt_silent_builds(since)?)
     }
 
-    /// Builds the actor may read, newest first: of one project, or of all. `hidden`:
-    /// `visibility` picks visible builds, hidden ones, or all.
-    pub fn builds(
-        &self,
-        project: Option<&str>,
-        visibility: Visibility,
-        limit: u32,
-        offset: u32,
-    ) -> Result<Vec<Build>, Error> {
+    /// Builds the actor may read, newest first, as `query` picks them.
+    pub fn builds(&self, query: &BuildQuery<'_>) -> Result<Vec<Build>, Error> {
         self.interrupt_silent(BUILD_LEASE)?;
+        let BuildQuery {
+            project,
+            visibility,
+            limit,
+            offset,
+        } = *query;
         let projects = match project {
             Some(name) => Some(vec![self.project(name)?.id]),
             None if self.principal()?.admin => None,
@@ -527,7 +551,7 @@ impl Actor {
                 1 => COMMAND_LINE_PROJECT.to_owned(),
                 n => format!("{COMMAND_LINE_PROJECT}-{n}"),
             });
-            match self.create_project(COMMAND_LINE_PROJECT, &dir, None, None) {
+            match self.create_project(COMMAND_LINE_PROJECT, &dir, &ProjectOptions::default()) {
                 Ok(_) => return self.chmod(COMMAND_LINE_PROJECT, "others=rb"),
                 Err(e) => match self.store().project(COMMAND_LINE_PROJECT) {
                     // Another process made it first.

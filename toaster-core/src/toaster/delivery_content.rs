@@ -7,11 +7,11 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::Actor;
-use crate::views::BuildView;
 use crate::Error;
 use crate::model::{
     ArtifactRecord, Build, BuildId, Hook, LogLevel, TaskFilter, TaskOutcome, Timestamp,
 };
+use crate::views::BuildView;
 
 /// How many of a build's last error messages a report carries.
 const LAST_ERRORS: usize = 10;

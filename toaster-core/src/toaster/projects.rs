@@ -22,6 +22,15 @@ pub struct ClonedProject {
     pub warnings: Vec<Warning>,
 }
 
+/// What [`Actor::create_project`] makes a project with, beyond its name and directory.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ProjectOptions<'a> {
+    /// Its Yocto release (`scarthgap`); `None`: [`Release::DEFAULT`].
+    pub release: Option<&'a str>,
+    /// The group it is shared with (the actor must belong to it); `None`: none.
+    pub group: Option<&'a str>,
+}
+
 impl Actor {
     /// Creates a project in `dir` (made if absent; an existing one must be empty) for
     /// `release` (default: [`Release::DEFAULT`]), owned by the actor, shared with `group`
@@ -31,9 +40,9 @@ impl Actor {
         &self,
         name: &str,
         dir: &Path,
-        release: Option<&str>,
-        group: Option<&str>,
+        options: &ProjectOptions<'_>,
     ) -> Result<Project, Error> {
+        let ProjectOptions { release, group } = *options;
         let name = Name::parse("project name", name)?;
         let release = release
             .map(Release::parse)

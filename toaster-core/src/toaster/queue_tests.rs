@@ -60,7 +60,12 @@ fn a_requested_build_waits_pinned_for_a_runner() {
     assert_eq!(named.run_on.as_deref(), Some("builder"));
     let listed = f
         .alice
-        .builds(Some("demo"), Visibility::Visible, 10, 0)
+        .builds(&crate::BuildQuery {
+            project: Some("demo"),
+            visibility: Visibility::Visible,
+            limit: 10,
+            offset: 0,
+        })
         .unwrap();
     assert!(
         listed.iter().all(|b| b.state == BuildState::Queued),
@@ -93,8 +98,10 @@ fn a_project_without_targets_needs_them_named() {
         .create_project(
             "empty",
             &f.tmp.path().join("empty"),
-            Some("scarthgap"),
-            None,
+            &crate::ProjectOptions {
+                release: Some("scarthgap"),
+                ..Default::default()
+            },
         )
         .unwrap();
     for targets in [None, Some(Vec::new())] {
@@ -129,7 +136,15 @@ fn a_project_without_targets_needs_them_named() {
         assert_eq!(err.kind(), ErrorKind::Invalid, "{err}");
     }
     assert_eq!(
-        f.alice.builds(None, Visibility::All, 10, 0).unwrap().len(),
+        f.alice
+            .builds(&crate::BuildQuery {
+                project: None,
+                visibility: Visibility::All,
+                limit: 10,
+                offset: 0
+            })
+            .unwrap()
+            .len(),
         1,
         "refused requests queue nothing"
     );
@@ -235,8 +250,15 @@ fn a_runner_takes_builds_of_projects_its_owner_may_build() {
             .map(|b| b.id)
     };
     assert_eq!(claim(&bob, &bobs_runner), None, "bob may not build demo");
-    bob.create_project("his", &f.tmp.path().join("his"), Some("scarthgap"), None)
-        .unwrap();
+    bob.create_project(
+        "his",
+        &f.tmp.path().join("his"),
+        &crate::ProjectOptions {
+            release: Some("scarthgap"),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     let targets = ConfigChange::Set {
         key: ConfigKey::Targets,
         value: "busybox".into(),
@@ -305,7 +327,12 @@ fn a_dead_runners_build_ends_interrupted_after_its_lease() {
     // Listings end builds whose lease ran out too.
     let listed = f
         .alice
-        .builds(Some("demo"), Visibility::Visible, 10, 0)
+        .builds(&crate::BuildQuery {
+            project: Some("demo"),
+            visibility: Visibility::Visible,
+            limit: 10,
+            offset: 0,
+        })
         .unwrap();
     let state = listed.iter().find(|b| b.id == next.id).unwrap().state;
     assert_eq!(state, BuildState::Interrupted);

@@ -32,7 +32,14 @@ fn two_imports_racing_on_one_project_both_land() {
     let toaster = Toaster::init_sqlite(&db).unwrap();
     let alice = toaster.add_first_owner("alice", None, "test").unwrap();
     alice
-        .create_project("demo", &tmp.path().join("demo"), Some("scarthgap"), None)
+        .create_project(
+            "demo",
+            &tmp.path().join("demo"),
+            &crate::ProjectOptions {
+                release: Some("scarthgap"),
+                ..Default::default()
+            },
+        )
         .unwrap();
     let trees = [source(tmp.path(), "one"), source(tmp.path(), "two")];
     std::thread::scope(|scope| {
@@ -68,7 +75,14 @@ fn a_refused_revision_leaves_no_recipe_file() {
     let toaster = Toaster::init_sqlite(&tmp.path().join("toaster.sqlite")).unwrap();
     let alice = toaster.add_first_owner("alice", None, "test").unwrap();
     alice
-        .create_project("demo", &tmp.path().join("demo"), Some("scarthgap"), None)
+        .create_project(
+            "demo",
+            &tmp.path().join("demo"),
+            &crate::ProjectOptions {
+                release: Some("scarthgap"),
+                ..Default::default()
+            },
+        )
         .unwrap();
     // bob may read but not configure: refused before anything is written.
     alice.add_owner("bob", None).unwrap();

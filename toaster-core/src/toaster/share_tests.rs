@@ -30,7 +30,14 @@ fn fixture() -> Fixture {
     let toaster = Toaster::init_sqlite(&tmp.path().join("toaster.sqlite")).unwrap();
     let alice = toaster.add_first_owner("alice", None, "test").unwrap();
     alice
-        .create_project("demo", &tmp.path().join("demo"), Some("scarthgap"), None)
+        .create_project(
+            "demo",
+            &tmp.path().join("demo"),
+            &crate::ProjectOptions {
+                release: Some("scarthgap"),
+                ..Default::default()
+            },
+        )
         .unwrap();
     let defaults: Vec<String> = alice
         .layers("demo")

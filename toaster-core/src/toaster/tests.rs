@@ -29,8 +29,10 @@ impl Fixture {
             .create_project(
                 "demo",
                 &self.tmp.path().join("demo"),
-                Some("scarthgap"),
-                None,
+                &crate::ProjectOptions {
+                    release: Some("scarthgap"),
+                    ..Default::default()
+                },
             )
             .unwrap();
         (alice, project)
@@ -108,7 +110,13 @@ fn refused_creations_leave_disk_and_database_as_they_were() {
     let fresh = f.tmp.path().join("fresh");
     assert_eq!(
         alice
-            .create_project("DEMO", &fresh, None, None)
+            .create_project(
+                "DEMO",
+                &fresh,
+                &crate::ProjectOptions {
+                    ..Default::default()
+                }
+            )
             .unwrap_err()
             .kind(),
         ErrorKind::AlreadyExists
@@ -120,7 +128,13 @@ fn refused_creations_leave_disk_and_database_as_they_were() {
     fs::write(full.join("local.conf"), "x").unwrap();
     assert_eq!(
         alice
-            .create_project("other", &full, None, None)
+            .create_project(
+                "other",
+                &full,
+                &crate::ProjectOptions {
+                    ..Default::default()
+                }
+            )
             .unwrap_err()
             .kind(),
         ErrorKind::Invalid
@@ -130,7 +144,14 @@ fn refused_creations_leave_disk_and_database_as_they_were() {
     for (name, release) in [("../x", None), ("", None), ("ok", Some("5.0"))] {
         assert_eq!(
             alice
-                .create_project(name, &fresh, release, None)
+                .create_project(
+                    name,
+                    &fresh,
+                    &crate::ProjectOptions {
+                        release: release,
+                        ..Default::default()
+                    }
+                )
                 .unwrap_err()
                 .kind(),
             ErrorKind::Invalid
@@ -287,7 +308,13 @@ fn delete_with_files_removes_only_the_marked_directory() {
     fs::write(shared.join("big.tar"), "data").unwrap();
     std::os::unix::fs::symlink(&shared, demo.dir.join("downloads")).unwrap();
     alice
-        .create_project("keep", &f.tmp.path().join("keep"), None, None)
+        .create_project(
+            "keep",
+            &f.tmp.path().join("keep"),
+            &crate::ProjectOptions {
+                ..Default::default()
+            },
+        )
         .unwrap();
 
     fs::write(

@@ -40,7 +40,13 @@ fn a_parent_swapped_for_a_link_never_redirects_the_delete() {
         }
         fs::create_dir_all(&par).unwrap();
         alice
-            .create_project("demo", &par.join("proj"), None, None)
+            .create_project(
+                "demo",
+                &par.join("proj"),
+                &crate::ProjectOptions {
+                    ..Default::default()
+                },
+            )
             .unwrap();
         let go = AtomicBool::new(true);
         let result = std::thread::scope(|s| {

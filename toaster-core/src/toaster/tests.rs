@@ -148,7 +148,7 @@ fn refused_creations_leave_disk_and_database_as_they_were() {
                     name,
                     &fresh,
                     &crate::ProjectOptions {
-                        release: release,
+                        release,
                         ..Default::default()
                     }
                 )

@@ -33,3 +33,6 @@ pub use self::recipe::{ImportedRecipeView, OwnRecipeView, RecipeView};
 pub use self::revision::{DiffView, RevisionView};
 pub use self::task::TaskView;
 pub use self::warning::WarningView;
+
+#[cfg(test)]
+mod tests;

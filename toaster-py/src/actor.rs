@@ -10,18 +10,24 @@ use pyo3::types::PyDict;
 use toaster_core::ingest::BatchPolicy;
 use toaster_core::layers::{LayerRequest, Options};
 use toaster_core::model::{
-    ArtifactKind, BuildId, ConfigChange, ConfigKey, HookAction, HookTrigger, RevisionNumber,
-    Target, Timestamp, Visibility,
+    ArtifactKind, AuditFilter, BuildId, ConfigChange, ConfigKey, HookAction, HookTrigger, LogLevel,
+    RevisionNumber, Target, TaskFilter, TaskOutcome, Timestamp, Visibility,
 };
 use toaster_core::recipes::SourceRequest;
+use toaster_core::views::{
+    ArtifactView, AuditView, DeliverySummaryView, DownloadView, GroupView, HookView,
+    ImportedRecipeView, OwnRecipeView, PackageView, RecipeView, TaskView,
+};
 use toaster_core::{BuildRequest, DeliverUntil, RecipeImportRequest};
 
 use crate::builds::{Build, LayerDicts, observed};
+use crate::convert::{list_to_python, to_python};
 use crate::errors::{detach, to_py};
 use crate::layers::Layer;
 use crate::model::{ChangeOutcome, Owner, Project, Revision, repr};
 use crate::recorder::unbatched;
 use crate::recorder::{BackgroundRecorder, Recorder};
+use crate::views::{ArchivedView, BitbakeView, ImportedEventsView, SettingView};
 
 /// An owner acting through a client.
 #[pyclass(module = "toaster_rs", frozen)]
@@ -143,7 +149,7 @@ impl Actor {
         dir: PathBuf,
     ) -> PyResult<Project> {
         let cloned = self.detach(py, || self.inner.clone_project(source, name, &dir))?;
-        crate::errors::warn_all(py, "NotReproducedWarning", &cloned.warnings)?;
+        crate::errors::warn_each(py, &cloned.warnings)?;
         Ok(Project::from(&cloned.project))
     }
 
@@ -233,7 +239,7 @@ impl Actor {
         version: Option<String>,
         add_to_image: bool,
         dry_run: bool,
-    ) -> PyResult<Bound<'py, PyDict>> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         let source = match (tarball, git, path) {
             (Some(t), None, None) => SourceRequest::Tarball(t),
             (None, Some(url), None) => SourceRequest::Git {
@@ -257,17 +263,7 @@ impl Actor {
         let imported = self.detach(py, || {
             self.inner.import_recipe(project, &request, &mut |_, _| {})
         })?;
-        let d = PyDict::new(py);
-        d.set_item("name", &imported.name)?;
-        d.set_item("version", &imported.version)?;
-        d.set_item("path", imported.path.display().to_string())?;
-        d.set_item("text", &imported.text)?;
-        d.set_item("notes", &imported.notes)?;
-        d.set_item(
-            "revision",
-            imported.outcome.as_ref().map(|o| o.revision.number.0),
-        )?;
-        Ok(d)
+        to_python(py, &ImportedRecipeView::from(&imported))
     }
 
     /// The recipes imported into the project's own layer, as dicts (`name`, `version`,
@@ -276,19 +272,14 @@ impl Actor {
         &self,
         py: Python<'py>,
         project: &str,
-    ) -> PyResult<Vec<Bound<'py, PyDict>>> {
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
         let recipes = self.detach(py, || self.inner.imported_recipes(project))?;
-        recipes
-            .into_iter()
-            .map(|(name, version, path, built)| {
-                let d = PyDict::new(py);
-                d.set_item("name", name)?;
-                d.set_item("version", version)?;
-                d.set_item("path", path.display().to_string())?;
-                d.set_item("built", built)?;
-                Ok(d)
-            })
-            .collect()
+        list_to_python(
+            py,
+            recipes.iter().map(|(name, version, path, built)| {
+                OwnRecipeView::new(name, version, path, *built)
+            }),
+        )
     }
 
     /// Takes an imported recipe out of the project (a revision) and deletes its file.
@@ -449,19 +440,10 @@ impl Actor {
         project: &str,
         rev: u32,
         rev2: Option<u32>,
-    ) -> PyResult<Vec<Bound<'py, PyDict>>> {
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
         let (_, _, differences) =
             self.detach(py, || self.inner.diff_revisions(project, rev, rev2))?;
-        differences
-            .iter()
-            .map(|d| {
-                let dict = PyDict::new(py);
-                dict.set_item("key", &d.key)?;
-                dict.set_item("before", &d.before)?;
-                dict.set_item("after", &d.after)?;
-                Ok(dict)
-            })
-            .collect()
+        list_to_python(py, &differences)
     }
 
     /// Restores the configuration before the one in effect, as a new revision.
@@ -571,40 +553,19 @@ impl Actor {
             self.inner
                 .start_observed_build(project, host, build_dir.as_deref(), &observed)
         })?;
-        Build::new(py, &build, None)
+        Ok(Build::of(&build))
     }
 
     /// The recipes a build used, as dicts (`name`, `version`, `layer`, `file`).
-    fn recipes<'py>(&self, py: Python<'py>, build_id: i64) -> PyResult<Vec<Bound<'py, PyDict>>> {
+    fn recipes<'py>(&self, py: Python<'py>, build_id: i64) -> PyResult<Vec<Bound<'py, PyAny>>> {
         let recipes = self.detach(py, || self.inner.recipes(BuildId(build_id)))?;
-        recipes
-            .iter()
-            .map(|r| {
-                let d = PyDict::new(py);
-                d.set_item("name", &r.name)?;
-                d.set_item("version", &r.version)?;
-                d.set_item("layer", &r.layer)?;
-                d.set_item("file", &r.file)?;
-                Ok(d)
-            })
-            .collect()
+        list_to_python(py, recipes.iter().map(RecipeView::from))
     }
 
     /// The packages a build made, as dicts (`name`, `version`, `size`, `recipe`, `depends`).
-    fn packages<'py>(&self, py: Python<'py>, build_id: i64) -> PyResult<Vec<Bound<'py, PyDict>>> {
+    fn packages<'py>(&self, py: Python<'py>, build_id: i64) -> PyResult<Vec<Bound<'py, PyAny>>> {
         let packages = self.detach(py, || self.inner.packages(BuildId(build_id)))?;
-        packages
-            .iter()
-            .map(|p| {
-                let d = PyDict::new(py);
-                d.set_item("name", &p.name)?;
-                d.set_item("version", &p.version)?;
-                d.set_item("size", p.size)?;
-                d.set_item("recipe", &p.recipe)?;
-                d.set_item("depends", &p.depends)?;
-                Ok(d)
-            })
-            .collect()
+        list_to_python(py, packages.iter().map(PackageView::from))
     }
 
     /// The files a build made or read, as dicts (`name`, `kind`, `dir`, `path`, `size`,
@@ -615,25 +576,13 @@ impl Actor {
         py: Python<'py>,
         build_id: i64,
         kind: Option<&str>,
-    ) -> PyResult<Vec<Bound<'py, PyDict>>> {
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
         let kind = kind
             .map(ArtifactKind::parse)
             .transpose()
             .map_err(|e| to_py(py, e.into()))?;
         let artifacts = self.detach(py, || self.inner.build_artifacts(BuildId(build_id), kind))?;
-        artifacts
-            .iter()
-            .map(|a| {
-                let d = PyDict::new(py);
-                d.set_item("name", &a.name)?;
-                d.set_item("kind", a.kind.as_str())?;
-                d.set_item("dir", &a.dir)?;
-                d.set_item("path", &a.path)?;
-                d.set_item("size", a.size)?;
-                d.set_item("sha256", &a.sha256)?;
-                Ok(d)
-            })
-            .collect()
+        list_to_python(py, artifacts.iter().map(ArtifactView::from))
     }
 
     /// Copies artifacts of a build by name into `into`, each checked against its recorded
@@ -647,24 +596,12 @@ impl Actor {
         names: Vec<String>,
         into: PathBuf,
         force: bool,
-    ) -> PyResult<Vec<Bound<'py, PyDict>>> {
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
         let copies = self.detach(py, || {
             self.inner
                 .download_artifacts(BuildId(build_id), &names, &into, force)
         })?;
-        copies
-            .iter()
-            .map(|c| {
-                let d = PyDict::new(py);
-                d.set_item("name", &c.artifact.name)?;
-                d.set_item("path", c.path.display().to_string())?;
-                d.set_item("size", c.copied.size)?;
-                d.set_item("sha256", &c.copied.sha256)?;
-                d.set_item("changed", c.changed)?;
-                d.set_item("from_archive", c.from_archive)?;
-                Ok(d)
-            })
-            .collect()
+        list_to_python(py, copies.iter().map(DownloadView::from))
     }
 
     /// Writes a build's archive into the instance's archive directory; returns its path.
@@ -687,7 +624,7 @@ impl Actor {
     #[pyo3(signature = (file, *, project))]
     fn import_archive(&self, py: Python<'_>, file: PathBuf, project: &str) -> PyResult<Build> {
         let build = self.detach(py, || self.inner.import_archive(&file, project))?;
-        Build::new(py, &build, None)
+        Ok(Build::of(&build))
     }
 
     /// Removes the project's TMPDIR once its builds are archived (`force`: even if not);
@@ -760,7 +697,7 @@ impl Actor {
                 offset,
             })
         })?;
-        builds.iter().map(|b| Build::new(py, b, None)).collect()
+        Ok(builds.iter().map(Build::of).collect())
     }
 
     /// Queues a build of `project`'s newest revision for a runner (`toaster runner`), with
@@ -784,14 +721,14 @@ impl Actor {
             run_on,
         };
         let build = self.detach(py, || self.inner.request_build(project, &request))?;
-        Build::new(py, &build, None)
+        Ok(Build::of(&build))
     }
 
     /// Cancels a build a runner runs or will run: a queued one never starts; a running one
     /// is stopped by its runner and ends cancelled.
     fn cancel_build(&self, py: Python<'_>, build_id: i64) -> PyResult<Build> {
         let build = self.detach(py, || self.inner.cancel_build(BuildId(build_id)))?;
-        Build::new(py, &build, None)
+        Ok(Build::of(&build))
     }
 
     /// Waits for a build to end, at most `timeout` seconds when given, and returns it as
@@ -813,26 +750,26 @@ impl Actor {
             self.inner.wait_for_build(id, timeout)?;
             self.inner.build(id)
         })?;
-        Build::new(py, &detail.build, Some(&detail.tasks))
+        Ok(Build::of_detail(&detail))
     }
 
     /// One build, with its tasks counted by outcome in `tasks`.
     fn build(&self, py: Python<'_>, build_id: i64) -> PyResult<Build> {
         let detail = self.detach(py, || self.inner.build(BuildId(build_id)))?;
-        Build::new(py, &detail.build, Some(&detail.tasks))
+        Ok(Build::of_detail(&detail))
     }
 
     /// Hides a build from listings, or shows it again.
     #[pyo3(signature = (build_id, *, hidden = true))]
     fn hide_build(&self, py: Python<'_>, build_id: i64, hidden: bool) -> PyResult<Build> {
         let build = self.detach(py, || self.inner.hide_build(BuildId(build_id), hidden))?;
-        Build::new(py, &build, None)
+        Ok(Build::of(&build))
     }
 
     /// Deletes every record of a build.
     fn delete_build(&self, py: Python<'_>, build_id: i64) -> PyResult<Build> {
         let build = self.detach(py, || self.inner.delete_build(BuildId(build_id)))?;
-        Build::new(py, &build, None)
+        Ok(Build::of(&build))
     }
 
     /// Adds a post-build hook to `project` (a new revision): fired `on` "success",
@@ -872,26 +809,9 @@ impl Actor {
 
     /// The hooks of `project`, as dicts (`id`, `on`, `kind`, and `to`, `url` and
     /// `secret_env`, or `argv`).
-    fn hooks<'py>(&self, py: Python<'py>, project: &str) -> PyResult<Vec<Bound<'py, PyDict>>> {
+    fn hooks<'py>(&self, py: Python<'py>, project: &str) -> PyResult<Vec<Bound<'py, PyAny>>> {
         let hooks = self.detach(py, || self.inner.hooks(project))?;
-        hooks
-            .iter()
-            .map(|h| {
-                let d = PyDict::new(py);
-                d.set_item("id", h.id)?;
-                d.set_item("on", h.on.as_str())?;
-                d.set_item("kind", h.action.kind())?;
-                match &h.action {
-                    HookAction::Email { to } => d.set_item("to", to)?,
-                    HookAction::Webhook { url, secret_env } => {
-                        d.set_item("url", url)?;
-                        d.set_item("secret_env", secret_env)?;
-                    }
-                    HookAction::Run { argv } => d.set_item("argv", argv)?,
-                }
-                Ok(d)
-            })
-            .collect()
+        list_to_python(py, hooks.iter().map(HookView::from))
     }
 
     /// Delivers the post-build hooks due (of build `build_id` only, if given) on this host,
@@ -904,7 +824,7 @@ impl Actor {
         py: Python<'py>,
         build_id: Option<i64>,
         wait: bool,
-    ) -> PyResult<Vec<Bound<'py, PyDict>>> {
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
         let reports = self.detach(py, || {
             let host = toaster_core::runner::host_name();
             let deliverer = self.inner.deliverer(&host, build_id.map(BuildId))?;
@@ -917,7 +837,7 @@ impl Actor {
             deliverer.run(until, &mut |r| reports.push(r.delivery.clone()))?;
             Ok(reports)
         })?;
-        reports.iter().map(|d| delivery_dict(py, d)).collect()
+        list_to_python(py, reports.iter().map(DeliverySummaryView::from))
     }
 
     /// The deliveries of a build's hooks, as dicts (as `deliver_hooks` returns, for the
@@ -926,9 +846,318 @@ impl Actor {
         &self,
         py: Python<'py>,
         build_id: i64,
-    ) -> PyResult<Vec<Bound<'py, PyDict>>> {
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
         let deliveries = self.detach(py, || self.inner.deliveries(BuildId(build_id)))?;
-        deliveries.iter().map(|d| delivery_dict(py, d)).collect()
+        list_to_python(py, deliveries.iter().map(DeliverySummaryView::from))
+    }
+
+    /// One owner by name.
+    fn owner_named(&self, py: Python<'_>, name: &str) -> PyResult<Owner> {
+        self.detach(py, || self.inner.owner_named(name))
+            .map(|o| Owner::from(&o))
+    }
+
+    /// Renames an owner or changes their e-mail address (`email=""` clears it). Owners
+    /// edit themselves; admins edit anyone.
+    #[pyo3(signature = (name, *, new_name = None, email = None))]
+    fn edit_owner(
+        &self,
+        py: Python<'_>,
+        name: &str,
+        new_name: Option<&str>,
+        email: Option<&str>,
+    ) -> PyResult<Owner> {
+        self.detach(py, || self.inner.edit_owner(name, new_name, email))
+            .map(|o| Owner::from(&o))
+    }
+
+    /// Makes an owner an admin, or (`admin=False`) stops them being one (admins only; the
+    /// last admin stays).
+    #[pyo3(signature = (name, *, admin = true))]
+    fn set_admin(&self, py: Python<'_>, name: &str, admin: bool) -> PyResult<Owner> {
+        self.detach(py, || self.inner.set_admin(name, admin))
+            .map(|o| Owner::from(&o))
+    }
+
+    /// Makes a group (admins only).
+    fn add_group<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+        let group = self.detach(py, || self.inner.add_group(name))?;
+        to_python(py, &GroupView::from(&group))
+    }
+
+    /// Every group with its members.
+    fn groups<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let groups = self.detach(py, || self.inner.groups())?;
+        list_to_python(py, groups.iter().map(GroupView::from))
+    }
+
+    /// Adds an owner to a group (admins only).
+    fn add_member<'py>(
+        &self,
+        py: Python<'py>,
+        group: &str,
+        owner: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let group = self.detach(py, || self.inner.set_member(group, owner, true))?;
+        to_python(py, &GroupView::from(&group))
+    }
+
+    /// Removes an owner from a group (admins only).
+    fn remove_member<'py>(
+        &self,
+        py: Python<'py>,
+        group: &str,
+        owner: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let group = self.detach(py, || self.inner.set_member(group, owner, false))?;
+        to_python(py, &GroupView::from(&group))
+    }
+
+    /// The audit log, newest first: who changed what, when, from which client (of one
+    /// `project` or `owner`, at or after `since`: a time such as `2026-11-27` or an age such
+    /// as `7d`).
+    #[pyo3(signature = (*, project = None, owner = None, since = None, limit = 100))]
+    fn audit<'py>(
+        &self,
+        py: Python<'py>,
+        project: Option<String>,
+        owner: Option<String>,
+        since: Option<&str>,
+        limit: u32,
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let since = since
+            .map(|t| Timestamp::parse(t, Timestamp::now()))
+            .transpose()
+            .map_err(|e| to_py(py, e.into()))?;
+        let filter = AuditFilter {
+            visible_to: None,
+            project,
+            owner,
+            since,
+            limit: Some(limit),
+        };
+        let entries = self.detach(py, || self.inner.audit(&filter))?;
+        list_to_python(py, entries.iter().map(AuditView::from))
+    }
+
+    /// Creates project `name` in `dir` from an existing build directory `source` (its
+    /// conf/bblayers.conf and conf/local.conf); what a project cannot hold is issued as
+    /// `NotReproducedWarning`s after the project exists.
+    #[pyo3(signature = (source, *, name, dir, release = None))]
+    fn import_project(
+        &self,
+        py: Python<'_>,
+        source: PathBuf,
+        name: &str,
+        dir: PathBuf,
+        release: Option<&str>,
+    ) -> PyResult<Project> {
+        let (project, notes) = self.detach(py, || {
+            self.inner.import_project(name, &source, &dir, release)
+        })?;
+        crate::errors::warn_each(py, &notes)?;
+        Ok(Project::from(&project))
+    }
+
+    /// The mode new projects get, like `owner=rcbd,group=r,others=`.
+    fn default_mode(&self, py: Python<'_>) -> PyResult<String> {
+        self.detach(py, || self.inner.default_mode())
+            .map(|m| m.to_string())
+    }
+
+    /// Changes the mode new projects get (admins only), e.g. `"group=rcb"`; returns it.
+    fn set_default_mode(&self, py: Python<'_>, mode: &str) -> PyResult<String> {
+        self.detach(py, || self.inner.set_default_mode(mode))
+            .map(|m| m.to_string())
+    }
+
+    /// One layer of a project.
+    fn layer(&self, py: Python<'_>, project: &str, name: &str) -> PyResult<Layer> {
+        self.detach(py, || self.inner.layer(project, name))
+            .map(|l| Layer::from(&l))
+    }
+
+    /// Fetches the project's git layers (all, or `name` and those sharing its repository)
+    /// and moves them to the newest commit of their refs, as one revision.
+    #[pyo3(signature = (project, *, name = None, with_dependencies = false, force = false))]
+    fn update_layers(
+        &self,
+        py: Python<'_>,
+        project: &str,
+        name: Option<&str>,
+        with_dependencies: bool,
+        force: bool,
+    ) -> PyResult<ChangeOutcome> {
+        let options = Options {
+            with_dependencies,
+            force,
+        };
+        let outcome = self.detach(py, || {
+            self.inner
+                .update_layers(project, name, options, &mut |_| {})
+        })?;
+        ChangeOutcome::new(py, outcome)
+    }
+
+    /// Where the project's builds get BitBake: `path=` a checkout used where it is, or
+    /// `git=` a repository with optional `ref` and `subdir` (fetched now); a new revision.
+    #[pyo3(signature = (project, *, path = None, git = None, r#ref = None, subdir = None))]
+    fn set_bitbake(
+        &self,
+        py: Python<'_>,
+        project: &str,
+        path: Option<PathBuf>,
+        git: Option<String>,
+        r#ref: Option<String>,
+        subdir: Option<String>,
+    ) -> PyResult<ChangeOutcome> {
+        let outcome = match (path, git) {
+            (Some(path), None) if r#ref.is_none() && subdir.is_none() => {
+                self.detach(py, || self.inner.set_bitbake(project, &path))?
+            }
+            (None, Some(url)) => self.detach(py, || {
+                self.inner.set_bitbake_git(
+                    project,
+                    &url,
+                    r#ref.as_deref(),
+                    subdir.as_deref(),
+                    &mut |_| {},
+                )
+            })?,
+            _ => {
+                return Err(pyo3::exceptions::PyTypeError::new_err(
+                    "give either path=, or git= with optional ref= and subdir=",
+                ));
+            }
+        };
+        ChangeOutcome::new(py, outcome)
+    }
+
+    /// Fetches the project's BitBake repository and moves it to the newest commit of its
+    /// ref (a new revision); a local checkout is left as it is.
+    fn update_bitbake(&self, py: Python<'_>, project: &str) -> PyResult<ChangeOutcome> {
+        let outcome = self.detach(py, || self.inner.update_bitbake(project, &mut |_| {}))?;
+        ChangeOutcome::new(py, outcome)
+    }
+
+    /// Where the project's builds get BitBake, as a dict (`kind`: "path" or "git", `path`,
+    /// `url`, `reference`, `commit`), or None when none is set.
+    fn bitbake<'py>(&self, py: Python<'py>, project: &str) -> PyResult<Bound<'py, PyAny>> {
+        let source = self.detach(py, || self.inner.bitbake(project))?;
+        to_python(py, &BitbakeView::new(project, source.as_ref()))
+    }
+
+    /// Every instance setting with its value (None when unset), default and meaning.
+    fn settings<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let settings = self.detach(py, || self.inner.settings())?;
+        list_to_python(py, settings.iter().map(SettingView::from))
+    }
+
+    /// Sets an instance setting, or clears it back to its default with `None` (admins
+    /// only); returns it as `settings` does.
+    fn set_setting<'py>(
+        &self,
+        py: Python<'py>,
+        name: &str,
+        value: Option<&str>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let setting = self.detach(py, || self.inner.set_setting(name, value))?;
+        to_python(py, &SettingView::from(&setting))
+    }
+
+    /// The text of a recipe imported into the project's own layer.
+    fn recipe_text(&self, py: Python<'_>, project: &str, name: &str) -> PyResult<String> {
+        self.detach(py, || self.inner.recipe_text(project, name))
+    }
+
+    /// A build's tasks: those that ended as `outcome` ("succeeded", "failed", ...,
+    /// or "running"), of `recipe`, in start order or longest first (`sort="elapsed"`).
+    #[pyo3(signature = (build_id, *, outcome = None, recipe = None, sort = "order", limit = 100, offset = 0))]
+    #[allow(clippy::too_many_arguments)]
+    fn tasks<'py>(
+        &self,
+        py: Python<'py>,
+        build_id: i64,
+        outcome: Option<&str>,
+        recipe: Option<String>,
+        sort: &str,
+        limit: u32,
+        offset: u32,
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let outcome = match outcome {
+            None => None,
+            Some("running") => Some(None),
+            Some(text) => Some(Some(
+                TaskOutcome::parse(text).map_err(|e| to_py(py, e.into()))?,
+            )),
+        };
+        let by_elapsed = match sort {
+            "order" => false,
+            "elapsed" => true,
+            other => {
+                return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                    "sort must be \"order\" or \"elapsed\", not {other:?}"
+                )));
+            }
+        };
+        let filter = TaskFilter {
+            outcome,
+            recipe,
+            by_elapsed,
+            limit,
+            offset,
+        };
+        let tasks = self.detach(py, || self.inner.tasks(BuildId(build_id), &filter))?;
+        list_to_python(py, tasks.iter().map(TaskView::from))
+    }
+
+    /// A build's log messages at `level` ("debug", "note", "warning", "error",
+    /// "critical") or above.
+    #[pyo3(signature = (build_id, *, level = "note"))]
+    fn log<'py>(
+        &self,
+        py: Python<'py>,
+        build_id: i64,
+        level: &str,
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let level = LogLevel::parse(level).map_err(|e| to_py(py, e.into()))?;
+        let messages = self.detach(py, || self.inner.log_messages(BuildId(build_id), level))?;
+        list_to_python(py, messages.iter())
+    }
+
+    /// Replays an event log (JSON lines written by the recorder) into a new build (of
+    /// `project`, or the one the log names); returns a dict (`build`, `events`, `skipped`,
+    /// `stopped`).
+    #[pyo3(signature = (file, *, project = None))]
+    fn import_events<'py>(
+        &self,
+        py: Python<'py>,
+        file: PathBuf,
+        project: Option<&str>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let report = self.detach(py, || self.inner.import_events(project, &file))?;
+        to_python(py, &ImportedEventsView::from(&report))
+    }
+
+    /// Archives every build that ended before `older_than` (an age such as `30d`, or a
+    /// time) and has none, of `project` only if given; one dict per build (`build`,
+    /// `archive`, `files_stored`, `files_left_out`, `error`): one that fails does not stop
+    /// the rest.
+    #[pyo3(signature = (*, older_than, project = None, with_images = false))]
+    fn archive_builds<'py>(
+        &self,
+        py: Python<'py>,
+        older_than: &str,
+        project: Option<&str>,
+        with_images: bool,
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let now = Timestamp::now();
+        let then = Timestamp::parse(older_than, now).map_err(|e| to_py(py, e.into()))?;
+        let age = Duration::from_millis(u64::try_from(now.0.saturating_sub(then.0)).unwrap_or(0));
+        let results = self.detach(py, || {
+            self.inner.archive_older_than(age, project, with_images)
+        })?;
+        list_to_python(py, results.iter().map(|(id, r)| ArchivedView::new(*id, r)))
     }
 
     fn __repr__(&self) -> String {
@@ -938,25 +1167,6 @@ impl Actor {
             repr(self.inner.client())
         )
     }
-}
-
-/// A delivery with its newest attempt, as a dict.
-fn delivery_dict<'py>(
-    py: Python<'py>,
-    delivery: &toaster_core::model::Delivery,
-) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("delivery", delivery.id.0)?;
-    d.set_item("build", delivery.build.0)?;
-    d.set_item("hook_id", delivery.hook.id)?;
-    d.set_item("kind", delivery.hook.action.kind())?;
-    d.set_item("state", delivery.state.as_str())?;
-    let last = delivery.attempts.last();
-    d.set_item("attempt", last.map_or(0, |a| a.number))?;
-    d.set_item("delivered", last.is_some_and(|a| a.result.delivered))?;
-    d.set_item("status", last.and_then(|a| a.result.status))?;
-    d.set_item("detail", last.map(|a| a.result.detail.as_str()))?;
-    Ok(d)
 }
 
 /// Where a build's archive is (empty when it has none).

@@ -1,12 +1,16 @@
 //! `toaster_rs.Build`: a build as Python reads it.
 
-use pyo3::prelude::*;
-use pyo3::types::PyDict;
-use toaster_core::model;
+use std::collections::BTreeMap;
 
+use pyo3::prelude::*;
+use toaster_core::model;
+use toaster_core::{BuildDetail, BuildView};
+
+use crate::convert::Utc;
 use crate::model::repr;
 
-/// A build: what it ran with, where it is, and what it came to.
+/// A build: what it ran with, where it is, and what it came to; the fields of `build show
+/// --json` (its progress spread out), times as `datetime`s.
 #[pyclass(module = "toaster_rs", frozen, get_all)]
 pub struct Build {
     id: i64,
@@ -15,14 +19,19 @@ pub struct Build {
     targets: Vec<String>,
     machine: Option<String>,
     distro: Option<String>,
-    revision: u32,
+    /// The configuration revision it ran with; None when unknown (imported builds).
+    revision: Option<u32>,
     owner: String,
     client: String,
     host: String,
     build_dir: String,
+    /// Its console log, when it is on this host.
     log_path: Option<String>,
-    started_at: String,
-    ended_at: Option<String>,
+    /// The host its log is on, when it is not here.
+    log_host: Option<String>,
+    started_at: Utc,
+    ended_at: Option<Utc>,
+    duration_ms: i64,
     recipes_parsed: u32,
     recipes_total: u32,
     tasks_done: u32,
@@ -36,50 +45,50 @@ pub struct Build {
     origin: Option<String>,
     /// How many tasks ended each way (`"running"` for those that did not), when read with
     /// `Actor.build`.
-    tasks: Option<Py<PyDict>>,
+    tasks: Option<BTreeMap<String, u32>>,
 }
 
 impl Build {
-    pub fn new(
-        py: Python<'_>,
-        b: &model::Build,
-        tasks: Option<&[(Option<model::TaskOutcome>, u32)]>,
-    ) -> PyResult<Build> {
-        let tasks = tasks
-            .map(|counts| -> PyResult<Py<PyDict>> {
-                let dict = PyDict::new(py);
-                for (outcome, n) in counts {
-                    dict.set_item(outcome.map_or("running", model::TaskOutcome::as_str), n)?;
-                }
-                Ok(dict.unbind())
-            })
-            .transpose()?;
-        Ok(Build {
-            id: b.id.0,
-            project: b.project_name.to_string(),
-            state: b.state.as_str().to_owned(),
-            targets: b.targets.iter().map(ToString::to_string).collect(),
-            machine: b.machine.clone(),
-            distro: b.distro.clone(),
-            revision: b.revision.0,
-            owner: b.owner.to_string(),
-            client: b.client.clone(),
-            host: b.host.clone(),
-            build_dir: b.build_dir.display().to_string(),
-            log_path: b.log_path.as_ref().map(|p| p.display().to_string()),
-            started_at: b.started_at.to_rfc3339(),
-            ended_at: b.ended_at.map(model::Timestamp::to_rfc3339),
-            recipes_parsed: b.progress.recipes_parsed,
-            recipes_total: b.progress.recipes_total,
-            tasks_done: b.progress.tasks_done,
-            tasks_total: b.progress.tasks_total,
-            errors: b.errors,
-            warnings: b.warnings,
-            hidden: b.hidden,
-            archive: b.archive.as_ref().map(|a| a.path.display().to_string()),
-            origin: b.origin.clone(),
-            tasks,
-        })
+    /// A build as listed.
+    pub fn of(build: &model::Build) -> Build {
+        Build::from_view(build, BuildView::from(build))
+    }
+
+    /// A build as shown whole, with its tasks counted.
+    pub fn of_detail(detail: &BuildDetail) -> Build {
+        Build::from_view(&detail.build, BuildView::from(detail))
+    }
+
+    /// The view's fields, with the model's times.
+    fn from_view(b: &model::Build, view: BuildView) -> Build {
+        Build {
+            id: view.id,
+            project: view.project,
+            state: view.state.to_owned(),
+            targets: view.targets,
+            machine: view.machine,
+            distro: view.distro,
+            revision: view.revision,
+            owner: view.owner,
+            client: view.client,
+            host: view.host,
+            build_dir: view.build_dir,
+            log_path: view.log_path,
+            log_host: view.log_host,
+            started_at: Utc(b.started_at),
+            ended_at: b.ended_at.map(Utc),
+            duration_ms: view.duration_ms,
+            recipes_parsed: view.progress.recipes_parsed,
+            recipes_total: view.progress.recipes_total,
+            tasks_done: view.progress.tasks_done,
+            tasks_total: view.progress.tasks_total,
+            errors: view.errors,
+            warnings: view.warnings,
+            hidden: view.hidden,
+            archive: view.archive,
+            origin: view.origin,
+            tasks: view.tasks,
+        }
     }
 }
 

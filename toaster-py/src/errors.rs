@@ -1,10 +1,12 @@
 //! The one place core errors become Python exceptions (classes in `toaster_rs/errors.py`).
 
 use pyo3::prelude::*;
-use toaster_core::{Error, ErrorKind};
+use toaster_core::{Error, ErrorKind, Warning};
+
+use crate::remedies::PythonWords;
 
 /// The exception for a core error: its class follows the error's kind, its message is the
-/// error's, and its `hint` attribute says what to do next.
+/// error's, and its `hint` attribute says what to do next, in Python's words.
 pub fn to_py(py: Python<'_>, error: Error) -> PyErr {
     // Exhaustive on purpose: a new kind of error needs a decision here.
     let class = match error.kind() {
@@ -20,7 +22,7 @@ pub fn to_py(py: Python<'_>, error: Error) -> PyErr {
     let made = py
         .import("toaster_rs.errors")
         .and_then(|module| module.getattr(class))
-        .and_then(|class| class.call1((error.to_string(), error.hint())));
+        .and_then(|class| class.call1((error.to_string(), error.hint_in(&PythonWords))));
     match made {
         Ok(exception) => PyErr::from_value(exception),
         Err(import_failed) => import_failed,
@@ -36,7 +38,7 @@ pub fn detach<T: Send>(
 }
 
 /// Issues each of `lines` with Python's `warnings` module, as `class` (a warning class of
-/// `toaster_rs.errors`: `ConfigWarning`, `NotReproducedWarning`).
+/// `toaster_rs.errors`: `NotReproducedWarning` for what an import left out).
 pub fn warn_all(py: Python<'_>, class: &str, lines: &[impl ToString]) -> PyResult<()> {
     if lines.is_empty() {
         return Ok(());
@@ -48,4 +50,26 @@ pub fn warn_all(py: Python<'_>, class: &str, lines: &[impl ToString]) -> PyResul
         warn.call1((line.to_string(), &category, 1))?;
     }
     Ok(())
+}
+
+/// Issues each of `warnings` with Python's `warnings` module, as the category of its kind.
+pub fn warn_each(py: Python<'_>, warnings: &[Warning]) -> PyResult<()> {
+    for warning in warnings {
+        warn_all(py, category(warning), std::slice::from_ref(warning))?;
+    }
+    Ok(())
+}
+
+/// The warning class of `toaster_rs.errors` for a core warning's kind.
+fn category(warning: &Warning) -> &'static str {
+    match warning {
+        Warning::Variable { .. } => "VariableWarning",
+        Warning::Layer { .. } => "LayerWarning",
+        Warning::BuildRunning { .. } => "BuildRunningWarning",
+        Warning::ConfNotWritten { .. } => "ConfNotWrittenWarning",
+        Warning::Checkout { .. } => "CheckoutWarning",
+        Warning::NotReproduced { .. } => "NotReproducedWarning",
+        // A kind added to the core later: still a Toaster warning.
+        _ => "ToasterWarning",
+    }
 }

@@ -1,12 +1,13 @@
 //! `toaster_rs.Layer`: a read-only view of one layer of a project.
 
 use pyo3::prelude::*;
-use toaster_core::model::{LayerRef, LayerSource};
+use toaster_core::model::LayerRef;
+use toaster_core::views::LayerDetailView;
 
 use crate::model::repr;
 
 /// A layer: where it comes from, the ref asked for and the commit it resolved to, and what
-/// its `conf/layer.conf` declares.
+/// its `conf/layer.conf` declares; the fields of `layer show --json`.
 #[pyclass(module = "toaster_rs", frozen, get_all)]
 pub struct Layer {
     name: String,
@@ -23,50 +24,33 @@ pub struct Layer {
     commit: Option<String>,
     collections: Vec<String>,
     priority: Option<i64>,
+    /// `LAYERVERSION` of its first collection.
+    version: Option<String>,
     /// `LAYERDEPENDS`, as written (`core (>= 12)`).
     depends: Vec<String>,
+    /// `LAYERRECOMMENDS`, as written.
+    recommends: Vec<String>,
+    /// `LAYERSERIES_COMPAT`, when set.
+    series_compat: Option<Vec<String>>,
 }
 
 impl From<&LayerRef> for Layer {
     fn from(layer: &LayerRef) -> Layer {
-        let (source, path, url, reference, subdir, commit) = match &layer.source {
-            LayerSource::Local { path } => (
-                "local",
-                Some(path.display().to_string()),
-                None,
-                None,
-                None,
-                None,
-            ),
-            LayerSource::Git {
-                url,
-                reference,
-                subdir,
-                commit,
-            } => (
-                "git",
-                None,
-                Some(url.clone()),
-                Some(reference.clone()),
-                subdir.clone(),
-                commit.clone(),
-            ),
-        };
+        let view = LayerDetailView::from(layer);
         Layer {
-            name: layer.name.clone(),
-            source: source.to_owned(),
-            path,
-            url,
-            reference,
-            subdir,
-            commit,
-            collections: layer.collections.iter().map(|c| c.name.clone()).collect(),
-            priority: layer.collections.first().and_then(|c| c.priority),
-            depends: layer
-                .collections
-                .iter()
-                .flat_map(|c| c.depends.iter().map(ToString::to_string))
-                .collect(),
+            name: view.layer.name,
+            source: view.layer.source.to_owned(),
+            path: view.layer.path,
+            url: view.layer.url,
+            reference: view.layer.reference,
+            subdir: view.layer.subdir,
+            commit: view.layer.commit,
+            collections: view.collections,
+            priority: view.priority,
+            version: view.version,
+            depends: view.depends,
+            recommends: view.recommends,
+            series_compat: view.series_compat,
         }
     }
 }

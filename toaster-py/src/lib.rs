@@ -6,17 +6,22 @@
 
 mod actor;
 mod builds;
+mod conf;
+mod convert;
 mod errors;
 mod layers;
 mod model;
 mod recorder;
+mod remedies;
 mod toaster;
+mod views;
 
 use pyo3::prelude::*;
 
 #[pymodule]
 fn _toaster(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_function(wrap_pyfunction!(conf::eval_conf, m)?)?;
     m.add_class::<toaster::Toaster>()?;
     m.add_class::<actor::Actor>()?;
     m.add_class::<model::Owner>()?;

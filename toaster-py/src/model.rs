@@ -1,8 +1,12 @@
-//! Read-only Python views of the core's owners, projects and revisions.
+//! Read-only Python views of the core's owners, projects and revisions: each built from the
+//! core's view of it (what `--json` prints), with times as `datetime`s.
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
-use toaster_core::model::{self, LayerSource, ProjectConfig};
+use pyo3::types::PyDict;
+use toaster_core::model;
+use toaster_core::views::{ConfigView, OwnerView, ProjectView, WarningView};
+
+use crate::convert::{Utc, to_python};
 
 /// An owner.
 #[pyclass(module = "toaster_rs", frozen, get_all)]
@@ -11,18 +15,18 @@ pub struct Owner {
     email: Option<String>,
     client: Option<String>,
     admin: bool,
-    /// RFC 3339, UTC.
-    created_at: String,
+    created_at: Utc,
 }
 
 impl From<&model::Owner> for Owner {
     fn from(o: &model::Owner) -> Owner {
+        let view = OwnerView::from(o);
         Owner {
-            name: o.name.to_string(),
-            email: o.email.clone(),
-            client: o.client.clone(),
-            admin: o.admin,
-            created_at: o.created_at.to_rfc3339(),
+            name: view.name,
+            email: view.email,
+            client: view.client,
+            admin: view.admin,
+            created_at: Utc(o.created_at),
         }
     }
 }
@@ -48,22 +52,23 @@ pub struct Project {
     group: Option<String>,
     /// Who may do what, like `owner=rcbd,group=r,others=`.
     mode: String,
-    created_at: String,
+    created_at: Utc,
     /// Its newest configuration revision.
     revision: u32,
 }
 
 impl From<&model::Project> for Project {
     fn from(p: &model::Project) -> Project {
+        let view = ProjectView::from(p);
         Project {
-            name: p.name.to_string(),
-            dir: p.dir.display().to_string(),
-            release: p.release.to_string(),
-            owner: p.owner_name.to_string(),
-            group: p.group_name.as_ref().map(ToString::to_string),
-            mode: p.mode.to_string(),
-            created_at: p.created_at.to_rfc3339(),
-            revision: p.head.0,
+            name: view.name,
+            dir: view.dir,
+            release: view.release,
+            owner: view.owner,
+            group: view.group,
+            mode: view.mode,
+            created_at: Utc(p.created_at),
+            revision: view.revision,
         }
     }
 }
@@ -106,8 +111,8 @@ impl Revision {
     }
 
     #[getter]
-    fn created_at(&self) -> String {
-        self.inner.created_at.to_rfc3339()
+    fn created_at(&self) -> Utc {
+        Utc(self.inner.created_at)
     }
 
     #[getter]
@@ -120,10 +125,18 @@ impl Revision {
         self.inner.restores.map(|r| r.0)
     }
 
-    /// The whole configuration as a new dict.
+    /// The whole configuration as a new dict: what `config show --json` prints of it
+    /// (without the revision's own fields, which are this object's attributes).
     #[getter]
     fn config<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        config_dict(py, &self.inner.config)
+        let view = ConfigView::new("", &self.inner);
+        let dict = to_python(py, &view)?.cast_into::<PyDict>()?;
+        dict.del_item("project")?;
+        let header = to_python(py, &view.revision)?.cast_into::<PyDict>()?;
+        for key in header.keys() {
+            dict.del_item(key)?;
+        }
+        Ok(dict)
     }
 
     fn __repr__(&self) -> String {
@@ -136,43 +149,6 @@ impl Revision {
     }
 }
 
-fn config_dict<'py>(py: Python<'py>, config: &ProjectConfig) -> PyResult<Bound<'py, PyDict>> {
-    let dict = PyDict::new(py);
-    dict.set_item("machine", &config.machine)?;
-    dict.set_item("distro", &config.distro)?;
-    let targets: Vec<String> = config.targets.iter().map(ToString::to_string).collect();
-    dict.set_item("targets", targets)?;
-    dict.set_item("packages", &config.packages)?;
-    dict.set_item("recipes", &config.recipes)?;
-    dict.set_item("variables", &config.variables)?;
-    let layers = PyList::empty(py);
-    for layer in &config.layers {
-        let item = PyDict::new(py);
-        item.set_item("name", &layer.name)?;
-        match &layer.source {
-            LayerSource::Local { path } => {
-                item.set_item("source", "local")?;
-                item.set_item("path", path.display().to_string())?;
-            }
-            LayerSource::Git {
-                url,
-                reference,
-                subdir,
-                commit,
-            } => {
-                item.set_item("source", "git")?;
-                item.set_item("url", url)?;
-                item.set_item("ref", reference)?;
-                item.set_item("subdir", subdir)?;
-                item.set_item("commit", commit)?;
-            }
-        }
-        layers.append(item)?;
-    }
-    dict.set_item("layers", layers)?;
-    Ok(dict)
-}
-
 /// What a configuration change did.
 #[pyclass(module = "toaster_rs", frozen, get_all)]
 pub struct ChangeOutcome {
@@ -180,18 +156,21 @@ pub struct ChangeOutcome {
     revision: Py<Revision>,
     /// False when nothing changed and no revision was made.
     changed: bool,
-    /// Things accepted but worth a look (an unknown variable, a likely typo).
-    warnings: Vec<String>,
+    /// Things accepted but worth a look (an unknown variable, a likely typo), as dicts
+    /// (`kind`, `message`) as `--json` prints them.
+    warnings: Py<PyAny>,
 }
 
 impl ChangeOutcome {
-    /// The outcome, its warnings also issued as `ConfigWarning`s.
+    /// The outcome, its warnings also issued with the `warnings` module (a category per
+    /// kind, each a `ConfigWarning`).
     pub fn new(py: Python<'_>, outcome: toaster_core::ChangeOutcome) -> PyResult<ChangeOutcome> {
-        crate::errors::warn_all(py, "ConfigWarning", &outcome.warnings)?;
+        crate::errors::warn_each(py, &outcome.warnings)?;
+        let views: Vec<WarningView> = outcome.warnings.iter().map(WarningView::from).collect();
         Ok(ChangeOutcome {
             revision: Py::new(py, Revision::from(outcome.revision))?,
             changed: outcome.changed,
-            warnings: outcome.warnings.iter().map(ToString::to_string).collect(),
+            warnings: to_python(py, &views)?.unbind(),
         })
     }
 }

@@ -89,6 +89,15 @@ impl Toaster {
             .map(|actor| Actor::new(actor, self.closed.clone()))
     }
 
+    /// The variables Toaster knows (built in, and those added by the database's schema),
+    /// as `config schema --json` prints them: a dict with `variables`, a list of specs
+    /// (`name`, `kind`, `class`, `default`, `allowed`, `doc`, ...).
+    fn schema<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let toaster = self.get()?;
+        let specs: Vec<_> = toaster.schema().specs().collect();
+        crate::convert::to_python(py, &toaster_core::schema::Schema::json(&specs))
+    }
+
     /// Closes the database; actors made from it refuse every further call (a `ValueError`,
     /// as a closed file does).
     fn close(&self) {

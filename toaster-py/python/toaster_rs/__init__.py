@@ -1,4 +1,4 @@
-"""Toaster-rs from Python: projects, their revisioned configuration, and (soon) builds.
+"""Toaster-rs from Python: projects, their revisioned configuration, and their builds.
 
 Open a database with :meth:`Toaster.open` (or create one with :meth:`Toaster.init`), act as
 an owner, and work on projects through the :class:`Actor`::
@@ -20,20 +20,27 @@ from ._toaster import (
     Revision,
     Toaster,
     __version__,
+    eval_conf,
 )
+from . import types
 from .errors import (
     AlreadyExistsError,
+    BuildRunningWarning,
     BusyError,
+    CheckoutWarning,
     ConfigWarning,
+    ConfNotWrittenWarning,
     ConflictError,
     DatabaseError,
     InternalError,
+    LayerWarning,
     NotFoundError,
     NotReproducedWarning,
     PermissionDeniedError,
     ToasterError,
     ToasterWarning,
     ValidationError,
+    VariableWarning,
 )
 
 __all__ = [
@@ -41,13 +48,17 @@ __all__ = [
     "AlreadyExistsError",
     "BackgroundRecorder",
     "Build",
+    "BuildRunningWarning",
     "BusyError",
     "ChangeOutcome",
+    "CheckoutWarning",
+    "ConfNotWrittenWarning",
     "ConfigWarning",
     "ConflictError",
     "DatabaseError",
     "InternalError",
     "Layer",
+    "LayerWarning",
     "NotFoundError",
     "NotReproducedWarning",
     "Owner",
@@ -59,5 +70,8 @@ __all__ = [
     "ToasterError",
     "ToasterWarning",
     "ValidationError",
+    "VariableWarning",
     "__version__",
+    "eval_conf",
+    "types",
 ]

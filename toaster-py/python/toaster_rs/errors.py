@@ -50,10 +50,35 @@ class ToasterWarning(UserWarning):
 
 
 class ConfigWarning(ToasterWarning):
-    """A configuration change was made, but a value is worth a look (an unknown variable, a
-    likely typo), or the conf files could not be rewritten. Also in ``ChangeOutcome.warnings``."""
+    """A configuration change was made, but something is worth a look; one subclass per kind
+    (the ``kind`` of each ``ChangeOutcome.warnings`` item). Also in ``ChangeOutcome.warnings``."""
+
+
+class VariableWarning(ConfigWarning):
+    """A value accepted that looks wrong: an unknown variable, a likely typo (kind
+    ``variable``)."""
+
+
+class LayerWarning(ConfigWarning):
+    """A layer check passed with a remark: a layer already there, a check forced (kind
+    ``layer``)."""
+
+
+class BuildRunningWarning(ConfigWarning):
+    """A build running in the project keeps the conf files it started with; the new ones are
+    written when it ends (kind ``build_running``)."""
+
+
+class ConfNotWrittenWarning(ConfigWarning):
+    """The configuration is saved, but its conf files could not be rewritten (kind
+    ``conf_not_written``)."""
+
+
+class CheckoutWarning(ConfigWarning):
+    """A layer's clone could not be brought to the commit the revision records (kind
+    ``checkout``)."""
 
 
 class NotReproducedWarning(ToasterWarning):
     """A project made from elsewhere (a clone, a bundle, a kas file, an import) leaves out
-    something it could not reproduce."""
+    something it could not reproduce (kind ``not_reproduced``)."""

@@ -1,0 +1,351 @@
+"""The types of the values Toaster returns: states and kinds as ``Literal`` string types, and
+the dicts as ``TypedDict`` s with the field names the CLI's ``--json`` prints.
+
+States stay plain strings (``build.state == "failed"`` keeps working, and values compare
+with what ``--json`` prints); type checkers see which strings they can be. (Each is written
+as a ``Union`` of one-value ``Literal`` s, the same type as ``Literal["a", "b"]``, so that
+mypy's stubtest can match the runtime value to it.)
+"""
+
+import datetime
+from typing import Dict, List, Literal, Optional, TypedDict, Union
+
+BuildState = Union[
+    Literal["queued"],
+    Literal["parsing"],
+    Literal["running"],
+    Literal["succeeded"],
+    Literal["failed"],
+    Literal["cancelled"],
+    Literal["interrupted"],
+]
+"""Where a build is: ``Build.state``."""
+
+Visibility = Union[Literal["visible"], Literal["hidden"], Literal["all"]]
+"""Which builds ``Actor.builds`` lists."""
+
+TaskOutcome = Union[
+    Literal["succeeded"],
+    Literal["failed"],
+    Literal["cached"],
+    Literal["covered"],
+    Literal["prebuilt"],
+    Literal["empty"],
+    Literal["noop"],
+]
+"""How a task ended."""
+
+LogLevel = Union[
+    Literal["debug"],
+    Literal["note"],
+    Literal["warning"],
+    Literal["error"],
+    Literal["critical"],
+]
+"""How severe a log message is."""
+
+HookTrigger = Union[Literal["success"], Literal["failure"], Literal["always"]]
+"""When a hook fires."""
+
+HookKind = Union[Literal["email"], Literal["webhook"], Literal["run"]]
+"""What a hook does."""
+
+DeliveryState = Union[Literal["pending"], Literal["delivered"], Literal["failed"]]
+"""Where a hook's delivery is."""
+
+LayerSourceKind = Union[Literal["local"], Literal["git"]]
+"""Where a layer comes from."""
+
+
+WarningKind = Union[
+    Literal["variable"],
+    Literal["layer"],
+    Literal["build_running"],
+    Literal["conf_not_written"],
+    Literal["checkout"],
+    Literal["not_reproduced"],
+]
+"""The kind of a warning; each has its warning class in :mod:`toaster_rs.errors`."""
+
+
+class WarningItem(TypedDict):
+    """Something accepted but worth a look: an item of ``ChangeOutcome.warnings``."""
+
+    kind: WarningKind
+    message: str
+
+
+class LayerConfig(TypedDict):
+    """A layer in ``Revision.config["layers"]``: a local one has ``path``, a git one
+    ``url``, ``ref`` (asked for), ``subdir`` and ``commit`` (resolved); the others are None."""
+
+    name: str
+    source: LayerSourceKind
+    path: Optional[str]
+    url: Optional[str]
+    ref: Optional[str]
+    subdir: Optional[str]
+    commit: Optional[str]
+
+
+class _EmailHook(TypedDict):
+    id: int
+    on: HookTrigger
+    kind: Literal["email"]
+    to: List[str]
+
+
+class _WebhookBase(TypedDict):
+    id: int
+    on: HookTrigger
+    kind: Literal["webhook"]
+    url: str
+
+
+class _Webhook(_WebhookBase, total=False):
+    secret_env: str
+
+
+class _RunHook(TypedDict):
+    id: int
+    on: HookTrigger
+    kind: Literal["run"]
+    argv: List[str]
+
+
+Hook = Union[_EmailHook, _Webhook, _RunHook]
+"""A post-build hook (``hook list --json``): ``kind`` says which fields it has."""
+
+
+class RevisionConfig(TypedDict):
+    """A whole configuration: ``Revision.config`` (``config show --json`` without the
+    revision's own fields)."""
+
+    machine: Optional[str]
+    distro: Optional[str]
+    targets: List[str]
+    packages: List[str]
+    recipes: List[str]
+    variables: Dict[str, str]
+    layers: List[LayerConfig]
+    hooks: List[Dict[str, object]]
+
+
+class ConfigDifference(TypedDict):
+    """One key whose value differs between two revisions (None: absent on that side)."""
+
+    key: str
+    before: Optional[str]
+    after: Optional[str]
+
+
+class RecipeUsed(TypedDict):
+    """A recipe a build parsed."""
+
+    name: str
+    version: str
+    layer: str
+    file: str
+
+
+class Package(TypedDict):
+    """A package a build made."""
+
+    name: str
+    version: str
+    size: int
+    recipe: str
+    depends: List[str]
+
+
+class Artifact(TypedDict):
+    """A file a build made or read (``build artifacts --json``)."""
+
+    name: str
+    kind: str
+    size: int
+    sha256: Optional[str]
+    path: str
+
+
+class Download(TypedDict):
+    """An artifact copied out, checked against its recorded size and SHA-256."""
+
+    name: str
+    path: str
+    size: int
+    sha256: str
+    changed: bool
+    from_archive: bool
+
+
+class Delivery(TypedDict):
+    """A hook's delivery for a build, with its newest attempt (``attempt`` 0: none yet)."""
+
+    delivery: int
+    build: int
+    hook_id: int
+    kind: HookKind
+    state: DeliveryState
+    attempt: int
+    delivered: bool
+    status: Optional[int]
+    detail: Optional[str]
+
+
+class ImportedRecipe(TypedDict):
+    """A recipe imported from sources (``recipe import --json``); ``revision`` is None for
+    a dry run."""
+
+    name: str
+    version: str
+    path: str
+    text: str
+    notes: List[str]
+    dry_run: bool
+    revision: Optional[int]
+
+
+class OwnRecipe(TypedDict):
+    """A recipe in the project's own layer (``recipe list --json``)."""
+
+    name: str
+    version: str
+    path: str
+    built: bool
+
+
+class Group(TypedDict):
+    """A group of owners (``group list --json``)."""
+
+    name: str
+    members: List[str]
+    created_at: datetime.datetime
+
+
+class AuditEntry(TypedDict):
+    """One line of the audit log (``audit --json``)."""
+
+    id: int
+    at: datetime.datetime
+    owner: str
+    client: str
+    action: str
+    project: Optional[str]
+    detail: str
+
+
+class Task(TypedDict):
+    """A build's task (``build tasks --json``); ``outcome`` is None while it runs."""
+
+    order: Optional[int]
+    recipe: str
+    task: str
+    outcome: Optional[TaskOutcome]
+    started_at: Optional[datetime.datetime]
+    ended_at: Optional[datetime.datetime]
+    elapsed_ms: Optional[int]
+    cpu_ms: Optional[int]
+    read_bytes: Optional[int]
+    write_bytes: Optional[int]
+    log_file: Optional[str]
+
+
+class LogMessage(TypedDict):
+    """A build's log message (``build log --json``)."""
+
+    level: LogLevel
+    text: str
+    task: Optional[str]
+    file: Optional[str]
+    line: Optional[int]
+    at: Optional[datetime.datetime]
+
+
+class Setting(TypedDict):
+    """An instance setting (``settings show --json``); ``value`` is None when unset."""
+
+    name: str
+    value: Optional[str]
+    default: Optional[str]
+    about: str
+
+
+class BitbakeSource(TypedDict):
+    """Where a project's builds get BitBake (``bitbake show --json``)."""
+
+    project: str
+    kind: Optional[Literal["path", "git"]]
+    path: Optional[str]
+    url: Optional[str]
+    reference: Optional[str]
+    commit: Optional[str]
+
+
+class LeftOut(TypedDict):
+    """A file an archive left out, and why."""
+
+    name: str
+    why: str
+
+
+class ArchivedBuild(TypedDict):
+    """One build archived by ``Actor.archive_builds`` (``error`` says why not)."""
+
+    build: int
+    archive: Optional[str]
+    files_stored: int
+    files_left_out: List[LeftOut]
+    error: Optional[str]
+
+
+class ImportedEvents(TypedDict):
+    """What replaying an event log came to (``build import-events --json``)."""
+
+    build: Dict[str, object]
+    events: int
+    skipped: List[str]
+    stopped: Optional[str]
+
+
+class ConfEvaluation(TypedDict):
+    """What ``eval_conf`` computed (``conf eval --json``): None for an unset variable."""
+
+    files: List[str]
+    variables: Dict[str, Optional[str]]
+    unexpandable: Dict[str, str]
+
+
+__all__ = [
+    "ArchivedBuild",
+    "Artifact",
+    "AuditEntry",
+    "BitbakeSource",
+    "BuildState",
+    "ConfEvaluation",
+    "ConfigDifference",
+    "Delivery",
+    "DeliveryState",
+    "Download",
+    "Group",
+    "Hook",
+    "HookKind",
+    "HookTrigger",
+    "ImportedEvents",
+    "ImportedRecipe",
+    "LayerConfig",
+    "LayerSourceKind",
+    "LeftOut",
+    "LogLevel",
+    "LogMessage",
+    "OwnRecipe",
+    "Package",
+    "RecipeUsed",
+    "RevisionConfig",
+    "Setting",
+    "Task",
+    "TaskOutcome",
+    "Visibility",
+    "WarningItem",
+    "WarningKind",
+]

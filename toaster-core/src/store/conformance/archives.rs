@@ -24,7 +24,47 @@ pub const CHECKS: &[(&str, Check)] = &[
         "an_imported_build_keeps_its_record_and_fires_no_hook",
         an_imported_build_keeps_its_record_and_fires_no_hook,
     ),
+    (
+        "a_builds_origin_is_named_once_known",
+        a_builds_origin_is_named_once_known,
+    ),
 ];
+
+/// An event log's build is started like any other, then told where it came from.
+fn a_builds_origin_is_named_once_known(store: &dyn Store) {
+    let alice = owner(store, "alice");
+    let demo = project(store, &alice, "demo");
+    let audit = acting(
+        &alice,
+        Action::Project(Right::Build),
+        AuditAction::BuildStart,
+        Some("demo"),
+    );
+    let build = store
+        .start_build(&new_build(&demo, &alice), &audit)
+        .unwrap();
+    let other = store
+        .start_build(&new_build(&demo, &alice), &audit)
+        .unwrap();
+    assert_eq!(build.origin, None);
+    let origin = "imported from event log farm7.jsonl: recorded on farm7 in /srv/build";
+    let named = store.set_build_origin(build.id, origin).unwrap();
+    assert_eq!(named.origin.as_deref(), Some(origin));
+    assert_eq!(
+        store.build(build.id).unwrap().origin.as_deref(),
+        Some(origin)
+    );
+    assert_eq!(
+        store.build(other.id).unwrap().origin,
+        None,
+        "only that build"
+    );
+    let missing = crate::model::BuildId(build.id.0 + 1000);
+    assert!(matches!(
+        store.set_build_origin(missing, origin),
+        Err(crate::store::StoreError::NotFound { .. })
+    ));
+}
 
 fn artifact(name: &str, sha: char) -> ArtifactRecord {
     ArtifactRecord {

@@ -29,10 +29,10 @@ mod toaster;
 
 pub use error::{Error, ErrorKind};
 pub use toaster::{
-    ARCHIVE_DIR, Actor, Archived, BUILD_LEASE, BuildDetail, BuildQuery, BuildRequest,
+    ARCHIVE_DIR, Actor, Archived, BUILD_LEASE, BitbakeGit, BuildDetail, BuildQuery, BuildRequest,
     COMMAND_LINE_PROJECT, ChangeOutcome, CleanReport, ClonedProject, DeliverUntil, Deliverer,
     DeliveryPolicy, DeliveryReport, Downloaded, Exported, ImportReport, Imported, ImportedRecipe,
-    ProjectOptions, RUNNER_LEASE, RecipeImportRequest, Recording, RecordingRequest,
+    OwnerEdit, ProjectOptions, RUNNER_LEASE, RecipeImportRequest, Recording, RecordingRequest,
     RecordingWarning, RunOptions, RunOutcome, RunnerEvent, SettingValue, Toaster, Until, Warning,
 };
 pub use views::BuildView;

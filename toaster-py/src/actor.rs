@@ -867,7 +867,13 @@ impl Actor {
         new_name: Option<&str>,
         email: Option<&str>,
     ) -> PyResult<Owner> {
-        self.detach(py, || self.inner.edit_owner(name, new_name, email))
+        self.detach(py, || {
+            let edit = toaster_core::OwnerEdit {
+                name: new_name,
+                email,
+            };
+            self.inner.edit_owner(name, &edit)
+        })
             .map(|o| Owner::from(&o))
     }
 
@@ -1016,13 +1022,12 @@ impl Actor {
                 self.detach(py, || self.inner.set_bitbake(project, &path))?
             }
             (None, Some(url)) => self.detach(py, || {
-                self.inner.set_bitbake_git(
-                    project,
-                    &url,
-                    r#ref.as_deref(),
-                    subdir.as_deref(),
-                    &mut |_| {},
-                )
+                let git = toaster_core::BitbakeGit {
+                    url: &url,
+                    reference: r#ref.as_deref(),
+                    subdir: subdir.as_deref(),
+                };
+                self.inner.set_bitbake_git(project, &git, &mut |_| {})
             })?,
             _ => {
                 return Err(pyo3::exceptions::PyTypeError::new_err(

@@ -33,9 +33,11 @@ pub fn run(ctx: &Context, out: &Output, command: BitbakeCommand) -> Outcome {
                 (Some(path), _) => actor.set_bitbake(&project, &path)?,
                 (None, Some(url)) => actor.set_bitbake_git(
                     &project,
-                    &url,
-                    reference.as_deref(),
-                    subdir.as_deref(),
+                    &toaster_core::BitbakeGit {
+                        url: &url,
+                        reference: reference.as_deref(),
+                        subdir: subdir.as_deref(),
+                    },
                     &mut super::layer::fetch_progress(out),
                 )?,
                 // clap requires one of them.

@@ -42,7 +42,13 @@ pub fn run(ctx: &Context, out: &Output, command: OwnerCommand) -> Outcome {
             email,
         } => {
             let actor = ctx.actor(&ctx.open()?)?;
-            let owner = actor.edit_owner(&name, new_name.as_deref(), email.as_deref())?;
+            let owner = actor.edit_owner(
+                &name,
+                &toaster_core::OwnerEdit {
+                    name: new_name.as_deref(),
+                    email: email.as_deref(),
+                },
+            )?;
             Ok(show(out, &OwnerView::from(&owner))?)
         }
         OwnerCommand::GrantAdmin { name } => set_admin(ctx, out, &name, true),

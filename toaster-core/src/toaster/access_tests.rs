@@ -218,7 +218,13 @@ fn owners_and_groups_are_managed_by_admins() {
         oscar.set_member("team", "oscar", true).unwrap_err(),
         oscar.set_admin("oscar", true).unwrap_err(),
         oscar
-            .edit_owner("olga", None, Some("x@example.com"))
+            .edit_owner(
+                "olga",
+                &OwnerEdit {
+                    email: Some("x@example.com"),
+                    ..OwnerEdit::default()
+                },
+            )
             .unwrap_err(),
         oscar.set_default_mode("others=r").unwrap_err(),
     ] {
@@ -228,7 +234,13 @@ fn owners_and_groups_are_managed_by_admins() {
     assert!(world.bytes() == before);
     // Owners may edit themselves.
     oscar
-        .edit_owner("oscar", None, Some("o@example.com"))
+        .edit_owner(
+            "oscar",
+            &OwnerEdit {
+                email: Some("o@example.com"),
+                ..OwnerEdit::default()
+            },
+        )
         .unwrap();
     // Admins grant admin, and the last admin stays.
     let alice = world.who(Relation::Admin);
@@ -344,7 +356,15 @@ fn a_new_owner_with_an_old_name_does_not_see_the_old_owners_entries() {
     .unwrap();
     olga.delete_project("demo", false).unwrap();
     let admin = world.who(Relation::Admin);
-    admin.edit_owner("olga", Some("olga-old"), None).unwrap();
+    admin
+        .edit_owner(
+            "olga",
+            &OwnerEdit {
+                name: Some("olga-old"),
+                ..OwnerEdit::default()
+            },
+        )
+        .unwrap();
     admin.add_owner("olga", None).unwrap();
     let newcomer = world.toaster.act_as("olga", "test").unwrap();
     let seen = newcomer.audit(&AuditFilter::default()).unwrap();

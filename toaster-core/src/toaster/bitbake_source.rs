@@ -10,6 +10,17 @@ use crate::layers::{self, ClonedRepo, Progress};
 use crate::model::{LayerRef, LayerSource, Right};
 use crate::runner::{BitbakeRun, RunnerError};
 
+/// A git repository holding BitBake, for [`Actor::set_bitbake_git`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BitbakeGit<'a> {
+    /// What git clones from: a URL or a path.
+    pub url: &'a str,
+    /// A branch, tag or commit; `None`: the repository's default branch.
+    pub reference: Option<&'a str>,
+    /// BitBake's directory inside the repository (`bitbake` in poky); `None`: the top.
+    pub subdir: Option<&'a str>,
+}
+
 impl Actor {
     /// Builds of `project` use the BitBake checkout at `path` (needs configure), from a new
     /// revision on; refused unless it is a BitBake checkout (`bin/bitbake`, `lib/bb`).
@@ -30,11 +41,14 @@ impl Actor {
     pub fn set_bitbake_git(
         &self,
         project: &str,
-        url: &str,
-        reference: Option<&str>,
-        subdir: Option<&str>,
+        git: &BitbakeGit<'_>,
         progress: Progress<'_>,
     ) -> Result<ChangeOutcome, Error> {
+        let BitbakeGit {
+            url,
+            reference,
+            subdir,
+        } = *git;
         let current = self.project_for(project, Action::Project(Right::Configure))?;
         let subdir = subdir.map(layers::check_subdir).transpose()?.flatten();
         let mut source = LayerRef {
@@ -114,7 +128,12 @@ impl Actor {
                 subdir,
                 ..
             }) => {
-                self.set_bitbake_git(project, &url, Some(&reference), subdir.as_deref(), progress)
+                let git = BitbakeGit {
+                    url: &url,
+                    reference: Some(&reference),
+                    subdir: subdir.as_deref(),
+                };
+                self.set_bitbake_git(project, &git, progress)
             }
             Some(LayerSource::Local { .. }) => Ok(ChangeOutcome {
                 revision: self.config(project)?,

@@ -31,9 +31,11 @@ use std::sync::Arc;
 
 pub use self::archive::{ARCHIVE_DIR, Archived};
 pub use self::artifacts::Downloaded;
+pub use self::bitbake_source::BitbakeGit;
 pub use self::builds::{BUILD_LEASE, BuildDetail, BuildQuery, COMMAND_LINE_PROJECT, ImportReport};
 pub use self::clean::CleanReport;
 pub use self::deliver::{DeliverUntil, Deliverer, DeliveryPolicy, DeliveryReport};
+pub use self::owners::OwnerEdit;
 pub use self::projects::{ClonedProject, ProjectOptions};
 pub use self::queue::{BuildRequest, RUNNER_LEASE};
 pub use self::recipes::{ImportedRecipe, RecipeImportRequest};

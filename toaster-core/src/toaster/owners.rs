@@ -5,6 +5,15 @@ use crate::Error;
 use crate::access::Action;
 use crate::model::{AuditAction, Group, Name, NewOwner, Owner, OwnerUpdate, check_email};
 
+/// What [`Actor::edit_owner`] changes; `None` leaves it as it is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OwnerEdit<'a> {
+    /// The owner's new name.
+    pub name: Option<&'a str>,
+    /// The new e-mail address; `Some("")` clears it.
+    pub email: Option<&'a str>,
+}
+
 impl Actor {
     /// Adds an owner (admins only).
     pub fn add_owner(&self, name: &str, email: Option<&str>) -> Result<Owner, Error> {
@@ -31,15 +40,13 @@ impl Actor {
 
     /// Renames an owner or changes their e-mail address (`Some("")` clears it). Owners edit
     /// themselves; admins edit anyone.
-    pub fn edit_owner(
-        &self,
-        name: &str,
-        new_name: Option<&str>,
-        email: Option<&str>,
-    ) -> Result<Owner, Error> {
+    pub fn edit_owner(&self, name: &str, edit: &OwnerEdit<'_>) -> Result<Owner, Error> {
         let update = OwnerUpdate {
-            name: new_name.map(|n| Name::parse("owner name", n)).transpose()?,
-            email: match email {
+            name: edit
+                .name
+                .map(|n| Name::parse("owner name", n))
+                .transpose()?,
+            email: match edit.email {
                 None => None,
                 Some("") => Some(None),
                 Some(email) => {

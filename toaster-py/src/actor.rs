@@ -874,7 +874,7 @@ impl Actor {
             };
             self.inner.edit_owner(name, &edit)
         })
-            .map(|o| Owner::from(&o))
+        .map(|o| Owner::from(&o))
     }
 
     /// Makes an owner an admin, or (`admin=False`) stops them being one (admins only; the

@@ -27,7 +27,7 @@ use crate::layers::Layer;
 use crate::model::{ChangeOutcome, Owner, Project, Revision, repr};
 use crate::recorder::unbatched;
 use crate::recorder::{BackgroundRecorder, Recorder};
-use crate::views::{ArchivedView, BitbakeView, ImportedEventsView, SettingView};
+use toaster_core::views::{ArchivedView, BitbakeView, ImportedEventsView, SettingView};
 
 /// An owner acting through a client.
 #[pyclass(module = "toaster_rs", frozen)]

@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 
 use crate::convert::to_python;
 use crate::errors::detach;
-use crate::views::EvaluatedView;
+use toaster_core::views::EvaluationView;
 
 /// The values BitBake would compute from `files` (read in order) for `names` (every
 /// variable when empty), without running BitBake: a dict (`files`, `variables`: None for
@@ -33,5 +33,5 @@ pub fn eval_conf(
         })
         .collect();
     crate::errors::warn_all(py, "ConfigWarning", &replaced)?;
-    to_python(py, &EvaluatedView::new(&files, &evaluation))
+    to_python(py, &EvaluationView::new(&files, &evaluation))
 }

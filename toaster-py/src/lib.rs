@@ -14,7 +14,6 @@ mod model;
 mod recorder;
 mod remedies;
 mod toaster;
-mod views;
 
 use pyo3::prelude::*;
 

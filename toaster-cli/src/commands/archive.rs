@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
-use serde::Serialize;
+use toaster_core::Actor;
 use toaster_core::model::{BuildId, Timestamp};
-use toaster_core::{Actor, Archived};
+use toaster_core::views::ArchivedView;
 
 use super::{Failure, Outcome};
 use crate::args::ArchiveCommand;
@@ -38,22 +38,6 @@ pub fn run(ctx: &Context, out: &Output, command: ArchiveCommand) -> Outcome {
     Ok(())
 }
 
-/// One build archived, as reported.
-#[derive(Serialize)]
-struct ArchivedView {
-    build: i64,
-    archive: Option<String>,
-    files_stored: usize,
-    files_left_out: Vec<LeftOut>,
-    error: Option<String>,
-}
-
-#[derive(Serialize)]
-struct LeftOut {
-    name: String,
-    why: String,
-}
-
 /// `build archive ID | --older-than AGE [--project P]`.
 pub fn archive(
     actor: &Actor,
@@ -73,7 +57,10 @@ pub fn archive(
         (None, None) => Vec::new(),
     };
     let single = id.is_some();
-    let views: Vec<ArchivedView> = results.iter().map(|(id, r)| view(*id, r)).collect();
+    let views: Vec<ArchivedView> = results
+        .iter()
+        .map(|(id, r)| ArchivedView::new(*id, r))
+        .collect();
     out.emit(&views, |w| {
         if views.is_empty() {
             return writeln!(w, "no build to archive");
@@ -113,38 +100,6 @@ pub fn archive(
         Ok(())
     })?;
     Ok(())
-}
-
-fn view(id: BuildId, result: &Result<Archived, toaster_core::Error>) -> ArchivedView {
-    match result {
-        Ok(archived) => ArchivedView {
-            build: id.0,
-            archive: archived
-                .build
-                .archive
-                .as_ref()
-                .map(|a| a.path.display().to_string()),
-            files_stored: archived.manifest.files.iter().filter(|f| f.stored).count(),
-            files_left_out: archived
-                .manifest
-                .files
-                .iter()
-                .filter(|f| !f.stored)
-                .map(|f| LeftOut {
-                    name: f.name.clone(),
-                    why: f.left_out.clone().unwrap_or_default(),
-                })
-                .collect(),
-            error: None,
-        },
-        Err(e) => ArchivedView {
-            build: id.0,
-            archive: None,
-            files_stored: 0,
-            files_left_out: Vec::new(),
-            error: Some(e.to_string()),
-        },
-    }
 }
 
 /// An age (`30d`, `12h`, `45m`, `90s`; or a time, `2026-11-01`): how long ago.

@@ -1,23 +1,11 @@
-use serde::Serialize;
 use toaster_core::model::LayerSource;
+use toaster_core::views::BitbakeView;
 
 use super::Outcome;
 use crate::args::BitbakeCommand;
 use crate::context::Context;
 use crate::output::Output;
 use crate::terminal::escape;
-
-/// `toaster bitbake show --json`.
-#[derive(Serialize)]
-struct BitbakeView {
-    project: String,
-    /// `path` or `git`; null when none is set.
-    kind: Option<&'static str>,
-    path: Option<String>,
-    url: Option<String>,
-    reference: Option<String>,
-    commit: Option<String>,
-}
 
 pub fn run(ctx: &Context, out: &Output, command: BitbakeCommand) -> Outcome {
     let actor = ctx.actor(&ctx.open()?)?;
@@ -51,32 +39,7 @@ pub fn run(ctx: &Context, out: &Output, command: BitbakeCommand) -> Outcome {
         }
         BitbakeCommand::Show { project } => {
             let source = actor.bitbake(&project)?;
-            let mut view = BitbakeView {
-                project: project.clone(),
-                kind: None,
-                path: None,
-                url: None,
-                reference: None,
-                commit: None,
-            };
-            match &source {
-                Some(LayerSource::Local { path }) => {
-                    view.kind = Some("path");
-                    view.path = Some(path.display().to_string());
-                }
-                Some(LayerSource::Git {
-                    url,
-                    reference,
-                    commit,
-                    ..
-                }) => {
-                    view.kind = Some("git");
-                    view.url = Some(url.clone());
-                    view.reference = Some(reference.clone());
-                    view.commit = commit.clone();
-                }
-                None => {}
-            }
+            let view = BitbakeView::new(&project, source.as_ref());
             out.emit(&view, |w| match &source {
                 Some(unfetched @ LayerSource::Git { commit: None, .. }) => writeln!(
                     w,

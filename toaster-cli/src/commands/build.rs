@@ -1,10 +1,10 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use serde::Serialize;
 use toaster_core::model::{
     BuildId, BuildState, LogLevel, Target, TaskFilter, TaskOutcome, Visibility,
 };
 use toaster_core::runner::Stop;
+use toaster_core::views::ImportedEventsView;
 use toaster_core::{BuildRequest, RunOptions, Until};
 
 use super::{Failure, Outcome};
@@ -342,21 +342,7 @@ pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
         }
         BuildCommand::ImportEvents { file, project } => {
             let report = actor.import_events(project.as_deref(), &file)?;
-            let view = Imported {
-                build: BuildView::from(&report.build),
-                events: report.read.events,
-                skipped: report
-                    .read
-                    .skipped
-                    .iter()
-                    .map(|(line, why)| format!("line {line}: {why}"))
-                    .collect(),
-                stopped: report
-                    .read
-                    .stopped
-                    .as_ref()
-                    .map(|(line, why)| format!("line {line}: {why}")),
-            };
+            let view = ImportedEventsView::from(&report);
             out.emit(&view, |w| {
                 writeln!(
                     w,
@@ -378,15 +364,6 @@ pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
         }
     }
     Ok(())
-}
-
-/// What `build import-events --json` prints.
-#[derive(Serialize)]
-struct Imported {
-    build: BuildView,
-    events: usize,
-    skipped: Vec<String>,
-    stopped: Option<String>,
 }
 
 fn hidden(out: &Output, build: &toaster_core::model::Build) -> std::io::Result<()> {

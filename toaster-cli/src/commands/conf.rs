@@ -1,8 +1,8 @@
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde::Serialize;
 use toaster_core::conf;
+use toaster_core::views::EvaluationView;
 
 use super::Outcome;
 use crate::args::ConfCommand;
@@ -44,15 +44,7 @@ pub fn run(ctx: &Context, out: &Output, command: ConfCommand) -> Outcome {
                     escape(&replaced.replaced_value)
                 );
             }
-            let view = Evaluated {
-                files: files.iter().map(|f| f.display().to_string()).collect(),
-                variables: evaluation.values,
-                unexpandable: evaluation
-                    .unexpandable
-                    .iter()
-                    .map(|(name, e)| (name.clone(), e.to_string()))
-                    .collect(),
-            };
+            let view = EvaluationView::new(&files, &evaluation);
             out.emit(&view, |w| {
                 for (name, value) in &view.variables {
                     let name = escape(name);
@@ -92,13 +84,4 @@ fn is_file_argument(arg: &str) -> bool {
 struct Written {
     project: String,
     written: Vec<String>,
-}
-
-/// What `conf eval --json` prints.
-#[derive(Serialize)]
-struct Evaluated {
-    files: Vec<String>,
-    variables: BTreeMap<String, Option<String>>,
-    /// Variables BitBake cannot expand either, with why.
-    unexpandable: BTreeMap<String, String>,
 }

@@ -1,32 +1,10 @@
-use serde::Serialize;
-use toaster_core::SettingValue;
+use toaster_core::views::SettingView;
 
 use super::Outcome;
 use crate::args::SettingsCommand;
 use crate::context::Context;
 use crate::output::{Output, table};
 use crate::terminal::escape;
-
-/// A setting, as `settings show --json` prints it.
-#[derive(Serialize)]
-struct SettingView {
-    name: &'static str,
-    /// The value set; null when unset.
-    value: Option<String>,
-    default: Option<&'static str>,
-    about: &'static str,
-}
-
-impl From<&SettingValue> for SettingView {
-    fn from(s: &SettingValue) -> SettingView {
-        SettingView {
-            name: s.setting.name(),
-            value: s.value.clone(),
-            default: s.setting.default_value(),
-            about: s.setting.about(),
-        }
-    }
-}
 
 pub fn run(ctx: &Context, out: &Output, command: SettingsCommand) -> Outcome {
     let actor = ctx.actor(&ctx.open()?)?;

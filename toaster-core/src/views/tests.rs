@@ -9,6 +9,7 @@ use crate::model::{Hook, HookAction, HookTrigger};
 #[test]
 fn a_warning_shows_its_kind_and_text() {
     let warning = Warning::from(crate::schema::Warning {
+        kind: crate::schema::WarningKind::Variable,
         variable: "MACHNIE".to_owned(),
         issue: crate::schema::Issue {
             reason: "not a variable Toaster knows".to_owned(),

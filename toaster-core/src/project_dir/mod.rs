@@ -3,6 +3,7 @@
 //! still carries that mark, through a handle held from the check to the removal.
 
 mod clean;
+mod discovery;
 mod empty;
 mod error;
 mod lock;
@@ -14,6 +15,7 @@ mod prepare;
 mod removal;
 
 pub use clean::{BITBAKE_LOCK, Cleaned, clean_tmp};
+pub use discovery::{MarkedDir, find_marked};
 pub use error::ProjectDirError;
 pub use lock::ConfLock;
 pub use marker::MARKER;

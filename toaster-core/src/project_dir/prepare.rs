@@ -37,10 +37,12 @@ impl PreparedDir {
 /// refuses it inside or around the directory of a project in `others` or of any marked
 /// one (compared by canonical path and by device/inode, so links do not hide them),
 /// creates it with its parents if absent, accepts it if it is an empty directory, refuses
-/// it otherwise, and writes the marker.
+/// it otherwise, and writes the marker naming `project` and `database` (the database file
+/// the project is recorded in, made absolute here).
 pub fn prepare(
     dir: &Path,
     project: &Name,
+    database: Option<&Path>,
     others: &[OtherProject],
 ) -> Result<PreparedDir, ProjectDirError> {
     let path = place::prospective(dir)?;
@@ -73,13 +75,20 @@ pub fn prepare(
     }
     let prepared = PreparedDir { path, created };
     let marker = prepared.path.join(MARKER);
+    let database = database.map(|db| fs::canonicalize(db).or_else(|_| std::path::absolute(db)));
+    let database = database.and_then(Result::ok);
     // `create_new`: of two processes preparing the same empty directory at once, one wins;
     // the other is told the directory is taken and removes nothing.
     let written = fs::File::options()
         .write(true)
         .create_new(true)
         .open(&marker)
-        .and_then(|mut file| io::Write::write_all(&mut file, marker::text(project).as_bytes()));
+        .and_then(|mut file| {
+            io::Write::write_all(
+                &mut file,
+                marker::text(project, database.as_deref()).as_bytes(),
+            )
+        });
     match written {
         Ok(()) => Ok(prepared),
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(ProjectDirError::NotEmpty {

@@ -26,14 +26,14 @@ fn the_marker_has_one_name() {
 fn prepare_creates_marks_and_refuses_non_empty() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("a/b/demo");
-    let prepared = prepare(&dir, &name("demo"), &[]).unwrap();
+    let prepared = prepare(&dir, &name("demo"), None, &[]).unwrap();
     assert!(prepared.path().join(MARKER).is_file());
-    let err = prepare(&dir, &name("other"), &[]).unwrap_err();
+    let err = prepare(&dir, &name("other"), None, &[]).unwrap_err();
     assert!(matches!(err, ProjectDirError::NotEmpty { .. }), "{err}");
     let file = tmp.path().join("file");
     fs::write(&file, "x").unwrap();
     assert!(matches!(
-        prepare(&file, &name("x"), &[]),
+        prepare(&file, &name("x"), None, &[]),
         Err(ProjectDirError::NotADirectory { .. })
     ));
     prepared.abandon();
@@ -43,8 +43,14 @@ fn prepare_creates_marks_and_refuses_non_empty() {
 #[test]
 fn a_project_directory_inside_another_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
-    let outer = prepare(&tmp.path().join("outer"), &name("outer"), &[]).unwrap();
-    let err = prepare(&outer.path().join("deeper/inner"), &name("inner"), &[]).unwrap_err();
+    let outer = prepare(&tmp.path().join("outer"), &name("outer"), None, &[]).unwrap();
+    let err = prepare(
+        &outer.path().join("deeper/inner"),
+        &name("inner"),
+        None,
+        &[],
+    )
+    .unwrap_err();
     assert!(matches!(err, ProjectDirError::Nested { .. }), "{err}");
     assert!(err.to_string().contains("project `outer`"), "{err}");
     assert!(!outer.path().join("deeper").exists(), "nothing was made");
@@ -53,11 +59,11 @@ fn a_project_directory_inside_another_is_refused() {
 #[test]
 fn a_link_into_another_project_is_seen_through() {
     let tmp = tempfile::tempdir().unwrap();
-    let outer = prepare(&tmp.path().join("outer"), &name("outer"), &[]).unwrap();
+    let outer = prepare(&tmp.path().join("outer"), &name("outer"), None, &[]).unwrap();
     fs::create_dir(outer.path().join("inner")).unwrap();
     symlink(outer.path().join("inner"), tmp.path().join("link")).unwrap();
     for dir in ["link", "link/deeper", "nothing/../link"] {
-        let err = prepare(&tmp.path().join(dir), &name("inner"), &[]).unwrap_err();
+        let err = prepare(&tmp.path().join(dir), &name("inner"), None, &[]).unwrap_err();
         assert!(
             matches!(err, ProjectDirError::Nested { .. }),
             "{dir}: {err}"
@@ -74,7 +80,7 @@ fn a_dangling_link_is_named() {
     let tmp = tempfile::tempdir().unwrap();
     symlink("missing/dir", tmp.path().join("dangling")).unwrap();
     for dir in ["dangling", "dangling/below"] {
-        let err = prepare(&tmp.path().join(dir), &name("demo"), &[]).unwrap_err();
+        let err = prepare(&tmp.path().join(dir), &name("demo"), None, &[]).unwrap_err();
         assert!(
             matches!(&err, ProjectDirError::DanglingLink { target, .. } if target == Path::new("missing/dir")),
             "{dir}: {err}"
@@ -85,7 +91,7 @@ fn a_dangling_link_is_named() {
 #[test]
 fn an_existing_empty_directory_is_kept_on_abandon() {
     let tmp = tempfile::tempdir().unwrap();
-    let prepared = prepare(tmp.path(), &name("demo"), &[]).unwrap();
+    let prepared = prepare(tmp.path(), &name("demo"), None, &[]).unwrap();
     prepared.abandon();
     assert!(tmp.path().is_dir());
     assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
@@ -97,7 +103,7 @@ fn removal_needs_the_projects_marker_and_spares_link_targets() {
     let shared = tmp.path().join("sstate-cache");
     fs::create_dir(&shared).unwrap();
     fs::write(shared.join("keep"), "shared").unwrap();
-    let dir = prepare(&tmp.path().join("demo"), &name("demo"), &[])
+    let dir = prepare(&tmp.path().join("demo"), &name("demo"), None, &[])
         .unwrap()
         .path()
         .to_owned();
@@ -156,7 +162,7 @@ fn a_marker_that_is_a_link_is_no_marker() {
 #[test]
 fn the_removal_handle_survives_its_parent_being_moved() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = prepare(&tmp.path().join("par/demo"), &name("demo"), &[])
+    let dir = prepare(&tmp.path().join("par/demo"), &name("demo"), None, &[])
         .unwrap()
         .path()
         .to_owned();
@@ -177,7 +183,7 @@ fn the_removal_handle_survives_its_parent_being_moved() {
 #[test]
 fn a_writer_holds_off_a_delete_and_a_delete_refuses_writers() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = prepare(&tmp.path().join("demo"), &name("demo"), &[])
+    let dir = prepare(&tmp.path().join("demo"), &name("demo"), None, &[])
         .unwrap()
         .path()
         .to_owned();
@@ -203,7 +209,7 @@ fn a_writer_holds_off_a_delete_and_a_delete_refuses_writers() {
 #[test]
 fn a_directory_holding_another_project_is_not_removed() {
     let tmp = tempfile::tempdir().unwrap();
-    let outer = prepare(&tmp.path().join("outer"), &name("outer"), &[])
+    let outer = prepare(&tmp.path().join("outer"), &name("outer"), None, &[])
         .unwrap()
         .path()
         .to_owned();
@@ -219,7 +225,7 @@ fn a_directory_holding_another_project_is_not_removed() {
 fn a_directory_around_a_recorded_one_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let lost = project("lost", &tmp.path().join("gone/lost"));
-    let err = prepare(&tmp.path().join("gone"), &name("wrap"), &[lost]).unwrap_err();
+    let err = prepare(&tmp.path().join("gone"), &name("wrap"), None, &[lost]).unwrap_err();
     assert!(matches!(err, ProjectDirError::Encloses { .. }), "{err}");
     assert!(!tmp.path().join("gone").exists());
 }
@@ -228,5 +234,67 @@ fn project(name: &str, dir: &Path) -> OtherProject {
     OtherProject {
         name: name.to_owned(),
         dir: dir.to_owned(),
+    }
+}
+
+#[test]
+fn the_marker_records_the_database_and_is_found_from_below() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("toaster.sqlite");
+    fs::write(&db, "").unwrap();
+    let prepared = prepare(&tmp.path().join("demo"), &name("demo"), Some(&db), &[]).unwrap();
+    let deep = prepared.path().join("build/tmp/work");
+    fs::create_dir_all(&deep).unwrap();
+    for start in [
+        prepared.path().to_owned(),
+        prepared.path().join("build"),
+        deep,
+    ] {
+        let found = find_marked(&start).unwrap().expect("found");
+        assert_eq!(found.dir, prepared.path());
+        assert_eq!(found.project, "demo");
+        assert_eq!(found.database, Some(fs::canonicalize(&db).unwrap()));
+        assert_eq!(found.marker(), prepared.path().join(MARKER));
+    }
+    assert_eq!(find_marked(tmp.path()).unwrap(), None);
+}
+
+#[test]
+fn an_old_marker_names_its_project_without_a_database() {
+    let tmp = tempfile::tempdir().unwrap();
+    let old = "# This directory belongs to the Toaster project below.\nproject = legacy\n";
+    fs::write(tmp.path().join(MARKER), old).unwrap();
+    fs::create_dir(tmp.path().join("build")).unwrap();
+    let found = find_marked(&tmp.path().join("build"))
+        .unwrap()
+        .expect("found");
+    assert_eq!(found.project, "legacy");
+    assert_eq!(found.database, None);
+    // A relative database path is not trusted either.
+    fs::write(
+        tmp.path().join(MARKER),
+        "project = legacy\ndatabase = toaster.sqlite\n",
+    )
+    .unwrap();
+    assert_eq!(find_marked(tmp.path()).unwrap().unwrap().database, None);
+}
+
+#[test]
+fn a_linked_or_unnamed_marker_is_passed_over_for_the_one_above() {
+    let tmp = tempfile::tempdir().unwrap();
+    let outer = prepare(&tmp.path().join("outer"), &name("outer"), None, &[]).unwrap();
+    let linked = outer.path().join("linked");
+    fs::create_dir(&linked).unwrap();
+    symlink(outer.path().join(MARKER), linked.join(MARKER)).unwrap();
+    let unnamed = outer.path().join("unnamed");
+    fs::create_dir(&unnamed).unwrap();
+    fs::write(unnamed.join(MARKER), "# nothing here\n").unwrap();
+    for start in [&linked, &unnamed] {
+        let found = find_marked(start).unwrap().expect("found");
+        assert_eq!(
+            (found.dir.as_path(), found.project.as_str()),
+            (outer.path(), "outer")
+        );
+        assert_eq!(found.database, None);
     }
 }

@@ -108,7 +108,12 @@ impl Actor {
         let mode = self.store().default_mode()?;
         let origin = format!("project {name}, revision 1");
         crate::conf::generate(&config, dir, self.schema(), &origin)?;
-        let prepared = project_dir::prepare(dir, &name, &self.other_projects(None)?)?;
+        let prepared = project_dir::prepare(
+            dir,
+            &name,
+            self.toaster.database.as_deref(),
+            &self.other_projects(None)?,
+        )?;
         let new = NewProject {
             name,
             dir: prepared.path().to_owned(),

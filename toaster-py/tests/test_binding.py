@@ -254,8 +254,8 @@ def test_values_are_checked_and_warnings_reach_python(tmp_path):
         # Issued where the call was made, as the category of its kind, which scripts filter.
         assert issued[0].filename == __file__ and issued[0].category is toaster_rs.VariableWarning
         with pytest.raises(toaster_rs.ValidationError) as refused:
-            alice.set("demo", "IMAGE_FSTYPES", "exr4")
-        assert "did you mean `ext4`?" in refused.value.hint
+            alice.set("demo", "PACKAGE_CLASSES", "package_rmp")
+        assert "did you mean `package_rpm`?" in refused.value.hint
         with pytest.raises(toaster_rs.ValidationError):
             alice.set("demo", "IMAGE_FSTYPS", "ext4", strict=True)
         conf = Path(project.dir) / "build" / "conf" / "toaster.conf"

@@ -60,8 +60,15 @@ pub fn run(ctx: &Context, out: &Output, command: ProjectCommand) -> Outcome {
             dir,
             release,
         } => {
-            let (project, notes) =
+            let (project, warnings) =
                 actor.import_project(&name, &from, &default_dir(&name, dir), release.as_deref())?;
+            // What was left out is the report's; other warnings (the release chosen) are said.
+            let (notes, others): (Vec<_>, Vec<_>) = warnings
+                .iter()
+                .partition(|w| w.kind() == "not_reproduced");
+            for warning in others {
+                eprintln!("warning: {}", escape_lines(&warning.to_string()));
+            }
             let notes = notes.iter().map(ToString::to_string).collect();
             let imported = toaster_core::Imported { project, notes };
             super::share::import(out, &from, imported)?;

@@ -54,7 +54,7 @@ fn a_refused_value_changes_nothing() {
     let conf = scratch.path().join("demo/build/conf/toaster.conf");
     let text = std::fs::read_to_string(&conf).unwrap();
     for (key, value) in [
-        ("IMAGE_FSTYPES", "exr4"),
+        ("PACKAGE_CLASSES", "package_rmp"),
         ("TOPDIR", "/x"),
         ("EXTRA", "${@bb.utils.which('x')}"),
         ("EXTRA", "one \" and one '"),

@@ -14,9 +14,28 @@ pub struct Issue {
     pub hint: String,
 }
 
+/// Which check a warning comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WarningKind {
+    /// A variable Toaster does not know, or one the project's release does not have.
+    Variable,
+    /// A value close to a known one: likely a typo.
+    Typo,
+    /// A value of an open list that Toaster does not know (a layer may define it).
+    UnknownValue,
+    /// A machine, distro or image type that none of the project's layers defines (they were
+    /// all read).
+    NotInLayers,
+    /// A value not checked against the project's layers, since some are not on disk yet.
+    CheckSkipped,
+}
+
 /// A warning about a value that is accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
+    /// The check that made it.
+    pub kind: WarningKind,
     /// The variable.
     pub variable: String,
     /// What is odd, and the hint.

@@ -3,6 +3,8 @@
 //! users change most. Extra specs load from JSON files a user or a layer ships.
 
 mod error;
+mod layer_values;
+mod sanity;
 mod spec;
 mod spec_file;
 mod suggest;
@@ -14,10 +16,14 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-pub use error::{Issue, SchemaError, Warning};
-pub use spec::{Allowed, Class, Kind, VarSpec};
+pub use error::{Issue, SchemaError, Warning, WarningKind};
+pub use layer_values::LayerValues;
+pub use spec::{Allowed, Class, Kind, LayerValue, VarSpec};
 pub use spec_file::MAX_FILE;
 pub use suggest::closest;
+
+/// The override operators: they change how a value applies, not which variable it is.
+const OPERATORS: [&str; 3] = ["append", "prepend", "remove"];
 
 /// The built-in catalogue, in the same format as extra spec files.
 const CATALOGUE: &str = include_str!("catalogue.json");
@@ -85,11 +91,31 @@ impl Schema {
         self.specs.values()
     }
 
-    /// The spec that governs `name`: its own, else that of its base name before overrides
-    /// (`DISTRO_FEATURES:append` → `DISTRO_FEATURES`).
+    /// The spec that governs `name`: its own; else, with the operators `:append`,
+    /// `:prepend` and `:remove` left out of the name, the spec or family of that name
+    /// (`PACKAGECONFIG:remove:pn-qemu` → `PACKAGECONFIG:pn-*`), then of the name with its
+    /// last overrides dropped one by one (`DISTRO_FEATURES:append` → `DISTRO_FEATURES`,
+    /// `SRCREV_machine:pn-linux` → `SRCREV_*`).
     pub fn governing(&self, name: &str) -> Option<&VarSpec> {
-        self.spec(name)
-            .or_else(|| name.split_once(':').and_then(|(base, _)| self.spec(base)))
+        if let Some(spec) = self.spec(name) {
+            return Some(spec);
+        }
+        let parts: Vec<&str> = name
+            .split(':')
+            .filter(|part| !OPERATORS.contains(part))
+            .collect();
+        (1..=parts.len()).rev().find_map(|n| {
+            let candidate = parts[..n].join(":");
+            self.spec(&candidate).or_else(|| self.family(&candidate))
+        })
+    }
+
+    /// The family `name` belongs to; the one with the longest name when several do.
+    fn family(&self, name: &str) -> Option<&VarSpec> {
+        self.specs
+            .values()
+            .filter(|spec| spec.is_family() && spec.matches(name))
+            .max_by_key(|spec| spec.name.len())
     }
 
     /// The class of `name` (unknown variables are build variables).

@@ -87,6 +87,9 @@ pub enum Allowed {
         /// The last series it is allowed in.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         until: Option<String>,
+        /// What replaces it after `until` (`debug-tweaks`: the four features it stood for).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        instead: Option<String>,
     },
 }
 
@@ -103,6 +106,22 @@ impl Allowed {
         match self {
             Allowed::Always(_) => true,
             Allowed::Series { from, until, .. } => in_range(release, from, until),
+        }
+    }
+
+    /// The last series it was allowed in, when `release` comes after it (it was removed).
+    pub fn removed_in(&self, release: &Release) -> Option<&str> {
+        match self {
+            Allowed::Series { until, .. } if !in_range(release, &None, until) => until.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// What replaces it once removed, if the spec says.
+    pub fn instead(&self) -> Option<&str> {
+        match self {
+            Allowed::Always(_) => None,
+            Allowed::Series { instead, .. } => instead.as_deref(),
         }
     }
 
@@ -135,7 +154,42 @@ pub(crate) fn in_range(release: &Release, from: &Option<String>, until: &Option<
     after_from && before_until
 }
 
-/// The specification of one variable.
+/// Values of a variable that the project's layers define in their files, beyond the ones
+/// the catalogue lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LayerValue {
+    /// A machine: a layer's `conf/machine/NAME.conf`.
+    Machine,
+    /// A distribution: a layer's `conf/distro/NAME.conf`.
+    Distro,
+    /// An image type: a word of `IMAGE_TYPES`, or a `IMAGE_CMD:TYPE`, in a layer's `conf/`
+    /// or `classes*/` files.
+    ImageType,
+}
+
+impl LayerValue {
+    /// What the value is, for messages (`machine`).
+    pub fn noun(self) -> &'static str {
+        match self {
+            LayerValue::Machine => "machine",
+            LayerValue::Distro => "distro",
+            LayerValue::ImageType => "image type",
+        }
+    }
+
+    /// Where layers define it, for messages.
+    pub fn place(self) -> &'static str {
+        match self {
+            LayerValue::Machine => "conf/machine/*.conf",
+            LayerValue::Distro => "conf/distro/*.conf",
+            LayerValue::ImageType => "IMAGE_TYPES and IMAGE_CMD:TYPE in conf/ and classes*/",
+        }
+    }
+}
+
+/// The specification of one variable, or of a family of variables when its name holds a `*`
+/// standing for any text (`PREFERRED_VERSION_*`, `SRCREV:pn-*`, `SKIP_RECIPE[*]`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VarSpec {
@@ -155,6 +209,10 @@ pub struct VarSpec {
     /// layers add machines, distros, features.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub open: bool,
+    /// The kind of value the project's layers define more of (machines, distros, image
+    /// types): values are checked against the layers on disk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layer_value: Option<LayerValue>,
     /// Suffixes a word may carry after a `.` (`ext4.gz.sha256sum`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suffixes: Vec<String>,
@@ -181,12 +239,46 @@ impl VarSpec {
             default: None,
             allowed: Vec::new(),
             open: true,
+            layer_value: None,
             suffixes: Vec::new(),
             minimum: None,
             since: None,
             doc: String::new(),
             instead: None,
         }
+    }
+
+    /// Whether this spec names a family of variables (its name holds a `*`).
+    pub fn is_family(&self) -> bool {
+        self.name.contains('*')
+    }
+
+    /// Whether `name` is this family's: each `*` of the spec's name stands for one or more
+    /// characters.
+    pub fn matches(&self, name: &str) -> bool {
+        let mut parts = self.name.split('*');
+        let first = parts.next().unwrap_or_default();
+        let Some(mut rest) = name.strip_prefix(first) else {
+            return false;
+        };
+        let mut parts = parts.peekable();
+        while let Some(part) = parts.next() {
+            // The `*` before `part` takes at least one character.
+            let Some((_, after)) = rest
+                .split_at_checked(rest.chars().next().map_or(0, char::len_utf8))
+                .filter(|(star, _)| !star.is_empty())
+            else {
+                return false;
+            };
+            if parts.peek().is_none() {
+                return after.ends_with(part);
+            }
+            match after.find(part) {
+                Some(at) => rest = &after[at + part.len()..],
+                None => return false,
+            }
+        }
+        rest.is_empty()
     }
 
     /// The values allowed in `release`.

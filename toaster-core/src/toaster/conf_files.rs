@@ -23,8 +23,9 @@ impl Actor {
 
     /// Creates project `name` in `dir` from the build directory `from`: its layers (as local
     /// directories, read and checked as `layer add` does), machine, distro, packages and
-    /// variables. What the checks refuse or a project cannot hold is left out; the notes say
-    /// what was left out and why.
+    /// variables, building `release` or else the series its core layer declares. What the
+    /// checks refuse or a project cannot hold is left out; the warnings say what was left
+    /// out and why, and how the series was chosen when in doubt.
     pub fn import_project(
         &self,
         name: &str,
@@ -33,15 +34,14 @@ impl Actor {
         release: Option<&str>,
     ) -> Result<(Project, Vec<Warning>), Error> {
         let name = Name::parse("project name", name)?;
-        let release = release
-            .map(Release::parse)
-            .transpose()?
-            .unwrap_or(Release::DEFAULT);
+        let asked = release.map(Release::parse).transpose()?;
         let conf::Imported {
             mut config,
             layer_dirs,
             mut notes,
         } = conf::import(from)?;
+        // The core layer says which series the build directory built, unless one is asked for.
+        let (release, mut warnings) = super::import_release::release(asked, &layer_dirs);
         // Layers pass the checks `layer add` makes; what fails is left out and said.
         let (layers, layer_notes) = layers::import(&layer_dirs, release);
         config.layers = layers;
@@ -57,7 +57,8 @@ impl Actor {
         let config = self.admit(config, release, &mut notes);
         let description = format!("imported from {}", from.display());
         let project = self.create_with(name, dir, release, None, config, description)?;
-        Ok((project, Warning::all(notes, Warning::not_reproduced)))
+        warnings.extend(Warning::all(notes, Warning::not_reproduced));
+        Ok((project, warnings))
     }
 
     /// Writes the conf files for `config`, revision `number` of `project`, holding the

@@ -116,7 +116,8 @@ impl Actor {
         base: Option<RevisionNumber>,
         strict: bool,
     ) -> Result<ChangeOutcome, Error> {
-        let release = self.project_for(project, CONFIGURE)?.release;
+        let current = self.project_for(project, CONFIGURE)?;
+        let release = current.release;
         let warnings = std::cell::RefCell::new(Vec::new());
         let mut outcome = self.commit(project, base, |head| {
             let mut config = head.config.clone();
@@ -124,8 +125,14 @@ impl Actor {
             for change in changes {
                 descriptions.extend(config.apply(change)?);
             }
-            *warnings.borrow_mut() =
-                validation::check(self.schema(), &release, &head.config, &config, strict)?;
+            *warnings.borrow_mut() = validation::check(
+                self.schema(),
+                &release,
+                &head.config,
+                &config,
+                strict,
+                &current.dir,
+            )?;
             Ok((!descriptions.is_empty()).then(|| (descriptions.join("; "), None, config)))
         })?;
         let mut all = warnings.into_inner();

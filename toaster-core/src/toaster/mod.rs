@@ -12,6 +12,7 @@ mod config;
 mod deliver;
 mod delivery_content;
 mod hook_config;
+mod import_release;
 mod kas;
 mod layers;
 mod owners;
@@ -310,3 +311,5 @@ mod recording_tests;
 mod share_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod validation_tests;

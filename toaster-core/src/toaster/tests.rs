@@ -401,7 +401,7 @@ fn a_bad_value_changes_nothing_and_says_why() {
     let (alice, project) = f.demo();
     let before = conf_file(&project, "toaster.conf");
     for (key, bad) in [
-        ("IMAGE_FSTYPES", "ext5"),
+        ("PACKAGE_CLASSES", "package_rmp"),
         ("BBFILES", "x"),
         ("EXTRA", "${@os.system('id')}"),
         ("EXTRA", "a\"b'c"),

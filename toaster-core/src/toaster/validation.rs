@@ -1,26 +1,41 @@
 //! The checks a configuration passes before it is committed: every changed variable against
-//! the schema, and every value against what BitBake can read back from a conf file.
+//! the schema (machines, distros and image types also against what the project's layers on
+//! disk define), and every value against what BitBake can read back from a conf file.
+
+use std::cell::OnceCell;
+use std::path::Path;
 
 use super::Warning;
 use crate::Error;
 use crate::conf;
+use crate::layers;
 use crate::model::{ProjectConfig, Release};
-use crate::schema::Schema;
+use crate::schema::{LayerValues, Schema};
 
-/// Checks what changed from `old` to `new`; returns the warnings of accepted values.
+/// Checks what changed from `old` to `new`, a configuration of the project in
+/// `project_dir`; returns the warnings of accepted values. The layers are read only when a
+/// value checked against them changed.
 pub fn check(
     schema: &Schema,
     release: &Release,
     old: &ProjectConfig,
     new: &ProjectConfig,
     strict: bool,
+    project_dir: &Path,
 ) -> Result<Vec<Warning>, Error> {
+    let read = OnceCell::new();
+    let layer_values =
+        || -> &LayerValues { read.get_or_init(|| layers::layer_values(&new.layers, project_dir)) };
     let mut warnings = Vec::new();
     for (name, value) in &new.variables {
         if old.variables.get(name) == Some(value) {
             continue;
         }
-        warnings.extend(schema.check(name, value, release, strict)?);
+        let against_layers = schema
+            .governing(name)
+            .is_some_and(|spec| spec.layer_value.is_some());
+        let layers = against_layers.then(layer_values);
+        warnings.extend(schema.check_in(name, value, release, strict, layers)?);
         conf::check_assignment(name, value)?;
     }
     for (name, old_value, new_value) in [
@@ -32,7 +47,8 @@ pub fn check(
             .filter(|v| Some(*v) != old_value.as_ref())
         {
             if let Some(spec) = schema.spec(name) {
-                warnings.extend(schema.check_value(spec, name, value, release, false)?);
+                let layers = Some(layer_values());
+                warnings.extend(schema.check_value(spec, name, value, release, false, layers)?);
             }
             conf::check_assignment(name, value)?;
         }

@@ -20,6 +20,40 @@ pub enum Warning {
         /// What to do about it.
         hint: String,
     },
+    /// A value of an open list Toaster does not know (a machine, distro or image type a
+    /// layer may define), accepted.
+    UnknownValue {
+        /// The variable.
+        variable: String,
+        /// What is odd.
+        reason: String,
+        /// What to do about it.
+        hint: String,
+    },
+    /// A machine, distro or image type that none of the project's layers defines.
+    NotInLayers {
+        /// The variable.
+        variable: String,
+        /// Which value, and the layers searched.
+        reason: String,
+        /// The closest they define, or the layer to add.
+        hint: String,
+    },
+    /// A value not checked against the project's layers: some are not fetched yet.
+    CheckSkipped {
+        /// The variable.
+        variable: String,
+        /// Which value, and the layers not on disk.
+        reason: String,
+        /// How to fetch them.
+        hint: String,
+    },
+    /// How a project import chose its release series: an explicit one the core layer
+    /// disagrees with, or a core layer's series Toaster does not know.
+    Release {
+        /// What was found, and what the project builds.
+        message: String,
+    },
     /// A layer check that passed with a remark: a layer already there, a check forced.
     Layer {
         /// What the check said.
@@ -53,11 +87,16 @@ pub enum Warning {
 }
 
 impl Warning {
-    /// Its category, a stable name for scripts: `variable`, `layer`, `build_running`,
+    /// Its category, a stable name for scripts: `variable`, `unknown_value`,
+    /// `not_in_layers`, `check_skipped`, `release`, `layer`, `build_running`,
     /// `conf_not_written`, `checkout` or `not_reproduced`.
     pub fn kind(&self) -> &'static str {
         match self {
             Warning::Variable { .. } => "variable",
+            Warning::UnknownValue { .. } => "unknown_value",
+            Warning::NotInLayers { .. } => "not_in_layers",
+            Warning::CheckSkipped { .. } => "check_skipped",
+            Warning::Release { .. } => "release",
             Warning::Layer { .. } => "layer",
             Warning::BuildRunning { .. } => "build_running",
             Warning::ConfNotWritten { .. } => "conf_not_written",
@@ -93,10 +132,28 @@ impl Warning {
 
 impl From<schema::Warning> for Warning {
     fn from(warning: schema::Warning) -> Warning {
-        Warning::Variable {
-            variable: warning.variable,
-            reason: warning.issue.reason,
-            hint: warning.issue.hint,
+        let (variable, reason, hint) = (warning.variable, warning.issue.reason, warning.issue.hint);
+        match warning.kind {
+            schema::WarningKind::UnknownValue => Warning::UnknownValue {
+                variable,
+                reason,
+                hint,
+            },
+            schema::WarningKind::NotInLayers => Warning::NotInLayers {
+                variable,
+                reason,
+                hint,
+            },
+            schema::WarningKind::CheckSkipped => Warning::CheckSkipped {
+                variable,
+                reason,
+                hint,
+            },
+            _ => Warning::Variable {
+                variable,
+                reason,
+                hint,
+            },
         }
     }
 }
@@ -108,8 +165,24 @@ impl fmt::Display for Warning {
                 variable,
                 reason,
                 hint,
+            }
+            | Warning::UnknownValue {
+                variable,
+                reason,
+                hint,
+            }
+            | Warning::NotInLayers {
+                variable,
+                reason,
+                hint,
+            }
+            | Warning::CheckSkipped {
+                variable,
+                reason,
+                hint,
             } => write!(f, "{variable}: {reason}; {hint}"),
-            Warning::Layer { message }
+            Warning::Release { message }
+            | Warning::Layer { message }
             | Warning::Checkout { message }
             | Warning::NotReproduced { message } => f.write_str(message),
             Warning::BuildRunning { build, build_dir } => write!(

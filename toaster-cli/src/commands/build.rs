@@ -227,7 +227,9 @@ pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
                 if let (Some(revision), Some(variables)) = (view.revision, variables) {
                     writeln!(w, "variables (revision {revision}):")?;
                     for (name, value) in variables {
-                        writeln!(w, "  {} = \"{}\"", escape(name), escape(value))?;
+                        for line in value.conf_lines(name) {
+                writeln!(w, "  {}", escape(&line))?;
+            }
                     }
                 }
                 Ok(())

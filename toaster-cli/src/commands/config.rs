@@ -187,7 +187,9 @@ fn show(w: &mut dyn Write, view: &ConfigView) -> std::io::Result<()> {
     }
     writeln!(w, "variables:")?;
     for (name, value) in &view.variables {
-        writeln!(w, "  {} = \"{}\"", escape(name), escape(value))?;
+        for line in value.conf_lines(name) {
+            writeln!(w, "  {}", escape(&line))?;
+        }
     }
     Ok(())
 }

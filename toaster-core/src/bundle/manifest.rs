@@ -57,12 +57,18 @@ pub struct BundleManifest {
 pub struct BundleConfig {
     /// `MACHINE`.
     pub machine: Option<String>,
+    /// How `MACHINE` is assigned (`=` when absent).
+    #[serde(default, skip_serializing_if = "crate::model::Operator::is_set")]
+    pub machine_op: crate::model::Operator,
     /// `DISTRO`.
     pub distro: Option<String>,
+    /// How `DISTRO` is assigned (`=` when absent).
+    #[serde(default, skip_serializing_if = "crate::model::Operator::is_set")]
+    pub distro_op: crate::model::Operator,
     /// What `bitbake` builds.
     pub targets: Vec<Target>,
-    /// Build variables, by name.
-    pub variables: std::collections::BTreeMap<String, String>,
+    /// Build variables, by left-hand side, with their operators.
+    pub variables: std::collections::BTreeMap<String, crate::model::Variable>,
     /// Packages added to every image.
     pub packages: Vec<String>,
     /// Extra recipes built beside the targets.

@@ -110,7 +110,7 @@ fn check(path: &Path, manifest: &BundleManifest) -> Result<(), BundleError> {
         }
     }
     for (name, value) in &config.variables {
-        crate::conf::check_assignment(name, value)
+        crate::conf::check_variable(name, value)
             .map_err(|e| invalid(format!("config.variables.{name}"), e.to_string()))?;
     }
     for word in config.packages.iter().chain(&config.recipes) {

@@ -7,7 +7,7 @@ use super::error::ConfError;
 use super::statement::{self, Assignment, Op, Problem, Statement};
 use super::text::{self, JoinProblem, Logical};
 use super::{excerpt, quote, read};
-use crate::model::shorten;
+use crate::model::{Variable, shorten};
 
 /// The largest conf file read; real ones are a few kilobytes.
 pub const MAX_SIZE: u64 = 8 * 1024 * 1024;
@@ -225,6 +225,34 @@ impl ConfFile {
         Ok(true)
     }
 
+    /// Appends what a project writes for the left-hand side `key` (`NAME`, `NAME:append`,
+    /// `NAME[flag]`): each operation as `KEY OP "value"` in order, the first after `export`
+    /// when exported (`export NAME` alone when there is no operation). Each line is checked
+    /// to read back as written.
+    pub fn append_variable(&mut self, key: &str, variable: &Variable) -> Result<(), ConfError> {
+        let (name, flag) = match key.split_once('[') {
+            Some((name, flag)) => (name, Some(flag.trim_end_matches(']').to_owned())),
+            None => (key, None),
+        };
+        if variable.operations.is_empty() && variable.export {
+            return self.ensure_line(&format!("export {key}")).map(|_| ());
+        }
+        for (i, operation) in variable.operations.iter().enumerate() {
+            let new = Assignment {
+                export: variable.export && i == 0,
+                name: name.to_owned(),
+                flag: flag.clone(),
+                op: operation.op,
+                value: operation.value.clone(),
+                quote: '"',
+            };
+            let text = render(&new, Shape::Line)?;
+            let item = self.checked_item(&text, Some((&new, Shape::Line)))?;
+            self.push(item);
+        }
+        Ok(())
+    }
+
     /// Adds words missing from the list `name` to its first assignment (or a new
     /// `NAME = "…"` line). A statement written over several lines, and `BBLAYERS`, are
     /// rewritten in the one-item-per-line shape `bitbake-layers` writes.
@@ -392,6 +420,8 @@ impl ConfFile {
         let ok = match (expected, &kind) {
             (Some((want, shape)), ItemKind::Statement(Statement::Assign(got))) => {
                 got.name == want.name
+                    && got.flag == want.flag
+                    && got.export == want.export
                     && got.op == want.op
                     && match shape {
                         Shape::Line => got.value == want.value,

@@ -9,7 +9,7 @@ use std::path::Path;
 use super::error::ConfError;
 use super::file::ConfFile;
 use super::quote;
-use crate::model::ProjectConfig;
+use crate::model::{ProjectConfig, Variable};
 use crate::schema::{Class, Schema};
 
 /// `toaster.conf`, included from `local.conf`.
@@ -51,8 +51,10 @@ fn portable(path: &Path, project_dir: &Path) -> String {
 
 /// Generates the files for `config`, a configuration of the project in `project_dir`
 /// described as `origin` (e.g. "project demo, revision 3"). Variables go to `toaster.conf`
-/// or `toaster-host.conf` by their class in `schema`. Every value is quoted so that BitBake
-/// reads back exactly that value; one that cannot be is an error.
+/// or `toaster-host.conf` by their class in `schema`, each operation with its operator (so
+/// what the user's `local.conf` adds to a variable survives a `+=` or `:append`), in name
+/// order. Every value is quoted so that BitBake reads back exactly that value; one that
+/// cannot be is an error.
 pub fn generate(
     config: &ProjectConfig,
     project_dir: &Path,
@@ -62,16 +64,18 @@ pub fn generate(
     let named = |file: &str| Path::new(file).to_owned();
     let mut toaster = ConfFile::empty(&named(TOASTER_CONF));
     let mut host = ConfFile::empty(&named(HOST_CONF));
-    if let Some(machine) = &config.machine {
-        toaster.set("MACHINE", machine)?;
+    for (name, value, op) in [
+        ("MACHINE", &config.machine, config.machine_op),
+        ("DISTRO", &config.distro, config.distro_op),
+    ] {
+        if let Some(value) = value {
+            toaster.append_variable(name, &Variable::assign(op, value.clone()))?;
+        }
     }
-    if let Some(distro) = &config.distro {
-        toaster.set("DISTRO", distro)?;
-    }
-    for (name, value) in &config.variables {
-        match schema.class(name) {
-            Class::Infrastructure => host.set(name, value)?,
-            _ => toaster.set(name, value)?,
+    for (key, variable) in &config.variables {
+        match schema.class(key) {
+            Class::Infrastructure => host.append_variable(key, variable)?,
+            _ => toaster.append_variable(key, variable)?,
         };
     }
     if !config.packages.is_empty() {

@@ -1,5 +1,6 @@
 //! Reading an existing build directory's `local.conf` and `bblayers.conf` into a project
-//! configuration, with notes on what a project cannot hold.
+//! configuration, keeping each assignment's operator, overrides, flag and `export`, with
+//! notes on what a project cannot hold (includes, `unset`, inline Python).
 
 use std::path::{Path, PathBuf};
 
@@ -7,8 +8,9 @@ use super::datastore::Datastore;
 use super::error::ConfError;
 use super::eval::run;
 use super::file::ConfFile;
+use super::quote::check_word;
 use super::statement::{Assignment, Op, Statement};
-use crate::model::ProjectConfig;
+use crate::model::{ConfigKey, Operation, ProjectConfig};
 
 /// A configuration read from a build directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,28 +44,58 @@ pub fn import(build_dir: &Path) -> Result<Imported, ConfError> {
         .collect();
 
     let place = |line: usize| format!("local.conf:{line}");
+    let mut packages: Vec<(usize, &Assignment)> = Vec::new();
     for (line, statement) in local.statements() {
-        match statement {
-            Statement::Assign(a) => {
-                if let Some(note) = assignment(&mut config, a) {
-                    notes.push(format!("{}: {note}", place(line)));
+        let note = match statement {
+            Statement::Assign(a) if is_package_list(a) => {
+                packages.push((line, a));
+                None
+            }
+            Statement::Assign(a) => assignment(&mut config, a),
+            Statement::Export { name } => {
+                config.variables.entry(name.clone()).or_default().export = true;
+                None
+            }
+            Statement::Include { files, .. } => Some(format!(
+                "`{files}` is included, not imported; copy what the project needs"
+            )),
+            Statement::Unset { name, flag } => Some(match flag {
+                Some(flag) => format!("`unset {name}[{flag}]` not imported"),
+                None => format!("`unset {name}` not imported"),
+            }),
+            Statement::AddPylib { args } => Some(format!("`addpylib {args}` not imported")),
+            Statement::AddFragments { args } => Some(format!("`addfragments {args}` not imported")),
+        };
+        if let Some(note) = note {
+            notes.push(format!("{}: {note}", place(line)));
+        }
+    }
+    // `IMAGE_INSTALL:append = " a b"` is the project's `packages` when every such line has
+    // that form (else, kept as a variable, so the words stay in their order).
+    if packages.len() == statements_to(&local, PACKAGES) {
+        for (_, a) in &packages {
+            for word in a.value.split_whitespace() {
+                if !config.packages.iter().any(|p| p == word) {
+                    config.packages.push(word.to_owned());
                 }
             }
-            Statement::Include { files, .. } => notes.push(format!(
-                "{}: `{files}` is included, not imported; copy what the project needs",
-                place(line)
-            )),
-            Statement::Export { name } => {
-                notes.push(format!("{}: `export {name}` not kept", place(line)));
-            }
-            Statement::Unset { name, .. } => {
-                notes.push(format!("{}: `unset {name}` not kept", place(line)));
-            }
-            Statement::AddPylib { .. } | Statement::AddFragments { .. } => {
-                notes.push(format!("{}: statement not kept", place(line)));
+        }
+    } else {
+        for (line, a) in packages {
+            if let Some(note) = assignment(&mut config, a) {
+                notes.push(format!("{}: {note}", place(line)));
             }
         }
     }
+    config
+        .variables
+        .retain(|key, _| match ConfigKey::parse(key) {
+            Ok(_) => true,
+            Err(e) => {
+                notes.push(format!("{key}: not imported: {e}"));
+                false
+            }
+        });
     Ok(Imported {
         config,
         layer_dirs,
@@ -71,55 +103,78 @@ pub fn import(build_dir: &Path) -> Result<Imported, ConfError> {
     })
 }
 
-/// Takes one assignment into `config` with its operator's effect; returns why it was not
-/// taken, if it was not.
+/// Where the project's packages go.
+const PACKAGES: &str = "IMAGE_INSTALL:append";
+
+/// Whether `a` is `IMAGE_INSTALL:append = " a b"`: words after one space each.
+fn is_package_list(a: &Assignment) -> bool {
+    let words: Vec<&str> = a.value.split_whitespace().collect();
+    a.name == PACKAGES
+        && a.flag.is_none()
+        && !a.export
+        && a.op == Op::Set
+        && !words.is_empty()
+        && a.value == format!(" {}", words.join(" "))
+        && words.iter().all(|w| check_word(PACKAGES, w).is_ok())
+}
+
+/// How many assignments to `name` (without a flag) `file` has.
+fn statements_to(file: &ConfFile, name: &str) -> usize {
+    file.statements()
+        .filter(|(_, s)| matches!(s, Statement::Assign(a) if a.name == name && a.flag.is_none()))
+        .count()
+}
+
+/// Takes one assignment into `config` as written: machine and distro into their fields
+/// (their `=`, `?=` and `??=` as BitBake resolves them within one file), anything else as
+/// one more operation on its left-hand side. Returns why it was not taken, if it was not.
 fn assignment(config: &mut ProjectConfig, a: &Assignment) -> Option<String> {
     let name = a.name.as_str();
-    if let Some(flag) = &a.flag {
-        return Some(format!("the flag {name}[{flag}] is not imported"));
-    }
+    let key = match &a.flag {
+        Some(flag) => format!("{name}[{flag}]"),
+        None => name.to_owned(),
+    };
     if name.contains("${") {
-        return Some(format!("{name}: names with references are not imported"));
+        return Some(format!(
+            "{key}: names with references are not imported; write the name out"
+        ));
     }
     if a.value.contains("${@") {
-        return Some(format!("{name}: inline Python is not imported"));
+        return Some(format!(
+            "{key}: inline Python is not imported; put it in a class or a layer's conf file"
+        ));
     }
-    let combine = |old: Option<&String>| -> Option<String> {
-        let old = old.cloned();
-        Some(match a.op {
-            Op::Set | Op::Immediate => a.value.clone(),
-            Op::Default | Op::WeakDefault => return Some(old.unwrap_or_else(|| a.value.clone())),
-            Op::Append => format!("{} {}", old.unwrap_or_default(), a.value),
-            Op::Prepend => format!("{} {}", a.value, old.unwrap_or_default()),
-            Op::AppendNoSpace => old.unwrap_or_default() + &a.value,
-            Op::PrependNoSpace => a.value.clone() + &old.unwrap_or_default(),
-        })
+    let field = match (name, &a.flag, a.export) {
+        ("MACHINE", None, false) => Some((&mut config.machine, &mut config.machine_op)),
+        ("DISTRO", None, false) => Some((&mut config.distro, &mut config.distro_op)),
+        _ => None,
     };
-    match name {
-        "MACHINE" => config.machine = combine(config.machine.as_ref()).map(|v| v.trim().to_owned()),
-        "DISTRO" => config.distro = combine(config.distro.as_ref()).map(|v| v.trim().to_owned()),
-        "IMAGE_INSTALL:append" if a.op == Op::Set => {
-            for word in a.value.split_whitespace() {
-                if !config.packages.iter().any(|p| p == word) {
-                    config.packages.push(word.to_owned());
-                }
+    if let Some((value, op)) = field {
+        let set = value.is_some();
+        let (new_op, keep) = match a.op {
+            Op::Set => (Op::Set, false),
+            Op::Immediate if !a.value.contains('$') => (Op::Set, false),
+            Op::Default => (Op::Default, set && *op != Op::WeakDefault),
+            Op::WeakDefault => (Op::WeakDefault, set && *op != Op::WeakDefault),
+            other => {
+                return Some(format!(
+                    "`{name} {other} \"{}\"` not imported: the {} holds one value, set with =, ?= or ??=",
+                    a.value,
+                    name.to_lowercase()
+                ));
             }
+        };
+        if !keep {
+            *value = Some(a.value.trim().to_owned());
+            *op = new_op;
         }
-        _ => {
-            let queued = [":append", ":prepend", ":remove"]
-                .into_iter()
-                .find(|q| name.contains(q));
-            let old = config.variables.get(name);
-            let value = match (queued, a.op, old) {
-                (Some(":prepend"), Op::Set, Some(old)) => Some(format!("{}{old}", a.value)),
-                (Some(":remove"), Op::Set, Some(old)) => Some(format!("{old} {}", a.value)),
-                (Some(_), Op::Set, Some(old)) => Some(format!("{old}{}", a.value)),
-                _ => combine(old),
-            };
-            if let Some(value) = value {
-                config.variables.insert(name.to_owned(), value);
-            }
-        }
+        return None;
     }
+    let variable = config.variables.entry(key).or_default();
+    variable.operations.push(Operation {
+        op: a.op,
+        value: a.value.clone(),
+    });
+    variable.export |= a.export;
     None
 }

@@ -21,6 +21,12 @@ pub fn check_assignment(name: &str, value: &str) -> Result<(), ConfError> {
         .map(|_| ())
 }
 
+/// Checks that what a project writes for the left-hand side `key` can be written so that
+/// BitBake reads it back exactly (see [`ConfFile::append_variable`]).
+pub fn check_variable(key: &str, variable: &crate::model::Variable) -> Result<(), ConfError> {
+    ConfFile::empty(Path::new(TOASTER_CONF)).append_variable(key, variable)
+}
+
 mod build_dir;
 mod datastore;
 mod error;

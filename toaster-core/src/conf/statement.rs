@@ -1,64 +1,10 @@
 //! One logical line as a statement, recognised with the rules of BitBake's `ConfHandler`
 //! (the same order of patterns, the lazy name, the quote guard).
 
-use std::fmt;
-
 use super::text::is_space;
 
-/// An assignment operator, as written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Op {
-    /// `=`
-    Set,
-    /// `?=`
-    Default,
-    /// `??=`
-    WeakDefault,
-    /// `:=`
-    Immediate,
-    /// `+=`
-    Append,
-    /// `=+`
-    Prepend,
-    /// `.=`
-    AppendNoSpace,
-    /// `=.`
-    PrependNoSpace,
-}
-
-impl Op {
-    /// The operators in the order BitBake's pattern tries them.
-    const ALL: [Op; 8] = [
-        Op::Immediate,
-        Op::WeakDefault,
-        Op::Default,
-        Op::Append,
-        Op::Prepend,
-        Op::PrependNoSpace,
-        Op::AppendNoSpace,
-        Op::Set,
-    ];
-
-    /// The operator's text.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Op::Set => "=",
-            Op::Default => "?=",
-            Op::WeakDefault => "??=",
-            Op::Immediate => ":=",
-            Op::Append => "+=",
-            Op::Prepend => "=+",
-            Op::AppendNoSpace => ".=",
-            Op::PrependNoSpace => "=.",
-        }
-    }
-}
-
-impl fmt::Display for Op {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// An assignment operator, as written (the model's [`Operator`](crate::model::Operator)).
+pub use crate::model::Operator as Op;
 
 /// `[export] NAME[[flag]] OP "value"`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -387,7 +333,7 @@ fn after_name(export: bool, name: &str, after: &str) -> Option<Assignment> {
     options.push((None, after));
     for (flag, rest) in options {
         let rest = rest.trim_start_matches(is_space);
-        for op in Op::ALL {
+        for op in Op::PATTERN_ORDER {
             let Some(value_part) = rest.strip_prefix(op.as_str()) else {
                 continue;
             };
@@ -432,7 +378,10 @@ fn diagnose(line: &str) -> Problem {
         .find(|c: char| !(is_name_char(c) || c == '[' || c == ']' || c == '@'))
         .unwrap_or(line.len());
     let rest = line[name_end..].trim_start_matches(is_space);
-    let Some(op) = Op::ALL.iter().find(|op| rest.starts_with(op.as_str())) else {
+    let Some(op) = Op::PATTERN_ORDER
+        .iter()
+        .find(|op| rest.starts_with(op.as_str()))
+    else {
         return Problem::Unparsed;
     };
     let value = rest[op.as_str().len()..].trim_start_matches(is_space);

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Collection, ModelError};
+use super::{Collection, ModelError, Operator, Variable};
 
 /// Everything a project builds with: machine, distro, targets, variables, layers, and the
 /// packages and recipes it adds. One value of this is one revision's configuration.
@@ -13,12 +13,19 @@ use super::{Collection, ModelError};
 pub struct ProjectConfig {
     /// `MACHINE`.
     pub machine: Option<String>,
+    /// How `MACHINE` is assigned: `=`, or `?=`/`??=` to let the environment override it.
+    #[serde(skip_serializing_if = "Operator::is_set")]
+    pub machine_op: Operator,
     /// `DISTRO`.
     pub distro: Option<String>,
+    /// How `DISTRO` is assigned, as for `machine_op`.
+    #[serde(skip_serializing_if = "Operator::is_set")]
+    pub distro_op: Operator,
     /// What `bitbake` is asked to build, in order.
     pub targets: Vec<Target>,
-    /// Other BitBake variables, by name.
-    pub variables: BTreeMap<String, String>,
+    /// Other BitBake variables, by left-hand side as BitBake writes it (`INHERIT`,
+    /// `IMAGE_INSTALL:append`, `SRCREV:pn-busybox`, `do_fetch[number_threads]`).
+    pub variables: BTreeMap<String, Variable>,
     /// The layers, in `BBLAYERS` order.
     pub layers: Vec<LayerRef>,
     /// Packages added to every image (`IMAGE_INSTALL:append`).

@@ -1,7 +1,8 @@
 use std::fmt;
 
 use super::config::check_word;
-use super::{ModelError, ProjectConfig, Target};
+use super::variable::check_defining;
+use super::{Extend, ModelError, Operation, Operator, ProjectConfig, Target, Variable};
 
 /// What part of a configuration a change addresses.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -16,7 +17,9 @@ pub enum ConfigKey {
     Packages,
     /// `recipes`: extra recipes to build.
     Recipes,
-    /// Any other BitBake variable, by name.
+    /// Any other BitBake variable, by its left-hand side: the name with its overrides and
+    /// flag as BitBake writes them (`INHERIT`, `IMAGE_INSTALL:append`, `SRCREV:pn-busybox`,
+    /// `do_fetch[number_threads]`).
     Variable(String),
 }
 
@@ -25,7 +28,8 @@ const MAX_VALUE_LEN: usize = 64 * 1024;
 
 impl ConfigKey {
     /// Reads a key as users type it: `machine`, `distro`, `targets`, `packages`, `recipes`, or
-    /// a BitBake variable name such as `IMAGE_FSTYPES` or `PREFERRED_VERSION_linux-yocto`.
+    /// a BitBake variable's left-hand side such as `IMAGE_FSTYPES`,
+    /// `PREFERRED_VERSION_linux-yocto`, `DISTRO_FEATURES:remove` or `SKIP_RECIPE[foo]`.
     pub fn parse(value: &str) -> Result<ConfigKey, ModelError> {
         match value {
             "machine" | "MACHINE" => return Ok(ConfigKey::Machine),
@@ -38,16 +42,13 @@ impl ConfigKey {
         let invalid = |reason: String, hint: &str| {
             ModelError::invalid("configuration key", value, reason, hint.to_owned())
         };
-        let redirect = match value {
-            "BBLAYERS" => Some("layers are changed with the `layer` commands"),
-            "IMAGE_INSTALL:append" => Some("use the key `packages` to add packages to images"),
-            _ => None,
-        };
-        if let Some(hint) = redirect {
-            return Err(invalid("it is managed by Toaster".to_owned(), hint));
+        if value == "BBLAYERS" || value.starts_with("BBLAYERS:") {
+            return Err(invalid(
+                "it is managed by Toaster".to_owned(),
+                "layers are changed with the `layer` commands",
+            ));
         }
-        let hint =
-            "a variable name starts with a letter or `_` and holds letters, digits and `_-+.:/~`";
+        let hint = "a variable name starts with a letter or `_` and holds letters, digits and `_-+.:/~`, optionally followed by a flag in brackets (`do_fetch[number_threads]`)";
         if value.is_empty() || value.len() > 255 {
             return Err(invalid(
                 "it is empty or longer than 255 bytes".to_owned(),
@@ -60,10 +61,43 @@ impl ConfigKey {
                 hint,
             ));
         }
-        if let Some(c) = value.chars().find(|c| {
+        let (name, flag) = match value.split_once('[') {
+            Some((name, rest)) => match rest.strip_suffix(']') {
+                Some(flag) => (name, Some(flag)),
+                None => {
+                    return Err(invalid(
+                        "its flag's `[` is not closed by a final `]`".to_owned(),
+                        hint,
+                    ));
+                }
+            },
+            None => (value, None),
+        };
+        if let Some(c) = name.chars().find(|c| {
             !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+' | '.' | ':' | '/' | '~'))
         }) {
             return Err(invalid(format!("it contains {c:?}"), hint));
+        }
+        if name.split(':').any(str::is_empty) {
+            return Err(invalid(
+                "it has an empty override between `:`".to_owned(),
+                hint,
+            ));
+        }
+        if let Some(flag) = flag {
+            let first_ok = flag
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || "-_+.".contains(c));
+            let rest_ok = flag
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_+.@/".contains(c));
+            if !first_ok || !rest_ok {
+                return Err(invalid(
+                    format!("its flag `[{flag}]` is not a flag name BitBake reads"),
+                    "a flag starts with a letter, digit or `-_+.` and holds those and `@/`",
+                ));
+            }
         }
         Ok(ConfigKey::Variable(value.to_owned()))
     }
@@ -86,29 +120,50 @@ impl fmt::Display for ConfigKey {
     }
 }
 
+/// Whether a variable's left-hand side is a bare name: no override, no flag.
+fn is_bare(name: &str) -> bool {
+    !name.contains([':', '['])
+}
+
 /// One change to a project's configuration, as a user asks for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfigChange {
-    /// Give a key a value (lists: space-separated words, replacing the list).
+    /// Give a key a value with `=` (lists: space-separated words, replacing the list); the
+    /// same as [`ConfigChange::Assign`] with `=` and no `export`.
     Set {
         /// What to set.
         key: ConfigKey,
         /// The value.
         value: String,
     },
+    /// Write a key as `[export] KEY OP "value"`, replacing what the project wrote for it.
+    /// `machine` and `distro` take `=`, `?=` and `??=`; `targets`, `packages` and `recipes`
+    /// only `=`; `export` is for variables without a flag.
+    Assign {
+        /// What to set.
+        key: ConfigKey,
+        /// The operator.
+        op: Operator,
+        /// The value.
+        value: String,
+        /// Written with `export`.
+        export: bool,
+    },
     /// Remove a key's value.
     Unset {
         /// What to unset.
         key: ConfigKey,
     },
-    /// Add words to a list (or a space-separated variable), keeping those already there.
+    /// Add words to a list (or a space-separated variable), keeping those already there. A
+    /// variable is extended the way its spec says (`+=` or `:append`), never replaced.
     Add {
         /// The list.
         key: ConfigKey,
         /// The words to add, in order.
         words: Vec<String>,
     },
-    /// Remove words from a list (or a space-separated variable).
+    /// Remove words from a list (or a space-separated variable): from what the project
+    /// wrote, or with `NAME:remove` for a word set elsewhere.
     Remove {
         /// The list.
         key: ConfigKey,
@@ -117,32 +172,108 @@ pub enum ConfigChange {
     },
 }
 
-impl ProjectConfig {
-    /// The value of a key as text (lists joined by spaces), or `None` when unset or empty.
-    pub fn get(&self, key: &ConfigKey) -> Option<String> {
-        let joined = |words: Vec<String>| (!words.is_empty()).then(|| words.join(" "));
-        match key {
-            ConfigKey::Machine => self.machine.clone(),
-            ConfigKey::Distro => self.distro.clone(),
-            ConfigKey::Targets => joined(self.targets.iter().map(Target::to_string).collect()),
-            ConfigKey::Packages => joined(self.packages.clone()),
-            ConfigKey::Recipes => joined(self.recipes.clone()),
-            ConfigKey::Variable(name) => self.variables.get(name).cloned(),
-        }
-    }
-
-    /// Applies a change after checking it. Returns a one-line description of what changed,
-    /// or `None` when the configuration already was that way. On error nothing changes.
-    pub fn apply(&mut self, change: &ConfigChange) -> Result<Option<String>, ModelError> {
-        let key = match change {
+impl ConfigChange {
+    /// The key it addresses.
+    pub fn key(&self) -> &ConfigKey {
+        match self {
             ConfigChange::Set { key, .. }
+            | ConfigChange::Assign { key, .. }
             | ConfigChange::Unset { key }
             | ConfigChange::Add { key, .. }
             | ConfigChange::Remove { key, .. } => key,
+        }
+    }
+}
+
+impl ProjectConfig {
+    /// The value of a key as text (lists joined by spaces; a variable as
+    /// [`Variable`]'s `Display`: a plain value as is, otherwise with its operators), or `None`
+    /// when unset or empty.
+    pub fn get(&self, key: &ConfigKey) -> Option<String> {
+        let joined = |words: Vec<String>| (!words.is_empty()).then(|| words.join(" "));
+        let single = |value: &Option<String>, op: Operator| {
+            value.as_ref().map(|v| match op {
+                Operator::Set => v.clone(),
+                op => Operation {
+                    op,
+                    value: v.clone(),
+                }
+                .to_string(),
+            })
         };
-        let new_value = match change {
-            ConfigChange::Set { value, .. } => Some(value.clone()),
-            ConfigChange::Unset { .. } => None,
+        match key {
+            ConfigKey::Machine => single(&self.machine, self.machine_op),
+            ConfigKey::Distro => single(&self.distro, self.distro_op),
+            ConfigKey::Targets => joined(self.targets.iter().map(Target::to_string).collect()),
+            ConfigKey::Packages => joined(self.packages.clone()),
+            ConfigKey::Recipes => joined(self.recipes.clone()),
+            ConfigKey::Variable(name) => self.variables.get(name).map(ToString::to_string),
+        }
+    }
+
+    /// Applies a change after checking it, extending variables with `:append` (see
+    /// [`ProjectConfig::apply_with`]).
+    pub fn apply(&mut self, change: &ConfigChange) -> Result<Option<String>, ModelError> {
+        self.apply_with(change, &|_| Extend::default())
+    }
+
+    /// Applies a change after checking it; `extend` says how a bare variable name is
+    /// extended by [`ConfigChange::Add`]. Returns a one-line description of what changed
+    /// (`set INHERIT += "rm_work"`), or `None` when the configuration already was that way.
+    /// On error nothing changes.
+    pub fn apply_with(
+        &mut self,
+        change: &ConfigChange,
+        extend: &dyn Fn(&str) -> Extend,
+    ) -> Result<Option<String>, ModelError> {
+        let mut next = self.clone();
+        let touched = next.change(change, extend)?;
+        if next == *self {
+            return Ok(None);
+        }
+        let descriptions: Vec<String> = touched
+            .iter()
+            .filter(|key| self.describe(key) != next.describe(key))
+            .map(|key| next.describe(key))
+            .collect();
+        *self = next;
+        Ok(Some(descriptions.join("; ")))
+    }
+
+    /// What a key holds, as history shows it: `set KEY OP "value"` or `unset KEY`.
+    fn describe(&self, key: &ConfigKey) -> String {
+        let single = |value: &Option<String>, op: Operator| {
+            value.as_ref().map(|v| format!("set {key} {op} \"{v}\""))
+        };
+        let described = match key {
+            ConfigKey::Machine => single(&self.machine, self.machine_op),
+            ConfigKey::Distro => single(&self.distro, self.distro_op),
+            ConfigKey::Variable(name) => match self.variables.get(name) {
+                Some(v) if v.operations.is_empty() => Some(format!("export {name}")),
+                Some(v) => Some(format!("set {name} {}", v.conf_text())),
+                None => None,
+            },
+            _ => self.get(key).map(|v| format!("set {key} = \"{v}\"")),
+        };
+        described.unwrap_or_else(|| format!("unset {key}"))
+    }
+
+    /// Makes the change on `self`; returns the keys it may have touched.
+    fn change(
+        &mut self,
+        change: &ConfigChange,
+        extend: &dyn Fn(&str) -> Extend,
+    ) -> Result<Vec<ConfigKey>, ModelError> {
+        let key = change.key();
+        let (op, value, export) = match change {
+            ConfigChange::Set { value, .. } => (Operator::Set, value, false),
+            ConfigChange::Assign {
+                op, value, export, ..
+            } => (*op, value, *export),
+            ConfigChange::Unset { .. } => {
+                self.store(key, None)?;
+                return Ok(vec![key.clone()]);
+            }
             ConfigChange::Add { words, .. } | ConfigChange::Remove { words, .. } => {
                 if !key.is_list() {
                     return Err(ModelError::invalid(
@@ -152,29 +283,189 @@ impl ProjectConfig {
                         format!("use `config set` to change the {key}"),
                     ));
                 }
-                let mut current = self.words_of(key);
-                for word in words.iter().flat_map(|w| w.split_whitespace()) {
-                    let present = current.iter().any(|w| w == word);
-                    match change {
-                        ConfigChange::Add { .. } if !present => current.push(word.to_owned()),
-                        ConfigChange::Remove { .. } => current.retain(|w| w != word),
-                        _ => {}
+                let words: Vec<&str> = words.iter().flat_map(|w| w.split_whitespace()).collect();
+                let adding = matches!(change, ConfigChange::Add { .. });
+                return match key {
+                    ConfigKey::Variable(name) if adding => self.add_words(name, &words, extend),
+                    ConfigKey::Variable(name) => self.remove_words(name, &words),
+                    _ => {
+                        let mut current = self.words_of(key);
+                        for word in words {
+                            let present = current.iter().any(|w| w == word);
+                            if adding && !present {
+                                current.push(word.to_owned());
+                            } else if !adding {
+                                current.retain(|w| w != word);
+                            }
+                        }
+                        let value = (!current.is_empty()).then(|| current.join(" "));
+                        self.store(key, value.as_deref())?;
+                        Ok(vec![key.clone()])
                     }
-                }
-                (!current.is_empty()).then(|| current.join(" "))
+                };
             }
         };
-        let mut next = self.clone();
-        next.store(key, new_value.as_deref())?;
-        if next == *self {
-            return Ok(None);
+        check_value(key, value)?;
+        match key {
+            ConfigKey::Variable(name) => {
+                if export && name.contains('[') {
+                    return Err(ModelError::invalid(
+                        "configuration key",
+                        name,
+                        "`export` applies to a variable, not to one of its flags",
+                        "export the variable itself, or set the flag without --export",
+                    ));
+                }
+                let variable = Variable {
+                    export,
+                    ..Variable::assign(op, value.clone())
+                };
+                self.variables.insert(name.clone(), variable);
+            }
+            ConfigKey::Machine | ConfigKey::Distro => {
+                check_defining(&key.to_string(), op)?;
+                no_export(key, export)?;
+                self.store(key, Some(value))?;
+                if self.get(key).is_some() {
+                    match key {
+                        ConfigKey::Machine => self.machine_op = op,
+                        _ => self.distro_op = op,
+                    }
+                }
+            }
+            _ => {
+                if op != Operator::Set {
+                    return Err(ModelError::invalid(
+                        "operator",
+                        op.as_str(),
+                        format!("the {key} are Toaster's own list, set with ="),
+                        format!("use `config add {key} WORD` to add to the list"),
+                    ));
+                }
+                no_export(key, export)?;
+                self.store(key, Some(value))?;
+            }
         }
-        let description = match next.get(key) {
-            Some(value) => format!("set {key} = \"{value}\""),
-            None => format!("unset {key}"),
+        Ok(vec![key.clone()])
+    }
+
+    /// Adds the missing `words` to variable `name`: a bare name the way `extend` says (to
+    /// its `+=`, or to `NAME:append` with a leading space), any other left-hand side to its
+    /// last operation; words the project removes with `NAME:remove` are no longer removed.
+    fn add_words(
+        &mut self,
+        name: &str,
+        words: &[&str],
+        extend: &dyn Fn(&str) -> Extend,
+    ) -> Result<Vec<ConfigKey>, ModelError> {
+        let remove_key = format!("{name}:remove");
+        let mut touched = vec![ConfigKey::Variable(remove_key.clone())];
+        if is_bare(name) {
+            take_words(&mut self.variables, &remove_key, words);
+        }
+        let (target, op, leading) = match (is_bare(name), extend(name)) {
+            (true, Extend::ColonAppend) => (format!("{name}:append"), Operator::Set, true),
+            (true, Extend::PlusEquals) => (name.to_owned(), Operator::Append, false),
+            (false, _) => {
+                let op = self
+                    .variables
+                    .get(name)
+                    .and_then(|v| v.operations.last())
+                    .map_or(Operator::Set, |o| o.op);
+                let appending = name.split(':').any(|part| part == "append");
+                (name.to_owned(), op, appending && op == Operator::Set)
+            }
         };
-        *self = next;
-        Ok(Some(description))
+        touched.push(ConfigKey::Variable(target.clone()));
+        let variable = self.variables.entry(target.clone()).or_default();
+        let mut missing: Vec<&str> = Vec::new();
+        for word in words {
+            if !variable.words().any(|w| w == *word) && !missing.contains(word) {
+                missing.push(word);
+            }
+        }
+        if !missing.is_empty() {
+            let added = missing.join(" ");
+            match variable.operations.iter_mut().rev().find(|o| o.op == op) {
+                Some(operation) => {
+                    let separator = if operation.value.is_empty()
+                        || operation.value.ends_with(char::is_whitespace)
+                    {
+                        ""
+                    } else {
+                        " "
+                    };
+                    operation.value = format!("{}{separator}{added}", operation.value);
+                }
+                None => variable.operations.push(Operation {
+                    op,
+                    value: if leading { format!(" {added}") } else { added },
+                }),
+            }
+        }
+        if variable.is_empty() {
+            self.variables.remove(&target);
+        }
+        if let Some(variable) = self.variables.get(&target) {
+            for operation in &variable.operations {
+                check_value(&ConfigKey::Variable(target.clone()), &operation.value)?;
+            }
+        }
+        Ok(touched)
+    }
+
+    /// Removes `words` from what the project writes for variable `name` (for a bare name,
+    /// also from `NAME:append` and `NAME:prepend`); for a bare name, words it does not write
+    /// are removed with `NAME:remove`.
+    fn remove_words(&mut self, name: &str, words: &[&str]) -> Result<Vec<ConfigKey>, ModelError> {
+        let own: Vec<String> = if is_bare(name) {
+            vec![
+                name.to_owned(),
+                format!("{name}:append"),
+                format!("{name}:prepend"),
+            ]
+        } else {
+            vec![name.to_owned()]
+        };
+        let mut touched: Vec<ConfigKey> = own.iter().cloned().map(ConfigKey::Variable).collect();
+        let mut elsewhere: Vec<&str> = Vec::new();
+        for word in words {
+            let mut found = false;
+            for key in &own {
+                found |= take_words(&mut self.variables, key, &[word]);
+            }
+            if !found && is_bare(name) && !elsewhere.contains(word) {
+                elsewhere.push(word);
+            }
+        }
+        if !elsewhere.is_empty() {
+            let remove_key = format!("{name}:remove");
+            touched.push(ConfigKey::Variable(remove_key.clone()));
+            let variable = self.variables.entry(remove_key).or_default();
+            let missing: Vec<&str> = elsewhere
+                .into_iter()
+                .filter(|w| !variable.words().any(|have| have == *w))
+                .collect();
+            if !missing.is_empty() {
+                match variable
+                    .operations
+                    .iter_mut()
+                    .rev()
+                    .find(|o| o.op == Operator::Set)
+                {
+                    Some(operation) => {
+                        operation.value = format!("{} {}", operation.value, missing.join(" "))
+                            .trim_start()
+                            .to_owned();
+                    }
+                    None => variable.operations.push(Operation {
+                        op: Operator::Set,
+                        value: missing.join(" "),
+                    }),
+                }
+            }
+        }
+        Ok(touched)
     }
 
     fn words_of(&self, key: &ConfigKey) -> Vec<String> {
@@ -183,7 +474,7 @@ impl ProjectConfig {
             .unwrap_or_default()
     }
 
-    /// Stores a checked value under a key; `None` or only spaces unsets it.
+    /// Stores a checked value under a key with `=`; `None` or only spaces unsets it.
     fn store(&mut self, key: &ConfigKey, value: Option<&str>) -> Result<(), ModelError> {
         let value = value.filter(|v| !v.trim().is_empty() || matches!(key, ConfigKey::Variable(_)));
         if let Some(value) = value {
@@ -207,8 +498,14 @@ impl ProjectConfig {
             Ok(Some(value.to_owned()))
         };
         match key {
-            ConfigKey::Machine => self.machine = single("machine")?,
-            ConfigKey::Distro => self.distro = single("distro")?,
+            ConfigKey::Machine => {
+                self.machine = single("machine")?;
+                self.machine_op = Operator::Set;
+            }
+            ConfigKey::Distro => {
+                self.distro = single("distro")?;
+                self.distro_op = Operator::Set;
+            }
             ConfigKey::Packages => self.packages = words("package")?,
             ConfigKey::Recipes => self.recipes = words("recipe")?,
             ConfigKey::Targets => {
@@ -223,7 +520,7 @@ impl ProjectConfig {
             }
             ConfigKey::Variable(name) => match value {
                 Some(value) => {
-                    self.variables.insert(name.clone(), value.to_owned());
+                    self.variables.insert(name.clone(), Variable::plain(value));
                 }
                 None => {
                     self.variables.remove(name);
@@ -232,6 +529,61 @@ impl ProjectConfig {
         }
         Ok(())
     }
+}
+
+/// Takes `words` out of every operation of variable `key`: an adding operation left empty
+/// goes, and the variable goes when nothing else is written for it (a lone `=` left empty
+/// too, as removing the last word of a plain list always did). Returns whether any word
+/// was there.
+fn take_words(
+    variables: &mut std::collections::BTreeMap<String, Variable>,
+    key: &str,
+    words: &[&str],
+) -> bool {
+    let Some(variable) = variables.get_mut(key) else {
+        return false;
+    };
+    let mut found = false;
+    variable.operations.retain_mut(|operation| {
+        let before: Vec<&str> = operation.value.split_whitespace().collect();
+        let kept: Vec<&str> = before
+            .iter()
+            .copied()
+            .filter(|w| !words.contains(w))
+            .collect();
+        if kept.len() == before.len() {
+            return true;
+        }
+        found = true;
+        let lead = if operation.value.starts_with(char::is_whitespace) {
+            " "
+        } else {
+            ""
+        };
+        operation.value = if kept.is_empty() {
+            String::new()
+        } else {
+            format!("{lead}{}", kept.join(" "))
+        };
+        !operation.value.is_empty() || operation.op.defines()
+    });
+    let lone_empty = variable.plain_value().is_some_and(str::is_empty);
+    if found && (variable.is_empty() || lone_empty) {
+        variables.remove(key);
+    }
+    found
+}
+
+fn no_export(key: &ConfigKey, export: bool) -> Result<(), ModelError> {
+    if export {
+        return Err(ModelError::invalid(
+            "configuration key",
+            &key.to_string(),
+            format!("the {key} cannot be exported"),
+            "export a BitBake variable instead: `config set --export NAME VALUE`",
+        ));
+    }
+    Ok(())
 }
 
 /// A value must fit on one line of a conf file: no control characters, at most 64 KiB.
@@ -275,14 +627,8 @@ mod tests {
             ConfigKey::Variable("PREFERRED_VERSION_linux-yocto".into())
         );
         for bad in [
-            "",
-            "1X",
-            "A B",
-            "A\"",
-            "A=B",
-            "${@x}",
-            "BBLAYERS",
-            "IMAGE_INSTALL:append",
+            "", "1X", "A B", "A\"", "A=B", "${@x}", "BBLAYERS", "A:", "A::B", "A[", "A[]", "A[x]B",
+            "A[@x]",
         ] {
             assert!(ConfigKey::parse(bad).is_err(), "{bad:?}");
         }

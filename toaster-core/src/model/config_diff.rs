@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{LayerRef, LayerSource, ProjectConfig};
+use super::{ConfigKey, LayerRef, LayerSource, ProjectConfig};
 
 /// One key whose value differs: added (no `before`), removed (no `after`) or changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -10,7 +10,8 @@ pub struct ConfigDifference {
     /// `machine`, `distro`, `targets`, `packages`, `recipes`, `bitbake`, `layer NAME`,
     /// `hook ID`, or a variable's name.
     pub key: String,
-    /// Its value before, if it had one.
+    /// Its value before, if it had one: a plain value as is, otherwise with its operators
+    /// (`+= "rm_work"`, `??= "qemuarm64"`).
     pub before: Option<String>,
     /// Its value after, if it has one.
     pub after: Option<String>,
@@ -27,12 +28,9 @@ impl ProjectConfig {
             }
         };
         let words = |list: &[String]| (!list.is_empty()).then(|| list.join(" "));
-        compare(
-            "machine".into(),
-            self.machine.clone(),
-            after.machine.clone(),
-        );
-        compare("distro".into(), self.distro.clone(), after.distro.clone());
+        for key in [ConfigKey::Machine, ConfigKey::Distro] {
+            compare(key.to_string(), self.get(&key), after.get(&key));
+        }
         let targets = |c: &ProjectConfig| {
             words(
                 &c.targets
@@ -102,8 +100,8 @@ impl ProjectConfig {
         for name in variables {
             compare(
                 name.clone(),
-                self.variables.get(name).cloned(),
-                after.variables.get(name).cloned(),
+                self.variables.get(name).map(ToString::to_string),
+                after.variables.get(name).map(ToString::to_string),
             );
         }
         out

@@ -25,6 +25,7 @@ mod release;
 mod revision;
 mod setting;
 mod time;
+mod variable;
 
 pub use action::Action;
 pub use archive::{BuildArchive, ImportedRecord};
@@ -58,3 +59,4 @@ pub use release::{BITBAKE_URL, Release};
 pub use revision::{NewRevision, Revision};
 pub use setting::Setting;
 pub use time::Timestamp;
+pub use variable::{Extend, Operation, Operator, Variable, split_operator};

@@ -3,7 +3,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Collection, Dependency, LayerRef, LayerSource, ModelError, ProjectConfig};
+use super::{
+    Collection, Dependency, LayerRef, LayerSource, ModelError, Operator, ProjectConfig,
+};
 
 /// Known release series, newest first: codename, Yocto version, and the branch name the
 /// core layers use for it.
@@ -148,11 +150,11 @@ impl Release {
             }
         };
         let variables = BTreeMap::from([
-            ("DL_DIR".to_owned(), "${TOPDIR}/../downloads".to_owned()),
-            ("PACKAGE_CLASSES".to_owned(), "package_rpm".to_owned()),
+            ("DL_DIR".to_owned(), "${TOPDIR}/../downloads".into()),
+            ("PACKAGE_CLASSES".to_owned(), "package_rpm".into()),
             (
                 "SSTATE_DIR".to_owned(),
-                "${TOPDIR}/../sstate-cache".to_owned(),
+                "${TOPDIR}/../sstate-cache".into(),
             ),
         ]);
         ProjectConfig {
@@ -160,6 +162,8 @@ impl Release {
             distro: Some("poky".to_owned()),
             targets: Vec::new(),
             variables,
+            machine_op: Operator::Set,
+            distro_op: Operator::Set,
             layers: vec![
                 git(
                     "openembedded-core",

@@ -499,7 +499,9 @@ fn configurations_round_trip_exactly(store: &dyn Store) {
     let demo = project(store, &alice, "demo");
     let config = ProjectConfig {
         machine: Some("qemuarm64".into()),
+        machine_op: crate::model::Operator::WeakDefault,
         distro: None,
+        distro_op: crate::model::Operator::Set,
         targets: vec![
             Target::parse("core-image-minimal").unwrap(),
             Target::parse("mc:arm:core-image-sato:do_populate_sdk").unwrap(),
@@ -507,6 +509,13 @@ fn configurations_round_trip_exactly(store: &dyn Store) {
         variables: BTreeMap::from([
             ("IMAGE_FSTYPES".into(), "ext4 wic".into()),
             ("WEIRD".into(), "quotes \" ' \\ ${@x} ünïcödé".into()),
+            (
+                "INHERIT".into(),
+                crate::model::Variable {
+                    export: true,
+                    ..crate::model::Variable::assign(crate::model::Operator::Append, "rm_work")
+                },
+            ),
         ]),
         layers: vec![
             LayerRef {

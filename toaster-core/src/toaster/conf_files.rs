@@ -46,13 +46,6 @@ impl Actor {
         let (layers, layer_notes) = layers::import(&layer_dirs, release);
         config.layers = layers;
         notes.extend(layer_notes);
-        // `IMAGE_INSTALL:append` is the project's `packages`; a variable of that name could
-        // not be changed later.
-        if let Some(value) = config.variables.remove("IMAGE_INSTALL:append") {
-            notes.push(format!(
-                "IMAGE_INSTALL:append: an appending form Toaster cannot keep (`{value}`), left out; add the packages with `toaster config add PROJECT packages ...`"
-            ));
-        }
         // Everything else passes the checks `config set` makes; what fails is left out and said.
         let config = self.admit(config, release, &mut notes);
         let description = format!("imported from {}", from.display());

@@ -88,7 +88,9 @@ impl Actor {
             revision: number.0,
             config: BundleConfig {
                 machine: config.machine.clone(),
+                machine_op: config.machine_op,
                 distro: config.distro.clone(),
+                distro_op: config.distro_op,
                 targets: config.targets.clone(),
                 variables,
                 packages: config.packages.clone(),
@@ -147,7 +149,9 @@ impl Actor {
         }
         let config = ProjectConfig {
             machine: m.config.machine.clone(),
+            machine_op: m.config.machine_op,
             distro: m.config.distro.clone(),
+            distro_op: m.config.distro_op,
             targets: m.config.targets.clone(),
             variables: m.config.variables.clone(),
             layers: m.layers.iter().map(layer_of).collect(),
@@ -184,7 +188,10 @@ impl Actor {
     pub(super) fn build_variables(
         &self,
         config: &ProjectConfig,
-    ) -> (std::collections::BTreeMap<String, String>, Vec<String>) {
+    ) -> (
+        std::collections::BTreeMap<String, crate::model::Variable>,
+        Vec<String>,
+    ) {
         let mut left_out = Vec::new();
         let mut variables = config.variables.clone();
         variables.retain(|name, _| {
@@ -377,13 +384,9 @@ impl Actor {
                 notes.push(format!("{variable}: not a project setting, left out"));
                 return false;
             }
-            let checked = schema
-                .check(variable, value, &release, false)
-                .map_err(Error::from)
-                .and_then(|warnings| {
-                    crate::conf::check_assignment(variable, value)?;
-                    Ok(warnings)
-                });
+            let checked = super::validation::check_variable(
+                schema, &release, false, None, variable, value,
+            );
             match checked {
                 Ok(warnings) => {
                     notes.extend(warnings.iter().map(ToString::to_string));

@@ -9,8 +9,8 @@ use super::Warning;
 use crate::Error;
 use crate::conf;
 use crate::layers;
-use crate::model::{ProjectConfig, Release};
-use crate::schema::{LayerValues, Schema};
+use crate::model::{ProjectConfig, Release, Variable};
+use crate::schema::{self, LayerValues, Schema};
 
 /// Checks what changed from `old` to `new`, a configuration of the project in
 /// `project_dir`; returns the warnings of accepted values. The layers are read only when a
@@ -35,8 +35,7 @@ pub fn check(
             .governing(name)
             .is_some_and(|spec| spec.layer_value.is_some());
         let layers = against_layers.then(layer_values);
-        warnings.extend(schema.check_in(name, value, release, strict, layers)?);
-        conf::check_assignment(name, value)?;
+        warnings.extend(check_variable(schema, release, strict, layers, name, value)?);
     }
     for (name, old_value, new_value) in [
         ("MACHINE", &old.machine, &new.machine),
@@ -57,4 +56,34 @@ pub fn check(
         conf::check_word("IMAGE_INSTALL:append", package)?;
     }
     Ok(warnings.into_iter().map(Warning::from).collect())
+}
+
+/// Checks what a project writes for the left-hand side `key` against the schema and
+/// against what BitBake can read back: each operation's value, an adding one (`+=`, `=+`,
+/// `.=`, `=.`) word by word as an `:append` is.
+pub(super) fn check_variable(
+    schema: &Schema,
+    release: &Release,
+    strict: bool,
+    layers: Option<&LayerValues>,
+    key: &str,
+    variable: &Variable,
+) -> Result<Vec<schema::Warning>, Error> {
+    let mut warnings: Vec<schema::Warning> = Vec::new();
+    let adding = format!("{key}:append");
+    for operation in &variable.operations {
+        let checked_as = if operation.op.defines() || key.contains('[') {
+            key
+        } else {
+            adding.as_str()
+        };
+        for mut warning in schema.check_in(checked_as, &operation.value, release, strict, layers)? {
+            warning.variable = key.to_owned();
+            if !warnings.contains(&warning) {
+                warnings.push(warning);
+            }
+        }
+    }
+    conf::check_variable(key, variable)?;
+    Ok(warnings)
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::BuildDetail;
-use crate::model::{Build, BuildLayer, Progress, TaskOutcome, Timestamp};
+use crate::model::{Build, BuildLayer, Progress, TaskOutcome, Timestamp, Variable};
 
 /// A build, as `build list|show --json` prints it (`show` adds `layers` and `tasks`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -67,7 +67,7 @@ pub struct BuildView {
     /// The variables of the configuration revision it ran with (`show` only; absent when
     /// that revision is not known here).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub variables: Option<BTreeMap<String, String>>,
+    pub variables: Option<BTreeMap<String, Variable>>,
 }
 
 impl From<&Build> for BuildView {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{LayerView, RevisionView};
-use crate::model::{Hook, Revision};
+use crate::model::{Hook, Revision, Variable};
 
 /// A whole configuration, as `config show --json` prints it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -26,7 +26,7 @@ pub struct ConfigView {
     /// Recipes of the project's own layer.
     pub recipes: Vec<String>,
     /// Other variables.
-    pub variables: BTreeMap<String, String>,
+    pub variables: BTreeMap<String, Variable>,
     /// Layers, in the order BitBake reads them.
     pub layers: Vec<LayerView>,
     /// Post-build hooks (secrets are named, never stored).

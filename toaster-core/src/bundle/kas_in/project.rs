@@ -116,7 +116,7 @@ pub(super) fn project(
         let names: Vec<&str> = multiconfigs.iter().map(String::as_str).collect();
         project
             .variables
-            .insert("BBMULTICONFIG".to_owned(), names.join(" "));
+            .insert("BBMULTICONFIG".to_owned(), names.join(" ").into());
         notes.push(format!(
             "{}: target: BBMULTICONFIG = \"{}\" set for the mc: targets, as kas sets it",
             config.get("target").map_or(top.clone(), short),
@@ -271,7 +271,7 @@ fn variables(project: &mut ProjectConfig, conf: &mut LocalConf, notes: &mut Vec<
                 shorten(&f.value)
             ));
         }
-        project.variables.insert(name, f.value);
+        project.variables.insert(name, f.value.into());
     }
     let packages = std::mem::take(&mut conf.packages);
     let places = std::mem::take(&mut conf.package_places);

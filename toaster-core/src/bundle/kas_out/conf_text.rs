@@ -17,7 +17,7 @@ const PACKAGES: &str = "IMAGE_INSTALL:append";
 pub(super) fn conf_text(config: &ProjectConfig) -> Result<Option<String>, KasOutError> {
     let mut file = ConfFile::empty(Path::new("local.conf"));
     for (name, value) in &config.variables {
-        file.set(name, value)
+        file.append_variable(name, value)
             .map_err(|source| KasOutError::Variable {
                 name: name.clone(),
                 source,

@@ -32,11 +32,13 @@ fn targets(words: &[&str]) -> Vec<Target> {
 fn typical() -> ProjectConfig {
     ProjectConfig {
         machine: Some("qemuarm64".to_owned()),
+        machine_op: Default::default(),
         distro: Some("poky".to_owned()),
+        distro_op: Default::default(),
         targets: targets(&["core-image-minimal"]),
         variables: BTreeMap::from([
-            ("DL_DIR".to_owned(), "${TOPDIR}/../downloads".to_owned()),
-            ("IMAGE_FSTYPES".to_owned(), "ext4 wic".to_owned()),
+            ("DL_DIR".to_owned(), "${TOPDIR}/../downloads".into()),
+            ("IMAGE_FSTYPES".to_owned(), "ext4 wic".into()),
         ]),
         layers: vec![
             git(
@@ -192,12 +194,12 @@ fn hostile_values_cannot_change_the_structure() {
         variables: BTreeMap::from([
             (
                 "A".to_owned(),
-                "x: y # z - *w &v {} [] | > ! % @ `".to_owned(),
+                "x: y # z - *w &v {} [] | > ! % @ `".into(),
             ),
-            ("B".to_owned(), "say \"hi\" it's".to_owned()),
-            ("C".to_owned(), "grüße ✓ 𝄞".to_owned()),
-            ("D".to_owned(), "-leading dash".to_owned()),
-            ("E".to_owned(), "tab\there".to_owned()),
+            ("B".to_owned(), "say \"hi\" it's".into()),
+            ("C".to_owned(), "grüße ✓ 𝄞".into()),
+            ("D".to_owned(), "-leading dash".into()),
+            ("E".to_owned(), "tab\there".into()),
         ]),
         layers: vec![
             git(
@@ -443,7 +445,7 @@ fn what_cannot_be_written_is_refused_with_the_culprit() {
     let mut config = ProjectConfig::default();
     config
         .variables
-        .insert("A".to_owned(), "x\nINHERIT += \"evil\"".to_owned());
+        .insert("A".to_owned(), "x\nINHERIT += \"evil\"".into());
     let err = refused(&config);
     assert!(
         matches!(&err, KasOutError::Variable { name, .. } if name == "A"),

@@ -65,13 +65,13 @@ artifacts:
             Target::parse("mc:initramfs:my-initramfs").unwrap()
         ]
     );
-    let variables: BTreeMap<String, String> = [
+    let variables: BTreeMap<String, crate::model::Variable> = [
         ("BBMULTICONFIG", "initramfs"),
         ("BB_NUMBER_THREADS", "4"),
         ("IMAGE_FSTYPES", "wic.zst"),
     ]
     .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .map(|(k, v)| (k.to_owned(), v.into()))
     .collect();
     assert_eq!(config.variables, variables);
     // kas's BBLAYERS order: prio first, then repository name, then layer path.
@@ -189,7 +189,7 @@ fn task_applies_to_targets_that_name_none() {
             .config
             .variables
             .get("BBMULTICONFIG")
-            .map(String::as_str),
+            .and_then(|v| v.plain_value()),
         Some("arm")
     );
     assert!(noted(&import, &["target[2]", "mc:arm:core-image-minimal"]));
@@ -238,7 +238,7 @@ local_conf_header:
     assert_eq!(config.machine.as_deref(), Some("qemuarm"));
     assert_eq!(config.distro.as_deref(), Some("poky"));
     assert_eq!(config.packages, ["htop", "gdb", "strace"]);
-    let get = |k: &str| config.variables.get(k).map(String::as_str);
+    let get = |k: &str| config.variables.get(k).and_then(|v| v.plain_value());
     assert_eq!(get("DISTRO_FEATURES:append"), Some(" systemd wayland"));
     // Sections in sorted id order: a-first's `=` before b-second's `?=`.
     assert_eq!(get("PACKAGE_CLASSES"), Some("package_rpm"));
@@ -357,7 +357,7 @@ fn what_kas_out_writes_reads_back() {
     config.packages = vec!["htop".to_owned(), "strace".to_owned()];
     config
         .variables
-        .insert("IMAGE_FSTYPES".to_owned(), "wic.zst ext4".to_owned());
+        .insert("IMAGE_FSTYPES".to_owned(), "wic.zst ext4".into());
     for layer in &mut config.layers {
         if let LayerSource::Git { commit, .. } = &mut layer.source {
             *commit = Some(C1.to_owned());

@@ -120,9 +120,22 @@ impl fmt::Display for ConfigKey {
     }
 }
 
-/// Whether a variable's left-hand side is a bare name: no override, no flag.
+/// Whether a variable's left-hand side names the variable itself (`INHERIT`,
+/// `PACKAGECONFIG:pn-qemu`): no `:append`, `:prepend` or `:remove`, no flag.
 fn is_bare(name: &str) -> bool {
-    !name.contains([':', '['])
+    !name.contains('[')
+        && !name
+            .split(':')
+            .any(|part| matches!(part, "append" | "prepend" | "remove"))
+}
+
+/// `name` with the operator override `op` after its variable name:
+/// `PACKAGECONFIG:pn-qemu` → `PACKAGECONFIG:append:pn-qemu`.
+fn with_operator(name: &str, op: &str) -> String {
+    match name.split_once(':') {
+        Some((base, overrides)) => format!("{base}:{op}:{overrides}"),
+        None => format!("{name}:{op}"),
+    }
 }
 
 /// One change to a project's configuration, as a user asks for it.
@@ -358,13 +371,13 @@ impl ProjectConfig {
         words: &[&str],
         extend: &dyn Fn(&str) -> Extend,
     ) -> Result<Vec<ConfigKey>, ModelError> {
-        let remove_key = format!("{name}:remove");
+        let remove_key = with_operator(name, "remove");
         let mut touched = vec![ConfigKey::Variable(remove_key.clone())];
         if is_bare(name) {
             take_words(&mut self.variables, &remove_key, words);
         }
         let (target, op, leading) = match (is_bare(name), extend(name)) {
-            (true, Extend::ColonAppend) => (format!("{name}:append"), Operator::Set, true),
+            (true, Extend::ColonAppend) => (with_operator(name, "append"), Operator::Set, true),
             (true, Extend::PlusEquals) => (name.to_owned(), Operator::Append, false),
             (false, _) => {
                 let op = self
@@ -421,8 +434,8 @@ impl ProjectConfig {
         let own: Vec<String> = if is_bare(name) {
             vec![
                 name.to_owned(),
-                format!("{name}:append"),
-                format!("{name}:prepend"),
+                with_operator(name, "append"),
+                with_operator(name, "prepend"),
             ]
         } else {
             vec![name.to_owned()]
@@ -439,7 +452,7 @@ impl ProjectConfig {
             }
         }
         if !elsewhere.is_empty() {
-            let remove_key = format!("{name}:remove");
+            let remove_key = with_operator(name, "remove");
             touched.push(ConfigKey::Variable(remove_key.clone()));
             let variable = self.variables.entry(remove_key).or_default();
             let missing: Vec<&str> = elsewhere
@@ -693,5 +706,209 @@ mod tests {
             assert!(config.apply(&change).is_err(), "{change:?}");
             assert_eq!(config, before);
         }
+    }
+
+    fn assign(key: &str, op: Operator, value: &str) -> ConfigChange {
+        ConfigChange::Assign {
+            key: ConfigKey::parse(key).unwrap(),
+            op,
+            value: value.to_owned(),
+            export: false,
+        }
+    }
+
+    fn add(key: &str, words: &str) -> ConfigChange {
+        ConfigChange::Add {
+            key: ConfigKey::parse(key).unwrap(),
+            words: vec![words.to_owned()],
+        }
+    }
+
+    fn remove(key: &str, words: &str) -> ConfigChange {
+        ConfigChange::Remove {
+            key: ConfigKey::parse(key).unwrap(),
+            words: vec![words.to_owned()],
+        }
+    }
+
+    fn lines(config: &ProjectConfig) -> Vec<String> {
+        config
+            .variables
+            .iter()
+            .flat_map(|(key, v)| v.conf_lines(key))
+            .collect()
+    }
+
+    /// INHERIT extends with `+=`, everything else with `:append`.
+    fn extend(key: &str) -> Extend {
+        match key {
+            "INHERIT" => Extend::PlusEquals,
+            _ => Extend::ColonAppend,
+        }
+    }
+
+    #[test]
+    fn keys_take_overrides_and_flags() {
+        for key in [
+            "IMAGE_INSTALL:append",
+            "SRCREV:pn-busybox",
+            "do_fetch[number_threads]",
+            "SKIP_RECIPE[foo]",
+            "PACKAGECONFIG:append:pn-qemu-system-native",
+        ] {
+            assert_eq!(
+                ConfigKey::parse(key).unwrap(),
+                ConfigKey::Variable(key.into())
+            );
+        }
+    }
+
+    #[test]
+    fn assign_keeps_the_operator_and_history_shows_it() {
+        let mut config = ProjectConfig::default();
+        let d = config
+            .apply(&assign("INHERIT", Operator::Append, "rm_work"))
+            .unwrap();
+        assert_eq!(d.as_deref(), Some("set INHERIT += \"rm_work\""));
+        let d = config
+            .apply(&assign("MACHINE", Operator::WeakDefault, "qemuarm64"))
+            .unwrap();
+        assert_eq!(d.as_deref(), Some("set machine ??= \"qemuarm64\""));
+        assert_eq!(config.machine_op, Operator::WeakDefault);
+        assert_eq!(
+            config.get(&ConfigKey::Machine).as_deref(),
+            Some("??= \"qemuarm64\"")
+        );
+        let d = config
+            .apply(&ConfigChange::Assign {
+                key: ConfigKey::parse("FOO").unwrap(),
+                op: Operator::Set,
+                value: "bar".into(),
+                export: true,
+            })
+            .unwrap();
+        assert_eq!(d.as_deref(), Some("set FOO = \"bar\", exported"));
+        assert_eq!(
+            lines(&config),
+            ["export FOO = \"bar\"", "INHERIT += \"rm_work\""]
+        );
+        // Machine takes only the operators that set one value; flags are not exported.
+        assert!(
+            config
+                .apply(&assign("MACHINE", Operator::Append, "x"))
+                .is_err()
+        );
+        assert!(
+            config
+                .apply(&assign("packages", Operator::Default, "x"))
+                .is_err()
+        );
+        assert!(
+            config
+                .apply(&ConfigChange::Assign {
+                    key: ConfigKey::parse("do_fetch[number_threads]").unwrap(),
+                    op: Operator::Set,
+                    value: "4".into(),
+                    export: true,
+                })
+                .is_err()
+        );
+        // A plain set makes machine plain again.
+        config.apply(&set("machine", "qemux86-64")).unwrap();
+        assert_eq!(config.machine_op, Operator::Set);
+    }
+
+    #[test]
+    fn add_extends_never_replaces() {
+        let mut config = ProjectConfig::default();
+        let d = config
+            .apply_with(&add("INHERIT", "rm_work buildstats-summary"), &extend)
+            .unwrap();
+        assert_eq!(
+            d.as_deref(),
+            Some("set INHERIT += \"rm_work buildstats-summary\"")
+        );
+        config
+            .apply_with(&add("INHERIT", "rm_work buildhistory"), &extend)
+            .unwrap();
+        config
+            .apply_with(&add("IMAGE_INSTALL", "htop"), &extend)
+            .unwrap();
+        config
+            .apply_with(&add("IMAGE_INSTALL", "strace htop"), &extend)
+            .unwrap();
+        config
+            .apply_with(&add("PACKAGECONFIG:pn-qemu", "sdl"), &extend)
+            .unwrap();
+        assert_eq!(
+            lines(&config),
+            [
+                "IMAGE_INSTALL:append = \" htop strace\"",
+                "INHERIT += \"rm_work buildstats-summary buildhistory\"",
+                "PACKAGECONFIG:append:pn-qemu = \" sdl\"",
+            ]
+        );
+        // Adding to a hard `=` the user set keeps it, and adds with the variable's form.
+        config.apply(&set("DISTRO_FEATURES", "x11")).unwrap();
+        config
+            .apply_with(&add("DISTRO_FEATURES", "wayland"), &extend)
+            .unwrap();
+        assert_eq!(
+            config.variables["DISTRO_FEATURES:append"].conf_text(),
+            "= \" wayland\""
+        );
+        assert_eq!(
+            config.variables["DISTRO_FEATURES"].plain_value(),
+            Some("x11")
+        );
+    }
+
+    #[test]
+    fn remove_takes_out_its_own_words_or_writes_remove() {
+        let mut config = ProjectConfig::default();
+        config
+            .apply_with(&add("DISTRO_FEATURES", "wayland vulkan"), &extend)
+            .unwrap();
+        let d = config
+            .apply_with(&remove("DISTRO_FEATURES", "wayland x11"), &extend)
+            .unwrap();
+        assert_eq!(
+            d.as_deref(),
+            Some("set DISTRO_FEATURES:append = \" vulkan\"; set DISTRO_FEATURES:remove = \"x11\"")
+        );
+        config
+            .apply_with(&remove("DISTRO_FEATURES", "vulkan"), &extend)
+            .unwrap();
+        assert_eq!(lines(&config), ["DISTRO_FEATURES:remove = \"x11\""]);
+        // Adding a word back takes it out of `:remove`.
+        let d = config
+            .apply_with(&add("DISTRO_FEATURES", "x11"), &extend)
+            .unwrap();
+        assert_eq!(
+            d.as_deref(),
+            Some("unset DISTRO_FEATURES:remove; set DISTRO_FEATURES:append = \" x11\"")
+        );
+        assert_eq!(lines(&config), ["DISTRO_FEATURES:append = \" x11\""]);
+        // Removing what is not there from a left-hand side with an operator changes nothing.
+        assert_eq!(
+            config
+                .apply_with(&remove("DISTRO_FEATURES:append", "nfs"), &extend)
+                .unwrap(),
+            None
+        );
+    }
+
+    #[test]
+    fn old_configurations_read_and_write_unchanged() {
+        let text = r#"{"machine":"qemuarm","variables":{"A":"1","IMAGE_FSTYPES":"ext4"}}"#;
+        let config: ProjectConfig = serde_json::from_str(text).unwrap();
+        assert_eq!(config.variables["A"], Variable::plain("1"));
+        assert_eq!(config.machine_op, Operator::Set);
+        let back = serde_json::to_value(&config).unwrap();
+        assert_eq!(
+            back["variables"],
+            serde_json::json!({"A": "1", "IMAGE_FSTYPES": "ext4"})
+        );
+        assert!(back.get("machine_op").is_none());
     }
 }

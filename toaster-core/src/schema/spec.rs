@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::Release;
+use crate::model::{Extend, Release};
 
 /// What shape a value has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -227,6 +227,11 @@ pub struct VarSpec {
     /// For managed and forbidden variables: what to do instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instead: Option<String>,
+    /// For a list that distros, layers or image recipes extend too: how `config add` adds
+    /// to it (`+=` or `:append`); a hard `=` on it is accepted with a warning naming that
+    /// form. Absent: `:append`, and no warning.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extend: Option<Extend>,
 }
 
 impl VarSpec {
@@ -245,6 +250,7 @@ impl VarSpec {
             since: None,
             doc: String::new(),
             instead: None,
+            extend: None,
         }
     }
 

@@ -47,10 +47,13 @@ impl Actor {
         config.layers = layers;
         notes.extend(layer_notes);
         // Everything else passes the checks `config set` makes; what fails is left out and said.
-        let config = self.admit(config, release, &mut notes);
+        let mut accepted = Vec::new();
+        let config = self.admit(config, release, &mut notes, &mut accepted);
         let description = format!("imported from {}", from.display());
         let project = self.create_with(name, dir, release, None, config, description)?;
+        // What was left out is reported as such; what was imported with a remark, apart.
         warnings.extend(Warning::all(notes, Warning::not_reproduced));
+        warnings.extend(accepted);
         Ok((project, warnings))
     }
 
@@ -64,7 +67,8 @@ impl Actor {
         number: RevisionNumber,
     ) -> Result<Vec<PathBuf>, Error> {
         let origin = format!("project {}, revision {number}", project.name);
-        let generated = conf::generate(config, &project.dir, self.schema(), &origin)?;
+        let config = self.with_shared_caches(config)?;
+        let generated = conf::generate(&config, &project.dir, self.schema(), &origin)?;
         let _writing = self.hold_dir(project)?;
         Ok(conf::write_build_conf(&project.build_dir(), &generated)?)
     }

@@ -4,9 +4,10 @@ use super::{Actor, ChangeOutcome, Warning, validation};
 use crate::Error;
 use crate::access::Action;
 use crate::model::{
-    AuditAction, ConfigChange, ConfigDifference, Name, NewRevision, ProjectConfig, Revision,
-    RevisionNumber, Right, Timestamp,
+    AuditAction, ConfigChange, ConfigDifference, Name, NewRevision, Operator, ProjectConfig,
+    Revision, RevisionNumber, Right, Timestamp, Variable,
 };
+use crate::schema::Schema;
 use crate::store::StoreError;
 
 use super::RETRIES;
@@ -122,17 +123,26 @@ impl Actor {
         let mut outcome = self.commit(project, base, |head| {
             let mut config = head.config.clone();
             let mut descriptions = Vec::new();
+            let schema = self.schema();
+            let extend = |key: &str| {
+                schema
+                    .governing(key)
+                    .and_then(|spec| spec.extend)
+                    .unwrap_or_default()
+            };
             for change in changes {
-                descriptions.extend(config.apply(change)?);
+                descriptions.extend(config.apply_with(change, &extend)?);
             }
-            *warnings.borrow_mut() = validation::check(
-                self.schema(),
+            let mut found = validation::check(
+                schema,
                 &release,
                 &head.config,
                 &config,
                 strict,
                 &current.dir,
             )?;
+            found.extend(replacing(schema, &head.config, &config));
+            *warnings.borrow_mut() = found;
             Ok((!descriptions.is_empty()).then(|| (descriptions.join("; "), None, config)))
         })?;
         let mut all = warnings.into_inner();
@@ -321,4 +331,39 @@ pub(super) fn by_name(name: &Name) -> impl Fn(StoreError) -> Error + '_ {
         .into(),
         e => e.into(),
     }
+}
+
+/// A warning for each variable that distros, layers or image recipes extend (its spec has
+/// `extend`) and that `new` now replaces with `=`, `:=` or `?=` where `old` did not: what
+/// they add is lost, or never applies.
+fn replacing(schema: &Schema, old: &ProjectConfig, new: &ProjectConfig) -> Vec<Warning> {
+    let replaces = |variable: Option<&Variable>| {
+        variable.is_some_and(|v| {
+            v.operations.iter().any(|o| {
+                matches!(
+                    o.op,
+                    Operator::Set | Operator::Immediate | Operator::Default
+                )
+            })
+        })
+    };
+    new.variables
+        .iter()
+        .filter(|(key, variable)| replaces(Some(variable)) && !replaces(old.variables.get(*key)))
+        .filter_map(|(key, variable)| {
+            let extend = schema.governing(key)?.extend?;
+            if key.contains('[')
+                || key
+                    .split(':')
+                    .any(|p| matches!(p, "append" | "prepend" | "remove"))
+            {
+                return None;
+            }
+            let words: Vec<&str> = variable.words().collect();
+            Some(Warning::Replaces {
+                variable: key.clone(),
+                additive: extend.example(key, &words.join(" ")),
+            })
+        })
+        .collect()
 }

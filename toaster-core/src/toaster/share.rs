@@ -244,7 +244,9 @@ impl Actor {
             included,
         } = incoming;
         let name = crate::model::Name::parse("project name", name)?;
-        let mut checked = self.admit(config, release, &mut notes);
+        let mut accepted = Vec::new();
+        let mut checked = self.admit(config, release, &mut notes, &mut accepted);
+        notes.extend(accepted.iter().map(ToString::to_string));
         // Local layers neither included nor on this host are left out.
         checked.layers.retain(|layer| match &layer.source {
             LayerSource::Local { path } if !included.contains(&layer.name) => {
@@ -349,12 +351,14 @@ impl Actor {
 
     /// `config` with what this project would refuse left out and noted: machine, distro,
     /// packages and recipes as `config set` checks them; variables by this schema (host and
-    /// managed ones are not project settings) and as BitBake conf must quote them.
+    /// managed ones are not project settings) and as BitBake conf must quote them. The
+    /// warnings of values kept go to `accepted`.
     pub(super) fn admit(
         &self,
         mut config: ProjectConfig,
         release: Release,
         notes: &mut Vec<String>,
+        accepted: &mut Vec<super::Warning>,
     ) -> ProjectConfig {
         use crate::model::{ConfigChange, ConfigKey};
         let mut checked = ProjectConfig::default();
@@ -384,12 +388,11 @@ impl Actor {
                 notes.push(format!("{variable}: not a project setting, left out"));
                 return false;
             }
-            let checked = super::validation::check_variable(
-                schema, &release, false, None, variable, value,
-            );
+            let checked =
+                super::validation::check_variable(schema, &release, false, None, variable, value);
             match checked {
                 Ok(warnings) => {
-                    notes.extend(warnings.iter().map(ToString::to_string));
+                    accepted.extend(warnings.into_iter().map(super::Warning::from));
                     true
                 }
                 Err(e) => {

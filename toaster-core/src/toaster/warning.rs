@@ -20,6 +20,14 @@ pub enum Warning {
         /// What to do about it.
         hint: String,
     },
+    /// A hard `=` (or `:=`, `?=`) on a list that distros, layers or image recipes extend:
+    /// what they add is lost, or never applies.
+    Replaces {
+        /// The variable.
+        variable: String,
+        /// The additive form to write instead (`INHERIT += "rm_work"`).
+        additive: String,
+    },
     /// A value of an open list Toaster does not know (a machine, distro or image type a
     /// layer may define), accepted.
     UnknownValue {
@@ -87,12 +95,13 @@ pub enum Warning {
 }
 
 impl Warning {
-    /// Its category, a stable name for scripts: `variable`, `unknown_value`,
+    /// Its category, a stable name for scripts: `variable`, `replaces`, `unknown_value`,
     /// `not_in_layers`, `check_skipped`, `release`, `layer`, `build_running`,
     /// `conf_not_written`, `checkout` or `not_reproduced`.
     pub fn kind(&self) -> &'static str {
         match self {
             Warning::Variable { .. } => "variable",
+            Warning::Replaces { .. } => "replaces",
             Warning::UnknownValue { .. } => "unknown_value",
             Warning::NotInLayers { .. } => "not_in_layers",
             Warning::CheckSkipped { .. } => "check_skipped",
@@ -185,6 +194,10 @@ impl fmt::Display for Warning {
             | Warning::Layer { message }
             | Warning::Checkout { message }
             | Warning::NotReproduced { message } => f.write_str(message),
+            Warning::Replaces { variable, additive } => write!(
+                f,
+                "{variable}: `=` replaces what distros, layers and image recipes add to it; to add to it instead, write `{additive}` (`toaster config add` does)"
+            ),
             Warning::BuildRunning { build, build_dir } => write!(
                 f,
                 "build {build} is running in {}: it keeps the conf files and layer checkouts it started with; this revision's are written when it ends",

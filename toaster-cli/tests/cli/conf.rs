@@ -166,3 +166,34 @@ fn import_reads_a_build_directory_and_lists_what_it_left_out() {
         std::fs::read_to_string(scratch.path().join("oldproject/build/conf/toaster.conf")).unwrap();
     assert!(generated.contains("INHERIT = \" rm_work\""), "{generated}");
 }
+
+#[test]
+fn strict_knows_variable_families_and_layer_checks_are_typed_warnings() {
+    let scratch = Scratch::new().with_demo();
+    for (key, value) in [
+        (
+            "SRCREV:pn-busybox",
+            "0123456789abcdef0123456789abcdef01234567",
+        ),
+        ("PREFERRED_VERSION_linux-yocto", "6.6%"),
+        ("PACKAGECONFIG:pn-curl", "ssl zlib"),
+    ] {
+        scratch.ok(&["config", "set", "--strict", "demo", key, value]);
+    }
+    // The demo's layers are not fetched: the check against them is skipped, and said.
+    for (key, value) in [
+        ("machine", "raspberrypi4-64"),
+        ("IMAGE_FSTYPES", "wic.bz2 tegraflash"),
+    ] {
+        let out = scratch.ok(&["--json", "config", "set", "demo", key, value]);
+        let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(json["warnings"][0]["kind"], "check_skipped", "{json}");
+        let message = json["warnings"][0]["message"].as_str().unwrap();
+        assert!(
+            message.contains("meta-yocto-bsp are not fetched yet"),
+            "{message}"
+        );
+    }
+    let err = scratch.fails(1, &["config", "set", "demo", "TMPDIR", "${TOPDIR}/../tmp"]);
+    assert!(err.contains("sanity check refuses `..` in TMPDIR"), "{err}");
+}

@@ -174,3 +174,81 @@ fn tmpdir_breaking_the_sanity_rules_is_refused() {
     }
     assert_eq!(alice.history("p").unwrap().len(), 1, "nothing changed");
 }
+
+/// A realistic `local.conf`: the test corpus's, in the shape of the templates, with its
+/// commented-out options taken in (users uncomment them), and the lines a BSP's or a
+/// product's setup guide adds.
+fn realistic_local_conf() -> String {
+    let stock = include_str!("../../../tests/conf/corpus/local.conf");
+    let mut text = String::new();
+    for line in stock.lines() {
+        let uncommented = line.strip_prefix('#').filter(|rest| {
+            rest.split_whitespace()
+                .nth(1)
+                .is_some_and(|op| op.ends_with('='))
+        });
+        text.push_str(uncommented.unwrap_or(line));
+        text.push('\n');
+    }
+    text.push_str(
+        "IMAGE_FSTYPES += \"wic.bz2 tegraflash\"\n\
+         SRCREV:pn-busybox = \"0123456789abcdef0123456789abcdef01234567\"\n\
+         SRCREV_machine:pn-linux-yocto = \"${AUTOREV}\"\n\
+         PREFERRED_VERSION_linux-yocto = \"6.6%\"\n\
+         PREFERRED_PROVIDER_virtual/kernel = \"linux-yocto\"\n\
+         PREFERRED_PROVIDER_virtual/bootloader = \"u-boot\"\n\
+         RDEPENDS:packagegroup-base:append = \" htop\"\n\
+         RRECOMMENDS:packagegroup-base:remove = \"kernel-modules\"\n\
+         PACKAGECONFIG:pn-curl = \"ssl zlib\"\n\
+         PACKAGECONFIG:append:pn-qemu-system-native = \" sdl\"\n\
+         PACKAGECONFIG:remove:pn-qemu-system-native = \"gtk+\"\n\
+         LICENSE_FLAGS_ACCEPTED = \"commercial synaptics-killswitch\"\n\
+         SKIP_RECIPE[busybox] = \"replaced by toybox\"\n\
+         BBMASK += \"meta-bsp/recipes-graphics/\"\n\
+         INCOMPATIBLE_LICENSE = \"GPL-3.0-only\"\n\
+         INHERIT += \"rm_work buildhistory\"\n\
+         DISTRO_FEATURES:append = \" systemd usrmerge\"\n\
+         INIT_MANAGER = \"systemd\"\n\
+         TESTIMAGE_AUTO:qemuall = \"1\"\n\
+         BB_NUMBER_THREADS = \"8\"\n\
+         PARALLEL_MAKE = \"-j 8\"\n",
+    );
+    text
+}
+
+#[test]
+fn strict_checks_pass_every_line_of_a_realistic_local_conf() {
+    use crate::conf::{ConfFile, Statement};
+    use crate::model::{Operator, Variable};
+    use crate::schema::{Class, Schema};
+    let text = realistic_local_conf();
+    let file = ConfFile::parse(Path::new("local.conf"), &text, false).unwrap();
+    let release = crate::model::Release::parse("scarthgap").unwrap();
+    let schema = Schema::builtin();
+    let mut checked = 0;
+    let mut refused = Vec::new();
+    for (line, statement) in file.statements() {
+        let Statement::Assign(a) = statement else {
+            continue;
+        };
+        let key = match &a.flag {
+            Some(flag) => format!("{}[{flag}]", a.name),
+            None => a.name.clone(),
+        };
+        // MACHINE and DISTRO have their own keys, CONF_VERSION stays in local.conf.
+        if matches!(schema.class(&key), Class::Managed | Class::Forbidden) {
+            continue;
+        }
+        checked += 1;
+        let op = Operator::parse(a.op.as_str()).unwrap();
+        let variable = Variable::assign(op, a.value.clone());
+        // As `config set --strict` checks what it writes, operator included.
+        let result =
+            super::validation::check_variable(schema, &release, true, None, &key, &variable);
+        if let Err(e) = result {
+            refused.push(format!("line {line}: {key}: {e}"));
+        }
+    }
+    assert!(checked >= 30, "{checked}");
+    assert_eq!(refused, Vec::<String>::new());
+}

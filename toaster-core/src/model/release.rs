@@ -3,9 +3,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Collection, Dependency, LayerRef, LayerSource, ModelError, Operator, ProjectConfig,
-};
+use super::{Collection, Dependency, LayerRef, LayerSource, ModelError, Operator, ProjectConfig};
 
 /// Known release series, newest first: codename, Yocto version, and the branch name the
 /// core layers use for it.
@@ -117,8 +115,9 @@ impl Release {
     }
 
     /// The configuration a new project of this series starts with, and what `reset`
-    /// restores: the reference distribution on the QEMU x86-64 machine with the core layers,
-    /// shared download and sstate directories beside the project.
+    /// restores: the reference distribution on the QEMU x86-64 machine with the core layers.
+    /// The download and sstate directories are not part of it: every project of a database
+    /// shares that database's unless it sets its own.
     pub fn defaults(&self) -> ProjectConfig {
         // What the core layers' conf/layer.conf files declare, until a fetch reads them.
         let git = |name: &str, url: &str, subdir: &str, collection: &str, version: &str| {
@@ -149,14 +148,9 @@ impl Release {
                 }],
             }
         };
-        let variables = BTreeMap::from([
-            ("DL_DIR".to_owned(), "${TOPDIR}/../downloads".into()),
-            ("PACKAGE_CLASSES".to_owned(), "package_rpm".into()),
-            (
-                "SSTATE_DIR".to_owned(),
-                "${TOPDIR}/../sstate-cache".into(),
-            ),
-        ]);
+        // DL_DIR and SSTATE_DIR are the database's shared caches, added where the conf
+        // files are written (see `toaster::caches`).
+        let variables = BTreeMap::from([("PACKAGE_CLASSES".to_owned(), "package_rpm".into())]);
         ProjectConfig {
             machine: Some("qemux86-64".to_owned()),
             distro: Some("poky".to_owned()),

@@ -36,11 +36,17 @@ pub enum Setting {
     ArchiveDir,
     /// Whether every build is archived when it ends (`yes` or `no`).
     ArchiveOnEnd,
+    /// The download directory (DL_DIR) every project shares unless it sets its own
+    /// (default: `downloads/` beside the database).
+    CacheDownloads,
+    /// The shared-state cache (SSTATE_DIR) every project shares unless it sets its own
+    /// (default: `sstate-cache/` beside the database).
+    CacheSstate,
 }
 
 impl Setting {
     /// Every setting, in the order they are listed.
-    pub const ALL: [Setting; 13] = [
+    pub const ALL: [Setting; 15] = [
         Setting::SmtpHost,
         Setting::SmtpPort,
         Setting::SmtpSecurity,
@@ -54,6 +60,8 @@ impl Setting {
         Setting::HookNetworkTimeout,
         Setting::ArchiveDir,
         Setting::ArchiveOnEnd,
+        Setting::CacheDownloads,
+        Setting::CacheSstate,
     ];
 
     /// The stable name (`smtp.host`).
@@ -72,6 +80,8 @@ impl Setting {
             Setting::HookNetworkTimeout => "hooks.network-timeout",
             Setting::ArchiveDir => "archive.dir",
             Setting::ArchiveOnEnd => "archive.on-end",
+            Setting::CacheDownloads => "cache.downloads",
+            Setting::CacheSstate => "cache.sstate",
         }
     }
 
@@ -93,6 +103,12 @@ impl Setting {
                 "where build archives go (default: archives/ beside the database)"
             }
             Setting::ArchiveOnEnd => "yes: archive every build when it ends (without images)",
+            Setting::CacheDownloads => {
+                "DL_DIR of every project that sets none (default: downloads/ beside the database)"
+            }
+            Setting::CacheSstate => {
+                "SSTATE_DIR of every project that sets none (default: sstate-cache/ beside the database)"
+            }
         }
     }
 
@@ -157,6 +173,10 @@ impl Setting {
                 "it is not an absolute path",
                 "give the archive directory's absolute path",
             ),
+            Setting::CacheDownloads | Setting::CacheSstate if !value.starts_with('/') => bad(
+                "it is not an absolute path",
+                "give the cache directory's absolute path, such as /srv/yocto/downloads",
+            ),
             Setting::ArchiveOnEnd if !matches!(value, "yes" | "no") => {
                 bad("it is neither yes nor no", "use yes or no")
             }
@@ -211,5 +231,7 @@ mod tests {
         assert_eq!(Setting::HookAttempts.check("007").unwrap(), "7");
         assert!(Setting::HookAttempts.check("0").is_err());
         assert!(Setting::HookRetryAfter.check("0").is_ok());
+        assert!(Setting::CacheDownloads.check("downloads").is_err());
+        assert!(Setting::CacheSstate.check("/srv/sstate").is_ok());
     }
 }

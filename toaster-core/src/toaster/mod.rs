@@ -6,6 +6,7 @@ mod artifacts;
 mod audit;
 mod bitbake_source;
 mod builds;
+mod caches;
 mod clean;
 mod conf_files;
 mod config;
@@ -34,6 +35,7 @@ pub use self::archive::{ARCHIVE_DIR, Archived};
 pub use self::artifacts::Downloaded;
 pub use self::bitbake_source::BitbakeGit;
 pub use self::builds::{BUILD_LEASE, BuildDetail, BuildQuery, COMMAND_LINE_PROJECT, ImportReport};
+pub use self::caches::SharedCaches;
 pub use self::clean::CleanReport;
 pub use self::deliver::{DeliverUntil, Deliverer, DeliveryPolicy, DeliveryReport};
 pub use self::owners::OwnerEdit;
@@ -297,6 +299,8 @@ mod artifact_tests;
 mod build_log_tests;
 #[cfg(test)]
 mod build_tests;
+#[cfg(test)]
+mod cache_tests;
 #[cfg(test)]
 mod hook_tests;
 #[cfg(test)]

@@ -363,9 +363,10 @@ fn conf_files_follow_every_revision() {
     let f = Fixture::new();
     let (alice, project) = f.demo();
     assert!(conf_file(&project, "toaster.conf").contains("MACHINE = \"qemux86-64\"\n"));
-    assert!(
-        conf_file(&project, "toaster-host.conf").contains("DL_DIR = \"${TOPDIR}/../downloads\"\n")
-    );
+    // The database's shared download directory, beside it.
+    let downloads = fs::canonicalize(f.tmp.path()).unwrap().join("downloads");
+    let dl_dir = format!("DL_DIR = \"{}\"\n", downloads.display());
+    assert!(conf_file(&project, "toaster-host.conf").contains(&dl_dir));
     assert!(conf_file(&project, "local.conf").ends_with("include toaster.conf\n"));
     assert!(conf_file(&project, "bblayers.conf").ends_with("include toaster-bblayers.conf\n"));
     assert!(
@@ -485,7 +486,10 @@ fn importing_a_build_directory_applies_the_checks_config_set_applies() {
         (None, Some("poky"))
     );
     assert_eq!(
-        config.variables.get("IMAGE_FSTYPES").and_then(|v| v.plain_value()),
+        config
+            .variables
+            .get("IMAGE_FSTYPES")
+            .and_then(|v| v.plain_value()),
         Some("ext4")
     );
     // An appending form is kept as written, its operator with it.
@@ -500,7 +504,9 @@ fn importing_a_build_directory_applies_the_checks_config_set_applies() {
         "{notes:?}"
     );
     assert!(
-        !notes.iter().any(|n| n.to_string().contains("IMAGE_INSTALL")),
+        !notes
+            .iter()
+            .any(|n| n.to_string().contains("IMAGE_INSTALL")),
         "{notes:?}"
     );
 }

@@ -11,8 +11,10 @@ use std::time::{Duration, Instant};
 use rusqlite::{Connection, params};
 use toaster::ingest::synthetic::Workload;
 use toaster::ingest::{BatchPolicy, Event};
-use toaster::model::{BuildId, LogLevel, Timestamp, Visibility};
-use toaster::{Actor, Toaster};
+use toaster::model::{
+    BuildId, LogLevel, ScriptType, SstateResult, TaskName, TaskOutcome, Timestamp, Visibility,
+};
+use toaster::{Actor, TaskWalk, Toaster};
 
 const WORKLOAD: Workload = Workload::LARGE_IMAGE;
 const LISTED_BUILDS: usize = 200;
@@ -25,8 +27,9 @@ fn main() {
     let scratch = tempfile::tempdir().expect("scratch directory");
     let rows = rows_of(&WORKLOAD);
     println!(
-        "workload: {} tasks, {} recipes, {} packages x {} dependencies, {} log messages, {} layers ({rows} rows); {runs} runs, medians",
+        "workload: {} tasks with {} task dependencies, {} recipes, {} packages x {} dependencies, {} log messages, {} layers ({rows} rows); {runs} runs, medians",
         WORKLOAD.tasks,
+        WORKLOAD.task_dependencies,
         WORKLOAD.recipes,
         WORKLOAD.packages,
         WORKLOAD.depends,
@@ -36,6 +39,8 @@ fn main() {
 
     let mut ingest = (Vec::new(), Vec::new());
     let mut delete = (Vec::new(), Vec::new());
+    let mut walks = Vec::new();
+    let mut reached = 0;
     for run in 0..runs {
         // Each side gets a fresh database of its own, so neither writes into the other's rows.
         let ours = scratch.path().join(format!("run{run}-toaster"));
@@ -62,6 +67,14 @@ fn main() {
         let base = raw_alice.start_build("demo", "bench", None).expect("start");
         ingest.1.push(raw_insert(&raw_db, base.id));
 
+        // What waits for an early task (most of the build does): `build tasks --depends-on`.
+        let started = Instant::now();
+        let found = alice
+            .task_walk(build.id, &walked_task(), TaskWalk::DependingOn)
+            .expect("walk");
+        walks.push(started.elapsed());
+        reached = found.len();
+
         // Deleting each of them.
         let started = Instant::now();
         alice.delete_build(build.id).expect("delete");
@@ -75,6 +88,7 @@ fn main() {
 
     let (ti, bi) = (median(&mut ingest.0), median(&mut ingest.1));
     let (td, bd) = (median(&mut delete.0), median(&mut delete.1));
+    let walk = median(&mut walks);
     println!();
     println!("| figure | toaster | baseline | ratio | target |");
     println!("|---|---:|---:|---:|---|");
@@ -101,6 +115,11 @@ fn main() {
         ms(show.0),
         ms(show.1),
         ratio(show.0, show.1)
+    );
+    println!(
+        "| build tasks --depends-on {} ({reached} tasks reached) | {} | | | quickly |",
+        walked_task(),
+        ms(walk)
     );
     match python {
         Some(p) => println!(
@@ -189,7 +208,21 @@ fn instance(dir: &Path) -> (Actor, std::path::PathBuf) {
 }
 
 fn rows_of(w: &Workload) -> usize {
-    w.tasks + w.recipes * 2 + w.packages * (1 + w.depends) + w.logs + w.layers + 2
+    w.tasks
+        + w.task_dependencies
+        + w.recipes * 2
+        + w.packages * (1 + w.depends)
+        + w.logs
+        + w.layers
+        + 2
+}
+
+/// The task the benchmark walks from: the second, which most of the build waits for.
+fn walked_task() -> TaskName {
+    TaskName::new(
+        format!("recipe{}", 1 % WORKLOAD.recipes),
+        WORKLOAD.task_name(1),
+    )
 }
 
 /// The rows the recorder writes for the workload, made before the clock starts (as the
@@ -197,6 +230,7 @@ fn rows_of(w: &Workload) -> usize {
 struct Rows {
     recipes: Vec<toaster::model::RecipeRecord>,
     tasks: Vec<toaster::model::TaskRecord>,
+    task_dependencies: Vec<Event>,
     logs: Vec<toaster::model::LogRecord>,
     packages: Vec<toaster::model::PackageRecord>,
     errors: i64,
@@ -229,6 +263,17 @@ fn rows(w: &Workload, start: i64) -> Rows {
                         w.task_name(i)
                     )
                 }),
+                sstate: Some(match outcome {
+                    TaskOutcome::Cached => SstateResult::Restored,
+                    _ if i % 20 == 3 => SstateResult::Miss,
+                    _ => SstateResult::NotApplicable,
+                }),
+                executed: Some(ran),
+                script: Some(if i % 3 == 0 {
+                    ScriptType::Python
+                } else {
+                    ScriptType::Shell
+                }),
             }
         })
         .collect();
@@ -238,6 +283,9 @@ fn rows(w: &Workload, start: i64) -> Rows {
     Rows {
         recipes: (0..w.recipes).map(|r| w.recipe(r)).collect(),
         tasks,
+        task_dependencies: (0..w.tasks)
+            .filter_map(|i| w.task_dependencies_event(i))
+            .collect(),
         logs,
         packages: (0..w.packages).map(|p| w.package(p)).collect(),
         errors,
@@ -271,7 +319,18 @@ fn raw_insert(db: &Path, build: BuildId) -> Duration {
                 .expect("recipe");
             link.execute(params![build.0, id]).expect("link");
         }
-        let mut task = tx.prepare("INSERT INTO task (build_id, recipe, name, position, outcome, started_at, ended_at, cpu_ms, read_bytes, write_bytes, log_file) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)").expect("prepare");
+        let mut depends = tx.prepare("INSERT OR IGNORE INTO task_dependency (build_id, recipe, task, dep_recipe, dep_task) VALUES (?1, ?2, ?3, ?4, ?5)").expect("prepare");
+        for event in &rows.task_dependencies {
+            let Event::TaskDependencies(d) = event else {
+                continue;
+            };
+            for on in &d.depends {
+                depends
+                    .execute(params![build.0, d.recipe, d.task, on.recipe, on.task])
+                    .expect("task dependency");
+            }
+        }
+        let mut task = tx.prepare("INSERT INTO task (build_id, recipe, name, position, outcome, started_at, ended_at, cpu_ms, read_bytes, write_bytes, log_file, sstate_result, executed, script_type) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)").expect("prepare");
         for t in &rows.tasks {
             task.execute(params![
                 build.0,
@@ -285,6 +344,9 @@ fn raw_insert(db: &Path, build: BuildId) -> Duration {
                 int(t.read_bytes),
                 int(t.write_bytes),
                 t.log_file,
+                t.sstate.map(|s| s.as_str()),
+                t.executed,
+                t.script.map(|s| s.as_str()),
             ])
             .expect("task");
         }
@@ -349,6 +411,7 @@ fn raw_delete(db: &Path, build: BuildId) -> Duration {
     for table in [
         "package",
         "task",
+        "task_dependency",
         "log_message",
         "artifact",
         "build_recipe",

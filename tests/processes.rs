@@ -25,6 +25,7 @@ const MEDIUM: Workload = Workload {
     depends: 3,
     logs: 50,
     layers: 5,
+    task_dependencies: 2_000,
 };
 
 /// The child's side: TOASTER_TEST_WORKER = "MODE|DB|PROJECT|PREFIX".

@@ -132,6 +132,14 @@ pub enum Error {
     /// Reading or recording an artifact failed.
     #[error(transparent)]
     Artifact(#[from] ArtifactError),
+    /// A build has no task of that name.
+    #[error("build {build} has no task `{task}`")]
+    NoTask {
+        /// The build.
+        build: BuildId,
+        /// The name asked for.
+        task: crate::model::TaskName,
+    },
     /// A build has no artifact of that name.
     #[error("build {build} has no artifact named `{name}`")]
     NoArtifact {
@@ -367,7 +375,10 @@ impl Error {
             Error::Ingest(IngestError::Io { .. }) => ErrorKind::Internal,
             Error::Conflict { .. } => ErrorKind::Conflict,
             Error::Denied { .. } | Error::NotAMember { .. } => ErrorKind::Denied,
-            Error::NoRevision { .. } | Error::NoHook { .. } | Error::NoArtifact { .. } => {
+            Error::NoRevision { .. }
+            | Error::NoHook { .. }
+            | Error::NoArtifact { .. }
+            | Error::NoTask { .. } => {
                 ErrorKind::NotFound
             }
             Error::Elsewhere { .. } | Error::NotArchived { .. } | Error::NoArchiveDir => {
@@ -633,6 +644,10 @@ impl Error {
                 "archive them first (`{}`), or pass {} to clean anyway",
                 w(Remedy::ArchiveBuildsOf { project: project.as_str() }),
                 w(option("force"))
+            ),
+            Error::NoTask { build, .. } => format!(
+                "`{}` lists its tasks; name one as RECIPE:TASK",
+                w(Remedy::ListTasks { build: build.0 })
             ),
             Error::NoArtifact { build, .. } => format!(
                 "`{}` lists its artifacts",

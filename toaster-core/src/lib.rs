@@ -33,7 +33,7 @@ pub use toaster::{
     COMMAND_LINE_PROJECT, ChangeOutcome, CleanReport, ClonedProject, DeliverUntil, Deliverer,
     DeliveryPolicy, DeliveryReport, Downloaded, Exported, ImportReport, Imported, ImportedRecipe,
     OwnerEdit, ProjectOptions, RUNNER_LEASE, RecipeImportRequest, Recording, RecordingRequest,
-    RecordingWarning, RunOptions, RunOutcome, RunnerEvent, SettingValue, SharedCaches, Toaster,
-    Until, Warning,
+    RecordingWarning, RunOptions, RunOutcome, RunnerEvent, SettingValue, SharedCaches, TaskWalk,
+    Toaster, Until, Warning,
 };
 pub use views::BuildView;

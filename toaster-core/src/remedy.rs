@@ -99,6 +99,11 @@ pub enum Remedy<'a> {
         /// The project.
         project: &'a str,
     },
+    /// List the tasks of `build`.
+    ListTasks {
+        /// The build.
+        build: i64,
+    },
     /// List the artifacts of `build`.
     ListArtifacts {
         /// The build.
@@ -227,6 +232,7 @@ impl Wording for CommandLine {
             Remedy::ArchiveBuildsOf { project } => {
                 format!("toaster build archive --older-than 0d --project {project}")
             }
+            Remedy::ListTasks { build } => format!("toaster build tasks {build}"),
             Remedy::ListArtifacts { build } => format!("toaster build artifacts {build}"),
             Remedy::ListRecipes { project } => format!("toaster recipe list {project}"),
             Remedy::ListHooks { project } => format!("toaster hook list {project}"),

@@ -50,6 +50,7 @@ impl Wording for PythonWords {
                 "Actor.archive_builds(older_than='0d', project={})",
                 repr(project)
             ),
+            Remedy::ListTasks { build } => format!("Actor.tasks({build})"),
             Remedy::ListArtifacts { build } => format!("Actor.artifacts({build})"),
             Remedy::ListRecipes { project } => format!("Actor.imported_recipes({})", repr(project)),
             Remedy::ListHooks { project } => format!("Actor.hooks({})", repr(project)),

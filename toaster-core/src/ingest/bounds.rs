@@ -55,6 +55,20 @@ pub fn check_event(event: &Event) -> Result<(), String> {
             time("at", *at)?;
             log_file.as_deref().map_or(Ok(()), |f| path("log_file", f))
         }
+        Event::TaskDependencies(deps) => {
+            name("recipe", &deps.recipe)?;
+            name("task", &deps.task)?;
+            if deps.depends.len() > MAX_DEPENDS {
+                return Err(format!(
+                    "its `depends` lists {} tasks, more than {MAX_DEPENDS}",
+                    deps.depends.len()
+                ));
+            }
+            deps.depends.iter().try_for_each(|d| {
+                name("depends", &d.recipe)?;
+                name("depends", &d.task)
+            })
+        }
         Event::Log(log) => {
             if let Some(task) = &log.task {
                 within("task", task, MAX_TASK_REF)?;

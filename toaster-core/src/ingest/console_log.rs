@@ -120,6 +120,7 @@ fn render(
         Event::ParseStarted { .. }
         | Event::ParseProgress { .. }
         | Event::Recipe(_)
+        | Event::TaskDependencies(_)
         | Event::RunQueueProgress { .. }
         | Event::Package(_)
         | Event::Artifact(_)
@@ -162,6 +163,9 @@ mod tests {
             read_bytes: None,
             write_bytes: None,
             log_file: None,
+            sstate: None,
+            executed: None,
+            script: None,
         }
     }
 

@@ -4,7 +4,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::{ArtifactEvent, bounds};
-use crate::model::{BuildState, LogRecord, PackageRecord, RecipeRecord, TaskOutcome, Timestamp};
+use crate::model::{
+    BuildState, LogRecord, PackageRecord, RecipeRecord, ScriptType, SstateResult, TaskDependencies,
+    TaskOutcome, Timestamp,
+};
 
 /// One thing that happened in a build. Times are milliseconds since the Unix epoch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,7 +66,18 @@ pub enum Event {
         /// Its log file.
         #[serde(default)]
         log_file: Option<String>,
+        /// What the shared state cache did for it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sstate: Option<SstateResult>,
+        /// Whether it ran in a worker.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        executed: Option<bool>,
+        /// The language of its function.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        script: Option<ScriptType>,
     },
+    /// The tasks one task waits for (from BitBake's dependency tree, before tasks run).
+    TaskDependencies(TaskDependencies),
     /// The run queue's progress.
     RunQueueProgress {
         /// Tasks done.
@@ -93,13 +107,14 @@ pub enum Event {
 
 impl Event {
     /// The `event` names of every kind this version knows.
-    pub const KINDS: [&'static str; 12] = [
+    pub const KINDS: [&'static str; 13] = [
         "parse_started",
         "parse_progress",
         "parse_completed",
         "recipe",
         "task_started",
         "task_finished",
+        "task_dependencies",
         "run_queue_progress",
         "log",
         "package",
@@ -117,6 +132,7 @@ impl Event {
             Event::Recipe(_) => "recipe",
             Event::TaskStarted { .. } => "task_started",
             Event::TaskFinished { .. } => "task_finished",
+            Event::TaskDependencies(_) => "task_dependencies",
             Event::RunQueueProgress { .. } => "run_queue_progress",
             Event::Log(_) => "log",
             Event::Package(_) => "package",

@@ -1,14 +1,14 @@
 //! The recorder: events in, batched transactional writes out, memory flat.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::event_log::EventLogWriter;
 use super::{ConsoleLog, Event, IngestError, sanitize};
 use crate::model::{
-    ArtifactKind, Build, BuildId, BuildState, BuildWrite, LogLevel, LogRecord, TaskRecord,
-    Timestamp,
+    ArtifactKind, Build, BuildId, BuildState, BuildWrite, LogLevel, LogRecord, TaskDependencies,
+    TaskName, TaskRecord, Timestamp,
 };
 use crate::store::{Store, StoreError};
 
@@ -308,6 +308,33 @@ impl Recorder {
         });
     }
 
+    /// Records a task's dependencies: each once (a dependency listed twice is noted), none
+    /// on the task itself (a cycle of one, noted); longer cycles are kept as BitBake
+    /// reported them (the walks through the graph take each task once).
+    fn task_dependencies(&mut self, mut deps: TaskDependencies) {
+        let mut seen = HashSet::new();
+        let before = deps.depends.len();
+        deps.depends.retain(|d| seen.insert(d.clone()));
+        if deps.depends.len() < before {
+            self.warn(Some(format!(
+                "task {}:{} lists {} of its dependencies more than once; each is recorded once",
+                deps.recipe,
+                deps.task,
+                before - deps.depends.len()
+            )));
+        }
+        let own = TaskName::new(deps.recipe.clone(), deps.task.clone());
+        if let Some(at) = deps.depends.iter().position(|d| *d == own) {
+            deps.depends.remove(at);
+            self.warn(Some(format!(
+                "task {own} is listed as depending on itself; that dependency is not recorded"
+            )));
+        }
+        if !deps.depends.is_empty() {
+            self.push(BuildWrite::TaskDependencies(deps));
+        }
+    }
+
     fn apply(&mut self, event: Event) {
         if self.state.is_final() {
             return;
@@ -354,6 +381,9 @@ impl Recorder {
                     read_bytes: None,
                     write_bytes: None,
                     log_file,
+                    sstate: None,
+                    executed: None,
+                    script: None,
                 };
                 self.pending_tasks.insert(key, self.pending.len());
                 self.push(BuildWrite::Task(record));
@@ -367,6 +397,9 @@ impl Recorder {
                 read_bytes,
                 write_bytes,
                 log_file,
+                sstate,
+                executed,
+                script,
             } => {
                 self.move_to(BuildState::Running, at);
                 let key = (recipe, task);
@@ -390,6 +423,9 @@ impl Recorder {
                     started.read_bytes = read_bytes.or(started.read_bytes);
                     started.write_bytes = write_bytes.or(started.write_bytes);
                     started.log_file = log_file.or(started.log_file.take());
+                    started.sstate = sstate.or(started.sstate);
+                    started.executed = executed.or(started.executed);
+                    started.script = script.or(started.script);
                     return;
                 }
                 let record = TaskRecord {
@@ -403,10 +439,14 @@ impl Recorder {
                     read_bytes,
                     write_bytes,
                     log_file,
+                    sstate,
+                    executed,
+                    script,
                 };
                 self.pending_tasks.insert(key, self.pending.len());
                 self.push(BuildWrite::Task(record));
             }
+            Event::TaskDependencies(deps) => self.task_dependencies(deps),
             Event::RunQueueProgress { done, total } => {
                 self.move_to(BuildState::Running, None);
                 self.progress(None, None, Some(done), Some(total));

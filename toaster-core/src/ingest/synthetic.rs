@@ -1,12 +1,13 @@
 //! A synthetic build, deterministic and as large as asked: the events of a large image
-//! build (10,000 tasks, 700 recipes, 7,000 packages with 3 dependencies each, 500 log
-//! messages, 20 layers by default), for tests and benchmarks.
+//! build (10,000 tasks with Toaster's 12,749 task dependencies, 700 recipes, 7,000 packages
+//! with 3 dependencies each, 500 log messages, 20 layers by default), for tests and
+//! benchmarks.
 #![allow(clippy::unwrap_used)]
 
 use crate::ingest::{ArtifactEvent, Event};
 use crate::model::{
     ArtifactKind, BuildLayer, BuildState, LogLevel, LogRecord, PackageRecord, RecipeRecord,
-    TaskOutcome, Timestamp,
+    ScriptType, SstateResult, TaskDependencies, TaskName, TaskOutcome, Timestamp,
 };
 
 /// The deploy directory the synthetic build reports its images in.
@@ -27,6 +28,9 @@ pub struct Workload {
     pub logs: usize,
     /// Layers.
     pub layers: usize,
+    /// Task dependencies, over all tasks (each task waits for at most half of those
+    /// before it plus one).
+    pub task_dependencies: usize,
 }
 
 impl Workload {
@@ -38,6 +42,7 @@ impl Workload {
         depends: 3,
         logs: 500,
         layers: 20,
+        task_dependencies: 12_749,
     };
 
     /// A small build for quick tests.
@@ -48,6 +53,7 @@ impl Workload {
         depends: 3,
         logs: 15,
         layers: 3,
+        task_dependencies: 150,
     };
 
     /// The layers the build runs with.
@@ -94,6 +100,39 @@ impl Workload {
             2 => TaskOutcome::Empty,
             _ => TaskOutcome::Succeeded,
         }
+    }
+
+    /// The tasks task `i` waits for, as indices: tasks `i/2`, `i/2 - 1`, … (a tree about
+    /// log2(tasks) deep). The dependencies are spread over tasks 1 and on, the later tasks
+    /// taking one more where they do not divide evenly.
+    pub fn task_dependencies_of(&self, i: usize) -> impl Iterator<Item = usize> {
+        let waiting = self.tasks.saturating_sub(1).max(1);
+        let (each, extra) = (
+            self.task_dependencies / waiting,
+            self.task_dependencies % waiting,
+        );
+        let count = if i == 0 {
+            0
+        } else {
+            each + usize::from(i >= self.tasks - extra)
+        };
+        (0..count.min(i / 2 + 1)).map(move |k| i / 2 - k)
+    }
+
+    /// The dependencies of task `i` as the event that reports them (none for a task that
+    /// waits for nothing).
+    pub fn task_dependencies_event(&self, i: usize) -> Option<Event> {
+        let depends: Vec<TaskName> = self
+            .task_dependencies_of(i)
+            .map(|j| TaskName::new(format!("recipe{}", self.recipe_of(j)), self.task_name(j)))
+            .collect();
+        (!depends.is_empty()).then(|| {
+            Event::TaskDependencies(TaskDependencies {
+                recipe: format!("recipe{}", self.recipe_of(i)),
+                task: self.task_name(i),
+                depends,
+            })
+        })
     }
 
     /// Package `p`.
@@ -154,6 +193,7 @@ impl Workload {
         .chain(std::iter::once(Event::ParseCompleted {
             total: w.recipes as u32,
         }));
+        let task_dependencies = (0..w.tasks).filter_map(move |i| w.task_dependencies_event(i));
         let log_every = (w.tasks / w.logs.max(1)).max(1);
         let logs_during = w.logs.min(w.tasks.div_ceil(log_every));
         let tasks = (0..w.tasks).flat_map(move |i| {
@@ -184,6 +224,17 @@ impl Workload {
                         w.recipe_of(i),
                         w.task_name(i)
                     )
+                }),
+                sstate: Some(match outcome {
+                    TaskOutcome::Cached => SstateResult::Restored,
+                    _ if i % 20 == 3 => SstateResult::Miss,
+                    _ => SstateResult::NotApplicable,
+                }),
+                executed: Some(ran),
+                script: Some(if i % 3 == 0 {
+                    ScriptType::Python
+                } else {
+                    ScriptType::Shell
                 }),
             });
             if (i + 1) % 100 == 0 {
@@ -225,9 +276,30 @@ impl Workload {
             },
         ];
         parse
+            .chain(task_dependencies)
             .chain(tasks)
             .chain(late_logs)
             .chain(packages)
             .chain(end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn task_dependencies_are_as_many_as_asked_each_once_and_earlier() {
+        for w in [Workload::LARGE_IMAGE, Workload::SMALL] {
+            let mut total = 0;
+            for i in 0..w.tasks {
+                let deps: Vec<usize> = w.task_dependencies_of(i).collect();
+                let unique: std::collections::BTreeSet<usize> = deps.iter().copied().collect();
+                assert_eq!(unique.len(), deps.len(), "task {i}");
+                assert!(deps.iter().all(|&j| j < i), "task {i}: {deps:?}");
+                total += deps.len();
+            }
+            assert_eq!(total, w.task_dependencies);
+        }
     }
 }

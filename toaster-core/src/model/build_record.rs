@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{ArtifactRecord, BuildState, ModelError, Timestamp};
+use super::{ArtifactRecord, BuildState, ModelError, TaskDependencies, Timestamp};
 
 macro_rules! named_enum {
     ($(#[$doc:meta])* $name:ident, $what:literal { $($(#[$vdoc:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
@@ -64,6 +64,30 @@ named_enum!(
         Empty = "empty",
         /// It was skipped as not needed.
         NoOp = "noop",
+    }
+);
+
+named_enum!(
+    /// What the shared state cache did for a task (Toaster's `sstate_result`).
+    SstateResult, "shared-state result" {
+        /// The task has no shared state, or it was not looked up.
+        NotApplicable = "na",
+        /// Its output was not in the cache.
+        Miss = "miss",
+        /// Restoring its output failed (the task ran instead).
+        Failed = "failed",
+        /// Its output was restored from the cache.
+        Restored = "restored",
+    }
+);
+
+named_enum!(
+    /// The language of a task's function (Toaster's `script_type`).
+    ScriptType, "script type" {
+        /// A Python function.
+        Python = "python",
+        /// A shell function.
+        Shell = "shell",
     }
 );
 
@@ -131,6 +155,15 @@ pub struct TaskRecord {
     pub write_bytes: Option<u64>,
     /// Its log file.
     pub log_file: Option<String>,
+    /// What the shared state cache did for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sstate: Option<SstateResult>,
+    /// Whether it ran (in a worker) rather than being restored, covered or skipped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub executed: Option<bool>,
+    /// The language of its function.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub script: Option<ScriptType>,
 }
 
 /// A recipe the build parsed (stored once, shared by every build that used it).
@@ -204,6 +237,8 @@ pub enum BuildWrite {
     Log(LogRecord),
     /// An artifact.
     Artifact(ArtifactRecord),
+    /// The tasks one task waits for (added to those already recorded).
+    TaskDependencies(TaskDependencies),
 }
 
 /// One task as read back.

@@ -24,6 +24,7 @@ mod queue;
 mod release;
 mod revision;
 mod setting;
+mod task_dependency;
 mod time;
 mod variable;
 
@@ -35,8 +36,8 @@ pub use build::{
     Build, BuildFilter, BuildLayer, BuildState, NewBuild, Observed, Progress, Visibility,
 };
 pub use build_record::{
-    ArtifactKind, BuildWrite, LogLevel, LogRecord, PackageRecord, RecipeRecord, Task, TaskFilter,
-    TaskOutcome, TaskRecord,
+    ArtifactKind, BuildWrite, LogLevel, LogRecord, PackageRecord, RecipeRecord, ScriptType,
+    SstateResult, Task, TaskFilter, TaskOutcome, TaskRecord,
 };
 pub use config::{LayerRef, LayerSource, ProjectConfig, Target};
 pub use config_change::{ConfigChange, ConfigKey};
@@ -58,5 +59,6 @@ pub use queue::{Claim, ClaimRequest, RunnerId, check_host};
 pub use release::{BITBAKE_URL, Release};
 pub use revision::{NewRevision, Revision};
 pub use setting::Setting;
+pub use task_dependency::{TaskDependencies, TaskEdge, TaskGraph, TaskName, TaskReached};
 pub use time::Timestamp;
 pub use variable::{Extend, Operation, Operator, Variable, split_operator};

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod archives;
+mod build_record;
 mod deliveries;
 mod queue;
 
@@ -89,14 +90,18 @@ pub const DELIVERY_CHECKS: &[(&str, Check)] = deliveries::CHECKS;
 /// The checks of artifacts, build archives and imported builds, by name.
 pub const ARCHIVE_CHECKS: &[(&str, Check)] = archives::CHECKS;
 
-/// Every check of [`CHECKS`], [`QUEUE_CHECKS`], [`DELIVERY_CHECKS`] and [`ARCHIVE_CHECKS`],
-/// by name.
+/// The checks of the full build record (task details and dependencies), by name.
+pub const BUILD_RECORD_CHECKS: &[(&str, Check)] = build_record::CHECKS;
+
+/// Every check of [`CHECKS`], [`QUEUE_CHECKS`], [`DELIVERY_CHECKS`], [`ARCHIVE_CHECKS`] and
+/// [`BUILD_RECORD_CHECKS`], by name.
 pub fn all_checks() -> impl Iterator<Item = &'static (&'static str, Check)> {
     CHECKS
         .iter()
         .chain(QUEUE_CHECKS)
         .chain(DELIVERY_CHECKS)
         .chain(ARCHIVE_CHECKS)
+        .chain(BUILD_RECORD_CHECKS)
 }
 
 /// Runs every check, each on a fresh store from `fresh`.

@@ -19,7 +19,8 @@ use crate::model::{
     BuildWrite, ClaimRequest, Delivery, DeliveryClaim, DeliveryId, Group, GroupId, ImportedRecord,
     LogLevel, LogRecord, Mode, Name, NewAudit, NewBuild, NewOwner, NewProject, NewRevision,
     NextAttempt, Owner, OwnerId, OwnerUpdate, PackageRecord, Project, ProjectAccess, ProjectId,
-    RecipeRecord, Revision, RevisionNumber, RunnerId, Task, TaskFilter, TaskOutcome, Timestamp,
+    RecipeRecord, Revision, RevisionNumber, RunnerId, Task, TaskEdge, TaskFilter, TaskOutcome,
+    Timestamp,
 };
 
 /// The storage of owners, groups, projects, configuration revisions and the audit log.
@@ -159,6 +160,8 @@ pub trait Store: Send + Sync {
     fn next_task_order(&self, build: BuildId) -> Result<u32, StoreError>;
     /// A build's tasks.
     fn tasks(&self, build: BuildId, filter: &TaskFilter) -> Result<Vec<Task>, StoreError>;
+    /// Which of a build's tasks wait for which, sorted.
+    fn task_dependencies(&self, build: BuildId) -> Result<Vec<TaskEdge>, StoreError>;
     /// The recipes a build used, by name.
     fn recipes(&self, build: BuildId) -> Result<Vec<RecipeRecord>, StoreError>;
     /// The packages a build made, in the order recorded; dependencies sorted by name.

@@ -257,6 +257,9 @@ fn odd_event_streams_are_recorded_the_way_builds_produce_them() {
         read_bytes: None,
         write_bytes: None,
         log_file: None,
+        sstate: None,
+        executed: None,
+        script: None,
     };
     let events = vec![
         finished("do_populate_lic_setscene", TaskOutcome::Cached, 5), // never started: fine
@@ -363,6 +366,9 @@ fn absurd_values_are_kept_safe_with_a_warning_recorded() {
             read_bytes: Some(1),
             write_bytes: Some(-1),
             log_file: None,
+            sstate: None,
+            executed: None,
+            script: None,
         },
         Event::Log(LogRecord {
             level: LogLevel::Note,
@@ -828,6 +834,9 @@ fn a_second_end_in_the_same_batch_keeps_what_the_first_said() {
         read_bytes: None,
         write_bytes: None,
         log_file: None,
+        sstate: None,
+        executed: None,
+        script: None,
     };
     f.record(
         &build,

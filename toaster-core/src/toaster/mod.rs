@@ -25,6 +25,7 @@ mod run;
 mod serve;
 mod settings;
 mod share;
+mod task_dependencies;
 mod validation;
 mod warning;
 
@@ -47,6 +48,7 @@ pub use self::run::{RunOptions, RunOutcome};
 pub use self::serve::{RunnerEvent, Until};
 pub use self::settings::SettingValue;
 pub use self::share::{Exported, Imported};
+pub use self::task_dependencies::TaskWalk;
 pub use self::warning::Warning;
 use crate::Error;
 use crate::access::{self, Action, Principal};
@@ -313,6 +315,8 @@ mod recipe_tests;
 mod recording_tests;
 #[cfg(test)]
 mod share_tests;
+#[cfg(test)]
+mod task_dependency_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

@@ -21,6 +21,7 @@ mod recipe;
 mod revision;
 mod setting;
 mod task;
+mod task_dependency;
 mod warning;
 
 pub use self::archived::{ArchivedView, LeftOutView};
@@ -42,6 +43,7 @@ pub use self::recipe::{ImportedRecipeView, OwnRecipeView, RecipeView};
 pub use self::revision::{DiffView, RevisionView};
 pub use self::setting::SettingView;
 pub use self::task::TaskView;
+pub use self::task_dependency::TaskReachedView;
 pub use self::warning::WarningView;
 
 #[cfg(test)]

@@ -29,6 +29,12 @@ pub struct TaskView {
     pub write_bytes: Option<u64>,
     /// Its log file.
     pub log_file: Option<String>,
+    /// What the shared state cache did for it: restored, miss, failed or na.
+    pub sstate: Option<&'static str>,
+    /// Whether it ran (rather than being restored, covered or skipped).
+    pub executed: Option<bool>,
+    /// Its function's language: python or shell.
+    pub script: Option<&'static str>,
 }
 
 impl From<&Task> for TaskView {
@@ -46,6 +52,9 @@ impl From<&Task> for TaskView {
             read_bytes: r.read_bytes,
             write_bytes: r.write_bytes,
             log_file: r.log_file.clone(),
+            sstate: r.sstate.map(|s| s.as_str()),
+            executed: r.executed,
+            script: r.script.map(|s| s.as_str()),
         }
     }
 }

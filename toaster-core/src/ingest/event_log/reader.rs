@@ -252,6 +252,9 @@ mod tests {
                 read_bytes: None,
                 write_bytes: None,
                 log_file: None,
+                sstate: None,
+                executed: None,
+                script: None,
             },
             Event::Heartbeat { at: None },
         ];

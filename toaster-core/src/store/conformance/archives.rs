@@ -229,6 +229,9 @@ fn an_imported_build_keeps_its_record_and_fires_no_hook(store: &dyn Store) {
         read_bytes: None,
         write_bytes: None,
         log_file: Some("/old/tmp/work/busybox/temp/log.do_compile.42".to_owned()),
+        sstate: None,
+        executed: None,
+        script: None,
     };
     let record = ImportedRecord {
         ended_at: Some(Timestamp(11_000)),

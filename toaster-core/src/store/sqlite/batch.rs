@@ -5,13 +5,14 @@ use rusqlite::{CachedStatement, OptionalExtension, Transaction, params};
 use super::SqliteStore;
 use super::rows::int;
 use crate::model::{
-    ArtifactRecord, BuildId, BuildState, BuildWrite, LogLevel, TaskOutcome, Timestamp,
+    ArtifactRecord, BuildId, BuildState, BuildWrite, LogLevel, ScriptType, SstateResult,
+    TaskOutcome, Timestamp,
 };
 use crate::store::StoreError;
 
 const TASK: &str = "INSERT INTO task (build_id, recipe, name, position, outcome, started_at, \
-     ended_at, cpu_ms, read_bytes, write_bytes, log_file) \
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
+     ended_at, cpu_ms, read_bytes, write_bytes, log_file, sstate_result, executed, script_type) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) \
      ON CONFLICT (build_id, recipe, name) DO UPDATE SET \
      position = coalesce(position, excluded.position), \
      outcome = coalesce(excluded.outcome, outcome), \
@@ -20,7 +21,12 @@ const TASK: &str = "INSERT INTO task (build_id, recipe, name, position, outcome,
      cpu_ms = coalesce(excluded.cpu_ms, cpu_ms), \
      read_bytes = coalesce(excluded.read_bytes, read_bytes), \
      write_bytes = coalesce(excluded.write_bytes, write_bytes), \
-     log_file = coalesce(excluded.log_file, log_file)";
+     log_file = coalesce(excluded.log_file, log_file), \
+     sstate_result = coalesce(excluded.sstate_result, sstate_result), \
+     executed = coalesce(excluded.executed, executed), \
+     script_type = coalesce(excluded.script_type, script_type)";
+const TASK_DEPENDENCY: &str = "INSERT OR IGNORE INTO task_dependency (build_id, recipe, task, \
+     dep_recipe, dep_task) VALUES (?1, ?2, ?3, ?4, ?5)";
 const RECIPE: &str = "INSERT INTO recipe (name, version, layer, file) VALUES (?1, ?2, ?3, ?4) \
      ON CONFLICT (name, version, layer, file) DO UPDATE SET name = excluded.name RETURNING id";
 const BUILD_RECIPE: &str =
@@ -68,6 +74,7 @@ struct Statements<'t> {
     package: CachedStatement<'t>,
     dependency: CachedStatement<'t>,
     log: CachedStatement<'t>,
+    task_dependency: CachedStatement<'t>,
 }
 
 impl SqliteStore {
@@ -144,8 +151,16 @@ impl SqliteStore {
                     t.cpu_ms.map(int),
                     t.read_bytes.map(int),
                     t.write_bytes.map(int),
-                    t.log_file
+                    t.log_file,
+                    t.sstate.map(SstateResult::as_str),
+                    t.executed,
+                    t.script.map(ScriptType::as_str)
                 ]),
+                BuildWrite::TaskDependencies(d) => d.depends.iter().try_fold(0, |n, on| {
+                    s.task_dependency
+                        .execute(params![build.0, d.recipe, d.task, on.recipe, on.task])
+                        .map(|m| n + m)
+                }),
                 BuildWrite::Package(p) => s
                     .package
                     .insert(params![build.0, p.name, p.version, int(p.size), p.recipe])
@@ -207,6 +222,7 @@ impl SqliteStore {
             package: tx.prepare_cached(PACKAGE)?,
             dependency: tx.prepare_cached(DEPENDENCY)?,
             log: tx.prepare_cached(LOG)?,
+            task_dependency: tx.prepare_cached(TASK_DEPENDENCY)?,
         })
     }
 }

@@ -10,8 +10,8 @@ use super::driver::is_foreign_key_violation;
 use super::rows::{self, BUILD_SELECT, path_text};
 use crate::model::{
     ArtifactKind, ArtifactRecord, Build, BuildFilter, BuildId, BuildLayer, LogLevel, LogRecord,
-    NewAudit, NewBuild, PackageRecord, RecipeRecord, Task, TaskFilter, TaskOutcome, Timestamp,
-    Visibility,
+    NewAudit, NewBuild, PackageRecord, RecipeRecord, Task, TaskEdge, TaskFilter, TaskName,
+    TaskOutcome, Timestamp, Visibility,
 };
 use crate::store::StoreError;
 
@@ -210,12 +210,27 @@ impl SqliteStore {
         };
         let sql = format!(
             "SELECT recipe, name, position, outcome, started_at, ended_at, cpu_ms, read_bytes, \
-             write_bytes, log_file FROM task WHERE {} ORDER BY {order} LIMIT {} OFFSET {}",
+             write_bytes, log_file, sstate_result, executed, script_type FROM task WHERE {} \
+             ORDER BY {order} LIMIT {} OFFSET {}",
             conditions.join(" AND "),
             filter.limit,
             filter.offset
         );
         self.list(&self.conn(), &sql, params_from_iter(values), rows::task)
+    }
+
+    pub(super) fn read_task_dependencies(
+        &self,
+        build: BuildId,
+    ) -> Result<Vec<TaskEdge>, StoreError> {
+        let sql = "SELECT recipe, task, dep_recipe, dep_task FROM task_dependency \
+                   WHERE build_id = ?1 ORDER BY recipe, task, dep_recipe, dep_task";
+        self.list(&self.conn(), sql, [build.0], |r| {
+            Ok(Ok(TaskEdge {
+                task: TaskName::new(r.get::<_, String>(0)?, r.get::<_, String>(1)?),
+                depends_on: TaskName::new(r.get::<_, String>(2)?, r.get::<_, String>(3)?),
+            }))
+        })
     }
 
     pub(super) fn read_recipes(&self, build: BuildId) -> Result<Vec<RecipeRecord>, StoreError> {

@@ -11,7 +11,8 @@ use crate::model::{
     BuildWrite, ClaimRequest, Delivery, DeliveryClaim, DeliveryId, Group, GroupId, ImportedRecord,
     LogLevel, LogRecord, Mode, Name, NewAudit, NewBuild, NewOwner, NewProject, NewRevision,
     NextAttempt, Owner, OwnerId, OwnerUpdate, PackageRecord, Project, ProjectAccess, ProjectId,
-    RecipeRecord, Revision, RevisionNumber, RunnerId, Task, TaskFilter, TaskOutcome, Timestamp,
+    RecipeRecord, Revision, RevisionNumber, RunnerId, Task, TaskEdge, TaskFilter, TaskOutcome,
+    Timestamp,
 };
 use crate::store::{Store, StoreError};
 
@@ -551,6 +552,10 @@ impl Store for SqliteStore {
 
     fn tasks(&self, build: BuildId, filter: &TaskFilter) -> Result<Vec<Task>, StoreError> {
         self.list_tasks(build, filter)
+    }
+
+    fn task_dependencies(&self, build: BuildId) -> Result<Vec<TaskEdge>, StoreError> {
+        self.read_task_dependencies(build)
     }
 
     fn recipes(&self, build: BuildId) -> Result<Vec<RecipeRecord>, StoreError> {

@@ -9,7 +9,8 @@ use rusqlite::Row;
 use crate::model::{
     AuditAction, AuditEntry, Build, BuildArchive, BuildId, BuildState, Claim, Group, GroupId, Mode,
     Name, Owner, OwnerId, Progress, Project, ProjectConfig, ProjectId, Release, Revision,
-    RevisionNumber, RunnerId, Target, Task, TaskOutcome, TaskRecord, Timestamp,
+    RevisionNumber, RunnerId, ScriptType, SstateResult, Target, Task, TaskOutcome, TaskRecord,
+    Timestamp,
 };
 use crate::store::StoreError;
 
@@ -277,6 +278,8 @@ pub(super) fn task(row: &Row<'_>) -> rusqlite::Result<Result<Task, StoreError>> 
     let (cpu_ms, read_bytes, write_bytes): (Option<i64>, Option<i64>, Option<i64>) =
         (row.get(6)?, row.get(7)?, row.get(8)?);
     let log_file = row.get(9)?;
+    let (sstate, executed, script): (Option<String>, Option<bool>, Option<String>) =
+        (row.get(10)?, row.get(11)?, row.get(12)?);
     let unsigned = |v: Option<i64>| v.map(|v| u64::try_from(v).unwrap_or(0));
     Ok((|| {
         Ok(Task {
@@ -294,6 +297,15 @@ pub(super) fn task(row: &Row<'_>) -> rusqlite::Result<Result<Task, StoreError>> 
                 read_bytes: unsigned(read_bytes),
                 write_bytes: unsigned(write_bytes),
                 log_file,
+                sstate: sstate
+                    .map(|s| SstateResult::parse(&s))
+                    .transpose()
+                    .map_err(corrupt("task shared-state result"))?,
+                executed,
+                script: script
+                    .map(|s| ScriptType::parse(&s))
+                    .transpose()
+                    .map_err(corrupt("task script type"))?,
             },
             elapsed_ms: started_at.zip(ended_at).map(|(s, e)| e - s),
         })

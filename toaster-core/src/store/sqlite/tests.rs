@@ -276,8 +276,8 @@ fn dump(store: &SqliteStore, gone: i64, skip_audit: usize) -> Vec<String> {
     for table in tables {
         let filter = match table.as_str() {
             "build" => format!("WHERE id != {gone}"),
-            "build_target" | "build_layer" | "build_recipe" | "task" | "package"
-            | "log_message" | "artifact" => {
+            "build_target" | "build_layer" | "build_recipe" | "task" | "task_dependency"
+            | "package" | "log_message" | "artifact" => {
                 format!("WHERE build_id != {gone}")
             }
             "package_dependency" => {
@@ -389,6 +389,7 @@ fn deleting_a_build_leaves_every_other_row_byte_identical_and_keys_consistent() 
     assert_eq!(integrity, "ok");
     for table in [
         "task",
+        "task_dependency",
         "package",
         "log_message",
         "artifact",

@@ -5,6 +5,19 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 const AFTER_HELP: &str = "\
+Where you stand: without --db or TOASTER_DB, toaster looks in the current directory and
+each one above it for a project directory (one holding a .toaster-project file, as
+`project create` makes) and uses the database that project belongs to, else
+toaster.sqlite in the current directory. There, PROJECT may be left out of every command
+that takes one (`toaster config set MACHINE qemuarm64` in PROJECT/build); `-p NAME` names
+a project anywhere. `toaster status` says what is in effect and why.
+
+Leaving PROJECT out: the count of arguments decides (`config set [PROJECT] KEY VALUE`: three
+arguments name the project, two do not). Where a command takes a list or an optional
+argument (`build start [PROJECT] [TARGET...]`), the first argument is the project only
+outside a project directory, or when it is that directory's project's name; one that names
+another project is refused as ambiguous: use `-p`.
+
 Choosing the owner you act as: `--as NAME`, else TOASTER_OWNER, else the owner this client
 last chose with `toaster owner use NAME` (the first owner added to a new database is chosen
 for you). A client is `cli:USER@HOST`, or TOASTER_CLIENT when set. Owners identify people
@@ -22,36 +35,61 @@ Exit codes:
 `--json` prints one JSON document on standard output, errors included (their text also
 goes to standard error); field names are stable (see the README's \"JSON output\" section).";
 
+/// The keys `config` takes, for its help.
+macro_rules! config_keys {
+    () => {
+        "Keys:
+  machine    the MACHINE to build for (qemuarm64, raspberrypi4-64, ...)
+  distro     the DISTRO (poky, poky-tiny, ...)
+  targets    what `build start` builds: recipes, `recipe:task`, `mc:NAME:recipe` (a list)
+  packages   packages added to every image (IMAGE_INSTALL:append; a list)
+  recipes    recipes built beside the targets (a list)
+  VARIABLE   any BitBake variable, as BitBake writes its left-hand side: IMAGE_FSTYPES,
+             PARALLEL_MAKE, DISTRO_FEATURES:append, PREFERRED_VERSION_linux-yocto,
+             SRCREV:pn-busybox, do_fetch[number_threads] (`toaster config schema` lists the
+             ones Toaster knows and checks)
+Layers change with `toaster layer`, BitBake with `toaster bitbake`, hooks with `toaster hook`."
+    };
+}
+
 /// Toaster: BitBake/Yocto projects, their configuration history, and their builds.
 #[derive(Debug, Parser)]
 #[command(name = "toaster", version, after_long_help = AFTER_HELP, after_help = AFTER_HELP)]
 pub struct Cli {
-    /// The database file (created by the first `owner add`).
+    /// The database file (created by the first `owner add`; default: the one of the
+    /// project directory you are in, else toaster.sqlite here).
     #[arg(
         long,
         global = true,
         env = "TOASTER_DB",
-        default_value = "toaster.sqlite",
-        value_name = "PATH"
+        value_name = "PATH",
+        help_heading = GLOBAL
     )]
-    pub db: PathBuf,
+    pub db: Option<PathBuf>,
 
     /// Act as this owner.
     #[arg(
         long = "as",
         global = true,
         env = "TOASTER_OWNER",
-        value_name = "OWNER"
+        value_name = "OWNER",
+        help_heading = GLOBAL
     )]
     pub acting: Option<String>,
 
     /// Print JSON instead of text.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub json: bool,
 
     /// Extra variable specs (a JSON file like `toaster config schema --json` prints), added
     /// to the built-in catalogue.
-    #[arg(long, global = true, env = "TOASTER_SCHEMA", value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        env = "TOASTER_SCHEMA",
+        value_name = "PATH",
+        help_heading = GLOBAL
+    )]
     pub schema: Option<PathBuf>,
 
     /// What to do.
@@ -59,9 +97,29 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The heading global options are listed under in every command's help.
+const GLOBAL: &str = "Global options";
+
+/// `-p/--project NAME`, for the commands that act on one project.
+#[derive(Debug, Args)]
+pub struct ProjectOption {
+    /// The project, instead of the PROJECT argument (default: the project whose directory
+    /// you are in).
+    #[arg(
+        short = 'p',
+        long = "project",
+        id = "project_option",
+        value_name = "NAME"
+    )]
+    pub project: Option<String>,
+}
+
 /// The command groups.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Where you stand: the database, project and owner in effect, and why.
+    #[command(after_help = STATUS_HELP)]
+    Status,
     /// Owners: who creates, changes and builds projects.
     #[command(subcommand)]
     Owner(OwnerCommand),
@@ -69,7 +127,7 @@ pub enum Command {
     #[command(subcommand)]
     Project(ProjectCommand),
     /// A project's configuration: machine, distro, targets, variables, packages, recipes.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = config_keys!())]
     Config(ConfigCommand),
     /// Builds: what each one ran with and what it did.
     #[command(subcommand)]
@@ -78,6 +136,9 @@ pub enum Command {
     #[command(subcommand)]
     Group(GroupCommand),
     /// The audit log: who created, changed or deleted what, when, from which client.
+    #[command(
+        after_help = "Examples:\n  toaster audit --project demo --since 1d\n  toaster audit --owner bob --limit 20 --json"
+    )]
     Audit(AuditArgs),
     /// BitBake conf files: evaluate them, regenerate a project's.
     #[command(subcommand)]
@@ -89,6 +150,9 @@ pub enum Command {
     #[command(subcommand)]
     Bitbake(BitbakeCommand),
     /// Run queued builds on this host (Ctrl-C or SIGTERM cancels the running ones cleanly).
+    #[command(
+        after_help = "Examples:\n  toaster runner --jobs 2\n  toaster runner --once      (until no build waits)"
+    )]
     Runner(RunnerArgs),
     /// Post-build hooks: e-mail, webhooks or programs when a project's build ends.
     #[command(subcommand)]
@@ -104,6 +168,14 @@ pub enum Command {
     #[command(subcommand)]
     Recipe(RecipeCommand),
 }
+
+const STATUS_HELP: &str = "\
+Examples:
+  cd ~/work/demo/build && toaster status
+  toaster status --json | jq -r .database.path
+
+Exit code 0 whenever it can tell, also where there is no database (it says so:
+`database.exists` is false); 1 only when the current directory cannot be read.";
 
 /// `toaster recipe …`
 #[derive(Debug, Subcommand)]
@@ -145,11 +217,13 @@ pub enum RecipeCommand {
         dry_run: bool,
     },
     /// List the recipes imported into a project's own layer.
+    #[command(after_help = "Example:\n  toaster recipe list demo")]
     List {
         /// The project.
         project: String,
     },
     /// Print an imported recipe.
+    #[command(after_help = "Example:\n  toaster recipe show demo hello")]
     Show {
         /// The project.
         project: String,
@@ -157,6 +231,7 @@ pub enum RecipeCommand {
         name: String,
     },
     /// Take an imported recipe out of the project (a revision) and delete its file.
+    #[command(after_help = "Example:\n  toaster recipe remove demo hello")]
     Remove {
         /// The project.
         project: String,
@@ -171,6 +246,7 @@ pub enum ArchiveCommand {
     /// Import a build archive (a zip written by `toaster build archive`, here or on another
     /// host) into a project as a new build that keeps every fact of the original and says
     /// where it came from. The whole file is checked before anything is written.
+    #[command(after_help = "Example:\n  toaster archive import demo-build-7.zip --project history")]
     Import {
         /// The archive.
         file: PathBuf,
@@ -187,6 +263,9 @@ pub enum HookCommand {
     /// --run. `--run` takes the rest of the line as the program and its arguments (never a
     /// shell line), so put it last.
     #[command(group(clap::ArgGroup::new("action").required(true).args(["email", "webhook", "run"])))]
+    #[command(
+        after_help = "Examples:\n  toaster hook add demo --on failure --email ops@example.com,dev@example.com\n  toaster hook add demo --on success --run examples/hooks/copy-artifacts --to /srv/images"
+    )]
     Add {
         /// The project.
         project: String,
@@ -211,11 +290,15 @@ pub enum HookCommand {
         run: Option<Vec<String>>,
     },
     /// List a project's hooks.
+    #[command(after_help = "Example:\n  toaster hook list demo")]
     List {
         /// The project.
         project: String,
     },
     /// Remove a hook from a project (a new, undoable revision).
+    #[command(
+        after_help = "Examples:\n  toaster hook remove demo 2\n  toaster project undo demo      (brings it back)"
+    )]
     Remove {
         /// The project.
         project: String,
@@ -224,6 +307,9 @@ pub enum HookCommand {
     },
     /// Deliver the hooks due now (for hosts without a runner, e.g. from cron), or keep
     /// delivering with --follow.
+    #[command(
+        after_help = "Examples:\n  toaster hook deliver                (from cron)\n  toaster hook deliver --follow"
+    )]
     Deliver {
         /// Only this build's.
         #[arg(long, value_name = "ID")]
@@ -238,8 +324,12 @@ pub enum HookCommand {
 #[derive(Debug, Subcommand)]
 pub enum SettingsCommand {
     /// Show every setting with its value or default.
+    #[command(after_help = "Examples:\n  toaster settings show\n  toaster settings show --json")]
     Show,
     /// Set a setting (admins only).
+    #[command(
+        after_help = "Examples:\n  toaster settings set smtp.host mail.example.com\n  toaster settings set cache.sstate /srv/yocto/sstate-cache      (every project's SSTATE_DIR)"
+    )]
     Set {
         /// The setting (e.g. smtp.host).
         name: String,
@@ -247,6 +337,9 @@ pub enum SettingsCommand {
         value: String,
     },
     /// Clear a setting, back to its default (admins only).
+    #[command(
+        after_help = "Example:\n  toaster settings unset cache.downloads      (back to downloads/ beside the database)"
+    )]
     Unset {
         /// The setting.
         name: String,
@@ -258,9 +351,14 @@ pub enum SettingsCommand {
 pub enum BitbakeCommand {
     /// Build the project with the BitBake checkout in DIR (e.g. ~/poky/bitbake), from a new
     /// revision on (undoable).
+    #[command(
+        after_help = "Examples:\n  toaster bitbake set demo --path ~/poky/bitbake\n  toaster bitbake set demo --git https://git.openembedded.org/bitbake --ref 2.8"
+    )]
     Set {
-        /// The project.
-        project: String,
+        #[command(flatten)]
+        project_option: ProjectOption,
+        /// The project (left out in or below its directory).
+        project: Option<String>,
         /// A BitBake checkout (holding bin/bitbake and lib/bb), used where it is.
         #[arg(long, required_unless_present = "git", conflicts_with = "git")]
         path: Option<PathBuf>,
@@ -276,14 +374,24 @@ pub enum BitbakeCommand {
     },
     /// Fetch the project's BitBake repository and move to the newest commit of its ref (a
     /// new revision); a local checkout is left as it is.
+    #[command(
+        after_help = "Examples:\n  toaster bitbake update demo\n  toaster bitbake update      (in the project's directory)"
+    )]
     Update {
-        /// The project.
-        project: String,
+        #[command(flatten)]
+        project_option: ProjectOption,
+        /// The project (left out in or below its directory).
+        project: Option<String>,
     },
     /// Show where the project's builds get BitBake.
+    #[command(
+        after_help = "Examples:\n  toaster bitbake show demo\n  toaster bitbake show --json      (in the project's directory)"
+    )]
     Show {
-        /// The project.
-        project: String,
+        #[command(flatten)]
+        project_option: ProjectOption,
+        /// The project (left out in or below its directory).
+        project: Option<String>,
     },
 }
 
@@ -312,9 +420,14 @@ pub enum LayerCommand {
     /// the project's other repositories with --with-dependencies), in the versions asked
     /// for, and its LAYERSERIES_COMPAT must list the project's release series (or use
     /// --force). Without --subdir, a repository that holds several layers lists them.
+    #[command(
+        after_help = "Examples:\n  toaster layer add demo --git https://git.openembedded.org/meta-openembedded --subdir meta-oe --with-dependencies\n  toaster layer add demo --path ~/src/meta-mine\n  toaster layer add --git https://git.yoctoproject.org/meta-arm --subdir meta-arm --ref scarthgap   (in the project's directory)"
+    )]
     Add {
-        /// The project.
-        project: String,
+        #[command(flatten)]
+        project_option: ProjectOption,
+        /// The project (left out in or below its directory).
+        project: Option<String>,
         /// A local layer directory.
         #[arg(long, value_name = "DIR", required_unless_present = "git", conflicts_with_all = ["git", "reference", "subdir"])]
         path: Option<std::path::PathBuf>,
@@ -340,29 +453,50 @@ pub enum LayerCommand {
     },
     /// Remove layers; refused while other layers of the project depend on them. Clones
     /// stay on disk.
+    #[command(
+        override_usage = "toaster layer remove [OPTIONS] [PROJECT] <NAME>...",
+        after_help = "Examples:\n  toaster layer remove demo meta-oe\n  toaster layer remove meta-python meta-oe      (in the project's directory)"
+    )]
     Remove {
-        /// The project.
-        project: String,
+        #[command(flatten)]
+        project_option: ProjectOption,
+        /// The project (left out in or below its directory).
+        project: Option<String>,
         /// The layers.
-        #[arg(required = true)]
         names: Vec<String>,
     },
     /// List the layers in the order BitBake reads them.
+    #[command(
+        after_help = "Examples:\n  toaster layer list demo\n  cd demo/build && toaster layer list --json"
+    )]
     List {
-        /// The project.
-        project: String,
+        #[command(flatten)]
+        project_option: ProjectOption,
+        /// The project (left out in or below its directory).
+        project: Option<String>,
     },
     /// Show one layer: source, ref, commit, directory, collections and dependencies.
+    #[command(
+        override_usage = "toaster layer show [OPTIONS] [PROJECT] <NAME>",
+        after_help = "Examples:\n  toaster layer show demo meta-poky\n  toaster layer show openembedded-core      (in the project's directory)"
+    )]
     Show {
-        /// The project.
-        project: String,
+        #[command(flatten)]
+        project_option: ProjectOption,
+        /// The project (left out in or below its directory).
+        project: Option<String>,
         /// The layer.
-        name: String,
+        name: Option<String>,
     },
     /// Fetch git layers and move them to the newest commit of their refs (one revision).
+    #[command(
+        after_help = "Examples:\n  toaster layer update demo\n  toaster layer update -p demo meta-oe      (only meta-oe and the others of its repository)"
+    )]
     Update {
-        /// The project.
-        project: String,
+        #[command(flatten)]
+        project_option: ProjectOption,
+        /// The project (left out in or below its directory).
+        project: Option<String>,
         /// Only this layer (and the others of its repository).
         name: Option<String>,
         /// Accept layers that no longer list the project's release series.
@@ -380,6 +514,9 @@ pub enum ConfCommand {
     /// following their include and require lines. Arguments ending in `.conf` or holding a
     /// `/` are files; the others are variables (`VAR`, or `VAR[flag]` for a flag). Without
     /// variables, every variable is printed. Inline Python `${@…}` is shown unevaluated.
+    #[command(
+        after_help = "Examples:\n  toaster conf eval build/conf/bblayers.conf build/conf/local.conf MACHINE DL_DIR\n  toaster conf eval conf/local.conf 'do_fetch[network]'"
+    )]
     Eval {
         /// Conf files, then variable names.
         #[arg(required = true, value_name = "FILE... [VAR...]")]
@@ -387,9 +524,14 @@ pub enum ConfCommand {
     },
     /// Rewrite a project's generated conf files (build/conf/toaster*.conf) from its newest
     /// revision. Every configuration change does this already.
+    #[command(
+        after_help = "Examples:\n  toaster conf write demo\n  toaster conf write      (in the project's directory)"
+    )]
     Write {
-        /// The project.
-        project: String,
+        #[command(flatten)]
+        project_option: ProjectOption,
+        /// The project (left out in or below its directory).
+        project: Option<String>,
     },
 }
 
@@ -415,9 +557,15 @@ pub struct AuditArgs {
 pub enum BuildCommand {
     /// Queue a build of the project's newest revision for a runner and print its id; with
     /// --wait, run it here and wait (exit 0 when it succeeded, 1 otherwise).
+    #[command(
+        override_usage = "toaster build start [OPTIONS] [PROJECT] [TARGET]...",
+        after_help = "Examples:\n  toaster build start demo                      queue the project's targets for a runner\n  toaster build start demo core-image-minimal --wait --junit tasks.xml\n  cd demo/build && toaster build start --wait   (the project of this directory)"
+    )]
     Start {
-        /// The project.
-        project: String,
+        #[command(flatten)]
+        project_option: ProjectOption,
+        /// The project (left out in or below its directory; see `toaster --help`).
+        project: Option<String>,
         /// What to build (default: the project's targets).
         targets: Vec<String>,
         /// Run the build here, now, and wait for its end (Ctrl-C cancels it cleanly).
@@ -429,6 +577,9 @@ pub enum BuildCommand {
     },
     /// Follow a build (started here, by a runner, or by hand) until it ends: exit 0 when
     /// it succeeded, 1 otherwise.
+    #[command(
+        after_help = "Examples:\n  toaster build watch 7\n  toaster build watch 7 --junit tasks.xml"
+    )]
     Watch {
         /// The build.
         id: i64,
@@ -438,12 +589,19 @@ pub enum BuildCommand {
     },
     /// Cancel a build: a queued one never starts, a running one is stopped (as Ctrl-C
     /// stops BitBake, then harder) and ends cancelled.
+    #[command(after_help = "Example:\n  toaster build cancel 7")]
     Cancel {
         /// The build.
         id: i64,
     },
-    /// List builds, newest first (of one project, or of every project you may read).
+    /// List builds, newest first: of one project (named, or the one whose directory you are
+    /// in), or of every project you may read.
+    #[command(
+        after_help = "Examples:\n  toaster build list demo --all\n  toaster build list --limit 10 --page 2 --json"
+    )]
     List {
+        #[command(flatten)]
+        project_option: ProjectOption,
         /// Only this project's builds.
         project: Option<String>,
         /// Only hidden builds.
@@ -460,11 +618,15 @@ pub enum BuildCommand {
         page: u32,
     },
     /// Show a build: targets, outcome, duration, tasks by outcome, errors, log, configuration.
+    #[command(after_help = "Examples:\n  toaster build show 7\n  toaster build show 7 --json")]
     Show {
         /// The build.
         id: i64,
     },
     /// List a build's tasks.
+    #[command(
+        after_help = "Examples:\n  toaster build tasks 7 --outcome failed\n  toaster build tasks 7 --sort elapsed --limit 10"
+    )]
     Tasks {
         /// The build.
         id: i64,
@@ -483,12 +645,16 @@ pub enum BuildCommand {
         limit: u32,
     },
     /// List the deliveries of a build's hooks and every attempt at each.
+    #[command(after_help = "Example:\n  toaster build hooks 7")]
     Hooks {
         /// The build.
         id: i64,
     },
     /// List what a build made or read worth keeping: images, SDKs, kernels, manifests,
     /// licence manifests, its log, failed tasks' logs, conf files; with size and SHA-256.
+    #[command(
+        after_help = "Examples:\n  toaster build artifacts 7\n  toaster build artifacts 7 --kind image --json"
+    )]
     Artifacts {
         /// The build.
         id: i64,
@@ -521,6 +687,9 @@ pub enum BuildCommand {
     /// too with --with-images. With --older-than, every unarchived build that ended that
     /// long ago.
     #[command(group(clap::ArgGroup::new("which").required(true).args(["id", "older_than"])))]
+    #[command(
+        after_help = "Examples:\n  toaster build archive 7 --with-images\n  toaster build archive --older-than 30d --project demo"
+    )]
     Archive {
         /// The build.
         id: Option<i64>,
@@ -536,6 +705,9 @@ pub enum BuildCommand {
         project: Option<String>,
     },
     /// Print a build's log messages.
+    #[command(
+        after_help = "Examples:\n  toaster build log 7\n  toaster build log 7 --level warning"
+    )]
     Log {
         /// The build.
         id: i64,
@@ -544,21 +716,25 @@ pub enum BuildCommand {
         level: String,
     },
     /// Hide a build from listings (shown again with --hidden or --all).
+    #[command(after_help = "Examples:\n  toaster build hide 7\n  toaster build list --hidden")]
     Hide {
         /// The build.
         id: i64,
     },
     /// Show a hidden build in listings again.
+    #[command(after_help = "Example:\n  toaster build unhide 7")]
     Unhide {
         /// The build.
         id: i64,
     },
     /// Delete every record of a build (its files on disk stay).
+    #[command(after_help = "Example:\n  toaster build delete 7      (its files on disk stay)")]
     Delete {
         /// The build.
         id: i64,
     },
     /// Replay an event log (JSON lines, written by the recorder) into a new build.
+    #[command(after_help = "Example:\n  toaster build import-events farm7.jsonl --project demo")]
     ImportEvents {
         /// The event log.
         file: PathBuf,
@@ -572,11 +748,13 @@ pub enum BuildCommand {
 #[derive(Debug, Subcommand)]
 pub enum GroupCommand {
     /// Make a group (admins only).
+    #[command(after_help = "Example:\n  toaster group add acme")]
     Add {
         /// The group's name.
         name: String,
     },
     /// Add an owner to a group (admins only).
+    #[command(after_help = "Example:\n  toaster group add-member acme bob")]
     AddMember {
         /// The group.
         group: String,
@@ -584,6 +762,7 @@ pub enum GroupCommand {
         owner: String,
     },
     /// Remove an owner from a group (admins only).
+    #[command(after_help = "Example:\n  toaster group remove-member acme bob")]
     RemoveMember {
         /// The group.
         group: String,
@@ -591,6 +770,7 @@ pub enum GroupCommand {
         owner: String,
     },
     /// List the groups and their members.
+    #[command(after_help = "Examples:\n  toaster group list\n  toaster group list --json")]
     List,
 }
 
@@ -598,6 +778,9 @@ pub enum GroupCommand {
 #[derive(Debug, Subcommand)]
 pub enum OwnerCommand {
     /// Add an owner (the first one of a new database also creates the database).
+    #[command(
+        after_help = "Examples:\n  toaster owner add alice --email alice@example.com      (the first: admin, new database)\n  toaster --as alice owner add bob"
+    )]
     Add {
         /// The new owner's name.
         name: String,
@@ -606,13 +789,18 @@ pub enum OwnerCommand {
         email: Option<String>,
     },
     /// List the owners.
+    #[command(after_help = "Example:\n  toaster owner list")]
     List,
     /// Show an owner (default: the one you act as).
+    #[command(after_help = "Examples:\n  toaster owner show\n  toaster owner show bob --json")]
     Show {
         /// The owner.
         name: Option<String>,
     },
     /// Rename an owner or change their e-mail address.
+    #[command(
+        after_help = "Examples:\n  toaster owner edit bob --email bob@example.com\n  toaster owner edit bob --name robert"
+    )]
     Edit {
         /// The owner.
         name: String,
@@ -624,16 +812,19 @@ pub enum OwnerCommand {
         email: Option<String>,
     },
     /// Act as this owner from this client from now on.
+    #[command(after_help = "Example:\n  toaster owner use alice")]
     Use {
         /// The owner.
         name: String,
     },
     /// Make an owner an admin (admins only).
+    #[command(after_help = "Example:\n  toaster owner grant-admin bob")]
     GrantAdmin {
         /// The owner.
         name: String,
     },
     /// Stop an owner being an admin (admins only; the last admin stays).
+    #[command(after_help = "Example:\n  toaster owner revoke-admin bob")]
     RevokeAdmin {
         /// The owner.
         name: String,
@@ -644,6 +835,9 @@ pub enum OwnerCommand {
 #[derive(Debug, Subcommand)]
 pub enum ProjectCommand {
     /// Create a project with its release's default configuration.
+    #[command(
+        after_help = "Examples:\n  toaster project create demo --release scarthgap           (in ./demo)\n  toaster project create product --dir /srv/yocto/product --group acme"
+    )]
     Create {
         /// The project's name.
         name: String,
@@ -660,6 +854,9 @@ pub enum ProjectCommand {
     /// Create a project from an existing build directory: its layers (as local
     /// directories), machine, distro, packages and variables from conf/bblayers.conf and
     /// conf/local.conf. What a project cannot hold is listed, not imported.
+    #[command(
+        after_help = "Example:\n  toaster project import legacy --from ~/poky/build --dir ~/work/legacy --release scarthgap"
+    )]
     Import {
         /// The new project's name.
         name: String,
@@ -680,8 +877,10 @@ pub enum ProjectCommand {
         after_help = "Examples:\n  toaster project export demo -o demo.zip --with-local-layers\n  toaster project import-bundle demo.zip --name demo   (on the other host)\n  toaster project export demo --format kas -o demo.yml && kas checkout demo.yml"
     )]
     Export {
-        /// The project.
-        name: String,
+        #[command(flatten)]
+        project_option: ProjectOption,
+        /// The project (left out in or below its directory).
+        name: Option<String>,
         /// The file to write (a bundle never replaces a file; kas is printed without -o).
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
@@ -698,6 +897,9 @@ pub enum ProjectCommand {
     /// Create a project from a bundle written by `project export`: git layers cloned at
     /// their recorded commits, included local layers placed inside the project; what cannot
     /// be reproduced is listed.
+    #[command(
+        after_help = "Example:\n  toaster project import-bundle demo.zip --name demo --dir ~/work/demo --strict"
+    )]
     ImportBundle {
         /// The bundle.
         file: PathBuf,
@@ -714,6 +916,9 @@ pub enum ProjectCommand {
     /// Create a project from a kas project file (with its local includes, overrides and
     /// lock file): machine, distro, targets, repos as git layers, local_conf_header
     /// variables; what a project cannot hold is listed.
+    #[command(
+        after_help = "Example:\n  toaster project import-kas kas-project.yml --name board --release scarthgap"
+    )]
     ImportKas {
         /// The kas file.
         file: PathBuf,
@@ -728,18 +933,29 @@ pub enum ProjectCommand {
         release: Option<String>,
     },
     /// List the projects you may read.
+    #[command(
+        after_help = "Examples:\n  toaster project list\n  toaster project list --mine --json"
+    )]
     List {
         /// Only the projects you own.
         #[arg(long)]
         mine: bool,
     },
     /// Show a project.
+    #[command(
+        after_help = "Examples:\n  toaster project show demo\n  cd demo/build && toaster project show --json"
+    )]
     Show {
-        /// The project.
-        name: String,
+        #[command(flatten)]
+        project_option: ProjectOption,
+        /// The project (left out in or below its directory).
+        name: Option<String>,
     },
     /// Create a new project with another's current configuration and copies of its git
     /// layers' clones at the recorded commits.
+    #[command(
+        after_help = "Example:\n  toaster project clone demo demo-next --dir ~/work/demo-next   (shares demo's download and sstate caches)"
+    )]
     Clone {
         /// The project to copy.
         source: String,
@@ -749,7 +965,11 @@ pub enum ProjectCommand {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
-    /// Delete a project's records, and with --files its directory.
+    /// Delete a project's records, and with --files its directory. The project is always
+    /// named: never taken from the directory you are in.
+    #[command(
+        after_help = "Examples:\n  toaster project delete old-demo\n  toaster project delete old-demo --files     (the shared caches beside the database stay)"
+    )]
     Delete {
         /// The project.
         name: String,
@@ -760,17 +980,27 @@ pub enum ProjectCommand {
     },
     /// Recycle the build directory: remove BitBake's TMPDIR inside it (never a shared
     /// SSTATE_DIR or DL_DIR), once every build of it is archived.
+    #[command(
+        after_help = "Examples:\n  toaster project clean demo\n  toaster project clean --force      (in the project's directory)"
+    )]
     Clean {
-        /// The project.
-        name: String,
+        #[command(flatten)]
+        project_option: ProjectOption,
+        /// The project (left out in or below its directory).
+        name: Option<String>,
         /// Clean even though some builds of the directory are not archived.
         #[arg(long)]
         force: bool,
     },
     /// List a project's configuration revisions.
+    #[command(
+        after_help = "Examples:\n  toaster project history demo --limit 10\n  toaster project history --since 7d --json      (in the project's directory)"
+    )]
     History {
-        /// The project.
-        name: String,
+        #[command(flatten)]
+        project_option: ProjectOption,
+        /// The project (left out in or below its directory).
+        name: Option<String>,
         /// Only the newest N revisions.
         #[arg(long, value_name = "N")]
         limit: Option<usize>,
@@ -782,61 +1012,99 @@ pub enum ProjectCommand {
     /// Show what a revision changed (from the one before it), or what changed from REV
     /// to REV2.
     #[command(
-        after_help = "Examples:\n  toaster project diff demo 7        what revision 7 changed\n  toaster project diff demo 3 7      everything from revision 3 to revision 7"
+        override_usage = "toaster project diff [OPTIONS] [PROJECT] <REV> [REV2]",
+        after_help = "Examples:\n  toaster project diff demo 7        what revision 7 changed\n  toaster project diff demo 3 7      everything from revision 3 to revision 7\n  toaster project diff 7             (in the project's directory)"
     )]
     Diff {
-        /// The project.
-        name: String,
+        #[command(flatten)]
+        project_option: ProjectOption,
+        /// The project (left out in or below its directory).
+        name: Option<String>,
         /// The revision.
-        rev: u32,
+        rev: Option<String>,
         /// A later (or earlier) revision to compare REV with.
-        rev2: Option<u32>,
+        rev2: Option<String>,
     },
     /// Go back to the configuration before the one in effect (as a new revision).
+    #[command(
+        after_help = "Examples:\n  toaster project undo demo\n  toaster project undo      (in the project's directory)"
+    )]
     Undo {
-        /// The project.
-        name: String,
+        #[command(flatten)]
+        project_option: ProjectOption,
+        /// The project (left out in or below its directory).
+        name: Option<String>,
     },
     /// Restore the configuration of an earlier revision (as a new revision).
+    #[command(
+        after_help = "Examples:\n  toaster project revert demo --to 3\n  toaster project revert --to 3      (in the project's directory)"
+    )]
     Revert {
-        /// The project.
-        name: String,
+        #[command(flatten)]
+        project_option: ProjectOption,
+        /// The project (left out in or below its directory).
+        name: Option<String>,
         /// The revision to restore.
         #[arg(long = "to", value_name = "N")]
         to: u32,
     },
     /// Restore the release's default configuration (as a new revision, so undo works).
+    #[command(
+        after_help = "Examples:\n  toaster project reset demo\n  toaster project undo demo      (takes the reset back)"
+    )]
     Reset {
-        /// The project.
-        name: String,
+        #[command(flatten)]
+        project_option: ProjectOption,
+        /// The project (left out in or below its directory).
+        name: Option<String>,
     },
     /// Change who may do what: MODE like `owner=rcbd,group=r,others=` (r read, c configure,
     /// b build, d delete); classes left out keep their rights. Owner or admin.
+    #[command(
+        override_usage = "toaster project chmod [OPTIONS] [PROJECT] <MODE>",
+        after_help = "Examples:\n  toaster project chmod demo group=rcb\n  toaster project chmod demo owner=rcbd,group=r,others="
+    )]
     Chmod {
-        /// The project.
-        name: String,
+        #[command(flatten)]
+        project_option: ProjectOption,
+        /// The project (left out in or below its directory).
+        name: Option<String>,
         /// The new rights.
-        mode: String,
+        mode: Option<String>,
     },
     /// Give a project to another owner. Owner or admin.
+    #[command(
+        override_usage = "toaster project chown [OPTIONS] [PROJECT] <OWNER>",
+        after_help = "Example:\n  toaster project chown demo bob"
+    )]
     Chown {
-        /// The project.
-        name: String,
+        #[command(flatten)]
+        project_option: ProjectOption,
+        /// The project (left out in or below its directory).
+        name: Option<String>,
         /// The new owner.
-        owner: String,
+        owner: Option<String>,
     },
     /// Share a project with a group you belong to, or with none. Owner or admin.
+    #[command(
+        override_usage = "toaster project chgrp [OPTIONS] [PROJECT] <GROUP|--none>",
+        after_help = "Examples:\n  toaster project chgrp demo acme\n  toaster project chgrp demo --none"
+    )]
     Chgrp {
-        /// The project.
-        name: String,
+        #[command(flatten)]
+        project_option: ProjectOption,
+        /// The project (left out in or below its directory).
+        name: Option<String>,
         /// The group.
-        #[arg(required_unless_present = "none")]
         group: Option<String>,
         /// Share it with no group.
         #[arg(long, conflicts_with = "group")]
         none: bool,
     },
     /// Show, or (admins) set, the mode new projects get.
+    #[command(
+        after_help = "Examples:\n  toaster project default-mode\n  toaster project default-mode owner=rcbd,group=rc,others=r"
+    )]
     DefaultMode {
         /// The new default, like `owner=rcbd,group=r,others=`.
         mode: Option<String>,
@@ -857,76 +1125,137 @@ pub struct Base {
 /// The arguments of `config add` and `config remove`.
 #[derive(Debug, Args)]
 pub struct ListEdit {
-    /// The project.
-    pub project: String,
-    /// The key.
-    pub key: String,
+    #[command(flatten)]
+    pub project_option: ProjectOption,
+    /// The project (left out in or below its directory).
+    pub project: Option<String>,
+    /// The list key: `targets`, `packages`, `recipes`, or a variable (IMAGE_FSTYPES).
+    #[arg(allow_hyphen_values = true)]
+    pub key: Option<String>,
     /// The words (may start with `-`).
-    #[arg(required = true, allow_hyphen_values = true)]
+    #[arg(allow_hyphen_values = true)]
     pub words: Vec<String>,
     #[command(flatten)]
     pub base: Base,
 }
 
+const CONFIG_SET_HELP: &str = concat!(
+    config_keys!(),
+    "
+
+Examples:
+  toaster config set demo machine qemuarm64
+  toaster config set demo targets \"core-image-minimal core-image-sato:do_populate_sdk\"
+  toaster config set demo EXTRA_IMAGE_FEATURES \"debug-tweaks tools-debug\"
+  toaster config set demo PARALLEL_MAKE \"-j 16\"
+  toaster config set demo MACHINE ??= qemuarm64          (an operator before the value)
+  toaster config set demo INHERIT += rm_work
+  toaster config set demo 'do_fetch[number_threads]' 4   (a flag)
+  toaster config set demo SRCREV:pn-busybox 0123abcd     (an override)
+  toaster config set demo --export HTTP_PROXY http://proxy:3128
+  cd demo/build && toaster config set MACHINE qemuarm64     (the project of this directory)
+
+Operators: = (default), ?= (unless set), ??= (weak default), := (expanded now), += and =+
+(append and prepend with a space), .= and =. (without). `config add` extends a list with
++= or :append as its spec says, never with a hard =."
+);
+
 /// `toaster config …`
 ///
 /// KEY is `machine`, `distro`, `targets`, `packages` (added to images), `recipes`, or a
-/// BitBake variable name such as IMAGE_FSTYPES.
+/// BitBake variable name such as IMAGE_FSTYPES. PROJECT may be left out in or below the
+/// project's directory.
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Set a key (lists take space-separated words): a new revision (`project undo` takes
     /// it back).
-    ///
-    /// Keys: `machine`, `distro`, `targets` (recipes or `recipe:task`), `packages` (added to
-    /// every image), `recipes` (built beside the targets), or any BitBake variable
-    /// (`toaster config schema` lists the ones Toaster knows and checks).
     #[command(
-        after_help = "Examples:\n  toaster config set demo machine qemuarm64\n  toaster config set demo targets \"core-image-minimal core-image-sato:do_populate_sdk\"\n  toaster config set demo EXTRA_IMAGE_FEATURES \"debug-tweaks tools-debug\"\n  toaster config set demo PARALLEL_MAKE \"-j 16\""
+        override_usage = "toaster config set [OPTIONS] [PROJECT] <KEY> [OP] <VALUE>...",
+        after_help = CONFIG_SET_HELP
     )]
     Set {
-        /// The project.
-        project: String,
-        /// `machine`, `distro`, `targets`, `packages`, `recipes`, or a BitBake variable.
-        key: String,
-        /// The value (may start with `-`, like "-j 16").
+        #[command(flatten)]
+        project_option: ProjectOption,
+        /// The project (left out in or below its directory: two arguments are KEY VALUE).
+        project: Option<String>,
+        /// `machine`, `distro`, `targets`, `packages`, `recipes`, or a BitBake variable
+        /// (see Keys below).
         #[arg(allow_hyphen_values = true)]
-        value: String,
+        key: Option<String>,
+        /// The value (may start with `-`, like "-j 16"), after an operator when it is not
+        /// `=`: `?=`, `??=`, `:=`, `+=`, `=+`, `.=` or `=.`.
+        #[arg(allow_hyphen_values = true)]
+        value: Option<String>,
+        /// The rest of the value after an operator (`INHERIT += rm_work`).
+        #[arg(allow_hyphen_values = true, hide = true)]
+        more: Vec<String>,
+        /// Write it as `export KEY …`: BitBake passes the variable to the tasks.
+        #[arg(long)]
+        export: bool,
         #[command(flatten)]
         base: Base,
     },
     /// Remove a key's value.
+    #[command(
+        override_usage = "toaster config unset [OPTIONS] [PROJECT] <KEY>",
+        after_help = "Examples:\n  toaster config unset demo IMAGE_FSTYPES\n  toaster config unset PARALLEL_MAKE      (in the project's directory)"
+    )]
     Unset {
-        /// The project.
-        project: String,
-        /// The key.
-        key: String,
+        #[command(flatten)]
+        project_option: ProjectOption,
+        /// The project (left out in or below its directory).
+        project: Option<String>,
+        /// The key (`toaster config set --help` lists them).
+        key: Option<String>,
         #[command(flatten)]
         base: Base,
     },
     /// Add words to a list key, keeping those there.
+    #[command(
+        override_usage = "toaster config add [OPTIONS] [PROJECT] <KEY> <WORD>...",
+        after_help = "Examples:\n  toaster config add demo targets core-image-minimal core-image-sato:do_populate_sdk\n  toaster config add demo packages strace gdb\n  toaster config add -p demo EXTRA_OEMAKE -k     (options before the words)"
+    )]
     Add(ListEdit),
     /// Remove words from a list key.
+    #[command(
+        override_usage = "toaster config remove [OPTIONS] [PROJECT] <KEY> <WORD>...",
+        after_help = "Examples:\n  toaster config remove demo packages gdb\n  toaster config remove targets core-image-sato     (in the project's directory)"
+    )]
     Remove(ListEdit),
-    /// Print one key's value.
+    /// Print one key's value (exit 1 when it is not set; `null` with --json).
+    #[command(
+        override_usage = "toaster config get [OPTIONS] [PROJECT] <KEY>",
+        after_help = "Examples:\n  toaster config get demo machine\n  toaster config get MACHINE --json      (in the project's directory)"
+    )]
     Get {
-        /// The project.
-        project: String,
-        /// The key.
-        key: String,
+        #[command(flatten)]
+        project_option: ProjectOption,
+        /// The project (left out in or below its directory).
+        project: Option<String>,
+        /// The key (`toaster config set --help` lists them).
+        key: Option<String>,
     },
     /// Describe the variables Toaster knows: kind, class, default, allowed values.
     ///
     /// Classes: build (written to toaster.conf), infrastructure (host-specific, written to
     /// toaster-host.conf), managed (set with its own command), forbidden (never set from a
     /// project).
+    #[command(
+        after_help = "Examples:\n  toaster config schema IMAGE_FSTYPES\n  toaster config schema --json > specs.json"
+    )]
     Schema {
         /// One variable (default: all).
         variable: Option<String>,
     },
     /// Show the whole configuration (default: the newest revision).
+    #[command(
+        after_help = "Examples:\n  toaster config show demo\n  toaster config show --revision 3 --json      (in the project's directory)"
+    )]
     Show {
-        /// The project.
-        project: String,
+        #[command(flatten)]
+        project_option: ProjectOption,
+        /// The project (left out in or below its directory).
+        project: Option<String>,
         /// Show this revision instead.
         #[arg(long, value_name = "N")]
         revision: Option<u32>,

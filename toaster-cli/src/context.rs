@@ -1,21 +1,104 @@
-//! Where a command runs: which database, which client, which owner acts.
+//! Where a command runs: which database, which project directory, which client, which owner
+//! acts, and how each was chosen.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use clap::ArgMatches;
+use clap::parser::ValueSource;
 use toaster_core::model::{ModelError, check_client};
+use toaster_core::project_dir::{MarkedDir, find_marked};
 use toaster_core::schema::Schema;
 use toaster_core::store::StoreError;
 use toaster_core::{Actor, Error, Toaster};
 
-/// The database path, the owner named on the command line or in the environment, and an
-/// extra schema file.
+use crate::commands::Failure;
+
+/// The database used when neither an option, the environment nor a marker names one.
+pub const DEFAULT_DB: &str = "toaster.sqlite";
+
+/// How the database in effect was chosen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DbSource {
+    /// `--db PATH`.
+    Option,
+    /// TOASTER_DB.
+    Environment,
+    /// The marker of the project directory the command runs in (this file).
+    Marker(PathBuf),
+    /// `toaster.sqlite` in the current directory.
+    Default,
+}
+
+/// How the owner named on the command line or in the environment was named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OwnerSource {
+    /// `--as OWNER`.
+    Option,
+    /// TOASTER_OWNER.
+    Environment,
+}
+
+/// The database path and how it was chosen, the project directory found around the current
+/// directory, the owner named on the command line or in the environment, and an extra
+/// schema file.
 pub struct Context {
     pub db: PathBuf,
-    pub acting: Option<String>,
+    pub db_source: DbSource,
+    /// The nearest marked project directory at or above the current directory.
+    pub marked: Option<MarkedDir>,
+    pub acting: Option<(String, OwnerSource)>,
     pub schema: Option<PathBuf>,
 }
 
 impl Context {
+    /// The context of a command line: explicit options and the environment win; without
+    /// them the database is the one the nearest project directory's marker records, else
+    /// [`DEFAULT_DB`].
+    pub fn new(
+        matches: &ArgMatches,
+        db: Option<PathBuf>,
+        acting: Option<String>,
+        schema: Option<PathBuf>,
+    ) -> Result<Context, Failure> {
+        let here = std::env::current_dir().map_err(|e| Failure::User {
+            message: format!("cannot read the current directory: {e}"),
+            hint: "run toaster from a directory that exists, or give --db PATH".to_owned(),
+        })?;
+        let marked = find_marked(&here).map_err(Error::from)?;
+        let from = |id: &str| matches.value_source(id);
+        let (db, db_source) = match (db, from("db")) {
+            (Some(db), Some(ValueSource::EnvVariable)) => (db, DbSource::Environment),
+            (Some(db), _) => (db, DbSource::Option),
+            (None, _) => match marked.as_ref().and_then(|m| Some((m.database.clone()?, m))) {
+                Some((db, marked)) => (db, DbSource::Marker(marked.marker())),
+                None => (PathBuf::from(DEFAULT_DB), DbSource::Default),
+            },
+        };
+        let acting = acting.map(|name| match from("acting") {
+            Some(ValueSource::EnvVariable) => (name, OwnerSource::Environment),
+            _ => (name, OwnerSource::Option),
+        });
+        Ok(Context {
+            db,
+            db_source,
+            marked,
+            acting,
+            schema,
+        })
+    }
+
+    /// The marked project directory around the current directory when its project belongs
+    /// to the database in effect: the marker records this database, or (an older marker)
+    /// records none.
+    pub fn marked_project(&self) -> Option<&MarkedDir> {
+        let marked = self.marked.as_ref()?;
+        let ours = match &marked.database {
+            None => true,
+            Some(db) => same_file(db, &self.db),
+        };
+        ours.then_some(marked)
+    }
+
     /// Opens the existing database, with the extra schema if one is given.
     pub fn open(&self) -> Result<Toaster, Error> {
         let toaster = Toaster::open_sqlite(&self.db)?;
@@ -54,9 +137,31 @@ impl Context {
     /// The owner acting: `--as`/TOASTER_OWNER, else the one this client last chose.
     pub fn actor(&self, toaster: &Toaster) -> Result<Actor, Error> {
         match &self.acting {
-            Some(name) => toaster.act_as(name, &client()?),
+            Some((name, _)) => toaster.act_as(name, &client()?),
             None => toaster.act_as_remembered(&client()?),
         }
+    }
+
+    /// The hint for an error, in the words of this command line: where no database was
+    /// found by default, it also says that no project directory was found above.
+    pub fn hint(&self, e: &Error) -> Option<String> {
+        let hint = e.hint()?;
+        Some(match (e, &self.db_source) {
+            (Error::Store(StoreError::Missing { .. }), DbSource::Default) => format!(
+                "no project directory (one holding a {}) was found in the current directory or above it, so the default was used; {hint}",
+                toaster_core::project_dir::MARKER
+            ),
+            _ => hint,
+        })
+    }
+}
+
+/// Whether two paths name the same file (compared canonically; as given when either is
+/// missing).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => std::path::absolute(a).ok() == std::path::absolute(b).ok(),
     }
 }
 

@@ -7,11 +7,12 @@ mod context;
 mod junit;
 mod output;
 mod progress;
+mod project_choice;
 mod terminal;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use toaster_core::ErrorKind;
 
 use crate::args::{Cli, Command};
@@ -20,17 +21,20 @@ use crate::context::Context;
 use crate::output::Output;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let matches = match Cli::command().try_get_matches() {
+        Ok(matches) => matches,
+        Err(e) => usage_error(e),
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(e) => usage_error(e),
     };
-    let ctx = Context {
-        db: cli.db,
-        acting: cli.acting,
-        schema: cli.schema,
-    };
     let json = cli.json;
     let out = Output::new(json);
+    let ctx = match Context::new(&matches, cli.db, cli.acting, cli.schema) {
+        Ok(ctx) => ctx,
+        Err(failure) => return report(None, json, failure),
+    };
     let outcome = match cli.command {
         Command::Owner(command) => commands::owner::run(&ctx, &out, command),
         Command::Project(command) => commands::project::run(&ctx, &out, command),
@@ -46,12 +50,24 @@ fn main() -> ExitCode {
         Command::Settings(command) => commands::settings::run(&ctx, &out, command),
         Command::Archive(command) => commands::archive::run(&ctx, &out, command),
         Command::Recipe(command) => commands::recipe::run(&ctx, &out, command),
+        Command::Status => commands::status::run(&ctx, &out),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Core(e)) => {
+        Err(failure) => report(Some(&ctx), json, failure),
+    }
+}
+
+/// Says why a command failed, on standard error (and as JSON with `--json`), and gives its
+/// exit code.
+fn report(ctx: Option<&Context>, json: bool, failure: Failure) -> ExitCode {
+    match failure {
+        Failure::Core(e) => {
             let message = e.to_string();
-            let hint = e.hint();
+            let hint = match ctx {
+                Some(ctx) => ctx.hint(&e),
+                None => e.hint(),
+            };
             eprintln!("error: {}", terminal::escape_lines(&message));
             if let Some(hint) = &hint {
                 eprintln!("hint: {}", terminal::escape_lines(hint));
@@ -62,8 +78,8 @@ fn main() -> ExitCode {
             }
             ExitCode::from(code)
         }
-        Err(Failure::BuildDidNotSucceed) => ExitCode::from(1),
-        Err(Failure::KeyNotSet { project, key }) => {
+        Failure::BuildDidNotSucceed => ExitCode::from(1),
+        Failure::KeyNotSet { project, key } => {
             // With --json the document (value null) is already on stdout.
             eprintln!(
                 "error: `{}` is not set in project {}",
@@ -76,14 +92,21 @@ fn main() -> ExitCode {
             );
             ExitCode::from(1)
         }
-        Err(Failure::Usage { message, hint }) => {
+        Failure::Usage { message, hint } => {
             eprintln!("error: {message}\nhint: {hint}");
             if json || json_in_args() {
                 output::error_json(&message, "usage", Some(&hint), 2);
             }
             ExitCode::from(2)
         }
-        Err(Failure::Output(e)) => {
+        Failure::User { message, hint } => {
+            eprintln!("error: {message}\nhint: {hint}");
+            if json {
+                output::error_json(&message, "invalid", Some(&hint), 1);
+            }
+            ExitCode::from(1)
+        }
+        Failure::Output(e) => {
             eprintln!("error: could not write the output: {e}");
             ExitCode::from(3)
         }

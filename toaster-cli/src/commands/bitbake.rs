@@ -11,12 +11,19 @@ pub fn run(ctx: &Context, out: &Output, command: BitbakeCommand) -> Outcome {
     let actor = ctx.actor(&ctx.open()?)?;
     match command {
         BitbakeCommand::Set {
+            project_option,
             project,
             path,
             git,
             reference,
             subdir,
         } => {
+            let project = ctx.project(
+                &actor,
+                project_option.project,
+                project,
+                "bitbake set [PROJECT]",
+            )?;
             let outcome = match (path, git) {
                 (Some(path), _) => actor.set_bitbake(&project, &path)?,
                 (None, Some(url)) => actor.set_bitbake_git(
@@ -33,11 +40,29 @@ pub fn run(ctx: &Context, out: &Output, command: BitbakeCommand) -> Outcome {
             };
             super::project::changed(out, &project, outcome)?;
         }
-        BitbakeCommand::Update { project } => {
+        BitbakeCommand::Update {
+            project_option,
+            project,
+        } => {
+            let project = ctx.project(
+                &actor,
+                project_option.project,
+                project,
+                "bitbake update [PROJECT]",
+            )?;
             let outcome = actor.update_bitbake(&project, &mut super::layer::fetch_progress(out))?;
             super::project::changed(out, &project, outcome)?;
         }
-        BitbakeCommand::Show { project } => {
+        BitbakeCommand::Show {
+            project_option,
+            project,
+        } => {
+            let project = ctx.project(
+                &actor,
+                project_option.project,
+                project,
+                "bitbake show [PROJECT]",
+            )?;
             let source = actor.bitbake(&project)?;
             let view = BitbakeView::new(&project, source.as_ref());
             out.emit(&view, |w| match &source {

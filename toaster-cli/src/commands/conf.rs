@@ -12,8 +12,17 @@ use crate::terminal::escape;
 
 pub fn run(ctx: &Context, out: &Output, command: ConfCommand) -> Outcome {
     match command {
-        ConfCommand::Write { project } => {
+        ConfCommand::Write {
+            project_option,
+            project,
+        } => {
             let actor = ctx.actor(&ctx.open()?)?;
+            let project = ctx.project(
+                &actor,
+                project_option.project,
+                project,
+                "conf write [PROJECT]",
+            )?;
             let written = actor.write_conf(&project)?;
             let view = Written {
                 project,

@@ -1,13 +1,17 @@
+//! `toaster config …`: a project's configuration, key by key.
+
 use std::io::Write;
 
 use serde::Serialize;
-use toaster_core::model::{ConfigChange, ConfigKey, RevisionNumber};
+use toaster_core::Actor;
+use toaster_core::model::{ConfigChange, ConfigKey, Operator, RevisionNumber};
 
 use super::project::changed;
 use super::{Failure, Outcome, schema};
-use crate::args::ConfigCommand;
+use crate::args::{Base, ConfigCommand, ListEdit};
 use crate::context::Context;
 use crate::output::{ConfigView, Output};
+use crate::project_choice::Shape;
 use crate::terminal::escape;
 
 pub fn run(ctx: &Context, out: &Output, command: ConfigCommand) -> Outcome {
@@ -16,30 +20,30 @@ pub fn run(ctx: &Context, out: &Output, command: ConfigCommand) -> Outcome {
     }
     let actor = ctx.actor(&ctx.open()?)?;
     let key = |k: &str| ConfigKey::parse(k).map_err(toaster_core::Error::from);
+    let positionals = |list: [Option<String>; 3]| list.into_iter().flatten().collect();
     let (project, change, base) = match command {
-        ConfigCommand::Get { project, key: name } => {
-            let revision = actor.config(&project)?;
-            let view = Value {
-                project,
-                revision: revision.number.0,
-                value: revision.config.get(&key(&name)?),
-                key: name,
-            };
-            out.emit(&view, |w| match &view.value {
-                Some(value) => writeln!(w, "{}", escape(value)),
-                None => Ok(()),
-            })?;
-            return match view.value {
-                Some(_) => Ok(()),
-                None => Err(Failure::KeyNotSet {
-                    project: view.project,
-                    key: view.key,
-                }),
-            };
+        ConfigCommand::Get {
+            project_option,
+            project,
+            key,
+        } => {
+            let (project, args) = ctx.project_and_args(
+                &actor,
+                project_option.project,
+                positionals([project, key, None]),
+                GET,
+            )?;
+            let [name] = own(args)?;
+            return get(out, &actor, project, name);
         }
         // Answered above, without opening a database.
         ConfigCommand::Schema { .. } => return Ok(()),
-        ConfigCommand::Show { project, revision } => {
+        ConfigCommand::Show {
+            project_option,
+            project,
+            revision,
+        } => {
+            let project = ctx.project(&actor, project_option.project, project, SHOW)?;
             let revision = match revision {
                 Some(n) => actor.revision(&project, RevisionNumber(n))?,
                 None => actor.config(&project)?,
@@ -49,46 +53,50 @@ pub fn run(ctx: &Context, out: &Output, command: ConfigCommand) -> Outcome {
             return Ok(());
         }
         ConfigCommand::Set {
+            project_option,
             project,
             key: name,
             value,
+            more,
+            export,
             base,
-        } => (
-            project,
-            ConfigChange::Set {
+        } => {
+            let mut words = positionals([project, name, value]);
+            words.extend(more);
+            let (words, op) = operator_among(words);
+            let (project, args) =
+                ctx.project_and_args(&actor, project_option.project, words, SET)?;
+            let [name, value] = own(args)?;
+            let change = ConfigChange::Assign {
                 key: key(&name)?,
+                op,
                 value,
-            },
-            base,
-        ),
+                export,
+            };
+            (project, change, base)
+        }
         ConfigCommand::Unset {
+            project_option,
             project,
             key: name,
             base,
-        } => (project, ConfigChange::Unset { key: key(&name)? }, base),
+        } => {
+            let (project, args) = ctx.project_and_args(
+                &actor,
+                project_option.project,
+                positionals([project, name, None]),
+                UNSET,
+            )?;
+            let [name] = own(args)?;
+            (project, ConfigChange::Unset { key: key(&name)? }, base)
+        }
         ConfigCommand::Add(edit) => {
-            flags_among_words(&edit.words)?;
-            let key = key(&edit.key)?;
-            (
-                edit.project,
-                ConfigChange::Add {
-                    key,
-                    words: edit.words,
-                },
-                edit.base,
-            )
+            let (project, key, words, base) = list_edit(ctx, &actor, edit, ADD)?;
+            (project, ConfigChange::Add { key, words }, base)
         }
         ConfigCommand::Remove(edit) => {
-            flags_among_words(&edit.words)?;
-            let key = key(&edit.key)?;
-            (
-                edit.project,
-                ConfigChange::Remove {
-                    key,
-                    words: edit.words,
-                },
-                edit.base,
-            )
+            let (project, key, words, base) = list_edit(ctx, &actor, edit, REMOVE)?;
+            (project, ConfigChange::Remove { key, words }, base)
         }
     };
     let outcome = actor.change_config_with(
@@ -100,8 +108,89 @@ pub fn run(ctx: &Context, out: &Output, command: ConfigCommand) -> Outcome {
     Ok(changed(out, &project, outcome)?)
 }
 
+const GET: Shape = Shape::fixed("config get [PROJECT] KEY", 1);
+const SHOW: &str = "config show [PROJECT]";
+const SET: Shape = Shape::fixed("config set [PROJECT] KEY [OP] VALUE", 2);
+const UNSET: Shape = Shape::fixed("config unset [PROJECT] KEY", 1);
+const ADD: Shape = Shape::list("config add [PROJECT] KEY WORD...", 2);
+const REMOVE: Shape = Shape::list("config remove [PROJECT] KEY WORD...", 2);
+
+/// `[PROJECT] KEY OP VALUE…`: the words before the first operator token after the first
+/// word, then the rest joined by spaces as the value, and the operator (`=` without one).
+fn operator_among(words: Vec<String>) -> (Vec<String>, Operator) {
+    let found = words
+        .iter()
+        .enumerate()
+        .skip(1)
+        .find_map(|(i, w)| Operator::parse(w).map(|op| (i, op)));
+    match found {
+        Some((i, op)) => {
+            let mut before = words[..i].to_vec();
+            before.push(words[i + 1..].join(" "));
+            (before, op)
+        }
+        None => (words, Operator::Set),
+    }
+}
+
+/// A command's own arguments, as many as its shape let through.
+fn own<const N: usize>(args: Vec<String>) -> Result<[String; N], Failure> {
+    args.try_into().map_err(|args: Vec<String>| Failure::Usage {
+        message: format!("expected {N} arguments, got {}", args.len()),
+        hint: "see --help".to_owned(),
+    })
+}
+
+/// The project, key, words and options of `config add` or `config remove`.
+fn list_edit(
+    ctx: &Context,
+    actor: &Actor,
+    edit: ListEdit,
+    shape: Shape,
+) -> Result<(String, ConfigKey, Vec<String>, Base), Failure> {
+    let args = edit.project.into_iter().chain(edit.key).chain(edit.words);
+    let (project, mut args) =
+        ctx.project_and_args(actor, edit.project_option.project, args.collect(), shape)?;
+    let words = args.split_off(1);
+    flags_among_words(&words)?;
+    let key = ConfigKey::parse(&args[0]).map_err(toaster_core::Error::from)?;
+    Ok((project, key, words, edit.base))
+}
+
+/// Prints one key's value; a key with no value fails (after its JSON, value null).
+fn get(out: &Output, actor: &Actor, project: String, name: String) -> Outcome {
+    let key = ConfigKey::parse(&name).map_err(toaster_core::Error::from)?;
+    let revision = actor.config(&project)?;
+    let view = Value {
+        project,
+        revision: revision.number.0,
+        value: revision.config.get(&key),
+        key: name,
+    };
+    out.emit(&view, |w| match &view.value {
+        Some(value) => writeln!(w, "{}", escape(value)),
+        None => Ok(()),
+    })?;
+    match view.value {
+        Some(_) => Ok(()),
+        None => Err(Failure::KeyNotSet {
+            project: view.project,
+            key: view.key,
+        }),
+    }
+}
+
 /// The options a word after the first could be mistaken for.
-const FLAGS: [&str; 6] = ["--base", "--strict", "--json", "--db", "--as", "--schema"];
+const FLAGS: [&str; 8] = [
+    "--base",
+    "--strict",
+    "--json",
+    "--db",
+    "--as",
+    "--schema",
+    "--project",
+    "-p",
+];
 
 /// Words may start with `-`, so an option after them would be taken as a word: refused, to
 /// be put before the words.
@@ -117,7 +206,8 @@ fn flags_among_words(words: &[String]) -> Result<(), Failure> {
                 "`{}` after the words would be taken as a word",
                 escape(flag)
             ),
-            hint: "put options (--base, --strict, --json, …) before the project name".to_owned(),
+            hint: "put options (--base, --strict, --json, …) before the project name, or the key"
+                .to_owned(),
         }),
         None => Ok(()),
     }

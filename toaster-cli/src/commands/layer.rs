@@ -10,6 +10,7 @@ use super::project::changed;
 use crate::args::LayerCommand;
 use crate::context::Context;
 use crate::output::{LayerDetailView, Output, duration, table};
+use crate::project_choice::Shape;
 use crate::terminal::escape;
 
 /// Shows fetch progress on a terminal (not with `--json` or into a pipe).
@@ -32,6 +33,7 @@ pub fn run(ctx: &Context, out: &Output, command: LayerCommand) -> Outcome {
     let mut progress = fetch_progress(out);
     match command {
         LayerCommand::Add {
+            project_option,
             project,
             path,
             git,
@@ -41,6 +43,7 @@ pub fn run(ctx: &Context, out: &Output, command: LayerCommand) -> Outcome {
             with_dependencies,
             force,
         } => {
+            let project = ctx.project(&actor, project_option.project, project, ADD)?;
             let request = match (path, git) {
                 (Some(path), _) => LayerRequest::Local { path },
                 (None, Some(url)) => LayerRequest::Git {
@@ -59,15 +62,27 @@ pub fn run(ctx: &Context, out: &Output, command: LayerCommand) -> Outcome {
                 actor.add_layer(&project, &request, name.as_deref(), options, &mut progress)?;
             Ok(changed(out, &project, outcome)?)
         }
-        LayerCommand::Remove { project, names } => {
+        LayerCommand::Remove {
+            project_option,
+            project,
+            names,
+        } => {
+            let args = project.into_iter().chain(names).collect();
+            let (project, names) =
+                ctx.project_and_args(&actor, project_option.project, args, REMOVE)?;
             let outcome = actor.remove_layers(&project, &names)?;
             Ok(changed(out, &project, outcome)?)
         }
         LayerCommand::Update {
+            project_option,
             project,
             name,
             force,
         } => {
+            let args = project.into_iter().chain(name).collect();
+            let (project, mut name) =
+                ctx.project_and_args(&actor, project_option.project, args, UPDATE)?;
+            let name = name.pop();
             let options = Options {
                 with_dependencies: false,
                 force,
@@ -75,13 +90,25 @@ pub fn run(ctx: &Context, out: &Output, command: LayerCommand) -> Outcome {
             let outcome = actor.update_layers(&project, name.as_deref(), options, &mut progress)?;
             Ok(changed(out, &project, outcome)?)
         }
-        LayerCommand::List { project } => {
+        LayerCommand::List {
+            project_option,
+            project,
+        } => {
+            let project = ctx.project(&actor, project_option.project, project, LIST)?;
             let layers = actor.layers(&project)?;
             let views: Vec<LayerDetailView> = layers.iter().map(LayerDetailView::from).collect();
             out.emit(&views, |w| list(w, &layers, &views))?;
             Ok(())
         }
-        LayerCommand::Show { project, name } => {
+        LayerCommand::Show {
+            project_option,
+            project,
+            name,
+        } => {
+            let args = project.into_iter().chain(name).collect();
+            let (project, names) =
+                ctx.project_and_args(&actor, project_option.project, args, SHOW)?;
+            let name = names.concat();
             let layer = actor.layer(&project, &name)?;
             let view = LayerDetailView::from(&layer);
             out.emit(&view, |w| show(w, &view))?;
@@ -89,6 +116,12 @@ pub fn run(ctx: &Context, out: &Output, command: LayerCommand) -> Outcome {
         }
     }
 }
+
+const ADD: &str = "layer add [PROJECT] --path DIR|--git URL";
+const REMOVE: Shape = Shape::list("layer remove [PROJECT] NAME...", 1);
+const LIST: &str = "layer list [PROJECT]";
+const SHOW: Shape = Shape::fixed("layer show [PROJECT] NAME", 1);
+const UPDATE: Shape = Shape::range("layer update [PROJECT] [NAME]", 0, 1);
 
 /// `Receiving objects:  45% (450/1000), 1.2 MiB | 300.0 KiB/s`, rewritten in place.
 fn print_progress(t: &Transfer) {

@@ -17,6 +17,7 @@ pub mod runner;
 pub mod schema;
 pub mod settings;
 pub mod share;
+pub mod status;
 
 use std::io;
 
@@ -32,6 +33,9 @@ pub enum Failure {
     KeyNotSet { project: String, key: String },
     /// The command line is wrong in a way clap cannot see (exit 2).
     Usage { message: String, hint: String },
+    /// Where the command runs does not fit it (a marked directory of another database, an
+    /// unreadable current directory): exit 1.
+    User { message: String, hint: String },
 }
 
 impl From<toaster_core::Error> for Failure {

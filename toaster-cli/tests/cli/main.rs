@@ -117,4 +117,5 @@ mod json;
 mod layers;
 mod paths;
 mod project_safety;
+mod standing;
 mod terminal;

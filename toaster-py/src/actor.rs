@@ -11,7 +11,7 @@ use toaster_core::ingest::BatchPolicy;
 use toaster_core::layers::{LayerRequest, Options};
 use toaster_core::model::{
     ArtifactKind, AuditFilter, BuildId, ConfigChange, ConfigKey, HookAction, HookTrigger, LogLevel,
-    RevisionNumber, Target, TaskFilter, TaskOutcome, Timestamp, Visibility,
+    Operator, RevisionNumber, Target, TaskFilter, TaskOutcome, Timestamp, Visibility,
 };
 use toaster_core::recipes::SourceRequest;
 use toaster_core::views::{
@@ -324,23 +324,38 @@ impl Actor {
         self.detach(py, || Ok(self.inner.config(project)?.config.get(&key)))
     }
 
-    /// Sets a key, as a new revision (none if the value is already that). The value is
-    /// checked against the variable's spec first; `strict=True` refuses unknown variables.
-    #[pyo3(signature = (project, key, value, *, base = None, strict = false))]
+    /// Sets a key, as a new revision (none if the value is already that): written
+    /// `[export] KEY OP "value"` (`op` one of `=`, `?=`, `??=`, `:=`, `+=`, `=+`, `.=`,
+    /// `=.`). The value is checked against the variable's spec first; `strict=True` refuses
+    /// unknown variables.
+    #[pyo3(signature = (project, key, value, op = "=", *, export = false, base = None, strict = false))]
+    #[allow(clippy::too_many_arguments)]
     fn set(
         &self,
         py: Python<'_>,
         project: &str,
         key: &str,
         value: String,
+        op: &str,
+        export: bool,
         base: Option<u32>,
         strict: bool,
     ) -> PyResult<ChangeOutcome> {
+        let op = Operator::parse(op).ok_or_else(|| {
+            pyo3::exceptions::PyValueError::new_err(format!(
+                "unknown operator {op:?}: use =, ?=, ??=, :=, +=, =+, .= or =."
+            ))
+        })?;
         self.change(
             py,
             project,
             key,
-            |key| ConfigChange::Set { key, value },
+            |key| ConfigChange::Assign {
+                key,
+                op,
+                value,
+                export,
+            },
             base,
             strict,
         )

@@ -64,6 +64,7 @@ pub fn warn_each(py: Python<'_>, warnings: &[Warning]) -> PyResult<()> {
 fn category(warning: &Warning) -> &'static str {
     match warning {
         Warning::Variable { .. } => "VariableWarning",
+        Warning::Replaces { .. } => "ReplacesWarning",
         Warning::Layer { .. } => "LayerWarning",
         Warning::BuildRunning { .. } => "BuildRunningWarning",
         Warning::ConfNotWritten { .. } => "ConfNotWrittenWarning",

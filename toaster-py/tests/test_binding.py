@@ -73,6 +73,30 @@ def test_configuration_round_trips_through_dicts(alice, demo):
     assert alice.config("demo", number=1).config["variables"].get("IMAGE_FSTYPES") is None
 
 
+def test_operators_export_and_flags_reach_the_configuration(alice, demo):
+    alice.set("demo", "MACHINE", "qemuarm64", "??=")
+    alice.set("demo", "INHERIT", "rm_work", op="+=")
+    alice.set("demo", "HTTP_PROXY", "http://proxy:3128", export=True)
+    alice.set("demo", "do_fetch[number_threads]", "4")
+    with pytest.warns(toaster_rs.ReplacesWarning, match=r'DISTRO_FEATURES:append = " x11"'):
+        outcome = alice.set("demo", "DISTRO_FEATURES", "x11")
+    assert [w["kind"] for w in outcome.warnings] == ["replaces"]
+    config = alice.config("demo").config
+    assert config["variables"]["INHERIT"] == {"operations": [{"op": "+=", "value": "rm_work"}]}
+    assert config["variables"]["HTTP_PROXY"] == {
+        "operations": [{"op": "=", "value": "http://proxy:3128"}],
+        "export": True,
+    }
+    assert config["variables"]["do_fetch[number_threads]"] == "4"
+    assert alice.get("demo", "machine") == '??= "qemuarm64"'
+    assert [r.description for r in alice.history("demo")][1:3] == [
+        'set machine ??= "qemuarm64"',
+        'set INHERIT += "rm_work"',
+    ]
+    with pytest.raises(ValueError, match="unknown operator"):
+        alice.set("demo", "A", "1", op="==")  # type: ignore[arg-type]
+
+
 def test_history_undo_revert_reset(alice, demo):
     alice.set("demo", "machine", "qemuarm64")
     undo = alice.undo("demo")

@@ -61,4 +61,4 @@ pub use revision::{NewRevision, Revision};
 pub use setting::Setting;
 pub use task_dependency::{TaskDependencies, TaskEdge, TaskGraph, TaskName, TaskReached};
 pub use time::Timestamp;
-pub use variable::{Extend, Operation, Operator, Variable, split_operator};
+pub use variable::{Extend, Operation, Operator, Variable};

@@ -296,19 +296,6 @@ impl<'de> Deserialize<'de> for Variable {
     }
 }
 
-/// Splits `KEY [OP] VALUE…` as typed after `config set`: an operator token first among the
-/// values is taken as the operator (`MACHINE ??= qemuarm64`); the rest, joined by spaces,
-/// is the value.
-pub fn split_operator(values: &[String]) -> (Operator, String) {
-    match values.split_first() {
-        Some((first, rest)) => match Operator::parse(first) {
-            Some(op) => (op, rest.join(" ")),
-            None => (Operator::Set, values.join(" ")),
-        },
-        None => (Operator::Set, String::new()),
-    }
-}
-
 /// Checks that `op` may be used for a key that holds one Toaster value (`machine`,
 /// `distro`): `=`, `?=` or `??=`.
 pub(crate) fn check_defining(key: &str, op: Operator) -> Result<(), ModelError> {
@@ -379,24 +366,5 @@ mod tests {
         }
         assert_eq!(Operator::parse("=="), None);
         assert_eq!(Operator::parse("append"), None);
-    }
-
-    #[test]
-    fn an_operator_token_leads_the_values() {
-        let words = |w: &[&str]| w.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-        assert_eq!(
-            split_operator(&words(&["??=", "qemuarm64"])),
-            (Operator::WeakDefault, "qemuarm64".into())
-        );
-        assert_eq!(
-            split_operator(&words(&["a", "+=", "b"])),
-            (Operator::Set, "a += b".into())
-        );
-        assert_eq!(
-            split_operator(&words(&["+="])),
-            (Operator::Append, String::new())
-        );
-        assert_eq!(split_operator(&words(&["4"])), (Operator::Set, "4".into()));
-        assert_eq!(split_operator(&[]), (Operator::Set, String::new()));
     }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{LayerView, RevisionView};
-use crate::model::{Hook, Revision, Variable};
+use crate::model::{Hook, Operator, Revision, Variable};
 
 /// A whole configuration, as `config show --json` prints it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -17,8 +17,14 @@ pub struct ConfigView {
     pub revision: RevisionView,
     /// `MACHINE`, if set.
     pub machine: Option<String>,
+    /// How `MACHINE` is assigned, when not with `=` (`?=`, `??=`).
+    #[serde(skip_serializing_if = "Operator::is_set")]
+    pub machine_op: Operator,
     /// `DISTRO`, if set.
     pub distro: Option<String>,
+    /// How `DISTRO` is assigned, when not with `=`.
+    #[serde(skip_serializing_if = "Operator::is_set")]
+    pub distro_op: Operator,
     /// What `build start` builds.
     pub targets: Vec<String>,
     /// Packages installed in every image.
@@ -41,7 +47,9 @@ impl ConfigView {
             project: project.to_owned(),
             revision: RevisionView::from(revision),
             machine: config.machine.clone(),
+            machine_op: config.machine_op,
             distro: config.distro.clone(),
+            distro_op: config.distro_op,
             targets: config.targets.iter().map(ToString::to_string).collect(),
             packages: config.packages.clone(),
             recipes: config.recipes.clone(),

@@ -18,6 +18,7 @@ from toaster_rs.types import (
     ImportedRecipe,
     LogLevel,
     LogMessage,
+    Operator,
     OwnRecipe,
     Package,
     Artifact,
@@ -189,7 +190,9 @@ class Actor:
         project: str,
         key: str,
         value: str,
+        op: Operator = "=",
         *,
+        export: bool = False,
         base: Optional[int] = None,
         strict: bool = False,
     ) -> ChangeOutcome: ...

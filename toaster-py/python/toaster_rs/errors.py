@@ -59,6 +59,11 @@ class VariableWarning(ConfigWarning):
     ``variable``)."""
 
 
+class ReplacesWarning(ConfigWarning):
+    """A hard ``=`` on a list that distros, layers or image recipes extend: what they add is
+    lost; the message names the additive form (kind ``replaces``)."""
+
+
 class LayerWarning(ConfigWarning):
     """A layer check passed with a remark: a layer already there, a check forced (kind
     ``layer``)."""

@@ -59,6 +59,7 @@ LayerSourceKind = Union[Literal["local"], Literal["git"]]
 
 WarningKind = Union[
     Literal["variable"],
+    Literal["replaces"],
     Literal["layer"],
     Literal["build_running"],
     Literal["conf_not_written"],
@@ -117,6 +118,37 @@ Hook = Union[_EmailHook, _Webhook, _RunHook]
 """A post-build hook (``hook list --json``): ``kind`` says which fields it has."""
 
 
+Operator = Union[
+    Literal["="],
+    Literal["?="],
+    Literal["??="],
+    Literal[":="],
+    Literal["+="],
+    Literal["=+"],
+    Literal[".="],
+    Literal["=."],
+]
+"""An assignment operator: ``Actor.set``'s ``op``, ``Operation.op``."""
+
+
+class Operation(TypedDict):
+    """One assignment to a variable: its operator and value."""
+
+    op: Operator
+    value: str
+
+
+class _Operations(TypedDict):
+    operations: List[Operation]
+
+
+class Operations(_Operations, total=False):
+    """A variable not written as one plain ``=``: its operations in order, and ``export``
+    (a plain ``=`` is a ``str``)."""
+
+    export: bool
+
+
 class RevisionConfig(TypedDict):
     """A whole configuration: ``Revision.config`` (``config show --json`` without the
     revision's own fields)."""
@@ -126,7 +158,7 @@ class RevisionConfig(TypedDict):
     targets: List[str]
     packages: List[str]
     recipes: List[str]
-    variables: Dict[str, str]
+    variables: Dict[str, Union[str, Operations]]
     layers: List[LayerConfig]
     hooks: List[Dict[str, object]]
 
@@ -338,6 +370,9 @@ __all__ = [
     "LeftOut",
     "LogLevel",
     "LogMessage",
+    "Operation",
+    "Operations",
+    "Operator",
     "OwnRecipe",
     "Package",
     "RecipeUsed",

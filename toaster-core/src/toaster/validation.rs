@@ -35,7 +35,9 @@ pub fn check(
             .governing(name)
             .is_some_and(|spec| spec.layer_value.is_some());
         let layers = against_layers.then(layer_values);
-        warnings.extend(check_variable(schema, release, strict, layers, name, value)?);
+        warnings.extend(check_variable(
+            schema, release, strict, layers, name, value,
+        )?);
     }
     for (name, old_value, new_value) in [
         ("MACHINE", &old.machine, &new.machine),

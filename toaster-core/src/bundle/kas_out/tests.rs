@@ -192,10 +192,7 @@ fn hostile_values_cannot_change_the_structure() {
     let mut config = ProjectConfig {
         machine: Some("qemux86-64".to_owned()),
         variables: BTreeMap::from([
-            (
-                "A".to_owned(),
-                "x: y # z - *w &v {} [] | > ! % @ `".into(),
-            ),
+            ("A".to_owned(), "x: y # z - *w &v {} [] | > ! % @ `".into()),
             ("B".to_owned(), "say \"hi\" it's".into()),
             ("C".to_owned(), "grüße ✓ 𝄞".into()),
             ("D".to_owned(), "-leading dash".into()),

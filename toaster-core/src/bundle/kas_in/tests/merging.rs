@@ -63,8 +63,14 @@ fn includes_lock_files_and_overrides_merge_in_kas_order() {
     assert_eq!(config.machine.as_deref(), Some("from-b"));
     assert_eq!(config.distro.as_deref(), Some("top"));
     assert_eq!(config.targets, vec![Target::parse("top-image").unwrap()]);
-    assert_eq!(config.variables.get("A").and_then(|v| v.plain_value()), Some("top"));
-    assert_eq!(config.variables.get("B").and_then(|v| v.plain_value()), Some("a"));
+    assert_eq!(
+        config.variables.get("A").and_then(|v| v.plain_value()),
+        Some("top")
+    );
+    assert_eq!(
+        config.variables.get("B").and_then(|v| v.plain_value()),
+        Some("a")
+    );
     // The lock pins poky; an include's override wins over the lock (meta-x), the file's
     // own over both (meta-y).
     assert_eq!(

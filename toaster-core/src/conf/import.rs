@@ -178,3 +178,75 @@ fn assignment(config: &mut ProjectConfig, a: &Assignment) -> Option<String> {
     variable.export |= a.export;
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conf::generate;
+    use crate::model::{Operator, Variable};
+    use crate::schema::Schema;
+
+    fn imported(local: &str) -> Imported {
+        let dir = tempfile::tempdir().unwrap();
+        let conf = dir.path().join("conf");
+        std::fs::create_dir_all(&conf).unwrap();
+        std::fs::write(conf.join("local.conf"), local).unwrap();
+        std::fs::write(conf.join("bblayers.conf"), "BBLAYERS = \"\"\n").unwrap();
+        import(dir.path()).unwrap()
+    }
+
+    #[test]
+    fn operators_overrides_flags_and_export_are_kept_and_written_back() {
+        let local = "MACHINE ?= \"qemuarm\"\n\
+                     MACHINE ??= \"ignored\"\n\
+                     INHERIT += \"rm_work\"\n\
+                     A = \"1\"\n\
+                     A .= \"2\"\n\
+                     export B\n\
+                     do_fetch[number_threads] ?= \"4\"\n\
+                     SRCREV:pn-busybox = \"abc\"\n\
+                     IMAGE_INSTALL:append = \" htop\"\n";
+        let imported = imported(local);
+        let config = &imported.config;
+        assert_eq!(imported.notes, Vec::<String>::new());
+        assert_eq!(
+            (config.machine.as_deref(), config.machine_op),
+            (Some("qemuarm"), Operator::Default)
+        );
+        assert_eq!(
+            config.variables["INHERIT"],
+            Variable::assign(Operator::Append, "rm_work")
+        );
+        assert_eq!(config.variables["A"].conf_text(), "= \"1\"; .= \"2\"");
+        assert!(config.variables["B"].export && config.variables["B"].operations.is_empty());
+        assert_eq!(config.packages, ["htop"]);
+        let text = generate(config, Path::new("/p"), Schema::builtin(), "test")
+            .unwrap()
+            .toaster;
+        for line in [
+            "MACHINE ?= \"qemuarm\"",
+            "A = \"1\"\nA .= \"2\"",
+            "export B\n",
+            "INHERIT += \"rm_work\"",
+            "SRCREV:pn-busybox = \"abc\"",
+            "do_fetch[number_threads] ?= \"4\"",
+            "IMAGE_INSTALL:append = \" htop\"",
+        ] {
+            assert!(text.contains(line), "{line:?} in\n{text}");
+        }
+    }
+
+    #[test]
+    fn only_what_is_left_out_is_noted() {
+        let imported = imported(
+            "include extra.conf\nunset FOO\nMACHINE += \"x\"\nBB_NUMBER_THREADS = \"${@oe.utils.cpu_count()}\"\nIMAGE_INSTALL:append = \"nospace\"\n",
+        );
+        assert_eq!(imported.notes.len(), 4, "{:?}", imported.notes);
+        // An :append without its leading space stays a variable, exactly as written.
+        assert_eq!(
+            imported.config.variables["IMAGE_INSTALL:append"].plain_value(),
+            Some("nospace")
+        );
+        assert!(imported.config.packages.is_empty());
+    }
+}

@@ -237,16 +237,14 @@ fn show(w: &mut dyn Write, view: &ConfigView) -> std::io::Result<()> {
             escape(&list.join(" ")).into_owned()
         }
     };
-    writeln!(
-        w,
-        "machine:  {}",
-        escape(view.machine.as_deref().unwrap_or("-"))
-    )?;
-    writeln!(
-        w,
-        "distro:   {}",
-        escape(view.distro.as_deref().unwrap_or("-"))
-    )?;
+    // A value set with `?=` or `??=` shows its operator after it.
+    let single = |value: &Option<String>, op: Operator| match (value, op) {
+        (Some(v), Operator::Set) => escape(v).into_owned(),
+        (Some(v), op) => format!("{} ({op})", escape(v)),
+        (None, _) => "-".to_owned(),
+    };
+    writeln!(w, "machine:  {}", single(&view.machine, view.machine_op))?;
+    writeln!(w, "distro:   {}", single(&view.distro, view.distro_op))?;
     writeln!(w, "targets:  {}", words(&view.targets))?;
     writeln!(w, "packages: {}", words(&view.packages))?;
     writeln!(w, "recipes:  {}", words(&view.recipes))?;

@@ -94,12 +94,16 @@ fn values_and_words_may_start_with_a_hyphen() {
     assert_eq!(s.ok(&["config", "get", "demo", "PARALLEL_MAKE"]), "-j 16\n");
     s.ok(&["config", "add", "demo", "EXTRA_OEMAKE", "-k"]);
     s.ok(&["config", "add", "demo", "EXTRA_OEMAKE", "-s", "V=1"]);
+    // A list is extended, never replaced: `EXTRA_OEMAKE:append = " -k -s V=1"`.
     assert_eq!(
-        s.ok(&["config", "get", "demo", "EXTRA_OEMAKE"]),
-        "-k -s V=1\n"
+        s.ok(&["config", "get", "demo", "EXTRA_OEMAKE:append"]),
+        " -k -s V=1\n"
     );
     s.ok(&["config", "remove", "demo", "EXTRA_OEMAKE", "-s"]);
-    assert_eq!(s.ok(&["config", "get", "demo", "EXTRA_OEMAKE"]), "-k V=1\n");
+    assert_eq!(
+        s.ok(&["config", "get", "demo", "EXTRA_OEMAKE:append"]),
+        " -k V=1\n"
+    );
 
     // Flags before the values still work, and after a single value too.
     let err = s.fails(

@@ -176,7 +176,7 @@ fn a_name_that_reads_two_ways_is_refused() {
     );
     // Too many or too few arguments are said as such.
     let err = fails_in(&s, &build, 2, &["config", "set", "MACHINE"]);
-    assert!(err.contains("config set [PROJECT] KEY VALUE"), "{err}");
+    assert!(err.contains("config set [PROJECT] KEY [OP] VALUE"), "{err}");
     fails_in(&s, &build, 2, &["config", "set", "demo", "a", "b", "c"]);
     let err = fails_in(&s, s.path(), 2, &["config", "get", "MACHINE"]);
     assert!(err.contains("not in a project directory"), "{err}");

@@ -65,6 +65,10 @@ fn category(warning: &Warning) -> &'static str {
     match warning {
         Warning::Variable { .. } => "VariableWarning",
         Warning::Replaces { .. } => "ReplacesWarning",
+        Warning::UnknownValue { .. } => "UnknownValueWarning",
+        Warning::NotInLayers { .. } => "NotInLayersWarning",
+        Warning::CheckSkipped { .. } => "CheckSkippedWarning",
+        Warning::Release { .. } => "ReleaseWarning",
         Warning::Layer { .. } => "LayerWarning",
         Warning::BuildRunning { .. } => "BuildRunningWarning",
         Warning::ConfNotWritten { .. } => "ConfNotWrittenWarning",

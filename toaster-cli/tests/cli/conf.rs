@@ -170,7 +170,11 @@ fn import_reads_a_build_directory_and_lists_what_it_left_out() {
     );
     let generated =
         std::fs::read_to_string(scratch.path().join("oldproject/build/conf/toaster.conf")).unwrap();
-    for line in ["MACHINE ??= \"qemuarm64\"", "DISTRO ?= \"poky\"", "INHERIT += \"rm_work\""] {
+    for line in [
+        "MACHINE ??= \"qemuarm64\"",
+        "DISTRO ?= \"poky\"",
+        "INHERIT += \"rm_work\"",
+    ] {
         assert!(generated.contains(line), "{generated}");
     }
 }
@@ -204,4 +208,35 @@ fn strict_knows_variable_families_and_layer_checks_are_typed_warnings() {
     }
     let err = scratch.fails(1, &["config", "set", "demo", "TMPDIR", "${TOPDIR}/../tmp"]);
     assert!(err.contains("sanity check refuses `..` in TMPDIR"), "{err}");
+}
+
+#[test]
+fn config_set_takes_an_operator_a_flag_and_export() {
+    let s = Scratch::new().with_demo();
+    s.ok(&["config", "set", "demo", "MACHINE", "??=", "qemuarm64"]);
+    s.ok(&["config", "set", "demo", "INHERIT", "+=", "rm_work"]);
+    s.ok(&["config", "set", "demo", "do_fetch[number_threads]", "4"]);
+    s.ok(&["config", "set", "demo", "--export", "FOO", "bar"]);
+    assert_eq!(
+        s.ok(&["config", "get", "demo", "INHERIT"]),
+        "+= \"rm_work\"\n"
+    );
+    let generated = std::fs::read_to_string(s.path().join("demo/build/conf/toaster.conf")).unwrap();
+    for line in [
+        "MACHINE ??= \"qemuarm64\"\n",
+        "INHERIT += \"rm_work\"\n",
+        "do_fetch[number_threads] = \"4\"\n",
+        "export FOO = \"bar\"\n",
+    ] {
+        assert!(generated.contains(line), "{line:?} in {generated}");
+    }
+    let history = s.ok(&["project", "history", "demo"]);
+    assert!(
+        history.contains("set machine ??= \"qemuarm64\""),
+        "{history}"
+    );
+    // An operator no key takes, and the old override syntax, are refused.
+    s.fails(1, &["config", "set", "demo", "MACHINE", "+=", "x"]);
+    let err = s.fails(1, &["config", "set", "demo", "IMAGE_INSTALL_append", "x"]);
+    assert!(err.contains(":append"), "{err}");
 }

@@ -64,6 +64,26 @@ class ReplacesWarning(ConfigWarning):
     lost; the message names the additive form (kind ``replaces``)."""
 
 
+class UnknownValueWarning(ConfigWarning):
+    """A value Toaster does not know for its variable (an image type, machine or distro from
+    a layer it has not read): accepted (kind ``unknown_value``)."""
+
+
+class NotInLayersWarning(ConfigWarning):
+    """A machine, distro or image type that none of the project's layers defines; the
+    message names the closest one they do and the layers searched (kind ``not_in_layers``)."""
+
+
+class CheckSkippedWarning(ConfigWarning):
+    """A check against the project's layers could not run because a layer is not fetched
+    yet (kind ``check_skipped``)."""
+
+
+class ReleaseWarning(ConfigWarning):
+    """The release of an imported project: taken from its core layer, or given and
+    disagreeing with it, or unknown (kind ``release``)."""
+
+
 class LayerWarning(ConfigWarning):
     """A layer check passed with a remark: a layer already there, a check forced (kind
     ``layer``)."""

@@ -625,7 +625,7 @@ pub enum BuildCommand {
     },
     /// List a build's tasks.
     #[command(
-        after_help = "Examples:\n  toaster build tasks 7 --outcome failed\n  toaster build tasks 7 --sort elapsed --limit 10"
+        after_help = "Examples:\n  toaster build tasks 7 --outcome failed\n  toaster build tasks 7 --sort elapsed --limit 10\n  toaster build tasks 7 --needed-by busybox:do_compile\n  toaster build tasks 7 --depends-on zlib:do_populate_sysroot --json"
     )]
     Tasks {
         /// The build.
@@ -643,6 +643,14 @@ pub enum BuildCommand {
         /// At most this many.
         #[arg(long, default_value_t = 100)]
         limit: u32,
+        /// Instead, the tasks that wait for TASK (RECIPE:TASK), directly or through others,
+        /// with the chain that leads to each.
+        #[arg(long, value_name = "TASK", conflicts_with = "needed_by")]
+        depends_on: Option<String>,
+        /// Instead, the tasks TASK (RECIPE:TASK) waits for, directly or through others, with
+        /// the chain that leads to each.
+        #[arg(long, value_name = "TASK")]
+        needed_by: Option<String>,
     },
     /// List the deliveries of a build's hooks and every attempt at each.
     #[command(after_help = "Example:\n  toaster build hooks 7")]

@@ -11,14 +11,14 @@ use toaster_core::ingest::BatchPolicy;
 use toaster_core::layers::{LayerRequest, Options};
 use toaster_core::model::{
     ArtifactKind, AuditFilter, BuildId, ConfigChange, ConfigKey, HookAction, HookTrigger, LogLevel,
-    Operator, RevisionNumber, Target, TaskFilter, TaskOutcome, Timestamp, Visibility,
+    Operator, RevisionNumber, Target, TaskFilter, TaskName, TaskOutcome, Timestamp, Visibility,
 };
 use toaster_core::recipes::SourceRequest;
 use toaster_core::views::{
     ArtifactView, AuditView, DeliverySummaryView, DownloadView, GroupView, HookView,
-    ImportedRecipeView, OwnRecipeView, PackageView, RecipeView, TaskView,
+    ImportedRecipeView, OwnRecipeView, PackageView, RecipeView, TaskReachedView, TaskView,
 };
-use toaster_core::{BuildRequest, DeliverUntil, RecipeImportRequest};
+use toaster_core::{BuildRequest, DeliverUntil, RecipeImportRequest, TaskWalk};
 
 use crate::builds::{Build, LayerDicts, observed};
 use crate::convert::{list_to_python, to_python};
@@ -72,6 +72,21 @@ impl Actor {
                 .change_config_with(project, &[change], base.map(RevisionNumber), strict)
         })?;
         ChangeOutcome::new(py, outcome)
+    }
+
+    /// The tasks reached from `task` ("recipe:do_task") of a build walking `walk`.
+    fn task_walk<'py>(
+        &self,
+        py: Python<'py>,
+        build_id: i64,
+        task: &str,
+        walk: TaskWalk,
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let reached = self.detach(py, || {
+            let task = TaskName::parse(task)?;
+            self.inner.task_walk(BuildId(build_id), &task, walk)
+        })?;
+        list_to_python(py, reached.iter().map(TaskReachedView::from))
     }
 }
 
@@ -1129,6 +1144,28 @@ impl Actor {
         };
         let tasks = self.detach(py, || self.inner.tasks(BuildId(build_id), &filter))?;
         list_to_python(py, tasks.iter().map(TaskView::from))
+    }
+
+    /// The tasks of a build that wait for `task` ("recipe:do_task"), directly or through
+    /// others, nearest first, each with its depth and chain.
+    fn tasks_depending_on<'py>(
+        &self,
+        py: Python<'py>,
+        build_id: i64,
+        task: &str,
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        self.task_walk(py, build_id, task, TaskWalk::DependingOn)
+    }
+
+    /// The tasks of a build that `task` ("recipe:do_task") waits for, directly or through
+    /// others, nearest first, each with its depth and chain.
+    fn tasks_needed_by<'py>(
+        &self,
+        py: Python<'py>,
+        build_id: i64,
+        task: &str,
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        self.task_walk(py, build_id, task, TaskWalk::NeededBy)
     }
 
     /// A build's log messages at `level` ("debug", "note", "warning", "error",

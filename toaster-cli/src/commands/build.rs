@@ -8,7 +8,7 @@ use toaster_core::model::{
 };
 use toaster_core::runner::Stop;
 use toaster_core::views::ImportedEventsView;
-use toaster_core::{Actor, BuildRequest, RunOptions, Until};
+use toaster_core::{Actor, BuildRequest, RunOptions, TaskWalk, Until};
 
 use super::{Failure, Outcome};
 use crate::args::BuildCommand;
@@ -74,7 +74,17 @@ pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
             recipe,
             sort,
             limit,
+            depends_on,
+            needed_by,
         } => {
+            let walk = match (depends_on, needed_by) {
+                (Some(task), _) => Some((task, TaskWalk::DependingOn)),
+                (None, Some(task)) => Some((task, TaskWalk::NeededBy)),
+                (None, None) => None,
+            };
+            if let Some((task, walk)) = walk {
+                return super::build_graph::tasks(out, &actor, BuildId(id), &task, walk);
+            }
             let outcome = match outcome.as_deref() {
                 None => None,
                 Some("running") => Some(None),
@@ -352,10 +362,15 @@ fn tasks(out: &Output, actor: &Actor, id: BuildId, filter: &TaskFilter) -> Outco
                     t.task.clone(),
                     t.outcome.unwrap_or("running").to_owned(),
                     t.elapsed_ms.map_or("-".to_owned(), duration),
+                    t.sstate.unwrap_or("-").to_owned(),
+                    t.script.unwrap_or("-").to_owned(),
                 ]
             })
             .collect();
-        table(w, &["ORDER", "RECIPE", "TASK", "OUTCOME", "ELAPSED"], &rows)
+        let head = [
+            "ORDER", "RECIPE", "TASK", "OUTCOME", "ELAPSED", "SSTATE", "SCRIPT",
+        ];
+        table(w, &head, &rows)
     })?;
     Ok(())
 }

@@ -5,6 +5,7 @@ pub mod artifact;
 pub mod audit;
 pub mod bitbake;
 pub mod build;
+pub mod build_graph;
 pub mod conf;
 pub mod config;
 pub mod group;

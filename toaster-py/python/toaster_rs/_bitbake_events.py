@@ -12,7 +12,13 @@ running task) and writes each fact once:
   (cooker), with the log file its worker reported in ``TaskStarted``, which records
   nothing alone (the worker's ``TaskSucceeded`` / ``TaskFailed`` / ``TaskFailedSilent``
   repeat what the cooker's events say, and are not taken);
-- recipes, from ``DepTreeGenerated`` (cooker, once per build);
+- recipes, and which task waits for which (its ``tdepends``), from ``DepTreeGenerated``
+  (the run queue fires it in every build, before the first task; cooker);
+- what each task's end says beyond its outcome: whether it ran in a worker, its script type
+  (``python`` or ``shell``, from the ``python`` flag its worker's ``TaskStarted`` carries)
+  and the shared-state result: ``restored`` (its setscene task restored it), ``failed``
+  (its setscene task failed, so it ran), ``miss`` (openembedded-core's ``MissedSstate``
+  metadata event named it) or ``na``;
 - packages, from the ``SinglePackageInfo`` (worker) and ``ImagePkgList`` (cooker)
   metadata events of openembedded-core's ``toaster.bbclass``, each package once;
 - task CPU time and I/O, from its ``BuildStatsList``;
@@ -334,6 +340,11 @@ class EventMapper:
         # Tasks whose one event is their whole story, or whose skip is already told.
         self._noexec: Set[TaskKey] = set()
         self._restored: Set[TaskKey] = set()
+        # Script types of running tasks (by task file and task), as workers said; tasks
+        # whose setscene task failed, and tasks whose shared state was missed.
+        self._scripts: Dict[TaskKey, str] = {}
+        self._sstate_failed: Set[TaskKey] = set()
+        self._sstate_missed: Set[TaskKey] = set()
         # Tasks with build statistics to come: (recipe, task as buildstats names it) to
         # (quoted recipe, quoted task, outcome, end).
         self._ran: Dict[Tuple[str, str], Tuple[str, str, str, int]] = {}
@@ -364,6 +375,7 @@ class EventMapper:
             "ImagePkgList": self._image_packages,
             "BuildStatsList": self._build_stats,
             "TaskArtifacts": self._task_artifacts,
+            "MissedSstate": self._missed_sstate,
         }
 
     # The entry point.
@@ -422,6 +434,25 @@ class EventMapper:
                 '{"event":"recipe","name":%s,"version":%s,"layer":%s,"file":%s}'
                 % (quoted, _quote(str(info.get("version", "")).lstrip(":")), _quote(self._layers.of(path)), _quote(path))
             )
+        self._task_dependencies(event._depgraph.get("tdepends") or {})
+
+    def _task_dependencies(self, tdepends: Dict[str, Any]) -> None:
+        """One line per task that waits for others: ``pn.do_task`` -> [``pn.do_task``, ...]
+        (a multiconfig's recipes as ``mc:NAME:pn``); names without a task are skipped."""
+        for waiting, depends in tdepends.items():
+            recipe, _, task = str(waiting).rpartition(".")
+            if not recipe or not task:
+                continue
+            pairs = []
+            for dependency in depends or ():
+                dep_recipe, _, dep_task = str(dependency).rpartition(".")
+                if dep_recipe and dep_task:
+                    pairs.append('{"recipe":%s,"task":%s}' % (_quote(dep_recipe), _quote(dep_task)))
+            if pairs:
+                self.lines.append(
+                    '{"event":"task_dependencies","recipe":%s,"task":%s,"depends":[%s]}'
+                    % (_quote(recipe), _quote(task), ",".join(pairs))
+                )
 
     def _no_provider(self, event: Any) -> None:
         self.error(str(event))
@@ -456,7 +487,7 @@ class EventMapper:
         if getattr(event, "noexec", False):
             # A task with nothing to run: it ends as it starts, with no worker.
             self._noexec.add((task_file, name))
-            self._finished(self._recipe(task_file)[1], self._task(name), "empty", now_ms(), None)
+            self._finished(self._recipe(task_file)[1], self._task(name), "empty", now_ms(), None, ',"executed":false')
             return
         recipe = self._recipes.get(task_file) or self._recipe(task_file)
         task = self._tasks.get(name) or self._task(name)
@@ -489,9 +520,16 @@ class EventMapper:
         task = self._tasks.get(name) or self._task(name)
         log_file = self._log_files.pop(key, None)
         at = int(_time() * 1000)
+        if key in self._sstate_failed:
+            sstate = "failed"
+        elif key in self._sstate_missed:
+            sstate = "miss"
+        else:
+            sstate = "na"
+        script = self._scripts.pop(key, None)
         self.lines.append(
-            '{"event":"task_finished","recipe":%s,"task":%s,"outcome":"%s","at":%d,"log_file":%s}'
-            % (quoted, task, outcome, at, _NULL if log_file is None else _quote(log_file))
+            '{"event":"task_finished","recipe":%s,"task":%s,"outcome":"%s","at":%d,"log_file":%s,"executed":true,"sstate":"%s"%s}'
+            % (quoted, task, outcome, at, _NULL if log_file is None else _quote(log_file), sstate, ',"script":"%s"' % script if script else "")
         )
         self._ran[(recipe, name)] = (quoted, task, outcome, at)
         return recipe, name
@@ -504,7 +542,7 @@ class EventMapper:
             self._restored.discard(key)
             return
         outcome = _SKIPPED.get(getattr(event, "reason", ""), "noop")
-        self._finished(self._recipe(event.taskfile)[1], self._task(event.taskname), outcome, now_ms(), None)
+        self._finished(self._recipe(event.taskfile)[1], self._task(event.taskname), outcome, now_ms(), None, ',"executed":false')
 
     def _setscene_completed(self, event: Any) -> None:
         # The task's output came from the shared state cache: the task itself is cached.
@@ -514,23 +552,29 @@ class EventMapper:
         recipe, quoted = self._recipe(task_file)
         task = self._task(name)
         at = now_ms()
-        self._finished(quoted, task, "cached", at, self._log_files.pop((task_file, setscene), None))
+        self._scripts.pop((task_file, setscene), None)
+        self._finished(quoted, task, "cached", at, self._log_files.pop((task_file, setscene), None), ',"executed":false,"sstate":"restored"')
         self._ran[(recipe, setscene)] = (quoted, task, "cached", at)
 
     def _setscene_failed(self, event: Any) -> None:
         # The setscene task failed (its real task runs instead): recorded under its own name.
         key = (event.taskfile, event.taskname)
         recipe, quoted = self._recipe(event.taskfile)
-        self._finished(quoted, self._task(event.taskname), "failed", now_ms(), self._log_files.pop(key, None))
+        name = event.taskname[: -len(_SETSCENE)] if event.taskname.endswith(_SETSCENE) else event.taskname
+        self._sstate_failed.add((event.taskfile, name))
+        script = self._scripts.pop(key, None)
+        extra = ',"executed":true' + (',"script":"%s"' % script if script else "")
+        self._finished(quoted, self._task(event.taskname), "failed", now_ms(), self._log_files.pop(key, None), extra)
         self.lines.append(
             '{"event":"log","level":"warning","text":%s,"task":%s,"file":null,"line":null,"at":%d}'
             % (_quote(str(event)), _quote("%s:%s" % (recipe, event.taskname)), now_ms())
         )
 
-    def _finished(self, recipe: str, task: str, outcome: str, at: int, log_file: Optional[str]) -> None:
+    def _finished(self, recipe: str, task: str, outcome: str, at: int, log_file: Optional[str], extra: str = "") -> None:
+        """A task's end; `extra` is more JSON members (``,"executed":false``)."""
         self.lines.append(
-            '{"event":"task_finished","recipe":%s,"task":%s,"outcome":"%s","at":%d,"log_file":%s}'
-            % (recipe, task, outcome, at, _json_or_null(log_file))
+            '{"event":"task_finished","recipe":%s,"task":%s,"outcome":"%s","at":%d,"log_file":%s%s}'
+            % (recipe, task, outcome, at, _json_or_null(log_file), extra)
         )
 
     # Tasks, as their workers report them (details only).
@@ -538,6 +582,8 @@ class EventMapper:
     def _worker_started(self, event: Any) -> None:
         key = (event._fn, event._task)
         self._log_files[key] = event.logfile
+        flags = getattr(event, "taskflags", None) or {}
+        self._scripts[key] = "python" if flags.get("python") else "shell"
         # Kept after the task ends: a pid is only reused by a task that starts first.
         self._task_of_pid[event.pid] = key
 
@@ -603,6 +649,18 @@ class EventMapper:
             '{"event":"package","name":%s,"version":%s,"size":%d,"recipe":%s,"depends":[%s]}'
             % (_quote(name), _quote(version), max(size, 0), _quote(info["PN"]), ",".join(map(_quote, depends)))
         )
+
+    def _missed_sstate(self, data: Dict[str, Any]) -> None:
+        # openembedded-core's sstate.bbclass: (task file, setscene task, hash, path) of each
+        # object not found (and of those found, which the setscene events tell already).
+        for missed in data.get("missed") or ():
+            try:
+                task_file, task_name = str(missed[0]), str(missed[1])
+            except (IndexError, TypeError):
+                continue
+            if task_name.endswith(_SETSCENE):
+                task_name = task_name[: -len(_SETSCENE)]
+            self._sstate_missed.add((task_file, task_name))
 
     def _build_stats(self, entries: List[Any]) -> None:
         # The task's end again (its outcome and time as recorded, so that nothing is undone),

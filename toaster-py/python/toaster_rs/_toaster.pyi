@@ -27,6 +27,7 @@ from toaster_rs.types import (
     Setting,
     Task,
     TaskOutcome,
+    TaskReached,
     Visibility,
     WarningItem,
     ConfigDifference,
@@ -154,6 +155,8 @@ class Actor:
         limit: int = 100,
         offset: int = 0,
     ) -> list[Task]: ...
+    def tasks_depending_on(self, build_id: int, task: str) -> list[TaskReached]: ...
+    def tasks_needed_by(self, build_id: int, task: str) -> list[TaskReached]: ...
     def log(self, build_id: int, *, level: LogLevel = "note") -> list[LogMessage]: ...
     def import_events(self, file: _Path, *, project: Optional[str] = None) -> ImportedEvents: ...
     def archive_builds(

@@ -281,6 +281,20 @@ class Task(TypedDict):
     read_bytes: Optional[int]
     write_bytes: Optional[int]
     log_file: Optional[str]
+    sstate: Optional[Literal["restored", "miss", "failed", "na"]]
+    executed: Optional[bool]
+    script: Optional[Literal["python", "shell"]]
+
+
+class TaskReached(TypedDict):
+    """A task found walking a build's task dependencies (``build tasks --depends-on`` /
+    ``--needed-by --json``): ``chain`` is the shortest way there, ending with it."""
+
+    name: str
+    recipe: str
+    task: str
+    depth: int
+    chain: List[str]
 
 
 class LogMessage(TypedDict):
@@ -380,6 +394,7 @@ __all__ = [
     "Setting",
     "Task",
     "TaskOutcome",
+    "TaskReached",
     "Visibility",
     "WarningItem",
     "WarningKind",

@@ -456,8 +456,9 @@ def test_bundles_and_kas_from_python(alice, demo, tmp_path):
     alice.remove_layers("demo", [layer.name for layer in alice.layers("demo")])
     with pytest.warns(toaster_rs.ConfigWarning, match="MY_SETTING"):
         alice.set("demo", "MY_SETTING", "on")
+    alice.set("demo", "DL_DIR", "/srv/downloads")  # this host's, never exported
     exported = alice.export_bundle("demo", tmp_path / "demo.zip")
-    assert exported["path"] == str(tmp_path / "demo.zip") and exported["revision"] == demo.revision + 2
+    assert exported["path"] == str(tmp_path / "demo.zip") and exported["revision"] == demo.revision + 3
     assert any(line.startswith("DL_DIR") for line in exported["left_out"])
     with pytest.warns(UserWarning, match="MY_SETTING"):
         copy = alice.import_bundle(tmp_path / "demo.zip", name="copy", dir=tmp_path / "copy")
@@ -535,3 +536,14 @@ def test_an_actor_of_a_closed_database_refuses_every_call(tmp_path):
     # Opened again, the change made before is there and nothing after it.
     with toaster_rs.Toaster.open(tmp_path / "t.sqlite") as again:
         assert again.act_as("alice").get("demo", "machine") == "qemux86-64"
+
+
+def test_layer_aware_check_warnings_have_their_own_categories(alice, demo):
+    with pytest.warns(toaster_rs.CheckSkippedWarning, match="tegraflash"):
+        outcome = alice.set("demo", "IMAGE_FSTYPES", "wic.bz2 tegraflash")
+    assert "check_skipped" in [w["kind"] for w in outcome.warnings]
+    assert "toaster " not in str(outcome.warnings), "no command line in Python"
+    assert issubclass(toaster_rs.UnknownValueWarning, toaster_rs.ConfigWarning)
+    assert issubclass(toaster_rs.NotInLayersWarning, toaster_rs.ConfigWarning)
+    assert issubclass(toaster_rs.CheckSkippedWarning, toaster_rs.ConfigWarning)
+    assert issubclass(toaster_rs.ReleaseWarning, toaster_rs.ConfigWarning)

@@ -206,7 +206,7 @@ fn machines_are_checked_against_the_layers() {
     );
     assert_eq!(
         warnings[0].issue.hint,
-        "did you mean `raspberrypi4`? Or add the layer that defines it with `toaster layer add`"
+        "did you mean `raspberrypi4`? Or add the layer that defines it"
     );
     assert_eq!(
         kinds(&machine("genericx86-64", &bsp)),

@@ -48,7 +48,7 @@ impl Schema {
             }
             let hint = match suggestion {
                 Some(s) => format!("did you mean {s}?"),
-                None => "`toaster config schema` lists the variables Toaster knows".to_owned(),
+                None => "the variable schema lists the variables Toaster knows".to_owned(),
             };
             return Ok(vec![Warning {
                 kind: WarningKind::Variable,
@@ -326,7 +326,7 @@ fn check_word(
                     kind.noun(),
                     are(&layers.missing)
                 ),
-                "`toaster layer update PROJECT` fetches them; set it again to check it".to_owned(),
+                "update the project's layers to fetch them, then set it again to check it".to_owned(),
             ),
             (None, None) if spec.layer_value.is_some() => out.warn(
                 WarningKind::UnknownValue,
@@ -385,9 +385,9 @@ fn not_in_layers(word: &str, kind: LayerValue, layers: &LayerValues, out: &mut F
     };
     let hint = match closest(base, defined.iter().map(String::as_str)) {
         Some(s) => {
-            format!("did you mean `{s}`? Or add the layer that defines it with `toaster layer add`")
+            format!("did you mean `{s}`? Or add the layer that defines it")
         }
-        None => "add the layer that defines it with `toaster layer add`".to_owned(),
+        None => "add the layer that defines it".to_owned(),
     };
     out.warn(
         WarningKind::NotInLayers,

@@ -89,7 +89,7 @@ fn values_are_checked_against_the_layers_on_disk() {
     assert_eq!(warnings[0].kind(), "not_in_layers");
     assert_eq!(
         warnings[0].to_string(),
-        "MACHINE: no layer of the project defines the machine `board-two` (searched conf/machine/*.conf of meta, meta-bsp); did you mean `board-one`? Or add the layer that defines it with `toaster layer add`"
+        "MACHINE: no layer of the project defines the machine `board-two` (searched conf/machine/*.conf of meta, meta-bsp); did you mean `board-one`? Or add the layer that defines it"
     );
     assert_eq!(
         change("IMAGE_FSTYPES", "wic.bz2 boardflash boardflash.gz ext4"),

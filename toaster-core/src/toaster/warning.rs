@@ -196,7 +196,7 @@ impl fmt::Display for Warning {
             | Warning::NotReproduced { message } => f.write_str(message),
             Warning::Replaces { variable, additive } => write!(
                 f,
-                "{variable}: `=` replaces what distros, layers and image recipes add to it; to add to it instead, write `{additive}` (`toaster config add` does)"
+                "{variable}: `=` replaces what distros, layers and image recipes add to it; to add to it instead, write `{additive}` (adding words to it does)"
             ),
             Warning::BuildRunning { build, build_dir } => write!(
                 f,
@@ -205,7 +205,7 @@ impl fmt::Display for Warning {
             ),
             Warning::ConfNotWritten { project, reason } => write!(
                 f,
-                "the configuration is saved, but its conf files were not rewritten: {reason}; run `toaster conf write {project}`"
+                "the configuration is saved, but its conf files were not rewritten: {reason}; writing project {project}'s conf files again retries it"
             ),
         }
     }

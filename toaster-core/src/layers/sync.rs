@@ -75,8 +75,8 @@ pub fn copy_clones(from: &Path, to: &Path, layers: &[LayerRef]) -> Vec<String> {
         };
         if let Err(reason) = copied {
             warnings.push(format!(
-                "layer {} was not cloned into {}: {reason}; `toaster layer update` in the new \
-                 project fetches it, at the newest commit of {reference} rather than the \
+                "layer {} was not cloned into {}: {reason}; updating the new project's layers \
+                 fetches it, at the newest commit of {reference} rather than the \
                  recorded {commit}",
                 layer.name,
                 target.display()
@@ -133,7 +133,7 @@ pub fn ready_for_build(
                 };
                 let Some(commit) = commit else {
                     problems.push(format!(
-                        "layer {} ({url}) was never fetched: run `toaster layer update`",
+                        "layer {} ({url}) was never fetched: update the project's layers to fetch it",
                         layer.name
                     ));
                     continue;

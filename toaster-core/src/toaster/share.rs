@@ -253,7 +253,7 @@ impl Actor {
                 let here = layers::read(path).is_ok();
                 if !here {
                     notes.push(format!(
-                        "layer {}: a local directory of the exporting host ({}), not included and not here: add it with `toaster layer add`",
+                        "layer {}: a local directory of the exporting host ({}), not included and not here: add it as a layer of this host",
                         layer.name,
                         path.display()
                     ));

@@ -110,8 +110,8 @@ pub fn table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> io::
 }
 
 pub use toaster_core::views::{
-    AuditView, BuildView, ChangeView, ClonedView, ConfigView, DiffView, GroupView,
-    LayerDetailView, OwnerView, ProjectView, RevisionView, TaskView,
+    AuditView, BuildView, ChangeView, ClonedView, ConfigView, DiffView, GroupView, LayerDetailView,
+    OwnerView, ProjectView, RevisionView, TaskView,
 };
 
 /// A duration for people: `2h 03m`, `4m 05s`, `12.3s`.

@@ -57,7 +57,9 @@ impl Unrepresentable {
             Unrepresentable::InlinePython => {
                 "put Python in a class or a layer's conf file, or use a plain value or a `${VAR}` reference"
             }
-            Unrepresentable::StrayDollar => "do not end the value with `$`, and write references whole, such as `${TOPDIR}`",
+            Unrepresentable::StrayDollar => {
+                "do not end the value with `$`, and write references whole, such as `${TOPDIR}`"
+            }
             Unrepresentable::Whitespace | Unrepresentable::Empty => {
                 "use a path or word without spaces"
             }

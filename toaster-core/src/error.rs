@@ -378,9 +378,7 @@ impl Error {
             Error::NoRevision { .. }
             | Error::NoHook { .. }
             | Error::NoArtifact { .. }
-            | Error::NoTask { .. } => {
-                ErrorKind::NotFound
-            }
+            | Error::NoTask { .. } => ErrorKind::NotFound,
             Error::Elsewhere { .. } | Error::NotArchived { .. } | Error::NoArchiveDir => {
                 ErrorKind::Invalid
             }

@@ -399,7 +399,9 @@ fn a_cloned_project_gets_its_own_clones_at_the_recorded_commits_without_the_netw
         .unwrap();
     assert_eq!(broken.warnings.len(), 1, "{:?}", broken.warnings);
     assert!(
-        broken.warnings[0].to_string().contains("updating the new project's layers"),
+        broken.warnings[0]
+            .to_string()
+            .contains("updating the new project's layers"),
         "{broken:?}"
     );
     assert_eq!(broken.warnings[0].kind(), "not_reproduced");

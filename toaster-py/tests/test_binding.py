@@ -335,7 +335,7 @@ def test_clone_warnings_reach_python(alice, demo, tmp_path):
     alice.clone_project("demo", "copy", tmp_path / "copy")
     assert (tmp_path / "copy" / "layers" / "meta-stack" / "meta-base" / "conf").is_dir()
     shutil.rmtree(tmp_path / "demo" / "layers" / "meta-stack" / ".git" / "objects")
-    with pytest.warns(UserWarning, match="layer update"):
+    with pytest.warns(UserWarning, match="updating the new project's layers"):
         alice.clone_project("demo", "copy2", tmp_path / "copy2")
 
 

@@ -4,6 +4,7 @@ use std::io;
 use std::path::PathBuf;
 
 use super::statement::Problem;
+use crate::model::shorten;
 
 /// Why a value cannot be written into a conf file so that BitBake reads it back unchanged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,6 +101,16 @@ pub enum ConfError {
         problem: Problem,
         /// What may be shown of it: the offending token (shortened) of a file the user
         /// named or of a value given; `None` for any other file, whose lines are never shown.
+        text: Option<String>,
+    },
+    /// A name or value given (not read from a file) that BitBake would refuse.
+    #[error("`{given}`: {problem}{}", quoted(text), problem = problem.message())]
+    Given {
+        /// The left-hand side given (`IMAGE_INSTALL_append`).
+        given: String,
+        /// What is wrong.
+        problem: Problem,
+        /// The offending token, shortened, when there is one to show.
         text: Option<String>,
     },
     /// Bytes that are not UTF-8 text.
@@ -202,7 +213,9 @@ impl ConfError {
     /// What to do next.
     pub fn hint(&self) -> Option<String> {
         Some(match self {
-            ConfError::Syntax { problem, .. } => problem.hint().to_owned(),
+            ConfError::Syntax { problem, .. } | ConfError::Given { problem, .. } => {
+                problem.hint().to_owned()
+            }
             ConfError::Encoding { .. } => "save the file as UTF-8".to_owned(),
             ConfError::TooLarge { .. } => "point at a BitBake conf file".to_owned(),
             ConfError::NotAFile { .. } => {
@@ -229,6 +242,20 @@ impl ConfError {
             }
             ConfError::Io { .. } => return None,
         })
+    }
+
+    /// The same error about `given`, a name or value the user gave, rather than the line of
+    /// the file it was checked in (which the user never wrote).
+    pub(crate) fn about_given(self, given: &str) -> ConfError {
+        match self {
+            ConfError::Syntax { problem, text, .. } => ConfError::Given {
+                given: shorten(given),
+                problem,
+                // The token is the name itself more often than not: said once.
+                text: text.filter(|t| *t != shorten(given)),
+            },
+            other => other,
+        }
     }
 
     /// The same error without any text of the file: for files the user did not name.

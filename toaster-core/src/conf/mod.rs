@@ -19,12 +19,15 @@ pub fn check_assignment(name: &str, value: &str) -> Result<(), ConfError> {
     ConfFile::empty(Path::new(TOASTER_CONF))
         .set(name, value)
         .map(|_| ())
+        .map_err(|e| e.about_given(name))
 }
 
 /// Checks that what a project writes for the left-hand side `key` can be written so that
 /// BitBake reads it back exactly (see [`ConfFile::append_variable`]).
 pub fn check_variable(key: &str, variable: &crate::model::Variable) -> Result<(), ConfError> {
-    ConfFile::empty(Path::new(TOASTER_CONF)).append_variable(key, variable)
+    ConfFile::empty(Path::new(TOASTER_CONF))
+        .append_variable(key, variable)
+        .map_err(|e| e.about_given(key))
 }
 
 mod build_dir;

@@ -224,3 +224,15 @@ fn random_edits_keep_untouched_bytes_and_read_back() {
     }
     assert!(edits > 300, "{edits}");
 }
+
+#[test]
+fn a_name_given_is_named_in_its_error_not_the_file_it_was_checked_in() {
+    let err = crate::conf::check_assignment("IMAGE_INSTALL_append", " htop").unwrap_err();
+    let shown = err.to_string();
+    assert!(
+        shown.starts_with("`IMAGE_INSTALL_append`: the name uses `_append`"),
+        "{shown}"
+    );
+    assert!(!shown.contains("toaster.conf"), "{shown}");
+    assert!(err.hint().unwrap_or_default().contains(":append"));
+}

@@ -17,7 +17,6 @@ use std::time::{Duration, Instant};
 use toaster::ingest::synthetic::Workload;
 use toaster::ingest::{ArtifactEvent, BatchPolicy, Event};
 use toaster::model::{ArtifactKind, BuildId, BuildState, Timestamp};
-use toaster::runner::host_name;
 use toaster::{Actor, Toaster};
 
 const WORKLOAD: Workload = Workload::LARGE_IMAGE;
@@ -122,7 +121,7 @@ fn recorded_build(dir: &Path, size_mb: usize) -> (Actor, BuildId) {
     let deploy = tmp.join("deploy/images");
     std::fs::create_dir_all(&deploy).expect("deploy directory");
     let build = alice
-        .start_build("demo", &host_name(), Some(&build_dir))
+        .start_build("demo", &Toaster::host_name(), Some(&build_dir))
         .expect("start");
     let console = alice.open_build_log(build.id).expect("build log");
     let mut recorder = alice

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::ArgMatches;
 use clap::parser::ValueSource;
 use toaster_core::model::{ModelError, check_client};
-use toaster_core::project_dir::{MarkedDir, find_marked};
+use toaster_core::project_dir::MarkedDir;
 use toaster_core::schema::Schema;
 use toaster_core::store::StoreError;
 use toaster_core::{Actor, Error, Toaster};
@@ -64,7 +64,7 @@ impl Context {
             message: format!("cannot read the current directory: {e}"),
             hint: "run toaster from a directory that exists, or give --db PATH".to_owned(),
         })?;
-        let marked = find_marked(&here).map_err(Error::from)?;
+        let marked = Toaster::find_marked_dir(&here)?;
         let from = |id: &str| matches.value_source(id);
         let (db, db_source) = match (db, from("db")) {
             (Some(db), Some(ValueSource::EnvVariable)) => (db, DbSource::Environment),
@@ -190,7 +190,7 @@ pub fn client() -> Result<String, Error> {
         .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
         .or_else(login_from_passwd)
         .unwrap_or_else(|| "unknown".to_owned());
-    Ok(format!("cli:{user}@{}", toaster_core::runner::host_name()))
+    Ok(format!("cli:{user}@{}", Toaster::host_name()))
 }
 
 /// The login name of this process's user, from its uid and /etc/passwd (for environments

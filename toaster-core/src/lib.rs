@@ -1,18 +1,32 @@
 //! Toaster-rs core: the domain of BitBake/Yocto build projects behind a storage trait.
 //!
 //! Frontends (the `toaster` command, the Python binding) call the [`Toaster`] facade only:
-//! it opens a store, acts as an owner, and composes the modules below it.
+//! it opens a store, acts as an owner ([`Actor`]), and composes the crate's inner modules.
+//! The public API is that facade and the types its signatures use:
 //!
-//! Module order (lower never imports higher): [`model`] → [`schema`] → [`conf`] →
-//! [`layers`] → [`access`] → [`store`] → [`artifacts`] → [`ingest`] → [`hooks`] →
-//! [`bundle`] → [`recipes`] → [`project_dir`] → [`runner`] → the facade ([`Toaster`],
-//! [`Actor`]).
+//! - [`model`]: the domain values (owners, projects, configuration, builds);
+//! - [`views`]: what frontends print or hand over (serializable);
+//! - [`Error`] and [`ErrorKind`], the module errors it wraps (each in its module below),
+//!   and the [`remedy`] wording of hints;
+//! - [`store`]: the [`store::Store`] trait and the [`store::SqliteStore`] backend, for
+//!   embedding Toaster over another store;
+//! - the facade's argument and result types in [`conf`], [`ingest`], [`layers`],
+//!   [`recipes`], [`runner`], [`schema`], [`artifacts`], [`bundle`] and [`project_dir`].
+//!
+//! Everything else is crate-private. Module order inside (lower never imports higher):
+//! `model` → `schema` → `conf` → `layers` → `access` → `store` → `artifacts` → `ingest` →
+//! `hooks` → `bundle` → `recipes` → `project_dir` → `runner` → the facade.
+//!
+//! The `test-support` feature adds what other crates' tests and benchmarks share: the store
+//! conformance suite (`store::conformance`), git test repositories (`layers::test_repos`)
+//! and a synthetic build workload (`ingest::synthetic`). It is for dev-dependencies only.
+#![warn(unnameable_types)]
 
-pub mod access;
+pub(crate) mod access;
 pub mod artifacts;
 pub mod bundle;
 pub mod conf;
-pub mod hooks;
+pub(crate) mod hooks;
 pub mod ingest;
 pub mod layers;
 pub mod model;
@@ -30,10 +44,10 @@ mod toaster;
 pub use error::{Error, ErrorKind};
 pub use toaster::{
     ARCHIVE_DIR, Actor, Archived, BUILD_LEASE, BitbakeGit, BuildDetail, BuildQuery, BuildRequest,
-    COMMAND_LINE_PROJECT, ChangeOutcome, CleanReport, ClonedProject, DeliverUntil, Deliverer,
-    DeliveryPolicy, DeliveryReport, Downloaded, Exported, ImportReport, Imported, ImportedRecipe,
-    OwnerEdit, ProjectOptions, RUNNER_LEASE, RecipeImportRequest, Recording, RecordingRequest,
-    RecordingWarning, RunOptions, RunOutcome, RunnerEvent, SettingValue, SharedCaches, TaskWalk,
-    Toaster, Until, Warning,
+    COMMAND_LINE_PROJECT, ChangeOutcome, CleanReport, ClonedProject, ConfEvaluation, DeliverUntil,
+    Deliverer, DeliveryPolicy, DeliveryReport, Downloaded, Exported, ImportReport, Imported,
+    ImportedRecipe, OwnerEdit, ProjectOptions, RUNNER_LEASE, RecipeImportRequest, Recording,
+    RecordingRequest, RecordingWarning, RunOptions, RunOutcome, RunnerEvent, SettingValue,
+    SharedCaches, TaskWalk, Toaster, Until, Warning,
 };
 pub use views::BuildView;

@@ -747,7 +747,7 @@ impl Actor {
             .map_err(|e: toaster_core::model::ModelError| to_py(py, e.into()))?;
         let request = BuildRequest {
             targets,
-            host: host.unwrap_or_else(toaster_core::runner::host_name),
+            host: host.unwrap_or_else(toaster_core::Toaster::host_name),
             run_on,
         };
         let build = self.detach(py, || self.inner.request_build(project, &request))?;
@@ -856,7 +856,7 @@ impl Actor {
         wait: bool,
     ) -> PyResult<Vec<Bound<'py, PyAny>>> {
         let reports = self.detach(py, || {
-            let host = toaster_core::runner::host_name();
+            let host = toaster_core::Toaster::host_name();
             let deliverer = self.inner.deliverer(&host, build_id.map(BuildId))?;
             let until = if wait {
                 DeliverUntil::Settled

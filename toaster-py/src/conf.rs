@@ -6,7 +6,6 @@ use pyo3::prelude::*;
 
 use crate::convert::to_python;
 use crate::errors::detach;
-use toaster_core::views::EvaluationView;
 
 /// The values BitBake would compute from `files` (read in order) for `names` (every
 /// variable when empty), without running BitBake: a dict (`files`, `variables`: None for
@@ -19,9 +18,7 @@ pub fn eval_conf(
     files: Vec<PathBuf>,
     names: Vec<String>,
 ) -> PyResult<Bound<'_, PyAny>> {
-    let evaluation = detach(py, || {
-        toaster_core::conf::read_as_bitbake(&files, &names).map_err(toaster_core::Error::from)
-    })?;
+    let evaluation = detach(py, || toaster_core::Toaster::evaluate_conf(&files, &names))?;
     let replaced: Vec<String> = evaluation
         .replaced_keys
         .iter()
@@ -33,5 +30,5 @@ pub fn eval_conf(
         })
         .collect();
     crate::errors::warn_all(py, "ConfigWarning", &replaced)?;
-    to_python(py, &EvaluationView::new(&files, &evaluation))
+    to_python(py, &evaluation.view)
 }

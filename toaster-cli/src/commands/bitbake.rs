@@ -69,9 +69,9 @@ pub fn run(ctx: &Context, out: &Output, command: BitbakeCommand) -> Outcome {
                 Some(unfetched @ LayerSource::Git { commit: None, .. }) => writeln!(
                     w,
                     "{} (not fetched yet: `toaster bitbake update {project}`)",
-                    escape(&toaster_core::layers::describe(unfetched))
+                    escape(&unfetched.to_string())
                 ),
-                Some(source) => writeln!(w, "{}", escape(&toaster_core::layers::describe(source))),
+                Some(source) => writeln!(w, "{}", escape(&source.to_string())),
                 None => writeln!(
                     w,
                     "none: set one with `toaster bitbake set {project} --path DIR`"

@@ -155,7 +155,7 @@ fn start(
         .then(|| targets.iter().map(|t| Target::parse(t)).collect())
         .transpose()
         .map_err(toaster_core::Error::from)?;
-    let here = toaster_core::runner::host_name();
+    let here = toaster_core::Toaster::host_name();
     let request = BuildRequest {
         targets,
         host: here.clone(),

@@ -1,8 +1,7 @@
 use std::path::PathBuf;
 
 use serde::Serialize;
-use toaster_core::conf;
-use toaster_core::views::EvaluationView;
+use toaster_core::Toaster;
 
 use super::Outcome;
 use crate::args::ConfCommand;
@@ -42,8 +41,7 @@ pub fn run(ctx: &Context, out: &Output, command: ConfCommand) -> Outcome {
             let (files, names): (Vec<String>, Vec<String>) =
                 args.into_iter().partition(|a| is_file_argument(a));
             let files: Vec<PathBuf> = files.into_iter().map(PathBuf::from).collect();
-            let evaluation =
-                conf::read_as_bitbake(&files, &names).map_err(toaster_core::Error::from)?;
+            let evaluation = Toaster::evaluate_conf(&files, &names)?;
             for replaced in &evaluation.replaced_keys {
                 eprintln!(
                     "warning: variable key {} ({}) replaces original key {} ({}), as BitBake warns",
@@ -53,7 +51,7 @@ pub fn run(ctx: &Context, out: &Output, command: ConfCommand) -> Outcome {
                     escape(&replaced.replaced_value)
                 );
             }
-            let view = EvaluationView::new(&files, &evaluation);
+            let view = evaluation.view;
             out.emit(&view, |w| {
                 for (name, value) in &view.variables {
                     let name = escape(name);

@@ -61,7 +61,7 @@ pub fn run(ctx: &Context, out: &Output, command: HookCommand) -> Outcome {
             super::project::changed(out, &project, outcome)?;
         }
         HookCommand::Deliver { build, follow } => {
-            let host = toaster_core::runner::host_name();
+            let host = toaster_core::Toaster::host_name();
             let deliverer = actor.deliverer(&host, build.map(BuildId))?;
             let mut views = Vec::new();
             let mut tell = |report: &DeliveryReport| {

@@ -167,7 +167,7 @@ fn list(w: &mut dyn Write, layers: &[LayerRef], views: &[LayerDetailView]) -> st
         .map(|(layer, v)| {
             vec![
                 layer.name.clone(),
-                toaster_core::layers::describe(&layer.source),
+                layer.source.to_string(),
                 or_dash(v.layer.reference.as_deref()),
                 short(v.layer.commit.as_deref()),
                 v.priority.map_or_else(|| "-".to_owned(), |p| p.to_string()),

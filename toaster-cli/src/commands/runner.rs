@@ -71,7 +71,7 @@ pub fn serve(
         RunnerEvent::Problem(e) => eprintln!("warning: {}", escape_lines(&e.to_string())),
     };
     Ok(actor.serve(
-        &toaster_core::runner::host_name(),
+        &toaster_core::Toaster::host_name(),
         jobs,
         until,
         options,

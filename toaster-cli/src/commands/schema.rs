@@ -8,20 +8,7 @@ use crate::terminal::escape;
 
 pub fn show(out: &Output, schema: &Schema, variable: Option<&str>) -> Outcome {
     let specs: Vec<_> = match variable {
-        Some(name) => match schema.governing(name) {
-            Some(spec) => vec![spec],
-            None => {
-                let suggestion =
-                    toaster_core::schema::closest(name, schema.specs().map(|s| s.name.as_str()));
-                return Err(toaster_core::Error::from(
-                    toaster_core::schema::SchemaError::Unknown {
-                        variable: name.to_owned(),
-                        suggestion: suggestion.map(str::to_owned),
-                    },
-                )
-                .into());
-            }
-        },
+        Some(name) => vec![schema.find(name).map_err(toaster_core::Error::from)?],
         None => schema.specs().collect(),
     };
     let json = Schema::json(&specs);

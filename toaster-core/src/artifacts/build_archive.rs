@@ -2,7 +2,7 @@
 //! version, the build, its pinned configuration, the files and their checksums),
 //! `build.json` (the build's whole record) and `files/NAME` for each artifact kept.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -239,10 +239,5 @@ impl OpenArchive {
             .reader
             .copy_entry(&format!("{FILES}{}", artifact.name), to)?;
         check_copy(artifact, facts, self.path.join(&artifact.name))
-    }
-
-    /// A reader of the archived file `name` (for a server streaming it).
-    pub fn reader(&mut self, name: &str) -> Result<Box<dyn Read + '_>, ArtifactError> {
-        Ok(Box::new(self.reader.open_entry(&format!("{FILES}{name}"))?))
     }
 }

@@ -1,8 +1,8 @@
 //! What a build produced: artifacts recorded with their checksums, read back without ever
 //! leaving the directory they were recorded in, and build archives (zip files).
 
-pub mod archive;
-pub mod build_archive;
+pub(crate) mod archive;
+pub(crate) mod build_archive;
 mod checksum;
 mod confined;
 mod copy;
@@ -10,9 +10,12 @@ mod error;
 mod measure;
 mod verify;
 
-pub use checksum::{CopyError, Digested, copy_hashing, hex};
-pub use confined::open_beneath;
-pub use copy::copy_file_hashing;
+pub use archive::ArchiveError;
+pub use build_archive::{ArchivedFile, Manifest};
+pub use checksum::{CopyError, Digested};
+pub(crate) use checksum::{copy_hashing, hex};
+pub(crate) use confined::open_beneath;
+pub(crate) use copy::copy_file_hashing;
 pub use error::ArtifactError;
-pub use measure::{measure, verified_copy};
-pub use verify::verifying_reader;
+pub(crate) use measure::{measure, verified_copy};
+pub(crate) use verify::verifying_reader;

@@ -2,18 +2,22 @@
 //! for) and kas files, written and read.
 
 mod error;
-pub mod kas_in;
-pub mod kas_out;
+pub(crate) mod kas_in;
+pub(crate) mod kas_out;
 mod manifest;
 mod read;
 mod write;
 
 pub use error::BundleError;
-pub use manifest::{
-    BundleConfig, BundleLayer, BundleManifest, BundleSource, FORMAT, LAYERS, MANIFEST, VERSION,
+pub use kas_in::{Budget, KasInError, RepoProblem};
+pub use kas_out::KasOutError;
+#[cfg(test)]
+pub(crate) use manifest::MANIFEST;
+pub(crate) use manifest::{
+    BundleConfig, BundleLayer, BundleManifest, BundleSource, FORMAT, VERSION,
 };
-pub use read::OpenBundle;
-pub use write::{MAX_LAYER_BYTES, MAX_LAYER_FILES, write_bundle};
+pub(crate) use read::OpenBundle;
+pub(crate) use write::write_bundle;
 
 /// A git layer, for the tests of the kas reader and writer.
 #[cfg(test)]

@@ -333,22 +333,6 @@ impl Datastore {
         }
         Ok(keys)
     }
-
-    /// The flags set on `var` that BitBake shows (not the internal ones), unexpanded.
-    pub fn flag_names(&self, var: &str) -> Vec<String> {
-        let Some(flags) = self.vars.get(var) else {
-            return Vec::new();
-        };
-        let mut names: BTreeSet<String> = BTreeSet::new();
-        for name in flags.keys() {
-            if let Some(flag) = name.strip_prefix("_defaultval_flag_") {
-                names.insert(flag.to_owned());
-            } else if !name.starts_with(['_', ':']) {
-                names.insert(name.clone());
-            }
-        }
-        names.into_iter().collect()
-    }
 }
 
 /// `A:b:c` → (`A:b`, `c`), then (`A`, `b:c`), while the override looks like one (BitBake's

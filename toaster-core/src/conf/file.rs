@@ -144,6 +144,7 @@ impl ConfFile {
         &self.path
     }
 
+    #[cfg(test)]
     /// The items in order.
     pub fn items(&self) -> &[Item] {
         &self.items
@@ -315,6 +316,7 @@ impl ConfFile {
         Ok(true)
     }
 
+    #[cfg(test)]
     /// Removes words from every assignment to the list `name`; a `+=` left empty is deleted.
     pub fn remove_words(&mut self, name: &str, words: &[&str]) -> Result<bool, ConfError> {
         let mut changed = false;
@@ -352,6 +354,7 @@ impl ConfFile {
         Ok(changed)
     }
 
+    #[cfg(test)]
     /// Deletes every assignment to `name` (not its flags). Returns whether any was there.
     pub fn remove(&mut self, name: &str) -> bool {
         let positions = self.positions(name);
@@ -391,6 +394,7 @@ impl ConfFile {
         Ok(())
     }
 
+    #[cfg(test)]
     /// Deletes item `i`, and one of two blank lines it leaves next to each other.
     fn delete(&mut self, i: usize) {
         self.items.remove(i);

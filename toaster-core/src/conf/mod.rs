@@ -15,7 +15,7 @@ use std::path::Path;
 
 /// Checks that `NAME = "value"` can be written so that BitBake reads back exactly this
 /// name and value (no injection, no old override syntax, a name BitBake accepts).
-pub fn check_assignment(name: &str, value: &str) -> Result<(), ConfError> {
+pub(crate) fn check_assignment(name: &str, value: &str) -> Result<(), ConfError> {
     ConfFile::empty(Path::new(TOASTER_CONF))
         .set(name, value)
         .map(|_| ())
@@ -24,7 +24,10 @@ pub fn check_assignment(name: &str, value: &str) -> Result<(), ConfError> {
 
 /// Checks that what a project writes for the left-hand side `key` can be written so that
 /// BitBake reads it back exactly (see [`ConfFile::append_variable`]).
-pub fn check_variable(key: &str, variable: &crate::model::Variable) -> Result<(), ConfError> {
+pub(crate) fn check_variable(
+    key: &str,
+    variable: &crate::model::Variable,
+) -> Result<(), ConfError> {
     ConfFile::empty(Path::new(TOASTER_CONF))
         .append_variable(key, variable)
         .map_err(|e| e.about_given(key))
@@ -45,12 +48,16 @@ mod statement;
 mod text;
 
 pub(crate) use build_dir::replace as replace_file;
-pub use build_dir::write as write_build_conf;
-pub use datastore::{Datastore, KeyReplaced};
+pub(crate) use build_dir::write as write_build_conf;
+pub(crate) use datastore::Datastore;
+pub use datastore::KeyReplaced;
 pub use error::{ConfError, Unrepresentable};
-pub use eval::{Evaluation, apply, apply_within, evaluate, read_as_bitbake, values};
-pub use file::{ConfFile, Item, ItemKind, MAX_SIZE};
-pub use generate::{BBLAYERS_CONF, Generated, HOST_CONF, TOASTER_CONF, generate};
-pub use import::{Imported, import};
-pub use quote::{check as check_value, check_word, quote};
-pub use statement::{Assignment, IncludeKind, Op, Problem, Statement};
+pub(crate) use eval::{Evaluation, apply, apply_within, evaluate, read_as_bitbake};
+pub(crate) use file::ConfFile;
+#[cfg(test)]
+pub(crate) use generate::HOST_CONF;
+pub(crate) use generate::{TOASTER_CONF, generate};
+pub(crate) use import::{Imported, import};
+pub(crate) use quote::{check as check_value, check_word, quote};
+pub use statement::Problem;
+pub(crate) use statement::{Assignment, Op, Statement};

@@ -4,11 +4,11 @@
 
 mod artifact_event;
 mod background;
-pub mod bounds;
+pub(crate) mod bounds;
 mod console_log;
 mod error;
 mod event;
-pub mod event_log;
+pub(crate) mod event_log;
 mod line_reader;
 mod recorder;
 mod sanitize;
@@ -19,5 +19,7 @@ pub use artifact_event::ArtifactEvent;
 pub use background::BackgroundRecorder;
 pub use console_log::ConsoleLog;
 pub use error::IngestError;
-pub use event::{Event, LineError, parse_line, parse_lines};
+pub use event::{Event, parse_lines};
+pub(crate) use event::{LineError, parse_line};
+pub use event_log::ReadReport;
 pub use recorder::{BatchPolicy, Recorder};

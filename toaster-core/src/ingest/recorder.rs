@@ -103,8 +103,9 @@ impl Recorder {
         }
     }
 
+    #[cfg(test)]
     /// Also writes every event to an event log.
-    pub fn with_event_log(mut self, log: EventLogWriter) -> Recorder {
+    pub(crate) fn with_event_log(mut self, log: EventLogWriter) -> Recorder {
         self.log = Some(log);
         self
     }

@@ -31,7 +31,7 @@ pub fn import(dirs: &[PathBuf], release: Release) -> (Vec<LayerRef>, Vec<String>
             notes.push(format!(
                 "layer {}: left out: its name `{name}` is taken by {}",
                 dir.display(),
-                super::describe(&there.source)
+                there.source
             ));
             continue;
         }

@@ -27,23 +27,27 @@ mod resolve;
 mod source;
 mod sync;
 mod update;
-pub mod url;
+pub(crate) mod url;
 mod version;
 
-pub use depends::parse as parse_dependencies;
-pub use discover::{Found, discover, discover_in_repository};
+#[cfg(test)]
+pub(crate) use depends::parse as parse_dependencies;
 pub use error::{Dependent, LayerError, Missing};
-pub use facts::{LayerFacts, read, read_in_repository, read_project_layer};
+pub(crate) use facts::read;
 pub use fetch_failure::FetchFailure;
-pub use git::{ClonedRepo, Progress, Transfer};
-pub use import::import;
-pub use provides::{CoreSeries, core_series, layer_values};
-pub use recipe_file::recipe_file;
-pub use resolve::{Options, Plan, describe, order, plan_add, plan_remove, plan_update};
-pub use source::{LayerRequest, Prepared, check_name, check_ref, check_subdir, check_url, prepare};
-pub use sync::{check_out_recorded, copy_clones, ready_for_build};
-pub use update::{Updated, update, with_facts};
-pub use version::compare as compare_versions;
+pub use git::Transfer;
+pub(crate) use git::{ClonedRepo, Progress};
+pub(crate) use import::import;
+pub(crate) use provides::{core_series, layer_values};
+pub(crate) use recipe_file::recipe_file;
+pub use resolve::Options;
+pub(crate) use resolve::{plan_add, plan_remove, plan_update};
+pub use source::LayerRequest;
+#[cfg(test)]
+pub(crate) use source::Prepared;
+pub(crate) use source::{check_name, check_ref, check_subdir, check_url, prepare};
+pub(crate) use sync::{check_out_recorded, copy_clones, ready_for_build};
+pub(crate) use update::{update, with_facts};
 
 #[cfg(test)]
 mod confinement_tests;

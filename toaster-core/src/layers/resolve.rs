@@ -5,6 +5,7 @@
 
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap, HashMap, HashSet};
+use std::fmt;
 
 use super::error::{Dependent, LayerError, Missing};
 use super::version;
@@ -50,19 +51,21 @@ fn same_place(a: &LayerSource, b: &LayerSource) -> bool {
     }
 }
 
-/// Where a layer comes from, for messages.
-pub fn describe(source: &LayerSource) -> String {
-    match source {
-        LayerSource::Local { path } => path.display().to_string(),
-        LayerSource::Git {
-            url,
-            reference,
-            subdir,
-            ..
-        } => match subdir {
-            Some(subdir) => format!("{url} @ {reference}, {subdir}"),
-            None => format!("{url} @ {reference}"),
-        },
+/// Where a layer comes from, for messages: its path, or `URL @ REF[, SUBDIR]`.
+impl fmt::Display for LayerSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LayerSource::Local { path } => write!(f, "{}", path.display()),
+            LayerSource::Git {
+                url,
+                reference,
+                subdir,
+                ..
+            } => match subdir {
+                Some(subdir) => write!(f, "{url} @ {reference}, {subdir}"),
+                None => write!(f, "{url} @ {reference}"),
+            },
+        }
     }
 }
 
@@ -115,7 +118,7 @@ pub fn plan_add(
         return Err(LayerError::DuplicateName {
             project: project.to_owned(),
             name: layer.name.clone(),
-            source_text: describe(&there.source),
+            source_text: there.source.to_string(),
         });
     }
     let mut provided: BTreeSet<String> = present

@@ -14,15 +14,16 @@ mod place;
 mod prepare;
 mod removal;
 
-pub use clean::{BITBAKE_LOCK, Cleaned, clean_tmp};
-pub use discovery::{MarkedDir, find_marked};
+pub(crate) use clean::{BITBAKE_LOCK, clean_tmp};
+pub use discovery::MarkedDir;
+pub(crate) use discovery::find_marked;
 pub use error::ProjectDirError;
-pub use lock::ConfLock;
+pub(crate) use lock::ConfLock;
 pub use marker::MARKER;
-pub use own_layer::{ensure_own_layer, own_layer_dir, own_layer_name, write_new};
-pub use place::OtherProject;
-pub use prepare::{PreparedDir, prepare};
-pub use removal::Removal;
+pub(crate) use own_layer::{ensure_own_layer, own_layer_dir, own_layer_name, write_new};
+pub(crate) use place::OtherProject;
+pub(crate) use prepare::prepare;
+pub(crate) use removal::Removal;
 
 #[cfg(test)]
 mod tests;

@@ -2,9 +2,12 @@
 //! source tree is (build system, licences, dependencies), and the recipe written.
 
 mod error;
-pub mod facts;
+pub(crate) mod facts;
 mod source;
-pub mod write;
+pub(crate) mod write;
 
 pub use error::SourceError;
-pub use source::{Fetched, MAX_DOWNLOAD, MAX_ENTRIES, MAX_UNPACKED, SourceRequest, fetch};
+pub use facts::FactsError;
+pub use source::SourceRequest;
+pub(crate) use source::fetch;
+pub use write::RecipeWriteError;

@@ -9,13 +9,13 @@ mod recording;
 mod stop;
 
 pub use error::RunnerError;
-pub use lock::{BuildDirLock, LOCK_FILE};
-pub use process::{Bitbake, BitbakeRun, LOCALE};
-pub use recording::{CLASS_DIR, CONF_FILE, RecordingSetup};
+pub(crate) use lock::BuildDirLock;
+pub(crate) use process::{Bitbake, BitbakeRun};
+pub(crate) use recording::RecordingSetup;
 pub use stop::Stop;
 
 /// This host's name (`/proc/sys/kernel/hostname`, else `HOSTNAME`, else `localhost`).
-pub fn host_name() -> String {
+pub(crate) fn host_name() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
         .ok()
         .map(|h| h.trim().to_owned())

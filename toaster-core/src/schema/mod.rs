@@ -19,8 +19,6 @@ use serde::{Deserialize, Serialize};
 pub use error::{Issue, SchemaError, Warning, WarningKind};
 pub use layer_values::LayerValues;
 pub use spec::{Allowed, Class, Kind, LayerValue, VarSpec};
-pub use spec_file::MAX_FILE;
-pub use suggest::closest;
 
 /// The override operators: they change how a value applies, not which variable it is.
 const OPERATORS: [&str; 3] = ["append", "prepend", "remove"];
@@ -84,6 +82,16 @@ impl Schema {
     /// The spec of `name` exactly.
     pub fn spec(&self, name: &str) -> Option<&VarSpec> {
         self.specs.get(name)
+    }
+
+    /// The spec that governs `name` ([`Schema::governing`]); [`SchemaError::Unknown`] with
+    /// the closest name as a suggestion when none does.
+    pub fn find(&self, name: &str) -> Result<&VarSpec, SchemaError> {
+        self.governing(name).ok_or_else(|| SchemaError::Unknown {
+            variable: name.to_owned(),
+            suggestion: suggest::closest(name, self.specs.keys().map(String::as_str))
+                .map(str::to_owned),
+        })
     }
 
     /// Every spec, by name.

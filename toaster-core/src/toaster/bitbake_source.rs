@@ -109,7 +109,7 @@ impl Actor {
             }
             let mut config = head.config.clone();
             config.bitbake = Some(source.clone());
-            let description = format!("build with BitBake {}", layers::describe(&source));
+            let description = format!("build with BitBake {source}");
             Ok(Some((description, None, config)))
         })
     }

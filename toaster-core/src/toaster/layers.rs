@@ -20,11 +20,7 @@ fn label(layer: &LayerRef) -> String {
         } => format!(", commit {}", c.get(..12).unwrap_or(c)),
         _ => String::new(),
     };
-    format!(
-        "{} ({}{commit})",
-        layer.name,
-        layers::describe(&layer.source)
-    )
+    format!("{} ({}{commit})", layer.name, layer.source)
 }
 
 /// `outcome` with the checks' `warnings` before its own.

@@ -12,7 +12,9 @@ mod conf_files;
 mod config;
 mod deliver;
 mod delivery_content;
+mod evaluation;
 mod hook_config;
+mod host;
 mod import_release;
 mod kas;
 mod layers;
@@ -39,6 +41,7 @@ pub use self::builds::{BUILD_LEASE, BuildDetail, BuildQuery, COMMAND_LINE_PROJEC
 pub use self::caches::SharedCaches;
 pub use self::clean::CleanReport;
 pub use self::deliver::{DeliverUntil, Deliverer, DeliveryPolicy, DeliveryReport};
+pub use self::evaluation::ConfEvaluation;
 pub use self::owners::OwnerEdit;
 pub use self::projects::{ClonedProject, ProjectOptions};
 pub use self::queue::{BuildRequest, RUNNER_LEASE};

@@ -20,7 +20,7 @@ pub struct EvaluationView {
 
 impl EvaluationView {
     /// The view of reading `files`, which gave `evaluation`.
-    pub fn new(files: &[PathBuf], evaluation: &Evaluation) -> EvaluationView {
+    pub(crate) fn new(files: &[PathBuf], evaluation: &Evaluation) -> EvaluationView {
         EvaluationView {
             files: files.iter().map(|f| f.display().to_string()).collect(),
             variables: evaluation.values.clone(),

@@ -58,6 +58,7 @@ impl<'a> EntryReader<'a> {
         }
     }
 
+    #[cfg(test)]
     /// The entry's declared (uncompressed) size.
     pub fn size(&self) -> u64 {
         self.declared

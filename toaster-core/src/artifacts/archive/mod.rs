@@ -22,12 +22,13 @@ mod writer;
 
 /// What went through a copy of an entry: its size and SHA-256.
 pub use super::Digested as EntryFacts;
+#[cfg(test)]
 pub use entry::EntryReader;
 pub use error::ArchiveError;
 pub use limits::ArchiveLimits;
 pub use manifest::{ManifestProblem, read_manifest};
-pub use names::{MAX_NAME_BYTES, unsafe_reason};
-pub use reader::{ArchiveReader, MAX_JSON_BYTES};
+pub use names::unsafe_reason;
+pub use reader::ArchiveReader;
 pub use writer::ArchiveWriter;
 
 #[cfg(test)]

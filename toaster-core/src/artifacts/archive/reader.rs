@@ -61,11 +61,6 @@ impl ArchiveReader {
         })
     }
 
-    /// The archive's path.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// The entry names in archive order (a directory's ends with `/`).
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.entries.iter().map(|entry| entry.name.as_str())

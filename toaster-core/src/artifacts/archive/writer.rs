@@ -19,6 +19,7 @@ use super::partial::{PartialFile, sync_dir};
 use super::sink::Sink;
 use crate::artifacts::{CopyError, copy_hashing};
 
+#[cfg(test)]
 /// Entries of this many bytes or more are written with zip64 sizes. Below 4 GiB with room for
 /// deflate's worst-case growth of incompressible data (a few bytes per 64 KiB).
 const LARGE_FROM: u64 = 0xF000_0000;
@@ -105,6 +106,7 @@ impl ArchiveWriter {
         Ok(())
     }
 
+    #[cfg(test)]
     /// Adds `bytes` (deflated) under `name`.
     pub fn add_bytes(&mut self, name: &str, bytes: &[u8]) -> Result<(), ArchiveError> {
         self.check_name(name)?;

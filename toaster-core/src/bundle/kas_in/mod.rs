@@ -49,7 +49,7 @@ mod tests;
 
 use std::path::Path;
 
-pub use error::{Budget, KasInError, MAX_VERSION, MIN_VERSION, RepoProblem};
+pub use error::{Budget, KasInError, MIN_VERSION, RepoProblem};
 
 use crate::model::ProjectConfig;
 

@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{BuildLayer, Timestamp};
 
-pub use reader::{EventLogReader, ReadReport, read, read_header};
+pub use reader::{EventLogReader, ReadReport};
 pub use writer::EventLogWriter;
 
 /// The `format` value of a header.
@@ -73,6 +73,7 @@ pub struct BuildHeader {
 }
 
 impl Header {
+    #[cfg(test)]
     /// A header of the current format for `build`.
     pub fn new(build: BuildHeader) -> Header {
         Header {

@@ -134,11 +134,13 @@ impl EventLogReader {
     }
 }
 
+#[cfg(test)]
 /// Reads and checks only the header of an event log.
 pub fn read_header(path: &Path) -> Result<Header, IngestError> {
     Ok(EventLogReader::open(path)?.header)
 }
 
+#[cfg(test)]
 /// Reads an event log: returns its header after checking it, then hands each event to
 /// `each` in order.
 pub fn read(

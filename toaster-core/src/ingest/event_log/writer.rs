@@ -2,10 +2,13 @@
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+#[cfg(test)]
+use std::path::Path;
+use std::path::PathBuf;
 
 use serde::Serialize;
 
+#[cfg(test)]
 use super::Header;
 use crate::ingest::{Event, IngestError};
 
@@ -17,6 +20,7 @@ pub struct EventLogWriter {
 }
 
 impl EventLogWriter {
+    #[cfg(test)]
     /// Creates `path` (refusing to overwrite a file) and writes the header.
     pub fn create(path: &Path, header: &Header) -> Result<EventLogWriter, IngestError> {
         let io = |source| IngestError::Io {

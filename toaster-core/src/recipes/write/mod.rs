@@ -27,9 +27,10 @@ use crate::model::Release;
 use crate::recipes::facts::SourceFacts;
 
 pub use error::RecipeWriteError;
-pub use layer::{own_collection, own_layer_conf};
+pub use layer::own_layer_conf;
+#[cfg(test)]
 pub use licence::LICENCE_PLACEHOLDER;
-pub use names::{check_name, check_version, recipe_path};
+pub use names::recipe_path;
 pub use recipe::write_recipe;
 
 /// Where a recipe's sources come from.

@@ -29,9 +29,9 @@ pub const FILES: &str = "files/";
 /// The manifest: what the archive is and what it holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
-    /// Always [`FORMAT`].
+    /// Always `toaster-build-archive`.
     pub format: String,
-    /// The format's version ([`VERSION`]).
+    /// The format's version (1 for now).
     pub version: u32,
     /// When the archive was written.
     pub created_at: Timestamp,

@@ -1,7 +1,7 @@
 //! BitBake configuration files: a lossless reader and writer, safe quoting, an evaluator for
 //! the plain cases, and the conf files Toaster generates for a project.
 //!
-//! Reading keeps every byte: [`ConfFile::parse`] then [`ConfFile::text`] gives back the input
+//! Reading keeps every byte: `ConfFile::parse` then `ConfFile::text` gives back the input
 //! exactly. It refuses what BitBake refuses (and NUL bytes), with file, line and a hint; an
 //! error quotes at most the offending token of a file the user named, and nothing of any
 //! other file (an include, a layer's `layer.conf`). Only regular files are read.

@@ -200,7 +200,7 @@ pub(super) fn shortened(mut text: String) -> String {
 }
 
 /// Reads a batch of event lines: events of kinds this version does not know are skipped;
-/// a line that is not JSON, longer than [`bounds::MAX_LINE`], or a known event with wrong
+/// a line that is not JSON, longer than `bounds::MAX_LINE`, or a known event with wrong
 /// fields refuses the batch.
 pub fn parse_lines(text: &str) -> Result<Vec<Event>, super::IngestError> {
     let mut events = Vec::new();

@@ -1,5 +1,5 @@
 //! Recording builds: the [`Recorder`] turns a build's events into batched, transactional
-//! writes, [`event_log`] keeps or replays those events as JSON lines, and a
+//! writes, the event log keeps or replays those events as JSON lines, and a
 //! [`ConsoleLog`] writes them as the build's log file.
 
 mod artifact_event;

@@ -67,7 +67,7 @@ impl Schema {
     }
 
     /// This schema with the specs of a JSON file added (a spec of the same name replaces the
-    /// built-in one). The file is read once, and at most [`MAX_FILE`] bytes of it.
+    /// built-in one). The file is read once, and at most 4 MiB of it.
     pub fn with_file(&self, path: &Path) -> Result<Schema, SchemaError> {
         let text = spec_file::read(path)?;
         let file: SchemaFile = serde_json::from_str(&text).map_err(|e| SchemaError::Format {

@@ -145,7 +145,7 @@ impl Actor {
     }
 
     /// Imports the build archive `file` into `project` (needs build there): the whole file
-    /// is checked first (see [`OpenArchive::open`]); it is then copied into the archive
+    /// is checked first (see `OpenArchive::open`); it is then copied into the archive
     /// directory, and the build is recorded with every fact it holds, saying where it came
     /// from. It fires no hook.
     pub fn import_archive(&self, file: &Path, project: &str) -> Result<Build, Error> {

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-/// Everything [`super::analyse`] refuses. Doubtful facts are not errors: they become notes.
+/// Everything analysing a source refuses. Doubtful facts are not errors: they become notes.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum FactsError {

@@ -26,6 +26,8 @@ const MEDIUM: Workload = Workload {
     logs: 50,
     layers: 5,
     task_dependencies: 2_000,
+    recipe_dependencies: 400,
+    virtual_providers: 5,
 };
 
 /// The child's side: TOASTER_TEST_WORKER = "MODE|DB|PROJECT|PREFIX".

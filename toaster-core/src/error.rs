@@ -140,6 +140,14 @@ pub enum Error {
         /// The name asked for.
         task: crate::model::TaskName,
     },
+    /// A build used no recipe of that name.
+    #[error("build {build} used no recipe `{recipe}`")]
+    NoBuildRecipe {
+        /// The build.
+        build: BuildId,
+        /// The name asked for.
+        recipe: String,
+    },
     /// A build has no artifact of that name.
     #[error("build {build} has no artifact named `{name}`")]
     NoArtifact {
@@ -378,7 +386,8 @@ impl Error {
             Error::NoRevision { .. }
             | Error::NoHook { .. }
             | Error::NoArtifact { .. }
-            | Error::NoTask { .. } => ErrorKind::NotFound,
+            | Error::NoTask { .. }
+            | Error::NoBuildRecipe { .. } => ErrorKind::NotFound,
             Error::Elsewhere { .. } | Error::NotArchived { .. } | Error::NoArchiveDir => {
                 ErrorKind::Invalid
             }
@@ -646,6 +655,10 @@ impl Error {
             Error::NoTask { build, .. } => format!(
                 "`{}` lists its tasks; name one as RECIPE:TASK",
                 w(Remedy::ListTasks { build: build.0 })
+            ),
+            Error::NoBuildRecipe { build, .. } => format!(
+                "`{}` lists the recipes it used; name one by its PN",
+                w(Remedy::ListBuildRecipes { build: build.0 })
             ),
             Error::NoArtifact { build, .. } => format!(
                 "`{}` lists its artifacts",

@@ -104,6 +104,11 @@ pub enum Remedy<'a> {
         /// The build.
         build: i64,
     },
+    /// List the recipes `build` used.
+    ListBuildRecipes {
+        /// The build.
+        build: i64,
+    },
     /// List the artifacts of `build`.
     ListArtifacts {
         /// The build.
@@ -233,6 +238,7 @@ impl Wording for CommandLine {
                 format!("toaster build archive --older-than 0d --project {project}")
             }
             Remedy::ListTasks { build } => format!("toaster build tasks {build}"),
+            Remedy::ListBuildRecipes { build } => format!("toaster build recipes {build}"),
             Remedy::ListArtifacts { build } => format!("toaster build artifacts {build}"),
             Remedy::ListRecipes { project } => format!("toaster recipe list {project}"),
             Remedy::ListHooks { project } => format!("toaster hook list {project}"),

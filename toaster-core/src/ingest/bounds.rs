@@ -35,7 +35,16 @@ pub fn check_event(event: &Event) -> Result<(), String> {
             name("name", &recipe.name)?;
             name("version", &recipe.version)?;
             name("layer", &recipe.layer)?;
-            path("file", &recipe.file)
+            path("file", &recipe.file)?;
+            let texts = [
+                ("licence", &recipe.licence),
+                ("summary", &recipe.summary),
+                ("section", &recipe.section),
+                ("homepage", &recipe.homepage),
+            ];
+            texts
+                .into_iter()
+                .try_for_each(|(field, text)| text.as_deref().map_or(Ok(()), |t| path(field, t)))
         }
         Event::TaskStarted {
             recipe,
@@ -68,6 +77,23 @@ pub fn check_event(event: &Event) -> Result<(), String> {
                 name("depends", &d.recipe)?;
                 name("depends", &d.task)
             })
+        }
+        Event::RecipeDependencies(deps) => {
+            name("recipe", &deps.recipe)?;
+            if deps.depends.len() > MAX_DEPENDS {
+                return Err(format!(
+                    "its `depends` lists {} recipes, more than {MAX_DEPENDS}",
+                    deps.depends.len()
+                ));
+            }
+            deps.depends.iter().try_for_each(|d| {
+                name("depends", &d.recipe)?;
+                d.via.as_deref().map_or(Ok(()), |v| name("via", v))
+            })
+        }
+        Event::Provider(provider) => {
+            name("name", &provider.name)?;
+            name("recipe", &provider.recipe)
         }
         Event::Log(log) => {
             if let Some(task) = &log.task {

@@ -121,6 +121,8 @@ fn render(
         | Event::ParseProgress { .. }
         | Event::Recipe(_)
         | Event::TaskDependencies(_)
+        | Event::RecipeDependencies(_)
+        | Event::Provider(_)
         | Event::RunQueueProgress { .. }
         | Event::Package(_)
         | Event::Artifact(_)

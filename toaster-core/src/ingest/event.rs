@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{ArtifactEvent, bounds};
 use crate::model::{
-    BuildState, LogRecord, PackageRecord, RecipeRecord, ScriptType, SstateResult, TaskDependencies,
-    TaskOutcome, Timestamp,
+    BuildState, LogRecord, PackageRecord, Provider, RecipeDependencies, RecipeRecord, ScriptType,
+    SstateResult, TaskDependencies, TaskOutcome, Timestamp,
 };
 
 /// One thing that happened in a build. Times are milliseconds since the Unix epoch.
@@ -78,6 +78,10 @@ pub enum Event {
     },
     /// The tasks one task waits for (from BitBake's dependency tree, before tasks run).
     TaskDependencies(TaskDependencies),
+    /// The recipes one recipe needs, at build or run time (from BitBake's dependency tree).
+    RecipeDependencies(RecipeDependencies),
+    /// A name a recipe provides in the build (`virtual/kernel` by `linux-yocto`).
+    Provider(Provider),
     /// The run queue's progress.
     RunQueueProgress {
         /// Tasks done.
@@ -107,7 +111,7 @@ pub enum Event {
 
 impl Event {
     /// The `event` names of every kind this version knows.
-    pub const KINDS: [&'static str; 13] = [
+    pub const KINDS: [&'static str; 15] = [
         "parse_started",
         "parse_progress",
         "parse_completed",
@@ -115,6 +119,8 @@ impl Event {
         "task_started",
         "task_finished",
         "task_dependencies",
+        "recipe_dependencies",
+        "provider",
         "run_queue_progress",
         "log",
         "package",
@@ -133,6 +139,8 @@ impl Event {
             Event::TaskStarted { .. } => "task_started",
             Event::TaskFinished { .. } => "task_finished",
             Event::TaskDependencies(_) => "task_dependencies",
+            Event::RecipeDependencies(_) => "recipe_dependencies",
+            Event::Provider(_) => "provider",
             Event::RunQueueProgress { .. } => "run_queue_progress",
             Event::Log(_) => "log",
             Event::Package(_) => "package",

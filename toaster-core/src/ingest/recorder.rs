@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 use super::event_log::EventLogWriter;
 use super::{ConsoleLog, Event, IngestError, sanitize};
 use crate::model::{
-    ArtifactKind, Build, BuildId, BuildState, BuildWrite, LogLevel, LogRecord, TaskDependencies,
-    TaskName, TaskRecord, Timestamp,
+    ArtifactKind, Build, BuildId, BuildState, BuildWrite, LogLevel, LogRecord, RecipeDependencies,
+    TaskDependencies, TaskName, TaskRecord, Timestamp,
 };
 use crate::store::{Store, StoreError};
 
@@ -336,6 +336,32 @@ impl Recorder {
         }
     }
 
+    /// Records a recipe's dependencies of one kind: each once (a dependency listed twice is
+    /// noted), none on the recipe itself (noted); cycles are kept as reported.
+    fn recipe_dependencies(&mut self, mut deps: RecipeDependencies) {
+        let mut seen = HashSet::new();
+        let before = deps.depends.len();
+        deps.depends.retain(|d| seen.insert(d.recipe.clone()));
+        if deps.depends.len() < before {
+            self.warn(Some(format!(
+                "recipe {} lists {} of its {} dependencies more than once; each is recorded once",
+                deps.recipe,
+                before - deps.depends.len(),
+                deps.kind
+            )));
+        }
+        if let Some(at) = deps.depends.iter().position(|d| d.recipe == deps.recipe) {
+            deps.depends.remove(at);
+            self.warn(Some(format!(
+                "recipe {} is listed as needing itself ({}); that dependency is not recorded",
+                deps.recipe, deps.kind
+            )));
+        }
+        if !deps.depends.is_empty() {
+            self.push(BuildWrite::RecipeDependencies(deps));
+        }
+    }
+
     fn apply(&mut self, event: Event) {
         if self.state.is_final() {
             return;
@@ -448,6 +474,8 @@ impl Recorder {
                 self.push(BuildWrite::Task(record));
             }
             Event::TaskDependencies(deps) => self.task_dependencies(deps),
+            Event::RecipeDependencies(deps) => self.recipe_dependencies(deps),
+            Event::Provider(provider) => self.push(BuildWrite::Provider(provider)),
             Event::RunQueueProgress { done, total } => {
                 self.move_to(BuildState::Running, None);
                 self.progress(None, None, Some(done), Some(total));

@@ -6,8 +6,9 @@
 
 use crate::ingest::{ArtifactEvent, Event};
 use crate::model::{
-    ArtifactKind, BuildLayer, BuildState, LogLevel, LogRecord, PackageRecord, RecipeRecord,
-    ScriptType, SstateResult, TaskDependencies, TaskName, TaskOutcome, Timestamp,
+    ArtifactKind, BuildLayer, BuildState, DependencyKind, LogLevel, LogRecord, PackageRecord,
+    Provider, RecipeDependencies, RecipeDependency, RecipeRecord, ScriptType, SstateResult,
+    TaskDependencies, TaskName, TaskOutcome, Timestamp,
 };
 
 /// The deploy directory the synthetic build reports its images in.
@@ -31,6 +32,12 @@ pub struct Workload {
     /// Task dependencies, over all tasks (each task waits for at most half of those
     /// before it plus one).
     pub task_dependencies: usize,
+    /// Recipe dependencies, over all recipes (each needs only recipes before it; about one
+    /// in three at run time).
+    pub recipe_dependencies: usize,
+    /// How many of the first recipes provide a virtual name (`virtual/recipeK`) that the next
+    /// recipe asks for: the dependencies through virtual providers.
+    pub virtual_providers: usize,
 }
 
 impl Workload {
@@ -43,6 +50,8 @@ impl Workload {
         logs: 500,
         layers: 20,
         task_dependencies: 12_749,
+        recipe_dependencies: 3_449,
+        virtual_providers: 10,
     };
 
     /// A small build for quick tests.
@@ -54,6 +63,8 @@ impl Workload {
         logs: 15,
         layers: 3,
         task_dependencies: 150,
+        recipe_dependencies: 30,
+        virtual_providers: 2,
     };
 
     /// The layers the build runs with.
@@ -84,7 +95,74 @@ impl Workload {
                 r % self.layers.max(1),
                 r % 7
             ),
+            licence: Some(if r % 5 == 0 { "GPL-2.0-only" } else { "MIT" }.to_owned()),
+            summary: Some(format!("Recipe number {r}")),
+            section: Some("base".to_owned()),
+            homepage: Some(format!("https://example.com/recipe{r}")),
         }
+    }
+
+    /// How many recipes each recipe needs: as even as the total allows, recipe `r` needing
+    /// at most the `r` before it, the rest on the last recipes.
+    pub fn recipe_dependency_counts(&self) -> Vec<usize> {
+        let n = self.recipes;
+        let each = self.recipe_dependencies / n.saturating_sub(1).max(1);
+        let mut counts: Vec<usize> = (0..n).map(|r| r.min(each)).collect();
+        let mut left = self.recipe_dependencies.saturating_sub(counts.iter().sum());
+        while left > 0 && counts.iter().enumerate().any(|(r, &c)| c < r) {
+            for r in (1..n).rev() {
+                if left > 0 && counts[r] < r {
+                    counts[r] += 1;
+                    left -= 1;
+                }
+            }
+        }
+        counts
+    }
+
+    /// The events of recipe `r`'s dependencies (`count` of them: the recipes just before
+    /// it, every third at run time; the first of recipes 1 to `virtual_providers` through
+    /// the virtual name its dependency provides).
+    pub fn recipe_dependency_events(&self, r: usize, count: usize) -> Vec<Event> {
+        let mut build = Vec::new();
+        let mut runtime = Vec::new();
+        for m in 0..count {
+            let j = r - 1 - m;
+            let via = (m == 0 && r <= self.virtual_providers).then(|| format!("virtual/recipe{j}"));
+            let dependency = RecipeDependency {
+                recipe: format!("recipe{j}"),
+                via,
+            };
+            if m % 3 == 2 {
+                runtime.push(dependency);
+            } else {
+                build.push(dependency);
+            }
+        }
+        [
+            (DependencyKind::Build, build),
+            (DependencyKind::Runtime, runtime),
+        ]
+        .into_iter()
+        .filter(|(_, depends)| !depends.is_empty())
+        .map(|(kind, depends)| {
+            Event::RecipeDependencies(RecipeDependencies {
+                recipe: format!("recipe{r}"),
+                kind,
+                depends,
+            })
+        })
+        .collect()
+    }
+
+    /// The virtual names the first recipes provide.
+    pub fn provider_events(&self) -> impl Iterator<Item = Event> + use<> {
+        (0..self.virtual_providers.min(self.recipes)).map(|k| {
+            Event::Provider(Provider {
+                name: format!("virtual/recipe{k}"),
+                recipe: format!("recipe{k}"),
+            })
+        })
     }
 
     /// The task name of task `i` (unique per recipe).
@@ -193,6 +271,10 @@ impl Workload {
         .chain(std::iter::once(Event::ParseCompleted {
             total: w.recipes as u32,
         }));
+        let counts = w.recipe_dependency_counts();
+        let recipe_dependencies = w
+            .provider_events()
+            .chain((0..w.recipes).flat_map(move |r| w.recipe_dependency_events(r, counts[r])));
         let task_dependencies = (0..w.tasks).filter_map(move |i| w.task_dependencies_event(i));
         let log_every = (w.tasks / w.logs.max(1)).max(1);
         let logs_during = w.logs.min(w.tasks.div_ceil(log_every));
@@ -276,6 +358,7 @@ impl Workload {
             },
         ];
         parse
+            .chain(recipe_dependencies)
             .chain(task_dependencies)
             .chain(tasks)
             .chain(late_logs)
@@ -287,6 +370,26 @@ impl Workload {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn recipe_dependencies_are_as_many_as_asked_some_through_virtual_providers() {
+        for w in [Workload::LARGE_IMAGE, Workload::SMALL] {
+            let counts = w.recipe_dependency_counts();
+            let (mut total, mut via) = (0, 0);
+            for (r, &count) in counts.iter().enumerate() {
+                assert!(count <= r, "recipe {r} needs only recipes before it");
+                for event in w.recipe_dependency_events(r, count) {
+                    let Event::RecipeDependencies(deps) = event else {
+                        panic!("recipe dependencies")
+                    };
+                    total += deps.depends.len();
+                    via += deps.depends.iter().filter(|d| d.via.is_some()).count();
+                }
+            }
+            assert_eq!((total, via), (w.recipe_dependencies, w.virtual_providers));
+            assert_eq!(w.provider_events().count(), w.virtual_providers);
+        }
+    }
 
     #[test]
     fn task_dependencies_are_as_many_as_asked_each_once_and_earlier() {

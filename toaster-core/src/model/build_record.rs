@@ -5,7 +5,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{ArtifactRecord, BuildState, ModelError, TaskDependencies, Timestamp};
+use super::{
+    ArtifactRecord, BuildState, ModelError, Provider, RecipeDependencies, TaskDependencies,
+    Timestamp,
+};
 
 macro_rules! named_enum {
     ($(#[$doc:meta])* $name:ident, $what:literal { $($(#[$vdoc:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
@@ -177,6 +180,18 @@ pub struct RecipeRecord {
     pub layer: String,
     /// Its `.bb` file.
     pub file: String,
+    /// `LICENSE`, when the build reported it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub licence: Option<String>,
+    /// `SUMMARY`, when the build reported it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// `SECTION`, when the build reported it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+    /// `HOMEPAGE`, when the build reported it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub homepage: Option<String>,
 }
 
 /// A package the build made.
@@ -239,6 +254,10 @@ pub enum BuildWrite {
     Artifact(ArtifactRecord),
     /// The tasks one task waits for (added to those already recorded).
     TaskDependencies(TaskDependencies),
+    /// The recipes one recipe needs (added to those already recorded).
+    RecipeDependencies(RecipeDependencies),
+    /// A name a recipe provides in the build.
+    Provider(Provider),
 }
 
 /// One task as read back.

@@ -11,6 +11,7 @@ mod build_record;
 mod config;
 mod config_change;
 mod config_diff;
+mod dependency_graph;
 mod error;
 mod group;
 mod hook;
@@ -22,6 +23,7 @@ mod owner;
 mod project;
 mod queue;
 mod release;
+mod recipe_dependency;
 mod revision;
 mod setting;
 mod task_dependency;
@@ -42,6 +44,7 @@ pub use build_record::{
 pub use config::{LayerRef, LayerSource, ProjectConfig, Target};
 pub use config_change::{ConfigChange, ConfigKey};
 pub use config_diff::ConfigDifference;
+pub use dependency_graph::{DependencyGraph, Reached};
 pub use error::ModelError;
 pub(crate) use error::{file_kind, shorten, shorten_to};
 pub use group::Group;
@@ -57,6 +60,10 @@ pub use owner::{NewOwner, Owner, OwnerUpdate, check_client, check_email};
 pub use project::{NewProject, Project, ProjectAccess, check_project_dir};
 pub use queue::{Claim, ClaimRequest, RunnerId, check_host};
 pub use release::{BITBAKE_URL, Release};
+pub use recipe_dependency::{
+    DependencyKind, Provider, RecipeDependencies, RecipeDependency, RecipeEdge, RecipeGraph,
+    RecipeReached,
+};
 pub use revision::{NewRevision, Revision};
 pub use setting::Setting;
 pub use task_dependency::{TaskDependencies, TaskEdge, TaskGraph, TaskName, TaskReached};

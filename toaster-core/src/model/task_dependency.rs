@@ -1,11 +1,11 @@
 //! Which tasks of a build wait for which (BitBake's `tdepends`), and walks through them.
 
-use std::collections::{HashMap, VecDeque};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use super::ModelError;
+use super::dependency_graph::{DependencyGraph, Reached};
 
 /// A task of a build by name: its recipe and the task (`busybox:do_compile`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -68,123 +68,15 @@ pub struct TaskEdge {
     pub depends_on: TaskName,
 }
 
-/// A task found by a walk through the graph.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TaskReached {
-    /// The task found.
-    pub task: TaskName,
-    /// How many dependencies away from where the walk started (1: directly).
-    pub depth: u32,
-    /// The tasks on the shortest way there, from the start (excluded) to this task
-    /// (included).
-    pub chain: Vec<TaskName>,
-}
+/// A task found by a walk through a build's task dependencies.
+pub type TaskReached = Reached<TaskName>;
 
-/// The dependencies of a build's tasks, walkable both ways. Cycles (which BitBake can
-/// report) are walked once.
-#[derive(Debug, Clone, Default)]
-pub struct TaskGraph {
-    names: Vec<TaskName>,
-    index: HashMap<TaskName, usize>,
-    /// For each task, the tasks it waits for.
-    needs: Vec<Vec<usize>>,
-    /// For each task, the tasks that wait for it.
-    needed_by: Vec<Vec<usize>>,
-}
+/// The dependencies of a build's tasks, walkable both ways.
+pub type TaskGraph = DependencyGraph<TaskName>;
 
-impl TaskGraph {
-    /// The graph of `edges` (a dependency listed twice counts once).
-    pub fn new(edges: impl IntoIterator<Item = TaskEdge>) -> TaskGraph {
-        let mut graph = TaskGraph::default();
-        for edge in edges {
-            let from = graph.node(edge.task);
-            let to = graph.node(edge.depends_on);
-            if !graph.needs[from].contains(&to) {
-                graph.needs[from].push(to);
-                graph.needed_by[to].push(from);
-            }
-        }
-        graph
-    }
-
-    fn node(&mut self, name: TaskName) -> usize {
-        if let Some(&i) = self.index.get(&name) {
-            return i;
-        }
-        let i = self.names.len();
-        self.index.insert(name.clone(), i);
-        self.names.push(name);
-        self.needs.push(Vec::new());
-        self.needed_by.push(Vec::new());
-        i
-    }
-
-    /// Whether `task` is in the graph (it waits for a task or a task waits for it).
-    pub fn contains(&self, task: &TaskName) -> bool {
-        self.index.contains_key(task)
-    }
-
-    /// How many dependencies the graph holds.
-    pub fn len(&self) -> usize {
-        self.needs.iter().map(Vec::len).sum()
-    }
-
-    /// Whether the graph holds no dependency.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The tasks `task` waits for, directly or through others, nearest first.
-    pub fn needed_by(&self, task: &TaskName) -> Vec<TaskReached> {
-        self.walk(task, &self.needs)
-    }
-
-    /// The tasks that wait for `task`, directly or through others, nearest first.
-    pub fn depending_on(&self, task: &TaskName) -> Vec<TaskReached> {
-        self.walk(task, &self.needed_by)
-    }
-
-    /// A breadth-first walk from `start` along `next`: each task once, at its least depth.
-    fn walk(&self, start: &TaskName, next: &[Vec<usize>]) -> Vec<TaskReached> {
-        let Some(&first) = self.index.get(start) else {
-            return Vec::new();
-        };
-        // For each task reached: the task it was reached from, and its depth.
-        let mut came_from: HashMap<usize, (usize, u32)> = HashMap::new();
-        let mut order = Vec::new();
-        let mut queue = VecDeque::from([(first, 0u32)]);
-        while let Some((at, depth)) = queue.pop_front() {
-            let mut neighbours = next[at].clone();
-            neighbours.sort_by(|a, b| self.names[*a].cmp(&self.names[*b]));
-            for n in neighbours {
-                if n == first || came_from.contains_key(&n) {
-                    continue;
-                }
-                came_from.insert(n, (at, depth + 1));
-                order.push(n);
-                queue.push_back((n, depth + 1));
-            }
-        }
-        order
-            .into_iter()
-            .map(|n| {
-                let mut chain = vec![self.names[n].clone()];
-                let mut at = n;
-                while let Some(&(from, _)) = came_from.get(&at) {
-                    if from == first {
-                        break;
-                    }
-                    chain.push(self.names[from].clone());
-                    at = from;
-                }
-                chain.reverse();
-                TaskReached {
-                    task: self.names[n].clone(),
-                    depth: came_from[&n].1,
-                    chain,
-                }
-            })
-            .collect()
+impl From<TaskEdge> for (TaskName, TaskName) {
+    fn from(edge: TaskEdge) -> (TaskName, TaskName) {
+        (edge.task, edge.depends_on)
     }
 }
 
@@ -204,7 +96,7 @@ mod tests {
             .iter()
             .map(|r| {
                 let chain: Vec<String> = r.chain.iter().map(ToString::to_string).collect();
-                (r.task.to_string(), r.depth, chain.join(" > "))
+                (r.node.to_string(), r.depth, chain.join(" > "))
             })
             .collect()
     }

@@ -8,6 +8,7 @@ mod archives;
 mod build_record;
 mod deliveries;
 mod queue;
+mod recipe_record;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -93,8 +94,11 @@ pub const ARCHIVE_CHECKS: &[(&str, Check)] = archives::CHECKS;
 /// The checks of the full build record (task details and dependencies), by name.
 pub const BUILD_RECORD_CHECKS: &[(&str, Check)] = build_record::CHECKS;
 
-/// Every check of [`CHECKS`], [`QUEUE_CHECKS`], [`DELIVERY_CHECKS`], [`ARCHIVE_CHECKS`] and
-/// [`BUILD_RECORD_CHECKS`], by name.
+/// The checks of the full build record's recipes (details, dependencies, providers).
+pub const RECIPE_RECORD_CHECKS: &[(&str, Check)] = recipe_record::CHECKS;
+
+/// Every check of [`CHECKS`], [`QUEUE_CHECKS`], [`DELIVERY_CHECKS`], [`ARCHIVE_CHECKS`],
+/// [`BUILD_RECORD_CHECKS`] and [`RECIPE_RECORD_CHECKS`], by name.
 pub fn all_checks() -> impl Iterator<Item = &'static (&'static str, Check)> {
     CHECKS
         .iter()
@@ -102,6 +106,7 @@ pub fn all_checks() -> impl Iterator<Item = &'static (&'static str, Check)> {
         .chain(DELIVERY_CHECKS)
         .chain(ARCHIVE_CHECKS)
         .chain(BUILD_RECORD_CHECKS)
+        .chain(RECIPE_RECORD_CHECKS)
 }
 
 /// Runs every check, each on a fresh store from `fresh`.

@@ -20,8 +20,8 @@ use crate::model::{
     BuildWrite, ClaimRequest, Delivery, DeliveryClaim, DeliveryId, Group, GroupId, ImportedRecord,
     LogLevel, LogRecord, Mode, Name, NewAudit, NewBuild, NewOwner, NewProject, NewRevision,
     NextAttempt, Owner, OwnerId, OwnerUpdate, PackageRecord, Project, ProjectAccess, ProjectId,
-    RecipeRecord, Revision, RevisionNumber, RunnerId, Task, TaskEdge, TaskFilter, TaskOutcome,
-    Timestamp,
+    Provider, RecipeEdge, RecipeRecord, Revision, RevisionNumber, RunnerId, Task, TaskEdge,
+    TaskFilter, TaskOutcome, Timestamp,
 };
 
 /// The storage of owners, groups, projects, configuration revisions and the audit log.
@@ -163,6 +163,10 @@ pub trait Store: Send + Sync {
     fn tasks(&self, build: BuildId, filter: &TaskFilter) -> Result<Vec<Task>, StoreError>;
     /// Which of a build's tasks wait for which, sorted.
     fn task_dependencies(&self, build: BuildId) -> Result<Vec<TaskEdge>, StoreError>;
+    /// Which of a build's recipes need which, sorted.
+    fn recipe_dependencies(&self, build: BuildId) -> Result<Vec<RecipeEdge>, StoreError>;
+    /// The names provided by a build's recipes, sorted by name.
+    fn providers(&self, build: BuildId) -> Result<Vec<Provider>, StoreError>;
     /// The recipes a build used, by name.
     fn recipes(&self, build: BuildId) -> Result<Vec<RecipeRecord>, StoreError>;
     /// The packages a build made, in the order recorded; dependencies sorted by name.

@@ -27,6 +27,7 @@ mod run;
 mod serve;
 mod settings;
 mod share;
+mod recipe_dependencies;
 mod task_dependencies;
 mod validation;
 mod warning;
@@ -318,6 +319,8 @@ mod recipe_tests;
 mod recording_tests;
 #[cfg(test)]
 mod share_tests;
+#[cfg(test)]
+mod recipe_dependency_tests;
 #[cfg(test)]
 mod task_dependency_tests;
 #[cfg(test)]

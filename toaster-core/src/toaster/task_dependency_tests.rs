@@ -18,7 +18,7 @@ fn depends(task: &str, on: &[&str]) -> Event {
 fn walked(reached: &[crate::model::TaskReached]) -> Vec<(String, u32)> {
     reached
         .iter()
-        .map(|r| (r.task.to_string(), r.depth))
+        .map(|r| (r.node.to_string(), r.depth))
         .collect()
 }
 

@@ -21,6 +21,7 @@ mod recipe;
 mod revision;
 mod setting;
 mod task;
+mod recipe_dependency;
 mod task_dependency;
 mod warning;
 
@@ -43,6 +44,7 @@ pub use self::recipe::{ImportedRecipeView, OwnRecipeView, RecipeView};
 pub use self::revision::{DiffView, RevisionView};
 pub use self::setting::SettingView;
 pub use self::task::TaskView;
+pub use self::recipe_dependency::RecipeReachedView;
 pub use self::task_dependency::TaskReachedView;
 pub use self::warning::WarningView;
 

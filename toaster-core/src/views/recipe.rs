@@ -19,6 +19,14 @@ pub struct RecipeView {
     pub layer: String,
     /// Its `.bb` file.
     pub file: String,
+    /// `LICENSE`, if the build reported it.
+    pub licence: Option<String>,
+    /// `SUMMARY`, if the build reported it.
+    pub summary: Option<String>,
+    /// `SECTION`, if the build reported it.
+    pub section: Option<String>,
+    /// `HOMEPAGE`, if the build reported it.
+    pub homepage: Option<String>,
 }
 
 impl From<&RecipeRecord> for RecipeView {
@@ -28,6 +36,10 @@ impl From<&RecipeRecord> for RecipeView {
             version: r.version.clone(),
             layer: r.layer.clone(),
             file: r.file.clone(),
+            licence: r.licence.clone(),
+            summary: r.summary.clone(),
+            section: r.section.clone(),
+            homepage: r.homepage.clone(),
         }
     }
 }

@@ -22,9 +22,9 @@ pub struct TaskReachedView {
 impl From<&TaskReached> for TaskReachedView {
     fn from(reached: &TaskReached) -> TaskReachedView {
         TaskReachedView {
-            name: reached.task.to_string(),
-            recipe: reached.task.recipe.clone(),
-            task: reached.task.task.clone(),
+            name: reached.node.to_string(),
+            recipe: reached.node.recipe.clone(),
+            task: reached.node.task.clone(),
             depth: reached.depth,
             chain: reached.chain.iter().map(ToString::to_string).collect(),
         }
@@ -39,7 +39,7 @@ mod tests {
     #[test]
     fn names_are_recipe_colon_task() {
         let reached = TaskReached {
-            task: TaskName::new("mc:arm:zlib", "do_compile"),
+            node: TaskName::new("mc:arm:zlib", "do_compile"),
             depth: 2,
             chain: vec![
                 TaskName::new("zlib", "do_configure"),

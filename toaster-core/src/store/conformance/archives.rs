@@ -250,6 +250,10 @@ fn an_imported_build_keeps_its_record_and_fires_no_hook(store: &dyn Store) {
                 version: "1.36".to_owned(),
                 layer: "meta".to_owned(),
                 file: "/old/meta/busybox_1.36.bb".to_owned(),
+                licence: None,
+                summary: None,
+                section: None,
+                homepage: None,
             }),
             BuildWrite::Task(task.clone()),
             BuildWrite::Log(LogRecord {

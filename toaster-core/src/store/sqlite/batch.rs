@@ -27,8 +27,18 @@ const TASK: &str = "INSERT INTO task (build_id, recipe, name, position, outcome,
      script_type = coalesce(excluded.script_type, script_type)";
 const TASK_DEPENDENCY: &str = "INSERT OR IGNORE INTO task_dependency (build_id, recipe, task, \
      dep_recipe, dep_task) VALUES (?1, ?2, ?3, ?4, ?5)";
-const RECIPE: &str = "INSERT INTO recipe (name, version, layer, file) VALUES (?1, ?2, ?3, ?4) \
-     ON CONFLICT (name, version, layer, file) DO UPDATE SET name = excluded.name RETURNING id";
+// A recipe row is shared by every build of the same name, version, layer and file: what it
+// says of itself is filled in where not known yet, never changed.
+const RECIPE: &str = "INSERT INTO recipe (name, version, layer, file, licence, summary, section, \
+     homepage) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
+     ON CONFLICT (name, version, layer, file) DO UPDATE SET \
+     licence = coalesce(licence, excluded.licence), summary = coalesce(summary, excluded.summary), \
+     section = coalesce(section, excluded.section), \
+     homepage = coalesce(homepage, excluded.homepage) RETURNING id";
+const RECIPE_DEPENDENCY: &str = "INSERT OR IGNORE INTO recipe_dependency (build_id, recipe, \
+     dep_recipe, kind, via) VALUES (?1, ?2, ?3, ?4, ?5)";
+const PROVIDER: &str = "INSERT INTO provider (build_id, name, recipe) VALUES (?1, ?2, ?3) \
+     ON CONFLICT (build_id, name) DO UPDATE SET recipe = excluded.recipe";
 const BUILD_RECIPE: &str =
     "INSERT OR IGNORE INTO build_recipe (build_id, recipe_id) VALUES (?1, ?2)";
 const PACKAGE: &str =
@@ -75,6 +85,8 @@ struct Statements<'t> {
     dependency: CachedStatement<'t>,
     log: CachedStatement<'t>,
     task_dependency: CachedStatement<'t>,
+    recipe_dependency: CachedStatement<'t>,
+    provider: CachedStatement<'t>,
 }
 
 impl SqliteStore {
@@ -136,9 +148,13 @@ impl SqliteStore {
                 }),
                 BuildWrite::Recipe(r) => s
                     .recipe
-                    .query_row(params![r.name, r.version, r.layer, r.file], |row| {
-                        row.get::<_, i64>(0)
-                    })
+                    .query_row(
+                        params![
+                            r.name, r.version, r.layer, r.file, r.licence, r.summary, r.section,
+                            r.homepage
+                        ],
+                        |row| row.get::<_, i64>(0),
+                    )
                     .and_then(|id| s.build_recipe.execute(params![build.0, id])),
                 BuildWrite::Task(t) => s.task.execute(params![
                     build.0,
@@ -161,6 +177,18 @@ impl SqliteStore {
                         .execute(params![build.0, d.recipe, d.task, on.recipe, on.task])
                         .map(|m| n + m)
                 }),
+                BuildWrite::RecipeDependencies(d) => d.depends.iter().try_fold(0, |n, on| {
+                    s.recipe_dependency
+                        .execute(params![
+                            build.0,
+                            d.recipe,
+                            on.recipe,
+                            d.kind.as_str(),
+                            on.via
+                        ])
+                        .map(|m| n + m)
+                }),
+                BuildWrite::Provider(p) => s.provider.execute(params![build.0, p.name, p.recipe]),
                 BuildWrite::Package(p) => s
                     .package
                     .insert(params![build.0, p.name, p.version, int(p.size), p.recipe])
@@ -223,6 +251,8 @@ impl SqliteStore {
             dependency: tx.prepare_cached(DEPENDENCY)?,
             log: tx.prepare_cached(LOG)?,
             task_dependency: tx.prepare_cached(TASK_DEPENDENCY)?,
+            recipe_dependency: tx.prepare_cached(RECIPE_DEPENDENCY)?,
+            provider: tx.prepare_cached(PROVIDER)?,
         })
     }
 }

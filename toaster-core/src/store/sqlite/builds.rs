@@ -9,9 +9,9 @@ use super::SqliteStore;
 use super::driver::is_foreign_key_violation;
 use super::rows::{self, BUILD_SELECT, path_text};
 use crate::model::{
-    ArtifactKind, ArtifactRecord, Build, BuildFilter, BuildId, BuildLayer, LogLevel, LogRecord,
-    NewAudit, NewBuild, PackageRecord, RecipeRecord, Task, TaskEdge, TaskFilter, TaskName,
-    TaskOutcome, Timestamp, Visibility,
+    ArtifactKind, ArtifactRecord, Build, BuildFilter, BuildId, BuildLayer, DependencyKind,
+    LogLevel, LogRecord, NewAudit, NewBuild, PackageRecord, Provider, RecipeEdge, RecipeRecord,
+    Task, TaskEdge, TaskFilter, TaskName, TaskOutcome, Timestamp, Visibility,
 };
 use crate::store::StoreError;
 
@@ -234,14 +234,51 @@ impl SqliteStore {
     }
 
     pub(super) fn read_recipes(&self, build: BuildId) -> Result<Vec<RecipeRecord>, StoreError> {
-        let sql = "SELECT r.name, r.version, r.layer, r.file FROM build_recipe b \
-                   JOIN recipe r ON r.id = b.recipe_id WHERE b.build_id = ?1 ORDER BY r.name, r.version";
+        let sql = "SELECT r.name, r.version, r.layer, r.file, r.licence, r.summary, r.section, \
+                   r.homepage FROM build_recipe b JOIN recipe r ON r.id = b.recipe_id \
+                   WHERE b.build_id = ?1 ORDER BY r.name, r.version";
         self.list(&self.conn(), sql, [build.0], |r| {
             Ok(Ok(RecipeRecord {
                 name: r.get(0)?,
                 version: r.get(1)?,
                 layer: r.get(2)?,
                 file: r.get(3)?,
+                licence: r.get(4)?,
+                summary: r.get(5)?,
+                section: r.get(6)?,
+                homepage: r.get(7)?,
+            }))
+        })
+    }
+
+    pub(super) fn read_recipe_dependencies(
+        &self,
+        build: BuildId,
+    ) -> Result<Vec<RecipeEdge>, StoreError> {
+        let sql = "SELECT recipe, dep_recipe, kind, via FROM recipe_dependency \
+                   WHERE build_id = ?1 ORDER BY recipe, dep_recipe, kind";
+        self.list(&self.conn(), sql, [build.0], |r| {
+            let (recipe, depends_on, via) = (r.get(0)?, r.get(1)?, r.get(3)?);
+            Ok(DependencyKind::parse(&r.get::<_, String>(2)?)
+                .map(|kind| RecipeEdge {
+                    recipe,
+                    depends_on,
+                    kind,
+                    via,
+                })
+                .map_err(|e| StoreError::Corrupt {
+                    what: "recipe dependency kind",
+                    detail: e.to_string(),
+                }))
+        })
+    }
+
+    pub(super) fn read_providers(&self, build: BuildId) -> Result<Vec<Provider>, StoreError> {
+        let sql = "SELECT name, recipe FROM provider WHERE build_id = ?1 ORDER BY name";
+        self.list(&self.conn(), sql, [build.0], |r| {
+            Ok(Ok(Provider {
+                name: r.get(0)?,
+                recipe: r.get(1)?,
             }))
         })
     }

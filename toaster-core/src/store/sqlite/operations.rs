@@ -11,8 +11,8 @@ use crate::model::{
     BuildWrite, ClaimRequest, Delivery, DeliveryClaim, DeliveryId, Group, GroupId, ImportedRecord,
     LogLevel, LogRecord, Mode, Name, NewAudit, NewBuild, NewOwner, NewProject, NewRevision,
     NextAttempt, Owner, OwnerId, OwnerUpdate, PackageRecord, Project, ProjectAccess, ProjectId,
-    RecipeRecord, Revision, RevisionNumber, RunnerId, Task, TaskEdge, TaskFilter, TaskOutcome,
-    Timestamp,
+    Provider, RecipeEdge, RecipeRecord, Revision, RevisionNumber, RunnerId, Task, TaskEdge,
+    TaskFilter, TaskOutcome, Timestamp,
 };
 use crate::store::{Store, StoreError};
 
@@ -556,6 +556,14 @@ impl Store for SqliteStore {
 
     fn task_dependencies(&self, build: BuildId) -> Result<Vec<TaskEdge>, StoreError> {
         self.read_task_dependencies(build)
+    }
+
+    fn recipe_dependencies(&self, build: BuildId) -> Result<Vec<RecipeEdge>, StoreError> {
+        self.read_recipe_dependencies(build)
+    }
+
+    fn providers(&self, build: BuildId) -> Result<Vec<Provider>, StoreError> {
+        self.read_providers(build)
     }
 
     fn recipes(&self, build: BuildId) -> Result<Vec<RecipeRecord>, StoreError> {

@@ -624,6 +624,23 @@ pub enum BuildCommand {
         id: i64,
     },
     /// List a build's tasks.
+    /// List the recipes a build used (name, version, layer, licence), or walk their build
+    /// and run-time dependencies.
+    #[command(
+        after_help = "Examples:\n  toaster build recipes 7\n  toaster build recipes 7 --needed-by core-image-minimal\n  toaster build recipes 7 --depends-on zlib --json"
+    )]
+    Recipes {
+        /// The build.
+        id: i64,
+        /// Instead, the recipes that need RECIPE (at build or run time), directly or through
+        /// others, with the chain that leads to each.
+        #[arg(long, value_name = "RECIPE", conflicts_with = "needed_by")]
+        depends_on: Option<String>,
+        /// Instead, the recipes RECIPE needs (at build or run time), directly or through
+        /// others, with the chain that leads to each.
+        #[arg(long, value_name = "RECIPE")]
+        needed_by: Option<String>,
+    },
     #[command(
         after_help = "Examples:\n  toaster build tasks 7 --outcome failed\n  toaster build tasks 7 --sort elapsed --limit 10\n  toaster build tasks 7 --needed-by busybox:do_compile\n  toaster build tasks 7 --depends-on zlib:do_populate_sysroot --json"
     )]

@@ -16,7 +16,8 @@ use toaster_core::model::{
 use toaster_core::recipes::SourceRequest;
 use toaster_core::views::{
     ArtifactView, AuditView, DeliverySummaryView, DownloadView, GroupView, HookView,
-    ImportedRecipeView, OwnRecipeView, PackageView, RecipeView, TaskReachedView, TaskView,
+    ImportedRecipeView, OwnRecipeView, PackageView, RecipeReachedView, RecipeView, TaskReachedView,
+    TaskView,
 };
 use toaster_core::{BuildRequest, DeliverUntil, RecipeImportRequest, TaskWalk};
 
@@ -87,6 +88,20 @@ impl Actor {
             self.inner.task_walk(BuildId(build_id), &task, walk)
         })?;
         list_to_python(py, reached.iter().map(TaskReachedView::from))
+    }
+
+    /// The recipes reached from `recipe` of a build walking `walk`.
+    fn recipe_walk<'py>(
+        &self,
+        py: Python<'py>,
+        build_id: i64,
+        recipe: &str,
+        walk: TaskWalk,
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let reached = self.detach(py, || {
+            self.inner.recipe_walk(BuildId(build_id), recipe, walk)
+        })?;
+        list_to_python(py, reached.iter().map(RecipeReachedView::from))
     }
 }
 
@@ -1155,6 +1170,45 @@ impl Actor {
         task: &str,
     ) -> PyResult<Vec<Bound<'py, PyAny>>> {
         self.task_walk(py, build_id, task, TaskWalk::DependingOn)
+    }
+
+    /// The recipes of a build that need `recipe` at build or run time, directly or through
+    /// others, nearest first, each with its depth and chain.
+    fn recipes_depending_on<'py>(
+        &self,
+        py: Python<'py>,
+        build_id: i64,
+        recipe: &str,
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        self.recipe_walk(py, build_id, recipe, TaskWalk::DependingOn)
+    }
+
+    /// The recipes of a build that `recipe` needs at build or run time, directly or through
+    /// others, nearest first, each with its depth and chain.
+    fn recipes_needed_by<'py>(
+        &self,
+        py: Python<'py>,
+        build_id: i64,
+        recipe: &str,
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        self.recipe_walk(py, build_id, recipe, TaskWalk::NeededBy)
+    }
+
+    /// Which recipes of a build need which, as dicts (`recipe`, `depends_on`, `kind`:
+    /// "build" or "runtime", `via`: the provided name asked for, or None).
+    fn recipe_dependencies<'py>(
+        &self,
+        py: Python<'py>,
+        build_id: i64,
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let edges = self.detach(py, || self.inner.recipe_dependencies(BuildId(build_id)))?;
+        list_to_python(py, edges.iter())
+    }
+
+    /// The names a build's recipes provided, as dicts (`name`, `recipe`).
+    fn providers<'py>(&self, py: Python<'py>, build_id: i64) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let providers = self.detach(py, || self.inner.providers(BuildId(build_id)))?;
+        list_to_python(py, providers.iter())
     }
 
     /// The tasks of a build that `task` ("recipe:do_task") waits for, directly or through

@@ -68,6 +68,18 @@ pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
             &actor.deliveries(BuildId(id))?,
         )?),
         BuildCommand::Show { id } => show(out, &actor, BuildId(id)),
+        BuildCommand::Recipes {
+            id,
+            depends_on,
+            needed_by,
+        } => {
+            let walk = match (depends_on, needed_by) {
+                (Some(recipe), _) => Some((recipe, TaskWalk::DependingOn)),
+                (None, Some(recipe)) => Some((recipe, TaskWalk::NeededBy)),
+                (None, None) => None,
+            };
+            super::build_graph::recipes(out, &actor, BuildId(id), walk)
+        }
         BuildCommand::Tasks {
             id,
             outcome,

@@ -13,7 +13,11 @@ running task) and writes each fact once:
   nothing alone (the worker's ``TaskSucceeded`` / ``TaskFailed`` / ``TaskFailedSilent``
   repeat what the cooker's events say, and are not taken);
 - recipes, and which task waits for which (its ``tdepends``), from ``DepTreeGenerated``
-  (the run queue fires it in every build, before the first task; cooker);
+  (the run queue fires it in every build, before the first task; cooker); from the same
+  tree, which recipe needs which at build time (``depends``) and run time (``rdepends-pn``),
+  resolved through the names recipes provide (``providermap``, recorded as providers) and
+  their packages (``packages``), and the recipes' licence, summary, section and homepage
+  when BitBake's extra recipe caches are on;
 - what each task's end says beyond its outcome: whether it ran in a worker, its script type
   (``python`` or ``shell``, from the ``python`` flag its worker's ``TaskStarted`` carries)
   and the shared-state result: ``restored`` (its setscene task restored it), ``failed``
@@ -81,6 +85,10 @@ _SKIPPED = {"covered": "covered", "existing": "prebuilt"}
 
 #: Layer directory names that the layer index knows by another name.
 _LAYER_NAMES = {"meta": "openembedded-core"}
+
+#: The recipe details BitBake's extra recipe caches put in the dependency tree, and their
+#: names in Toaster's events.
+_RECIPE_DETAILS = (("license", "licence"), ("summary", "summary"), ("section", "section"), ("homepage", "homepage"))
 
 _SETSCENE = "_setscene"
 _NULL = "null"
@@ -430,11 +438,54 @@ class EventMapper:
             self._recipes[task_file] = (name, quoted)
             if any(c.endswith("/kernel.bbclass") for c in info.get("inherits") or ()):
                 self._kernel_files.add(task_file)
-            self.lines.append(
-                '{"event":"recipe","name":%s,"version":%s,"layer":%s,"file":%s}'
-                % (quoted, _quote(str(info.get("version", "")).lstrip(":")), _quote(self._layers.of(path)), _quote(path))
+            # LICENSE, SUMMARY, SECTION, HOMEPAGE are in the tree only when the UI turned
+            # BitBake's extra recipe caches on (CookerFeatures.HOB_EXTRA_CACHES, as Toaster's
+            # own UI does); otherwise they are left out.
+            details = "".join(
+                ',"%s":%s' % (field, _quote(str(info[key])))
+                for key, field in _RECIPE_DETAILS
+                if info.get(key)
             )
+            self.lines.append(
+                '{"event":"recipe","name":%s,"version":%s,"layer":%s,"file":%s%s}'
+                % (quoted, _quote(str(info.get("version", "")).lstrip(":")), _quote(self._layers.of(path)), _quote(path), details)
+            )
+        self._recipe_dependencies(event._depgraph)
         self._task_dependencies(event._depgraph.get("tdepends") or {})
+
+    def _recipe_dependencies(self, graph: Dict[str, Any]) -> None:
+        """The names the build's recipes provide (``providermap``), and one line per recipe
+        and kind: its ``depends`` (build time) and ``rdepends-pn`` (run time), each name
+        resolved to the recipe that provides it (a recipe's own name, a provided name, or
+        one of its packages); a name no recipe of the build provides is left out, and a
+        recipe's own packages are not a dependency."""
+        recipes = graph.get("pn") or {}
+        providers = {str(name): str(found[0]) for name, found in (graph.get("providermap") or {}).items() if found}
+        packages = {str(name): str(info.get("pn")) for name, info in (graph.get("packages") or {}).items() if isinstance(info, dict) and info.get("pn")}
+        for name, recipe in sorted(providers.items()):
+            self.lines.append('{"event":"provider","name":%s,"recipe":%s}' % (_quote(name), _quote(recipe)))
+        for key, kind in (("depends", "build"), ("rdepends-pn", "runtime")):
+            for recipe, names in (graph.get(key) or {}).items():
+                depends, seen = [], set()
+                for name in names or ():
+                    name = str(name)
+                    if name in recipes:
+                        found, via = name, None
+                    elif name in providers:
+                        found, via = providers[name], name
+                    elif name in packages:
+                        found, via = packages[name], None
+                    else:
+                        continue
+                    if found == recipe or found in seen:
+                        continue
+                    seen.add(found)
+                    depends.append('{"recipe":%s%s}' % (_quote(found), ',"via":%s' % _quote(via) if via else ""))
+                if depends:
+                    self.lines.append(
+                        '{"event":"recipe_dependencies","recipe":%s,"kind":"%s","depends":[%s]}'
+                        % (_quote(str(recipe)), kind, ",".join(depends))
+                    )
 
     def _task_dependencies(self, tdepends: Dict[str, Any]) -> None:
         """One line per task that waits for others: ``pn.do_task`` -> [``pn.do_task``, ...]

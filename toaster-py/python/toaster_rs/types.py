@@ -178,6 +178,36 @@ class RecipeUsed(TypedDict):
     version: str
     layer: str
     file: str
+    licence: Optional[str]
+    summary: Optional[str]
+    section: Optional[str]
+    homepage: Optional[str]
+
+
+class RecipeReached(TypedDict):
+    """A recipe found walking a build's recipe dependencies (``build recipes --depends-on`` /
+    ``--needed-by --json``): ``chain`` is the shortest way there, ending with it."""
+
+    name: str
+    depth: int
+    chain: List[str]
+
+
+class RecipeDependency(TypedDict):
+    """One recipe needing another in a build: at ``build`` time (DEPENDS) or ``runtime``,
+    ``via`` the provided name it was asked for by (``virtual/kernel``), if any."""
+
+    recipe: str
+    depends_on: str
+    kind: Literal["build", "runtime"]
+    via: Optional[str]
+
+
+class Provider(TypedDict):
+    """A name a recipe provided in a build (``virtual/kernel`` by ``linux-yocto``)."""
+
+    name: str
+    recipe: str
 
 
 class Package(TypedDict):
@@ -395,6 +425,9 @@ __all__ = [
     "Task",
     "TaskOutcome",
     "TaskReached",
+    "RecipeReached",
+    "RecipeDependency",
+    "Provider",
     "Visibility",
     "WarningItem",
     "WarningKind",

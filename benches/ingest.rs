@@ -27,10 +27,12 @@ fn main() {
     let scratch = tempfile::tempdir().expect("scratch directory");
     let rows = rows_of(&WORKLOAD);
     println!(
-        "workload: {} tasks with {} task dependencies, {} recipes, {} packages x {} dependencies, {} log messages, {} layers ({rows} rows); {runs} runs, medians",
+        "workload: {} tasks with {} task dependencies, {} recipes with {} recipe dependencies ({} through virtual providers), {} packages x {} dependencies, {} log messages, {} layers ({rows} rows); {runs} runs, medians",
         WORKLOAD.tasks,
         WORKLOAD.task_dependencies,
         WORKLOAD.recipes,
+        WORKLOAD.recipe_dependencies,
+        WORKLOAD.virtual_providers,
         WORKLOAD.packages,
         WORKLOAD.depends,
         WORKLOAD.logs,
@@ -211,6 +213,8 @@ fn rows_of(w: &Workload) -> usize {
     w.tasks
         + w.task_dependencies
         + w.recipes * 2
+        + w.recipe_dependencies
+        + w.virtual_providers
         + w.packages * (1 + w.depends)
         + w.logs
         + w.layers
@@ -231,6 +235,8 @@ struct Rows {
     recipes: Vec<toaster::model::RecipeRecord>,
     tasks: Vec<toaster::model::TaskRecord>,
     task_dependencies: Vec<Event>,
+    /// Recipe dependencies and the providers chosen, as the recorder hears of them.
+    recipe_graph: Vec<Event>,
     logs: Vec<toaster::model::LogRecord>,
     packages: Vec<toaster::model::PackageRecord>,
     errors: i64,
@@ -286,6 +292,12 @@ fn rows(w: &Workload, start: i64) -> Rows {
         task_dependencies: (0..w.tasks)
             .filter_map(|i| w.task_dependencies_event(i))
             .collect(),
+        recipe_graph: {
+            let counts = w.recipe_dependency_counts();
+            w.provider_events()
+                .chain((0..w.recipes).flat_map(|r| w.recipe_dependency_events(r, counts[r])))
+                .collect()
+        },
         logs,
         packages: (0..w.packages).map(|p| w.package(p)).collect(),
         errors,
@@ -307,15 +319,25 @@ fn raw_insert(db: &Path, build: BuildId) -> Duration {
     let started = Instant::now();
     let tx = conn.transaction().expect("begin");
     {
-        let mut recipe = tx.prepare("INSERT INTO recipe (name, version, layer, file) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name, version, layer, file) DO UPDATE SET name = excluded.name RETURNING id").expect("prepare");
+        let mut recipe = tx.prepare("INSERT INTO recipe (name, version, layer, file, licence, summary, section, homepage) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (name, version, layer, file) DO UPDATE SET licence = coalesce(recipe.licence, excluded.licence), summary = coalesce(recipe.summary, excluded.summary), section = coalesce(recipe.section, excluded.section), homepage = coalesce(recipe.homepage, excluded.homepage) RETURNING id").expect("prepare");
         let mut link = tx
             .prepare("INSERT OR IGNORE INTO build_recipe (build_id, recipe_id) VALUES (?1, ?2)")
             .expect("prepare");
         for rec in &rows.recipes {
             let id: i64 = recipe
-                .query_row(params![rec.name, rec.version, rec.layer, rec.file], |row| {
-                    row.get(0)
-                })
+                .query_row(
+                    params![
+                        rec.name,
+                        rec.version,
+                        rec.layer,
+                        rec.file,
+                        rec.licence,
+                        rec.summary,
+                        rec.section,
+                        rec.homepage
+                    ],
+                    |row| row.get(0),
+                )
                 .expect("recipe");
             link.execute(params![build.0, id]).expect("link");
         }
@@ -328,6 +350,33 @@ fn raw_insert(db: &Path, build: BuildId) -> Duration {
                 depends
                     .execute(params![build.0, d.recipe, d.task, on.recipe, on.task])
                     .expect("task dependency");
+            }
+        }
+        let mut needs = tx.prepare("INSERT OR IGNORE INTO recipe_dependency (build_id, recipe, dep_recipe, kind, via) VALUES (?1, ?2, ?3, ?4, ?5)").expect("prepare");
+        let mut provider = tx
+            .prepare("INSERT OR REPLACE INTO provider (build_id, name, recipe) VALUES (?1, ?2, ?3)")
+            .expect("prepare");
+        for event in &rows.recipe_graph {
+            match event {
+                Event::RecipeDependencies(d) => {
+                    for on in &d.depends {
+                        needs
+                            .execute(params![
+                                build.0,
+                                d.recipe,
+                                on.recipe,
+                                d.kind.as_str(),
+                                on.via
+                            ])
+                            .expect("recipe dependency");
+                    }
+                }
+                Event::Provider(p) => {
+                    provider
+                        .execute(params![build.0, p.name, p.recipe])
+                        .expect("provider");
+                }
+                _ => {}
             }
         }
         let mut task = tx.prepare("INSERT INTO task (build_id, recipe, name, position, outcome, started_at, ended_at, cpu_ms, read_bytes, write_bytes, log_file, sstate_result, executed, script_type) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)").expect("prepare");
@@ -412,6 +461,8 @@ fn raw_delete(db: &Path, build: BuildId) -> Duration {
         "package",
         "task",
         "task_dependency",
+        "recipe_dependency",
+        "provider",
         "log_message",
         "artifact",
         "build_recipe",

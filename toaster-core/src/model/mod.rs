@@ -22,8 +22,8 @@ mod name;
 mod owner;
 mod project;
 mod queue;
-mod release;
 mod recipe_dependency;
+mod release;
 mod revision;
 mod setting;
 mod task_dependency;
@@ -59,11 +59,11 @@ pub use name::Name;
 pub use owner::{NewOwner, Owner, OwnerUpdate, check_client, check_email};
 pub use project::{NewProject, Project, ProjectAccess, check_project_dir};
 pub use queue::{Claim, ClaimRequest, RunnerId, check_host};
-pub use release::{BITBAKE_URL, Release};
 pub use recipe_dependency::{
     DependencyKind, Provider, RecipeDependencies, RecipeDependency, RecipeEdge, RecipeGraph,
     RecipeReached,
 };
+pub use release::{BITBAKE_URL, Release};
 pub use revision::{NewRevision, Revision};
 pub use setting::Setting;
 pub use task_dependency::{TaskDependencies, TaskEdge, TaskGraph, TaskName, TaskReached};

@@ -21,13 +21,13 @@ mod layers;
 mod owners;
 mod projects;
 mod queue;
+mod recipe_dependencies;
 mod recipes;
 mod recording;
 mod run;
 mod serve;
 mod settings;
 mod share;
-mod recipe_dependencies;
 mod task_dependencies;
 mod validation;
 mod warning;
@@ -314,13 +314,13 @@ mod layer_tests;
 #[cfg(test)]
 mod queue_tests;
 #[cfg(test)]
+mod recipe_dependency_tests;
+#[cfg(test)]
 mod recipe_tests;
 #[cfg(test)]
 mod recording_tests;
 #[cfg(test)]
 mod share_tests;
-#[cfg(test)]
-mod recipe_dependency_tests;
 #[cfg(test)]
 mod task_dependency_tests;
 #[cfg(test)]

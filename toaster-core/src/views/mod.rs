@@ -18,10 +18,10 @@ mod owner;
 mod package;
 mod project;
 mod recipe;
+mod recipe_dependency;
 mod revision;
 mod setting;
 mod task;
-mod recipe_dependency;
 mod task_dependency;
 mod warning;
 
@@ -41,10 +41,10 @@ pub use self::owner::OwnerView;
 pub use self::package::PackageView;
 pub use self::project::{ClonedView, ProjectView};
 pub use self::recipe::{ImportedRecipeView, OwnRecipeView, RecipeView};
+pub use self::recipe_dependency::RecipeReachedView;
 pub use self::revision::{DiffView, RevisionView};
 pub use self::setting::SettingView;
 pub use self::task::TaskView;
-pub use self::recipe_dependency::RecipeReachedView;
 pub use self::task_dependency::TaskReachedView;
 pub use self::warning::WarningView;
 

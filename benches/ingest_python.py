@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -34,6 +35,7 @@ import toaster_rs
 import toaster_rs.bitbake
 
 TASKS, RECIPES, PACKAGES, DEPENDS, LOGS, LAYERS = 10_000, 700, 7_000, 3, 500, 20
+TASK_DEPENDENCIES, RECIPE_DEPENDENCIES, VIRTUAL_PROVIDERS = 12_749, 3_449, 10
 LOG_EVERY = TASKS // LOGS
 HEARTBEAT_EVERY = 1_000
 
@@ -111,6 +113,7 @@ class Build:
         self.to_class(bb.event.ParseCompleted(0, RECIPES, 0, 0, RECIPES, 0, RECIPES))
         self.to_class(bb.event.BuildInit(["core-image-minimal:do_build"]))
         depgraph = {"pn": {"recipe%d" % r: {"filename": recipe_file(r), "version": ":1.%d-r0" % (r % 7), "inherits": []} for r in range(RECIPES)}}
+        depgraph.update(dependency_graph())
         self.cooker(bb.event.DepTreeGenerated(depgraph))
         stats_list: List[Any] = []
         packages = iter(range(PACKAGES))
@@ -169,6 +172,46 @@ class Build:
             stats_list.append((fn, task, stats, "recipe%d" % r))
 
 
+def task_dependencies_of(i: int) -> range:
+    """The tasks task `i` waits for: as many in all as Toaster recorded (12,749), the same
+    shape as the Rust benchmark's synthetic build (toaster-core's ingest::synthetic)."""
+    waiting = max(TASKS - 1, 1)
+    each, extra = TASK_DEPENDENCIES // waiting, TASK_DEPENDENCIES % waiting
+    count = 0 if i == 0 else each + (1 if i >= TASKS - extra else 0)
+    count = min(count, i // 2 + 1)
+    return range(i // 2, i // 2 - count, -1)
+
+
+def recipe_dependency_counts() -> List[int]:
+    """How many recipes each recipe needs (3,449 in all), as the Rust synthetic build."""
+    each = RECIPE_DEPENDENCIES // max(RECIPES - 1, 1)
+    counts = [min(r, each) for r in range(RECIPES)]
+    left = RECIPE_DEPENDENCIES - sum(counts)
+    while left > 0 and any(c < r for r, c in enumerate(counts)):
+        for r in range(RECIPES - 1, 0, -1):
+            if left > 0 and counts[r] < r:
+                counts[r] += 1
+                left -= 1
+    return counts
+
+
+def dependency_graph() -> dict:
+    """DepTreeGenerated's dependency parts: `tdepends` ("pn.task" keys), `depends` and
+    `rdepends-pn` (every third dependency at run time; the first of recipes 1 to
+    VIRTUAL_PROVIDERS asked for by a virtual name) and `providermap`."""
+    task = lambda i: "recipe%d.do_step%d" % (i % RECIPES, i // RECIPES)
+    tdepends = {task(i): [task(j) for j in task_dependencies_of(i)] for i in range(TASKS)}
+    depends: dict = {}
+    rdepends: dict = {}
+    for r, count in enumerate(recipe_dependency_counts()):
+        for m in range(count):
+            j = r - 1 - m
+            name = "virtual/recipe%d" % j if m == 0 and r <= VIRTUAL_PROVIDERS else "recipe%d" % j
+            (rdepends if m % 3 == 2 else depends).setdefault("recipe%d" % r, []).append(name)
+    providermap = {"virtual/recipe%d" % k: ("recipe%d" % k, "1.0") for k in range(VIRTUAL_PROVIDERS)}
+    return {"tdepends": tdepends, "depends": depends, "rdepends-pn": rdepends, "providermap": providermap}
+
+
 def recipe_file(r: int) -> str:
     return "/srv/layers/meta-layer%d/recipes-x/recipe%d/recipe%d_1.%d.bb" % (r % LAYERS, r, r, r % 7)
 
@@ -213,6 +256,11 @@ def run(build: Build, scratch: Path, number: int) -> float:
         recorded = db.act_as("alice").build(build_id)
     # Its log has error messages, which make a BitBake build fail (as knotty's exit code).
     assert recorded.state == "failed" and sum((recorded.tasks or {}).values()) == TASKS, recorded
+    # The same work as the baseline: every task and recipe dependency, and the providers.
+    with sqlite3.connect(database) as raw:
+        counted = [raw.execute("SELECT count(*) FROM %s WHERE build_id = ?" % t, (build_id,)).fetchone()[0]
+                   for t in ("task_dependency", "recipe_dependency", "provider")]
+    assert counted == [TASK_DEPENDENCIES, RECIPE_DEPENDENCIES, VIRTUAL_PROVIDERS], counted
     return elapsed
 
 

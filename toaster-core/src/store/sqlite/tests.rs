@@ -277,7 +277,7 @@ fn dump(store: &SqliteStore, gone: i64, skip_audit: usize) -> Vec<String> {
         let filter = match table.as_str() {
             "build" => format!("WHERE id != {gone}"),
             "build_target" | "build_layer" | "build_recipe" | "task" | "task_dependency"
-            | "package" | "log_message" | "artifact" => {
+            | "recipe_dependency" | "provider" | "package" | "log_message" | "artifact" => {
                 format!("WHERE build_id != {gone}")
             }
             "package_dependency" => {

@@ -355,7 +355,10 @@ def test_a_build_run_by_hand_records_what_bitbake_saw(alice, demo):
         recorder.record({"event": "package", "name": "zlib", "version": "1.3", "size": 10, "recipe": "zlib", "depends": ["libc"]})
         recorder.record({"event": "artifact", "kind": "image", "dir": "/deploy", "path": "img.ext4", "size": 4, "sha256": "ab" * 32})
         recorder.finish()
-    assert alice.recipes(build.id) == [{"name": "zlib", "version": "1.3", "layer": "meta", "file": "/z.bb"}]
+    assert alice.recipes(build.id) == [
+        {"name": "zlib", "version": "1.3", "layer": "meta", "file": "/z.bb",
+         "licence": None, "summary": None, "section": None, "homepage": None}
+    ]
     assert alice.packages(build.id)[0]["depends"] == ["libc"]
     assert alice.artifacts(build.id) == [
         {"name": "img.ext4", "kind": "image", "size": 4, "sha256": "ab" * 32, "path": "/deploy/img.ext4"}

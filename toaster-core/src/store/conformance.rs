@@ -795,12 +795,7 @@ fn build_logs_are_shown_once_written(store: &dyn Store) {
     let alice = owner(store, "alice");
     let demo = project(store, &alice, "demo");
     let start = || {
-        let audit = acting(
-            &alice,
-            Action::Project(Right::Build),
-            AuditAction::BuildStart,
-            Some("demo"),
-        );
+        let audit = starting(&alice, "demo");
         store
             .start_build(&new_build(&demo, &alice), &audit)
             .unwrap()
@@ -844,6 +839,16 @@ pub(crate) fn acting(
         requires: Some(requires),
         ..entry(who.name.as_str(), action, project, "acting")
     }
+}
+
+/// The audit entry of `who` starting a build of `project` (which needs the build right).
+pub(crate) fn starting(who: &Owner, project: &str) -> NewAudit {
+    acting(
+        who,
+        Action::Project(Right::Build),
+        AuditAction::BuildStart,
+        Some(project),
+    )
 }
 
 /// A right revoked after the caller checked it is not used: the store checks the right the

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{Check, acting, new_build, owner, project};
+use super::{Check, acting, new_build, owner, project, starting};
 use crate::model::{
     Action, ArtifactKind, ArtifactRecord, AuditAction, AuditFilter, BuildArchive, BuildState,
     BuildWrite, Hook, HookAction, HookTrigger, ImportedRecord, LogLevel, LogRecord, NewRevision,
@@ -34,12 +34,7 @@ pub const CHECKS: &[(&str, Check)] = &[
 fn a_builds_origin_is_named_once_known(store: &dyn Store) {
     let alice = owner(store, "alice");
     let demo = project(store, &alice, "demo");
-    let audit = acting(
-        &alice,
-        Action::Project(Right::Build),
-        AuditAction::BuildStart,
-        Some("demo"),
-    );
+    let audit = starting(&alice, "demo");
     let build = store
         .start_build(&new_build(&demo, &alice), &audit)
         .unwrap();
@@ -80,12 +75,7 @@ fn artifact(name: &str, sha: char) -> ArtifactRecord {
 fn artifacts_are_unique_by_name_and_taken_after_the_end(store: &dyn Store) {
     let alice = owner(store, "alice");
     let demo = project(store, &alice, "demo");
-    let audit = acting(
-        &alice,
-        Action::Project(Right::Build),
-        AuditAction::BuildStart,
-        Some("demo"),
-    );
+    let audit = starting(&alice, "demo");
     let build = store
         .start_build(&new_build(&demo, &alice), &audit)
         .unwrap();
@@ -273,12 +263,7 @@ fn an_imported_build_keeps_its_record_and_fires_no_hook(store: &dyn Store) {
             images: false,
         },
     };
-    let audit = acting(
-        &alice,
-        Action::Project(Right::Build),
-        AuditAction::BuildStart,
-        Some("demo"),
-    );
+    let audit = starting(&alice, "demo");
     let imported = store.import_build(&build, &record, &audit).unwrap();
     assert_eq!(imported.state, BuildState::Failed);
     assert_eq!(imported.ended_at, Some(Timestamp(11_000)));

@@ -1,6 +1,6 @@
 //! Conformance checks of the full build record: task details and task dependencies.
 
-use super::{Check, acting, new_build, owner, project};
+use super::{Check, acting, new_build, owner, project, starting};
 use crate::model::{
     Action, AuditAction, BuildWrite, Right, ScriptType, SstateResult, TaskDependencies, TaskEdge,
     TaskFilter, TaskName, TaskOutcome, TaskRecord,
@@ -40,12 +40,7 @@ fn task(outcome: Option<TaskOutcome>) -> TaskRecord {
 fn task_details_merge_across_batches(store: &dyn Store) {
     let alice = owner(store, "alice");
     let demo = project(store, &alice, "demo");
-    let audit = acting(
-        &alice,
-        Action::Project(Right::Build),
-        AuditAction::BuildStart,
-        Some("demo"),
-    );
+    let audit = starting(&alice, "demo");
     let build = store
         .start_build(&new_build(&demo, &alice), &audit)
         .unwrap();
@@ -90,12 +85,7 @@ fn task_details_merge_across_batches(store: &dyn Store) {
 fn task_dependencies_are_per_build_and_go_with_it(store: &dyn Store) {
     let alice = owner(store, "alice");
     let demo = project(store, &alice, "demo");
-    let audit = acting(
-        &alice,
-        Action::Project(Right::Build),
-        AuditAction::BuildStart,
-        Some("demo"),
-    );
+    let audit = starting(&alice, "demo");
     let (first, second) = (
         store
             .start_build(&new_build(&demo, &alice), &audit)

@@ -1,7 +1,7 @@
 //! Conformance checks of the full build record's recipes: what they say of themselves,
 //! their dependencies and the names they provide.
 
-use super::{Check, acting, new_build, owner, project};
+use super::{Check, acting, new_build, owner, project, starting};
 use crate::model::{
     Action, AuditAction, Build, BuildWrite, DependencyKind, Provider, RecipeDependencies,
     RecipeDependency, RecipeEdge, RecipeRecord, Right,
@@ -23,12 +23,7 @@ pub const CHECKS: &[(&str, Check)] = &[
 fn two_builds(store: &dyn Store) -> (Build, Build, crate::model::NewAudit) {
     let alice = owner(store, "alice");
     let demo = project(store, &alice, "demo");
-    let audit = acting(
-        &alice,
-        Action::Project(Right::Build),
-        AuditAction::BuildStart,
-        Some("demo"),
-    );
+    let audit = starting(&alice, "demo");
     let first = store
         .start_build(&new_build(&demo, &alice), &audit)
         .unwrap();

@@ -72,18 +72,7 @@ fn two_imports_racing_on_one_project_both_land() {
 #[test]
 fn a_refused_revision_leaves_no_recipe_file() {
     let tmp = tempfile::tempdir().unwrap();
-    let toaster = Toaster::init_sqlite(&tmp.path().join("toaster.sqlite")).unwrap();
-    let alice = toaster.add_first_owner("alice", None, "test").unwrap();
-    alice
-        .create_project(
-            "demo",
-            &tmp.path().join("demo"),
-            &crate::ProjectOptions {
-                release: Some("scarthgap"),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    let (toaster, alice) = super::tests::scarthgap_demo(tmp.path(), false);
     // bob may read but not configure: refused before anything is written.
     alice.add_owner("bob", None).unwrap();
     let bob = toaster.act_as("bob", "test").unwrap();

@@ -27,25 +27,7 @@ struct Fixture {
 /// build and host variables, packages and a hook.
 fn fixture() -> Fixture {
     let tmp = tempfile::tempdir().unwrap();
-    let toaster = Toaster::init_sqlite(&tmp.path().join("toaster.sqlite")).unwrap();
-    let alice = toaster.add_first_owner("alice", None, "test").unwrap();
-    alice
-        .create_project(
-            "demo",
-            &tmp.path().join("demo"),
-            &crate::ProjectOptions {
-                release: Some("scarthgap"),
-                ..Default::default()
-            },
-        )
-        .unwrap();
-    let defaults: Vec<String> = alice
-        .layers("demo")
-        .unwrap()
-        .into_iter()
-        .map(|l| l.name)
-        .collect();
-    alice.remove_layers("demo", &defaults).unwrap();
+    let (_, alice) = super::tests::scarthgap_demo(tmp.path(), true);
     let repo = TestRepo::init(&tmp.path().join("meta-stack"));
     repo.layer(
         "meta-base",

@@ -39,6 +39,33 @@ impl Fixture {
     }
 }
 
+/// A database in `dir` whose first owner, alice, has a scarthgap project `demo` in
+/// `dir/demo`; with `bare`, without its default layers (unreachable offline).
+pub(super) fn scarthgap_demo(dir: &std::path::Path, bare: bool) -> (Toaster, Actor) {
+    let toaster = Toaster::init_sqlite(&dir.join("toaster.sqlite")).unwrap();
+    let alice = toaster.add_first_owner("alice", None, "test").unwrap();
+    alice
+        .create_project(
+            "demo",
+            &dir.join("demo"),
+            &crate::ProjectOptions {
+                release: Some("scarthgap"),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    if bare {
+        let defaults: Vec<String> = alice
+            .layers("demo")
+            .unwrap()
+            .into_iter()
+            .map(|l| l.name)
+            .collect();
+        alice.remove_layers("demo", &defaults).unwrap();
+    }
+    (toaster, alice)
+}
+
 fn set(key: &str, value: &str) -> ConfigChange {
     ConfigChange::Set {
         key: ConfigKey::parse(key).unwrap(),

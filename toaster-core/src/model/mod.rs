@@ -7,6 +7,7 @@ mod archive;
 mod artifact;
 mod audit;
 mod build;
+mod build_comparison;
 mod build_record;
 mod config;
 mod config_change;
@@ -36,6 +37,9 @@ pub use artifact::{ArtifactRecord, MAX_ARTIFACT_PATH, check_relative_path, check
 pub use audit::{AuditAction, AuditEntry, AuditFilter, NewAudit};
 pub use build::{
     Build, BuildFilter, BuildLayer, BuildState, NewBuild, Observed, Progress, Visibility,
+};
+pub use build_comparison::{
+    BuildComparison, ComparedBuild, PackageChange, PackageSide, ValueChange,
 };
 pub use build_record::{
     ArtifactKind, BuildWrite, LogLevel, LogRecord, PackageRecord, RecipeRecord, ScriptType,

@@ -7,6 +7,7 @@ mod artifact;
 mod audit;
 mod bitbake;
 mod build;
+mod build_comparison;
 mod change;
 mod config;
 mod evaluation;
@@ -30,6 +31,10 @@ pub use self::artifact::{ArtifactView, DownloadView};
 pub use self::audit::AuditView;
 pub use self::bitbake::BitbakeView;
 pub use self::build::BuildView;
+pub use self::build_comparison::{
+    BuildComparisonView, ChangeOf, PackageChangeView, PackageSideView, PackagesComparedView,
+    SizeChangeView,
+};
 pub use self::change::ChangeView;
 pub use self::config::ConfigView;
 pub use self::evaluation::EvaluationView;

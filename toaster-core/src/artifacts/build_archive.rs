@@ -90,6 +90,9 @@ pub struct BuildRecord {
     /// The recipe it chose for each provided name.
     #[serde(default)]
     pub providers: Vec<Provider>,
+    /// Its variables, each with its history.
+    #[serde(default)]
+    pub variables: Vec<crate::model::ArchivedVariable>,
 }
 
 /// Whether an artifact's file goes into every archive (logs, conf files, manifests,
@@ -263,5 +266,6 @@ mod tests {
         assert!(record.task_dependencies.is_empty());
         assert!(record.recipe_dependencies.is_empty());
         assert!(record.providers.is_empty());
+        assert!(record.variables.is_empty());
     }
 }

@@ -9,6 +9,7 @@ mod audit;
 mod build;
 mod build_comparison;
 mod build_record;
+mod build_variable;
 mod config;
 mod config_change;
 mod config_diff;
@@ -44,6 +45,10 @@ pub use build_comparison::{
 pub use build_record::{
     ArtifactKind, BuildWrite, LogLevel, LogRecord, PackageRecord, RecipeRecord, ScriptType,
     SstateResult, Task, TaskFilter, TaskOutcome, TaskRecord,
+};
+pub use build_variable::{
+    ArchivedVariable, BuildVariable, HistoryEntry, MAX_VARIABLE_HISTORY, VariableChange,
+    VariableHistory, VariableRecord,
 };
 pub use config::{LayerRef, LayerSource, ProjectConfig, Target};
 pub use config_change::{ConfigChange, ConfigKey};

@@ -66,6 +66,7 @@ impl Actor {
             task_dependencies: self.store().task_dependencies(id)?,
             recipe_dependencies: self.store().recipe_dependencies(id)?,
             providers: self.store().providers(id)?,
+            variables: self.archived_variables(id)?,
         };
         let manifest = Manifest {
             format: FORMAT.to_owned(),
@@ -221,6 +222,13 @@ impl Actor {
                 .map(BuildWrite::RecipeDependencies),
         );
         writes.extend(record.providers.iter().cloned().map(BuildWrite::Provider));
+        writes.extend(
+            record
+                .variables
+                .iter()
+                .cloned()
+                .flat_map(crate::model::ArchivedVariable::writes),
+        );
         let imported = ImportedRecord {
             ended_at: old.ended_at,
             heartbeat_at: old.heartbeat_at,

@@ -45,6 +45,9 @@ fn failed_build(f: &Fixture) -> Build {
         r#"{"event":"provider","name":"virtual/libc","recipe":"glibc"}"#.to_owned(),
         r#"{"event":"recipe_dependencies","recipe":"busybox","kind":"build","depends":[{"recipe":"glibc","via":"virtual/libc"},{"recipe":"zlib"}]}"#.to_owned(),
         r#"{"event":"recipe_dependencies","recipe":"busybox","kind":"runtime","depends":[{"recipe":"glibc"}]}"#.to_owned(),
+        r#"{"event":"variable","name":"GREETING","value":"hello world","unexpanded":"hello ${WHO}"}"#.to_owned(),
+        r#"{"event":"variable_history","name":"GREETING","changes":[{"operation":"set?","file":"/l/conf/layer.conf","line":8,"value":"hello"},{"operation":"append","file":"/b/conf/local.conf","line":2,"value":"${WHO}"}]}"#.to_owned(),
+        r#"{"event":"variable","name":"DISTRO","value":"toy","history_kept":false}"#.to_owned(),
     ];
     for line in &events {
         recorder
@@ -202,6 +205,16 @@ fn an_archive_imported_into_another_database_keeps_its_facts() {
     let providers = here.providers(build.id).unwrap();
     assert_eq!(providers.len(), 1);
     assert_eq!(there.providers(imported.id).unwrap(), providers);
+    // And its variables, each with its history.
+    let variables = here.recorded_variables(build.id).unwrap();
+    assert_eq!(variables.len(), 2);
+    assert_eq!(there.recorded_variables(imported.id).unwrap(), variables);
+    let history = here.variable_history(build.id, "GREETING").unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(
+        there.variable_history(imported.id, "GREETING").unwrap(),
+        history
+    );
     // Its files come from its archive, even once the original is gone.
     std::fs::remove_file(&path).unwrap();
     let out = other.path().join("out");

@@ -8,6 +8,7 @@ mod audit;
 mod bitbake;
 mod build;
 mod build_comparison;
+mod build_variable;
 mod change;
 mod config;
 mod evaluation;
@@ -35,6 +36,7 @@ pub use self::build_comparison::{
     BuildComparisonView, ChangeOf, PackageChangeView, PackageSideView, PackagesComparedView,
     SizeChangeView,
 };
+pub use self::build_variable::VariableView;
 pub use self::change::ChangeView;
 pub use self::config::ConfigView;
 pub use self::evaluation::EvaluationView;

@@ -48,21 +48,15 @@ fn print(w: &mut dyn Write, c: &BuildComparisonView) -> io::Result<()> {
             p.unchanged
         )?;
         let mut rows: Vec<Vec<String>> = Vec::new();
-        for a in &p.added {
-            rows.push(vec![
-                "+".into(),
-                a.name.clone(),
-                a.version.clone(),
-                a.size.to_string(),
-            ]);
-        }
-        for r in &p.removed {
-            rows.push(vec![
-                "-".into(),
-                r.name.clone(),
-                r.version.clone(),
-                r.size.to_string(),
-            ]);
+        for (mark, side) in [("+", &p.added), ("-", &p.removed)] {
+            rows.extend(side.iter().map(|s| {
+                vec![
+                    mark.to_owned(),
+                    s.name.clone(),
+                    s.version.clone(),
+                    s.size.to_string(),
+                ]
+            }));
         }
         for m in &p.changed {
             let version = if m.from_version == m.to_version {

@@ -854,6 +854,39 @@ pub enum OwnerCommand {
         /// The owner.
         name: String,
     },
+    /// Your sign-in tokens for `toaster serve` (browsers and API clients).
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  toaster owner token create --name phone --expires 90d\n  toaster owner token list\n  toaster owner token revoke phone"
+    )]
+    Token(TokenCommand),
+}
+
+/// `toaster owner token …`
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Make a token for the owner you act as; its secret is printed this once (only its
+    /// hash is kept).
+    #[command(
+        after_help = "Examples:\n  toaster owner token create --name phone --expires 90d\n  toaster owner token create --json      (the secret in field `token`)"
+    )]
+    Create {
+        /// Its name (default: token-N); requests made with it act from client web:NAME.
+        #[arg(long)]
+        name: Option<String>,
+        /// How long it works: 30m, 12h, 90d (default: until revoked).
+        #[arg(long, value_name = "LIFETIME")]
+        expires: Option<String>,
+    },
+    /// List your tokens (never their secrets).
+    #[command(after_help = "Example:\n  toaster owner token list")]
+    List,
+    /// Revoke one of your tokens: it signs nothing in from now on, and its sessions end.
+    #[command(after_help = "Example:\n  toaster owner token revoke phone")]
+    Revoke {
+        /// The token's name.
+        name: String,
+    },
 }
 
 /// `toaster project …`

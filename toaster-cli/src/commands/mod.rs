@@ -19,6 +19,7 @@ pub mod schema;
 pub mod settings;
 pub mod share;
 pub mod status;
+pub mod token;
 
 use std::io;
 

@@ -29,6 +29,7 @@ mod serve;
 mod settings;
 mod share;
 mod task_dependencies;
+mod tokens;
 mod validation;
 mod warning;
 
@@ -53,6 +54,7 @@ pub use self::serve::{RunnerEvent, Until};
 pub use self::settings::SettingValue;
 pub use self::share::{Exported, Imported};
 pub use self::task_dependencies::TaskWalk;
+pub use self::tokens::{CreatedToken, TOKEN_CLIENT_PREFIX};
 pub use self::warning::Warning;
 use crate::Error;
 use crate::access::{self, Action, Principal};
@@ -325,5 +327,7 @@ mod share_tests;
 mod task_dependency_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod token_tests;
 #[cfg(test)]
 mod validation_tests;

@@ -14,6 +14,7 @@ mod operations;
 mod permission;
 mod queue;
 mod rows;
+mod tokens;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};

@@ -154,6 +154,12 @@ pub enum Command {
         after_help = "Examples:\n  toaster runner --jobs 2\n  toaster runner --once      (until no build waits)"
     )]
     Runner(RunnerArgs),
+    /// Serve pages for a phone, a JSON API under /api/v1 and downloads (sign in with a
+    /// token from `toaster owner token create`; Ctrl-C or SIGTERM stops it).
+    #[command(
+        after_help = "Examples:\n  toaster serve                                  (http://127.0.0.1:8000)\n  toaster serve --listen 127.0.0.1:9000 --behind-proxy   (TLS ends at nginx)"
+    )]
+    Serve(ServeArgs),
     /// Post-build hooks: e-mail, webhooks or programs when a project's build ends.
     #[command(subcommand)]
     Hook(HookCommand),
@@ -408,6 +414,19 @@ pub struct RunnerArgs {
     /// killed, its builds end `interrupted` that long after, and their projects are free.
     #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(3..=86400))]
     pub lease: u64,
+}
+
+/// `toaster serve`
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on. Anything beyond this host warns, unless
+    /// --behind-proxy says TLS ends at a reverse proxy in front.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8000")]
+    pub listen: std::net::SocketAddr,
+    /// TLS ends at a reverse proxy in front (nginx, caddy): cookies are marked Secure and
+    /// the client address is read from X-Forwarded-For.
+    #[arg(long)]
+    pub behind_proxy: bool,
 }
 
 /// `toaster layer …`

@@ -16,6 +16,7 @@ pub mod project;
 pub mod recipe;
 pub mod runner;
 pub mod schema;
+pub mod serve;
 pub mod settings;
 pub mod share;
 pub mod status;

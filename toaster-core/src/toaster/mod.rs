@@ -18,6 +18,7 @@ mod host;
 mod import_release;
 mod kas;
 mod layers;
+mod own_builds;
 mod owners;
 mod projects;
 mod queue;

@@ -1,0 +1,236 @@
+//! The server: its options, its routes, and running it (blocking until stopped, or in the
+//! background for tests and embedding).
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Request};
+use axum::http::HeaderMap;
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use toaster_core::Toaster;
+use tokio::sync::oneshot;
+
+use crate::auth::Sessions;
+use crate::error::{ApiError, Lookup, WebError};
+use crate::events::Watchers;
+use crate::signin::SignInLimiter;
+use crate::{api, download, events, pages, security};
+
+/// How `toaster serve` serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServeOptions {
+    /// The address to listen on (`127.0.0.1:8000` by default).
+    pub listen: SocketAddr,
+    /// TLS ends at a reverse proxy in front: cookies are marked `Secure`, and the client
+    /// address is the last one the proxy adds to `X-Forwarded-For`.
+    pub behind_proxy: bool,
+}
+
+impl ServeOptions {
+    /// Whether tokens and cookies would cross a network in the clear: listening beyond
+    /// this host with no TLS in front.
+    pub fn exposed_without_tls(&self) -> bool {
+        !self.listen.ip().is_loopback() && !self.behind_proxy
+    }
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub(crate) struct App {
+    pub toaster: Toaster,
+    pub sessions: Arc<Sessions>,
+    pub limiter: Arc<SignInLimiter>,
+    pub watchers: Arc<Watchers>,
+    pub behind_proxy: bool,
+}
+
+impl App {
+    /// The address a request came from: the peer's, or behind a proxy the last one the
+    /// proxy added to `X-Forwarded-For`.
+    pub(crate) fn client_ip(&self, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
+        if self.behind_proxy {
+            let forwarded = headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .filter_map(|a| a.trim().parse::<IpAddr>().ok())
+                .next_back();
+            if let Some(addr) = forwarded {
+                return addr;
+            }
+        }
+        peer.ip()
+    }
+}
+
+fn router(app: App) -> Router {
+    Router::new()
+        .route("/api/v1/openapi.json", get(api::openapi))
+        .route("/api/v1/projects", get(api::projects))
+        .route("/api/v1/projects/{name}", get(api::project))
+        .route("/api/v1/projects/{name}/builds", post(api::start_build))
+        .route("/api/v1/builds", get(api::builds))
+        .route("/api/v1/builds/{id}", get(api::build))
+        .route("/api/v1/builds/{id}/tasks", get(api::tasks))
+        .route("/api/v1/builds/{id}/log", get(api::log))
+        .route("/api/v1/builds/{id}/artifacts", get(api::artifacts))
+        .route(
+            "/api/v1/builds/{id}/artifacts/{name}/download",
+            get(download::download),
+        )
+        .route("/api/v1/builds/{id}/cancel", post(api::cancel))
+        .route("/api/v1/builds/{id}/events", get(events::stream))
+        .route("/", get(pages::home))
+        .route("/signin", get(pages::signin_form).post(pages::signin))
+        .route("/signout", post(pages::signout))
+        .route("/builds", get(pages::builds))
+        .route("/builds/{id}", get(pages::build))
+        .route("/builds/{id}/cancel", post(pages::cancel))
+        .route("/projects/{name}", get(pages::project))
+        .route("/projects/{name}/build", post(pages::start))
+        .route("/static/site.css", get(pages::css))
+        .route("/static/live.js", get(pages::js))
+        .fallback(fallback)
+        .layer(DefaultBodyLimit::max(security::MAX_BODY))
+        .layer(middleware::from_fn(security::guard))
+        .with_state(app)
+}
+
+async fn fallback(request: Request) -> Response {
+    if request.uri().path().starts_with("/api/") {
+        ApiError::not_found(&Lookup::Nothing).into_response()
+    } else {
+        pages::not_found()
+    }
+}
+
+/// A server running in the background; dropping it stops it.
+pub struct RunningServer {
+    /// The address it listens on.
+    pub addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<Result<(), WebError>>>,
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, WebError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|source| WebError::Runtime { source })
+}
+
+fn app(toaster: Toaster, options: &ServeOptions) -> App {
+    App {
+        toaster,
+        sessions: Arc::new(Sessions::default()),
+        limiter: Arc::new(SignInLimiter::default()),
+        watchers: Arc::new(Watchers::default()),
+        behind_proxy: options.behind_proxy,
+    }
+}
+
+async fn run(
+    listener: tokio::net::TcpListener,
+    app: App,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), WebError> {
+    let service = router(app).into_make_service_with_connect_info::<SocketAddr>();
+    tokio::select! {
+        served = axum::serve(listener, service) => served.map_err(|source| WebError::Runtime { source }),
+        () = stop => Ok(()),
+    }
+}
+
+async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, WebError> {
+    tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| WebError::Listen { addr, source })
+}
+
+/// Starts serving in a background thread; the server stops when the handle is dropped.
+pub fn start(toaster: Toaster, options: ServeOptions) -> Result<RunningServer, WebError> {
+    let runtime = runtime()?;
+    let listener = runtime.block_on(bind(options.listen))?;
+    let addr = listener.local_addr().map_err(|source| WebError::Listen {
+        addr: options.listen,
+        source,
+    })?;
+    let (stop, stopped) = oneshot::channel::<()>();
+    let app = app(toaster, &options);
+    let thread = std::thread::spawn(move || {
+        let result = runtime.block_on(run(listener, app, async {
+            let _ = stopped.await;
+        }));
+        // Event streams never end on their own; do not wait for them.
+        runtime.shutdown_timeout(Duration::from_millis(100));
+        result
+    });
+    Ok(RunningServer {
+        addr,
+        stop: Some(stop),
+        thread: Some(thread),
+    })
+}
+
+/// Serves until Ctrl-C or SIGTERM; `ready` hears the address once it listens.
+pub fn serve(
+    toaster: Toaster,
+    options: ServeOptions,
+    ready: impl FnOnce(SocketAddr),
+) -> Result<(), WebError> {
+    let runtime = runtime()?;
+    let listener = runtime.block_on(bind(options.listen))?;
+    let addr = listener.local_addr().map_err(|source| WebError::Listen {
+        addr: options.listen,
+        source,
+    })?;
+    ready(addr);
+    let app = app(toaster, &options);
+    let result = runtime.block_on(run(listener, app, stop_signal()));
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    result
+}
+
+async fn stop_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => {
+                    let _ = interrupt.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = interrupt => {},
+            _ = terminate.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+}
+
+/// The client address of a request, for handlers that take [`ConnectInfo`].
+pub(crate) type Peer = ConnectInfo<SocketAddr>;

@@ -104,6 +104,8 @@ PYTHON: Dict[str, List[str]] = {
 NOT_IN_PYTHON: Dict[str, str] = {
     "runner": "a service of the host that claims queued builds and runs BitBake until stopped; "
     "Python queues builds (Actor.request_build) and waits for them (Actor.wait_for_build)",
+    "serve": "a web server of the host (pages, a JSON API and downloads for browsers and HTTP "
+    "clients, signed in with tokens from Actor.create_token); Python calls the facade directly",
     "status": "says which database, project and owner the command line found from the current "
     "directory and the environment; Python names them itself (toaster_rs.open(path), "
     "Toaster.act_as(owner), Actor.project(name))",

@@ -10,10 +10,10 @@ use maud::html;
 use toaster_core::model::{LogLevel, LogRecord, TaskFilter, TaskOutcome};
 use toaster_core::views::{ArtifactView, BuildView, DeliverySummaryView, TaskView};
 
-use super::signin::CsrfForm;
+use super::signin::{CsrfForm, form_caller};
 use super::{answer, duration, page, progress_bar, raw, refusal, segment, size};
 use crate::api::{build_id, cancel_build, path};
-use crate::auth::{Caller, check_csrf};
+use crate::auth::Caller;
 use crate::error::{ApiError, Lookup, blocking};
 
 /// The most failed tasks, messages and artifacts one page shows.
@@ -80,23 +80,20 @@ pub(crate) async fn build(
     caller: Result<Caller, ApiError>,
     id: Result<Path<String>, PathRejection>,
 ) -> Response {
-    let caller = match caller {
-        Ok(caller) => caller,
-        Err(e) => return refusal(e),
-    };
-    let id = match path(id).and_then(|raw| build_id(&raw)) {
-        Ok(id) => id,
-        Err(e) => return refusal(e),
-    };
-    let (caller, facts) = match blocking(move || {
-        let facts = facts(&caller, id);
+    build_page(caller, id).await.unwrap_or_else(refusal)
+}
+
+async fn build_page(
+    caller: Result<Caller, ApiError>,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<Response, ApiError> {
+    let caller = caller?;
+    let id = build_id(&path(id)?)?;
+    let (caller, facts) = blocking(move || {
+        let facts = facts(&caller, id)?;
         Ok((caller, facts))
     })
-    .await
-    {
-        Ok((caller, Ok(facts))) => (caller, facts),
-        Ok((_, Err(e))) | Err(e) => return refusal(e),
-    };
+    .await?;
     let b = &facts.build;
     let title = format!("Build {} of {}", b.id, b.project);
     let csrf = caller.session.as_ref().map(|s| s.csrf.clone());
@@ -171,7 +168,10 @@ pub(crate) async fn build(
         p { a href="/builds" { (raw("&larr; ")) "Builds" } }
     };
     let refresh = (!facts.ended).then_some(5);
-    answer(StatusCode::OK, page(&title, refresh, Some(&caller), body))
+    Ok(answer(
+        StatusCode::OK,
+        page(&title, refresh, Some(&caller), body),
+    ))
 }
 
 pub(crate) async fn cancel(
@@ -179,27 +179,16 @@ pub(crate) async fn cancel(
     id: Result<Path<String>, PathRejection>,
     given: Result<Form<CsrfForm>, FormRejection>,
 ) -> Response {
-    let caller = match caller {
-        Ok(caller) => caller,
-        Err(e) => return refusal(e),
-    };
-    let id = match path(id).and_then(|raw| build_id(&raw)) {
-        Ok(id) => id,
-        Err(e) => return refusal(e),
-    };
-    let csrf = given.ok().and_then(|Form(f)| f.csrf);
-    if caller.session.is_none() {
-        return refusal(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "csrf",
-            "forms are for signed-in browsers; use POST /api/v1/builds/{id}/cancel",
-        ));
-    }
-    if let Err(e) = check_csrf(&caller, csrf.as_deref()) {
-        return refusal(e);
-    }
-    match blocking(move || cancel_build(&caller, id)).await {
-        Ok(_) => Redirect::to(&format!("/builds/{}", id.0)).into_response(),
-        Err(e) => refusal(e),
-    }
+    cancel_form(caller, id, given).await.unwrap_or_else(refusal)
+}
+
+async fn cancel_form(
+    caller: Result<Caller, ApiError>,
+    id: Result<Path<String>, PathRejection>,
+    given: Result<Form<CsrfForm>, FormRejection>,
+) -> Result<Response, ApiError> {
+    let caller = form_caller(caller, given)?;
+    let id = build_id(&path(id)?)?;
+    blocking(move || cancel_build(&caller, id)).await?;
+    Ok(Redirect::to(&format!("/builds/{}", id.0)).into_response())
 }

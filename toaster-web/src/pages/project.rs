@@ -10,10 +10,10 @@ use maud::html;
 use toaster_core::BuildQuery;
 use toaster_core::views::{BuildView, ConfigView, ProjectView};
 
-use super::signin::CsrfForm;
+use super::signin::{CsrfForm, form_caller};
 use super::{answer, duration, page, refusal, segment};
 use crate::api::{path, start as start_build};
-use crate::auth::{Caller, check_csrf};
+use crate::auth::Caller;
 use crate::error::{ApiError, Lookup, blocking};
 
 /// The latest builds shown.
@@ -46,23 +46,20 @@ pub(crate) async fn project(
     caller: Result<Caller, ApiError>,
     name: Result<Path<String>, PathRejection>,
 ) -> Response {
-    let caller = match caller {
-        Ok(caller) => caller,
-        Err(e) => return refusal(e),
-    };
-    let name = match path(name) {
-        Ok(name) => name,
-        Err(e) => return refusal(e),
-    };
-    let (caller, (project, config, builds)) = match blocking(move || {
-        let facts = facts(&caller, &name);
+    project_page(caller, name).await.unwrap_or_else(refusal)
+}
+
+async fn project_page(
+    caller: Result<Caller, ApiError>,
+    name: Result<Path<String>, PathRejection>,
+) -> Result<Response, ApiError> {
+    let caller = caller?;
+    let name = path(name)?;
+    let (caller, (project, config, builds)) = blocking(move || {
+        let facts = facts(&caller, &name)?;
         Ok((caller, facts))
     })
-    .await
-    {
-        Ok((caller, Ok(facts))) => (caller, facts),
-        Ok((_, Err(e))) | Err(e) => return refusal(e),
-    };
+    .await?;
     let csrf = caller.session.as_ref().map(|s| s.csrf.clone());
     let body = html! {
         h1 { (project.name) }
@@ -94,10 +91,10 @@ pub(crate) async fn project(
             }
         }
     };
-    answer(
+    Ok(answer(
         StatusCode::OK,
         page(&project.name, None, Some(&caller), body),
-    )
+    ))
 }
 
 pub(crate) async fn start(
@@ -105,27 +102,18 @@ pub(crate) async fn start(
     name: Result<Path<String>, PathRejection>,
     given: Result<Form<CsrfForm>, FormRejection>,
 ) -> Response {
-    let caller = match caller {
-        Ok(caller) => caller,
-        Err(e) => return refusal(e),
-    };
-    let name = match path(name) {
-        Ok(name) => name,
-        Err(e) => return refusal(e),
-    };
-    if caller.session.is_none() {
-        return refusal(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "csrf",
-            "forms are for signed-in browsers; use POST /api/v1/projects/{name}/builds",
-        ));
-    }
-    let csrf = given.ok().and_then(|Form(f)| f.csrf);
-    if let Err(e) = check_csrf(&caller, csrf.as_deref()) {
-        return refusal(e);
-    }
-    match blocking(move || start_build(&caller, &name, None)).await {
-        Ok(build) => Redirect::to(&format!("/builds/{}", build.id)).into_response(),
-        Err(e) => refusal(e),
-    }
+    start_form(caller, name, given)
+        .await
+        .unwrap_or_else(refusal)
+}
+
+async fn start_form(
+    caller: Result<Caller, ApiError>,
+    name: Result<Path<String>, PathRejection>,
+    given: Result<Form<CsrfForm>, FormRejection>,
+) -> Result<Response, ApiError> {
+    let caller = form_caller(caller, given)?;
+    let name = path(name)?;
+    let build = blocking(move || start_build(&caller, &name, None)).await?;
+    Ok(Redirect::to(&format!("/builds/{}", build.id)).into_response())
 }

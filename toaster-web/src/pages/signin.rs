@@ -104,6 +104,24 @@ pub(crate) struct CsrfForm {
     pub csrf: Option<String>,
 }
 
+/// The caller of a form: a signed-in browser whose form carries its session's CSRF token.
+pub(crate) fn form_caller(
+    caller: Result<Caller, ApiError>,
+    given: Result<Form<CsrfForm>, FormRejection>,
+) -> Result<Caller, ApiError> {
+    let caller = caller?;
+    if caller.session.is_none() {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "csrf",
+            "forms are for signed-in browsers; API clients use the POST routes under /api/v1",
+        ));
+    }
+    let csrf = given.ok().and_then(|Form(f)| f.csrf);
+    check_csrf(&caller, csrf.as_deref())?;
+    Ok(caller)
+}
+
 pub(crate) async fn signout(
     State(app): State<App>,
     caller: Result<Caller, ApiError>,

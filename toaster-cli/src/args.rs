@@ -157,7 +157,7 @@ pub enum Command {
     /// Serve pages for a phone, a JSON API under /api/v1 and downloads (sign in with a
     /// token from `toaster owner token create`; Ctrl-C or SIGTERM stops it).
     #[command(
-        after_help = "Examples:\n  toaster serve                                  (http://127.0.0.1:8000)\n  toaster serve --listen 127.0.0.1:9000 --behind-proxy   (TLS ends at nginx)"
+        after_help = "Examples:\n  toaster serve                                  (http://127.0.0.1:8000)\n  toaster serve --listen 127.0.0.1:9000 --behind-proxy   (TLS ends at nginx)\n  toaster serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem"
     )]
     Serve(ServeArgs),
     /// Post-build hooks: e-mail, webhooks or programs when a project's build ends.
@@ -419,14 +419,20 @@ pub struct RunnerArgs {
 /// `toaster serve`
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// The address to listen on. Anything beyond this host warns, unless
-    /// --behind-proxy says TLS ends at a reverse proxy in front.
+    /// The address to listen on. Anything beyond this host warns, unless it is served
+    /// over TLS (--tls-cert/--tls-key) or --behind-proxy says TLS ends at a proxy in front.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8000")]
     pub listen: std::net::SocketAddr,
     /// TLS ends at a reverse proxy in front (nginx, caddy): cookies are marked Secure and
     /// the client address is read from X-Forwarded-For.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "tls_cert")]
     pub behind_proxy: bool,
+    /// Serve HTTPS with this certificate chain (PEM, leaf first); needs --tls-key.
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    pub tls_cert: Option<std::path::PathBuf>,
+    /// The private key of --tls-cert (PEM).
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    pub tls_key: Option<std::path::PathBuf>,
 }
 
 /// `toaster layer …`

@@ -18,6 +18,14 @@ pub enum WebError {
         /// What the system said.
         source: std::io::Error,
     },
+    /// The TLS certificate or key could not be used.
+    #[error("cannot serve TLS with {path}: {reason}")]
+    Tls {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What was wrong.
+        reason: String,
+    },
     /// The async runtime could not be made, or serving failed.
     #[error("the web server failed: {source}")]
     Runtime {

@@ -15,9 +15,11 @@ mod pages;
 mod security;
 mod server;
 mod signin;
+mod tls;
 
 pub use error::WebError;
 pub use server::{RunningServer, ServeOptions, serve, start};
+pub use tls::TlsFiles;
 
 /// The OpenAPI document of `/api/v1`, as served at `/api/v1/openapi.json`.
 pub const OPENAPI: &str = include_str!("openapi.json");

@@ -19,13 +19,16 @@ use crate::auth::Sessions;
 use crate::error::{ApiError, Lookup, WebError};
 use crate::events::Watchers;
 use crate::signin::SignInLimiter;
+use crate::tls::{self, PeerAddr, TlsFiles, TlsListener};
 use crate::{api, download, events, pages, security};
 
 /// How `toaster serve` serves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServeOptions {
     /// The address to listen on (`127.0.0.1:8000` by default).
     pub listen: SocketAddr,
+    /// Serve TLS with this certificate and key.
+    pub tls: Option<TlsFiles>,
     /// TLS ends at a reverse proxy in front: cookies are marked `Secure`, and the client
     /// address is the last one the proxy adds to `X-Forwarded-For`.
     pub behind_proxy: bool,
@@ -35,7 +38,12 @@ impl ServeOptions {
     /// Whether tokens and cookies would cross a network in the clear: listening beyond
     /// this host with no TLS in front.
     pub fn exposed_without_tls(&self) -> bool {
-        !self.listen.ip().is_loopback() && !self.behind_proxy
+        !self.listen.ip().is_loopback() && !self.behind_proxy && self.tls.is_none()
+    }
+
+    /// Whether browsers reach the server over TLS (its own, or a proxy's).
+    fn over_tls(&self) -> bool {
+        self.behind_proxy || self.tls.is_some()
     }
 }
 
@@ -47,12 +55,14 @@ pub(crate) struct App {
     pub limiter: Arc<SignInLimiter>,
     pub watchers: Arc<Watchers>,
     pub behind_proxy: bool,
+    /// Cookies are marked `Secure`.
+    pub secure_cookies: bool,
 }
 
 impl App {
     /// The address a request came from: the peer's, or behind a proxy the last one the
     /// proxy added to `X-Forwarded-For`.
-    pub(crate) fn client_ip(&self, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
+    pub(crate) fn client_ip(&self, PeerAddr(peer): PeerAddr, headers: &HeaderMap) -> IpAddr {
         if self.behind_proxy {
             let forwarded = headers
                 .get_all("x-forwarded-for")
@@ -144,35 +154,65 @@ fn app(toaster: Toaster, options: &ServeOptions) -> App {
         limiter: Arc::new(SignInLimiter::default()),
         watchers: Arc::new(Watchers::default()),
         behind_proxy: options.behind_proxy,
+        secure_cookies: options.over_tls(),
     }
+}
+
+/// The listener of `options`: plain TCP, or TLS over it.
+enum Bound {
+    Plain(tokio::net::TcpListener),
+    Tls(TlsListener),
+}
+
+impl Bound {
+    fn local_addr(&self, wanted: SocketAddr) -> Result<SocketAddr, WebError> {
+        match self {
+            Bound::Plain(l) => l.local_addr(),
+            Bound::Tls(l) => axum::serve::Listener::local_addr(l),
+        }
+        .map_err(|source| WebError::Listen {
+            addr: wanted,
+            source,
+        })
+    }
+}
+
+async fn listen(options: &ServeOptions) -> Result<Bound, WebError> {
+    let tcp = tokio::net::TcpListener::bind(options.listen)
+        .await
+        .map_err(|source| WebError::Listen {
+            addr: options.listen,
+            source,
+        })?;
+    Ok(match &options.tls {
+        None => Bound::Plain(tcp),
+        Some(files) => Bound::Tls(TlsListener::new(tcp, tls::acceptor(files)?)),
+    })
 }
 
 async fn run(
-    listener: tokio::net::TcpListener,
+    listener: Bound,
     app: App,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), WebError> {
-    let service = router(app).into_make_service_with_connect_info::<SocketAddr>();
+    let service = router(app).into_make_service_with_connect_info::<PeerAddr>();
+    let served = async move {
+        match listener {
+            Bound::Plain(l) => axum::serve(l, service).await,
+            Bound::Tls(l) => axum::serve(l, service).await,
+        }
+    };
     tokio::select! {
-        served = axum::serve(listener, service) => served.map_err(|source| WebError::Runtime { source }),
+        served = served => served.map_err(|source| WebError::Runtime { source }),
         () = stop => Ok(()),
     }
-}
-
-async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, WebError> {
-    tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|source| WebError::Listen { addr, source })
 }
 
 /// Starts serving in a background thread; the server stops when the handle is dropped.
 pub fn start(toaster: Toaster, options: ServeOptions) -> Result<RunningServer, WebError> {
     let runtime = runtime()?;
-    let listener = runtime.block_on(bind(options.listen))?;
-    let addr = listener.local_addr().map_err(|source| WebError::Listen {
-        addr: options.listen,
-        source,
-    })?;
+    let listener = runtime.block_on(listen(&options))?;
+    let addr = listener.local_addr(options.listen)?;
     let (stop, stopped) = oneshot::channel::<()>();
     let app = app(toaster, &options);
     let thread = std::thread::spawn(move || {
@@ -197,11 +237,8 @@ pub fn serve(
     ready: impl FnOnce(SocketAddr),
 ) -> Result<(), WebError> {
     let runtime = runtime()?;
-    let listener = runtime.block_on(bind(options.listen))?;
-    let addr = listener.local_addr().map_err(|source| WebError::Listen {
-        addr: options.listen,
-        source,
-    })?;
+    let listener = runtime.block_on(listen(&options))?;
+    let addr = listener.local_addr(options.listen)?;
     ready(addr);
     let app = app(toaster, &options);
     let result = runtime.block_on(run(listener, app, stop_signal()));
@@ -233,4 +270,4 @@ async fn stop_signal() {
 }
 
 /// The client address of a request, for handlers that take [`ConnectInfo`].
-pub(crate) type Peer = ConnectInfo<SocketAddr>;
+pub(crate) type Peer = ConnectInfo<PeerAddr>;

@@ -210,6 +210,7 @@ fn behind_a_proxy_cookies_are_secure_and_addresses_forwarded() {
     let w = world_with(|listen| ServeOptions {
         listen,
         behind_proxy: true,
+        tls: None,
     });
     let form = "application/x-www-form-urlencoded";
     let signed = w.post(
@@ -242,4 +243,101 @@ fn behind_a_proxy_cookies_are_secure_and_addresses_forwarded() {
         format!("token={}", w.alice_token).as_bytes(),
     );
     assert_eq!(other.status, 303);
+}
+
+#[test]
+fn serves_https_with_its_certificate_and_secure_cookies() {
+    use std::sync::Arc;
+    use ureq::tls::{PemItem, RootCerts, TlsConfig, parse_pem};
+
+    let keys = tempfile::tempdir().unwrap();
+    let (cert, key) = (keys.path().join("cert.pem"), keys.path().join("key.pem"));
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        ])
+        .args([
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ])
+        .args(["-addext", "basicConstraints=critical,CA:FALSE"])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl, to make a certificate");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let files = toaster_web::TlsFiles {
+        cert: cert.clone(),
+        key: key.clone(),
+    };
+    let w = world_with(|listen| ServeOptions {
+        listen,
+        behind_proxy: false,
+        tls: Some(files),
+    });
+    let pem = std::fs::read(&cert).unwrap();
+    let roots: Vec<_> = parse_pem(&pem)
+        .filter_map(|item| match item.unwrap() {
+            PemItem::Certificate(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .tls_config(
+            TlsConfig::builder()
+                .root_certs(RootCerts::Specific(Arc::new(roots)))
+                .build(),
+        )
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let https = format!("https://{}", w.server.addr);
+    let listed = agent
+        .get(format!("{https}/api/v1/builds"))
+        .header("Authorization", &format!("Bearer {}", w.alice_token))
+        .call()
+        .unwrap();
+    assert_eq!(listed.status(), 200);
+    let signed = agent
+        .post(format!("{https}/signin"))
+        .content_type("application/x-www-form-urlencoded")
+        .send(format!("token={}", w.alice_token).as_bytes())
+        .unwrap();
+    assert_eq!(signed.status(), 303);
+    let cookie = signed.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    // Plain HTTP to the TLS port gets no answer.
+    assert!(
+        crate::support::agent()
+            .get(w.url("/api/v1/builds"))
+            .call()
+            .is_err()
+    );
+
+    // A key that is not one refuses to start, naming the file.
+    std::fs::write(&key, "not a key").unwrap();
+    let refused = toaster_web::start(
+        toaster_core::Toaster::open_sqlite(&keys.path().join("none.sqlite"))
+            .or_else(|_| toaster_core::Toaster::init_sqlite(&keys.path().join("none.sqlite")))
+            .unwrap(),
+        ServeOptions {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            behind_proxy: false,
+            tls: Some(toaster_web::TlsFiles {
+                cert,
+                key: key.clone(),
+            }),
+        },
+    );
+    let message = refused.err().expect("a refusal").to_string();
+    assert!(message.contains("key.pem"), "{message}");
 }

@@ -152,6 +152,7 @@ pub fn world() -> World {
     world_with(|listen| ServeOptions {
         listen,
         behind_proxy: false,
+        tls: None,
     })
 }
 

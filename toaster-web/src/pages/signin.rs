@@ -41,7 +41,7 @@ pub(crate) struct SignIn {
 }
 
 fn cookie(app: &App, value: &str, max_age: u64) -> HeaderValue {
-    let secure = if app.behind_proxy { "; Secure" } else { "" };
+    let secure = if app.secure_cookies { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
         "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
     ))

@@ -119,3 +119,4 @@ mod paths;
 mod project_safety;
 mod standing;
 mod terminal;
+mod tokens;

@@ -1,8 +1,10 @@
 //! Live progress of a build as server-sent events (`event: progress`, JSON data). One
 //! poller per watched build reads it once a second and shares what it read with every
 //! watcher of that build; the stream ends when the build ends, after [`MAX_STREAM`] (the
-//! browser reconnects), or when the client goes. At most [`MAX_WATCHERS`] streams are open
-//! at once; past that, 503.
+//! browser reconnects), or when the client goes. At most [`ServeOptions::max_event_streams`]
+//! streams are open at once; past that, 503.
+//!
+//! [`ServeOptions::max_event_streams`]: crate::ServeOptions::max_event_streams
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -25,8 +27,8 @@ use crate::auth::Caller;
 use crate::error::{ApiError, Lookup, blocking};
 use crate::server::App;
 
-/// The most event streams open at once.
-pub(crate) const MAX_WATCHERS: usize = 2048;
+/// The most event streams open at once unless told otherwise.
+pub const MAX_EVENT_STREAMS: usize = 2048;
 
 /// How long one stream lasts at most.
 const MAX_STREAM: Duration = Duration::from_secs(3600);
@@ -70,18 +72,19 @@ type Latest = watch::Sender<Option<String>>;
 pub(crate) struct Watchers {
     builds: Mutex<HashMap<i64, Arc<Latest>>>,
     open: Arc<Semaphore>,
-}
-
-impl Default for Watchers {
-    fn default() -> Self {
-        Watchers {
-            builds: Mutex::new(HashMap::new()),
-            open: Arc::new(Semaphore::new(MAX_WATCHERS)),
-        }
-    }
+    max: usize,
 }
 
 impl Watchers {
+    /// Watchers of at most `max` streams at once.
+    pub(crate) fn new(max: usize) -> Watchers {
+        Watchers {
+            builds: Mutex::new(HashMap::new()),
+            open: Arc::new(Semaphore::new(max)),
+            max,
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Arc<Latest>>> {
         // One insert or remove at a time: a panic leaves the map whole.
         self.builds.lock().unwrap_or_else(|p| p.into_inner())
@@ -178,7 +181,10 @@ pub(crate) async fn stream(
         return Err(ApiError::new(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             "busy",
-            format!("{MAX_WATCHERS} event streams are open already; reload the page later"),
+            format!(
+                "{} event streams are open already; reload the page later",
+                app.watchers.max
+            ),
         ));
     };
     let actor = caller.actor;

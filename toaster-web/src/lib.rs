@@ -18,6 +18,7 @@ mod signin;
 mod tls;
 
 pub use error::WebError;
+pub use events::MAX_EVENT_STREAMS;
 pub use server::{RunningServer, ServeOptions, serve, start};
 pub use tls::TlsFiles;
 

@@ -17,7 +17,7 @@ use tokio::sync::oneshot;
 
 use crate::auth::Sessions;
 use crate::error::{ApiError, Lookup, WebError};
-use crate::events::Watchers;
+use crate::events::{MAX_EVENT_STREAMS, Watchers};
 use crate::signin::SignInLimiter;
 use crate::tls::{self, PeerAddr, TlsFiles, TlsListener};
 use crate::{api, download, events, pages, security};
@@ -29,12 +29,25 @@ pub struct ServeOptions {
     pub listen: SocketAddr,
     /// Serve TLS with this certificate and key.
     pub tls: Option<TlsFiles>,
+    /// The most server-sent event streams open at once ([`MAX_EVENT_STREAMS`] by default);
+    /// past it, 503.
+    pub max_event_streams: usize,
     /// TLS ends at a reverse proxy in front: cookies are marked `Secure`, and the client
     /// address is the last one the proxy adds to `X-Forwarded-For`.
     pub behind_proxy: bool,
 }
 
 impl ServeOptions {
+    /// Plain HTTP on `listen`, nothing in front, the default limits.
+    pub fn new(listen: SocketAddr) -> ServeOptions {
+        ServeOptions {
+            listen,
+            tls: None,
+            behind_proxy: false,
+            max_event_streams: MAX_EVENT_STREAMS,
+        }
+    }
+
     /// Whether tokens and cookies would cross a network in the clear: listening beyond
     /// this host with no TLS in front.
     pub fn exposed_without_tls(&self) -> bool {
@@ -152,7 +165,7 @@ fn app(toaster: Toaster, options: &ServeOptions) -> App {
         toaster,
         sessions: Arc::new(Sessions::default()),
         limiter: Arc::new(SignInLimiter::default()),
-        watchers: Arc::new(Watchers::default()),
+        watchers: Arc::new(Watchers::new(options.max_event_streams)),
         behind_proxy: options.behind_proxy,
         secure_cookies: options.over_tls(),
     }

@@ -6,7 +6,9 @@ use toaster_core::Toaster;
 use toaster_core::ingest::Event;
 use toaster_core::model::BuildState;
 
-use crate::support::{agent, policy, world};
+use toaster_web::ServeOptions;
+
+use crate::support::{agent, policy, world, world_with};
 
 /// The data of the next `progress` event on `lines`.
 fn next_progress(lines: &mut impl Iterator<Item = std::io::Result<String>>) -> serde_json::Value {
@@ -106,4 +108,36 @@ fn streams_of_builds_one_may_not_read_are_refused() {
     );
     assert_eq!(ended.status, 200);
     assert!(ended.text().contains("\"ended\":true"), "{}", ended.text());
+}
+
+#[test]
+fn a_thousand_streams_are_held_and_one_more_is_refused() {
+    let w = world_with(|listen| ServeOptions {
+        max_event_streams: 1000,
+        ..ServeOptions::new(listen)
+    });
+    let running = w
+        .alice
+        .start_build("demo", &Toaster::host_name(), None)
+        .unwrap();
+    let path = format!("/api/v1/builds/{}/events", running.id.0);
+    let auth = format!("Bearer {}", w.alice_token);
+    // Clients that open a stream, read nothing and never close it.
+    let open: Vec<_> = (0..1000)
+        .map(|_| {
+            let response = agent()
+                .get(w.url(&path))
+                .header("Authorization", &auth)
+                .call()
+                .unwrap();
+            assert_eq!(response.status(), 200);
+            response
+        })
+        .collect();
+    let refused = w.get_as(&w.alice_token, &path);
+    assert_eq!(refused.status, 503, "{}", refused.text());
+    assert_eq!(refused.json()["error"], "busy");
+    // Everything else still answers.
+    assert_eq!(w.get_as(&w.alice_token, "/api/v1/builds").status, 200);
+    assert_eq!(open.len(), 1000);
 }

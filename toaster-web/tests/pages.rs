@@ -208,9 +208,8 @@ fn sign_in_attempts_are_limited_per_address() {
 #[test]
 fn behind_a_proxy_cookies_are_secure_and_addresses_forwarded() {
     let w = world_with(|listen| ServeOptions {
-        listen,
         behind_proxy: true,
-        tls: None,
+        ..ServeOptions::new(listen)
     });
     let form = "application/x-www-form-urlencoded";
     let signed = w.post(
@@ -279,9 +278,8 @@ fn serves_https_with_its_certificate_and_secure_cookies() {
         key: key.clone(),
     };
     let w = world_with(|listen| ServeOptions {
-        listen,
-        behind_proxy: false,
         tls: Some(files),
+        ..ServeOptions::new(listen)
     });
     let pem = std::fs::read(&cert).unwrap();
     let roots: Vec<_> = parse_pem(&pem)
@@ -326,16 +324,13 @@ fn serves_https_with_its_certificate_and_secure_cookies() {
     // A key that is not one refuses to start, naming the file.
     std::fs::write(&key, "not a key").unwrap();
     let refused = toaster_web::start(
-        toaster_core::Toaster::open_sqlite(&keys.path().join("none.sqlite"))
-            .or_else(|_| toaster_core::Toaster::init_sqlite(&keys.path().join("none.sqlite")))
-            .unwrap(),
+        toaster_core::Toaster::init_sqlite(&keys.path().join("none.sqlite")).unwrap(),
         ServeOptions {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            behind_proxy: false,
             tls: Some(toaster_web::TlsFiles {
                 cert,
                 key: key.clone(),
             }),
+            ..ServeOptions::new("127.0.0.1:0".parse().unwrap())
         },
     );
     let message = refused.err().expect("a refusal").to_string();

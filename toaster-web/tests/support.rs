@@ -149,11 +149,7 @@ pub fn world_with(options: impl FnOnce(std::net::SocketAddr) -> ServeOptions) ->
 }
 
 pub fn world() -> World {
-    world_with(|listen| ServeOptions {
-        listen,
-        behind_proxy: false,
-        tls: None,
-    })
+    world_with(ServeOptions::new)
 }
 
 /// A client that shows every status as it is and follows no redirect.

@@ -10,12 +10,12 @@ use crate::terminal::escape;
 pub fn run(ctx: &Context, args: ServeArgs) -> Outcome {
     let toaster = ctx.open()?;
     let options = ServeOptions {
-        listen: args.listen,
         behind_proxy: args.behind_proxy,
         tls: match (args.tls_cert, args.tls_key) {
             (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
             _ => None,
         },
+        ..ServeOptions::new(args.listen)
     };
     let scheme = if options.tls.is_some() {
         "https"

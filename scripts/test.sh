@@ -11,6 +11,8 @@ fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt
 
 cargo test --workspace
+# The API of `toaster serve` against its OpenAPI document (schemathesis, from .venv).
+bash scripts/api-check.sh target/debug/toaster
 
 rm -rf target/wheels
 .venv/bin/maturin build --quiet --manifest-path toaster-py/Cargo.toml --out target/wheels

@@ -71,7 +71,7 @@ fn corrupt(what: &'static str) -> impl FnOnce(crate::model::ModelError) -> Store
 }
 
 /// Decodes a stored name; a name that no longer passes the rules is damage.
-fn name(value: String) -> Result<Name, StoreError> {
+pub(super) fn name(value: String) -> Result<Name, StoreError> {
     Name::parse("name", &value).map_err(corrupt("name"))
 }
 

@@ -64,6 +64,8 @@ PYTHON: Dict[str, List[str]] = {
     "build recipes": ["Actor.recipes", "Actor.recipes_depending_on", "Actor.recipes_needed_by"],
     "build variables": ["Actor.recorded_variables", "Actor.recorded_variable", "Actor.variable_history"],
     "build compare": ["Actor.compare_builds"],
+    "build packages": ["Actor.packages", "Actor.package_files", "Actor.image_packages", "Actor.package_why"],
+    "build files": ["Actor.images", "Actor.image_files"],
     "build hooks": ["Actor.hook_deliveries"],
     "build artifacts": ["Actor.artifacts"],
     "build download": ["Actor.download_artifacts"],

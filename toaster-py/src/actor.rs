@@ -614,6 +614,80 @@ impl Actor {
         list_to_python(py, packages.iter().map(PackageView::from))
     }
 
+    /// The files of package `package` of a build, as dicts (`path`, `size`), by path.
+    fn package_files<'py>(
+        &self,
+        py: Python<'py>,
+        build_id: i64,
+        package: &str,
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let files = self.detach(py, || self.inner.package_files(BuildId(build_id), package))?;
+        list_to_python(
+            py,
+            files.iter().map(toaster_core::views::PackageFileView::from),
+        )
+    }
+
+    /// The images a build recorded, as dicts (`target`, `packages`, `files`, `size`), as
+    /// `build files ID --json`.
+    fn images<'py>(&self, py: Python<'py>, build_id: i64) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let images = self.detach(py, || self.inner.images(BuildId(build_id)))?;
+        list_to_python(py, images.iter().map(toaster_core::views::ImageView::from))
+    }
+
+    /// The packages installed in image `target` of a build, as dicts (`name`, `size`,
+    /// `depends`), as `build packages ID --in-image TARGET --json`.
+    fn image_packages<'py>(
+        &self,
+        py: Python<'py>,
+        build_id: i64,
+        target: &str,
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let installed = self.detach(py, || self.inner.image_packages(BuildId(build_id), target))?;
+        list_to_python(
+            py,
+            installed
+                .iter()
+                .map(toaster_core::views::InstalledPackageView::from),
+        )
+    }
+
+    /// Why `package` is in image `target` of a build: the chain of installed packages that
+    /// pulled it in, as dicts (`package`, `kind`), from one nothing in the image needs.
+    fn package_why<'py>(
+        &self,
+        py: Python<'py>,
+        build_id: i64,
+        target: &str,
+        package: &str,
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let chain = self.detach(py, || {
+            self.inner.package_why(BuildId(build_id), target, package)
+        })?;
+        list_to_python(py, chain.iter().map(toaster_core::views::WhyHopView::from))
+    }
+
+    /// The file listing of image `target` of a build, entries at or below `under`, or the
+    /// `largest` regular files, as a dict (`target`, `matched`, `total_size`, `files`).
+    #[pyo3(signature = (build_id, target, *, under = None, largest = None))]
+    fn image_files<'py>(
+        &self,
+        py: Python<'py>,
+        build_id: i64,
+        target: &str,
+        under: Option<String>,
+        largest: Option<usize>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let query = toaster_core::model::FileQuery { under, largest };
+        let listing = self.detach(py, || {
+            self.inner.image_files(BuildId(build_id), target, &query)
+        })?;
+        to_python(
+            py,
+            &toaster_core::views::ImageListingView::new(target, &listing),
+        )
+    }
+
     /// The files a build made or read, as dicts (`name`, `kind`, `dir`, `path`, `size`,
     /// `sha256`), of `kind` only if given.
     #[pyo3(signature = (build_id, *, kind = None))]

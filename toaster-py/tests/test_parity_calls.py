@@ -196,6 +196,13 @@ def test_two_builds_compare(alice, demo, tmp_path):
         extra = [
             {"event": "package", "name": "zlib", "version": "1.3-r0", "size": size, "recipe": "zlib", "depends": []},
             {"event": "variable", "name": "IMAGE_INSTALL", "value": value},
+            {"event": "package_files", "package": "zlib", "files": [{"path": "/usr/lib/libz.so.1", "size": size}]},
+            {"event": "image_packages", "target": "core-image-minimal", "packages": [
+                {"name": "packagegroup-core-boot", "size": 0, "depends": [{"name": "zlib", "kind": "recommends"}]},
+                {"name": "zlib", "size": size}]},
+            {"event": "image_files", "target": "core-image-minimal", "files": [
+                {"path": "/usr/lib/libz.so.1", "size": size, "type": "file", "mode": "-rwxr-xr-x",
+                 "owner": "root", "group": "root"}]},
         ]
         log.write_text("\n".join(lines[:-1] + [json.dumps(e) for e in extra] + lines[-1:]) + "\n")
         return int(alice.import_events(log)["build"]["id"])
@@ -208,3 +215,35 @@ def test_two_builds_compare(alice, demo, tmp_path):
     assert alice.packages(first)[0]["relations"] == {}
     with pytest.raises(toaster_rs.NotFoundError):
         alice.compare_builds(first, 999)
+    assert compared["images"] == [{"target": "core-image-minimal", "from": 100, "to": 150, "change": 50}]
+
+
+def test_package_and_image_contents(alice, demo, tmp_path):
+    log = _event_log(tmp_path / "c.jsonl")
+    lines = log.read_text().splitlines()
+    extra = [
+        {"event": "package", "name": "zlib", "version": "1.3-r0", "size": 9, "recipe": "zlib", "depends": []},
+        {"event": "package_files", "package": "zlib", "files": [{"path": "/usr/lib/libz.so.1", "size": 9}]},
+        {"event": "image_packages", "target": "core-image-minimal", "packages": [
+            {"name": "packagegroup-core-boot", "size": 0, "depends": [{"name": "zlib", "kind": "recommends"}]},
+            {"name": "zlib", "size": 9}]},
+        {"event": "image_files", "target": "core-image-minimal", "files": [
+            {"path": "/usr/lib", "size": 0, "type": "dir", "mode": "drwxr-xr-x", "owner": "root", "group": "root"},
+            {"path": "/usr/lib/libz.so.1", "size": 9, "type": "file", "mode": "-rwxr-xr-x",
+             "owner": "root", "group": "root"}]},
+    ]
+    log.write_text("\n".join(lines[:-1] + [json.dumps(e) for e in extra] + lines[-1:]) + "\n")
+    build_id = int(alice.import_events(log)["build"]["id"])
+    assert alice.package_files(build_id, "zlib") == [{"path": "/usr/lib/libz.so.1", "size": 9}]
+    assert alice.images(build_id) == [{"target": "core-image-minimal", "packages": 2, "files": 2, "size": 9}]
+    installed = alice.image_packages(build_id, "core-image-minimal")
+    assert installed[0]["depends"] == {"recommends": ["zlib"]}
+    assert alice.package_why(build_id, "core-image-minimal", "zlib") == [
+        {"package": "packagegroup-core-boot", "kind": None},
+        {"package": "zlib", "kind": "recommends"},
+    ]
+    listing = alice.image_files(build_id, "core-image-minimal", under="/usr", largest=1)
+    assert (listing["matched"], listing["total_size"], listing["files"][0]["type"]) == (2, 9, "file")
+    with pytest.raises(toaster_rs.NotFoundError) as raised:
+        alice.package_why(build_id, "core-image-minimal", "htop")
+    assert "Actor.image_packages(" in str(raised.value.hint)

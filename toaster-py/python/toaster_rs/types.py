@@ -269,6 +269,61 @@ ComparedLayer = TypedDict(
 )
 
 
+class PackageFile(TypedDict):
+    """A file of a package: its path on the target and size."""
+
+    path: str
+    size: int
+
+
+class Image(TypedDict):
+    """An image a build recorded (``build files ID --json``): packages installed, entries of
+    its file listing, its size (its regular files; its packages when it has no listing)."""
+
+    target: str
+    packages: int
+    files: int
+    size: int
+
+
+class InstalledPackage(TypedDict):
+    """A package installed in an image, with the installed packages it pulled in by kind
+    (``depends``, ``recommends``)."""
+
+    name: str
+    size: int
+    depends: Dict[str, List[str]]
+
+
+class WhyStep(TypedDict):
+    """A step of why a package is in an image: ``kind`` is how the step before pulled it in
+    (``depends`` or ``recommends``), None on the first."""
+
+    package: str
+    kind: Optional[Literal["depends", "recommends"]]
+
+
+class ImageFile(TypedDict):
+    """An entry of an image's file listing."""
+
+    path: str
+    size: int
+    type: Literal["file", "dir", "symlink", "other"]
+    mode: str
+    owner: str
+    group: str
+    link: Optional[str]
+
+
+class ImageListing(TypedDict):
+    """An image's file listing as queried (``build files ID TARGET --json``)."""
+
+    target: str
+    matched: int
+    total_size: int
+    files: List[ImageFile]
+
+
 class PackageSide(TypedDict):
     """A package of one build compared."""
 
@@ -535,6 +590,12 @@ __all__ = [
     "Operator",
     "OwnRecipe",
     "Package",
+    "PackageFile",
+    "Image",
+    "ImageFile",
+    "ImageListing",
+    "InstalledPackage",
+    "WhyStep",
     "PackageChange",
     "PackageSide",
     "PackagesCompared",

@@ -5,11 +5,16 @@
 //! [`StoreError`]: each backend maps its driver's errors onto it.
 
 mod error;
+pub(crate) mod postgres;
+mod rights;
 pub(crate) mod sqlite;
 
 #[cfg(any(test, feature = "test-support"))]
 pub mod conformance;
+#[cfg(any(test, feature = "test-support"))]
+pub mod test_server;
 
+pub use self::postgres::PostgresStore;
 pub use error::StoreError;
 pub use sqlite::SqliteStore;
 

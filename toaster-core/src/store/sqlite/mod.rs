@@ -13,7 +13,7 @@ mod migration;
 mod operations;
 mod permission;
 mod queue;
-mod rows;
+pub(in crate::store) mod rows;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};

@@ -280,4 +280,8 @@ fn get<'a, T: postgres::types::FromSql<'a>>(row: &'a Row, index: usize) -> Resul
 }
 
 #[cfg(test)]
+mod opening_tests;
+#[cfg(test)]
+mod queue_tests;
+#[cfg(test)]
 mod tests;

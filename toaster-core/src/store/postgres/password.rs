@@ -2,7 +2,7 @@
 //! `PGPASSWORD`, else in the password file (`PGPASSFILE`, or `~/.pgpass`), whose lines are
 //! `host:port:database:user:password` with `*` matching anything and `\` escaping.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use postgres::config::Host;
 
@@ -16,6 +16,12 @@ pub(super) fn find(config: &postgres::Config) -> Option<String> {
     let file = std::env::var_os("PGPASSFILE")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".pgpass")))?;
+    from_file(&file, config)
+}
+
+/// The password the password file `file` gives for `config`'s first host, port, database
+/// and user, if any.
+pub(super) fn from_file(file: &Path, config: &postgres::Config) -> Option<String> {
     let text = std::fs::read_to_string(file).ok()?;
     let host = match config.get_hosts().first()? {
         Host::Tcp(name) => name.clone(),

@@ -20,6 +20,12 @@ pub use sqlite::SqliteStore;
 
 use std::path::Path;
 
+/// Whether `location` (a `--db` value, `TOASTER_DB`, a marker's record) names a PostgreSQL
+/// database (`postgres://…`) rather than an SQLite file.
+pub fn is_database_url(location: &Path) -> bool {
+    location.to_str().is_some_and(PostgresStore::is_url)
+}
+
 use crate::model::{
     ArtifactRecord, Attempt, AuditEntry, AuditFilter, Build, BuildArchive, BuildFilter, BuildId,
     BuildWrite, ClaimRequest, Delivery, DeliveryClaim, DeliveryId, Group, GroupId, ImportedRecord,

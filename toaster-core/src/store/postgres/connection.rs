@@ -89,13 +89,23 @@ impl Target {
             .first()
             .map(|p| format!(":{p}"))
             .unwrap_or_default();
-        let mode = match c.get_ssl_mode() {
-            SslMode::Disable => "?sslmode=disable",
-            SslMode::Require => "?sslmode=require",
-            _ => "",
+        let mut query = Vec::new();
+        match c.get_ssl_mode() {
+            SslMode::Disable => query.push("sslmode=disable".to_owned()),
+            SslMode::Require => query.push("sslmode=require".to_owned()),
+            _ => {}
+        }
+        // Options (a schema by `-c search_path=…`) name where the data is: kept.
+        if let Some(options) = c.get_options() {
+            query.push(format!("options={}", escape(options)));
+        }
+        let query = if query.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", query.join("&"))
         };
         format!(
-            "postgres://{}@{host}{port}/{}{mode}",
+            "postgres://{}@{host}{port}/{}{query}",
             c.get_user().unwrap_or_default(),
             c.get_dbname().unwrap_or_default()
         )
@@ -139,6 +149,18 @@ impl Target {
             ),
         }
     }
+}
+
+/// `text` percent-encoded for a URL's query, all but the plainest bytes escaped.
+fn escape(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(b).to_string()
+            }
+            b => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// What every connection sets first: lock waits end as `Busy`, times are UTC.

@@ -86,6 +86,12 @@ impl PostgresStore {
         text.starts_with("postgres://") || text.starts_with("postgresql://")
     }
 
+    /// The URL `url` as [`crate::store::Store::location`] shows it: without the password,
+    /// the same for every way of writing one database. `None` if it is not a valid URL.
+    pub fn location_of(url: &str) -> Option<String> {
+        Target::parse(url).ok().map(|t| t.location())
+    }
+
     fn connection(&self) -> Result<PooledConnection<Manager>, StoreError> {
         self.pool.get().map_err(|e| StoreError::Backend {
             operation: "connected to the database",

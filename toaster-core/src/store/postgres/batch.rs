@@ -4,11 +4,11 @@ use postgres::{Statement, Transaction};
 
 use super::{PostgresStore, get};
 use crate::model::{
-    ArtifactRecord, BuildId, BuildState, BuildWrite, LogLevel, ScriptType, SstateResult,
-    TaskOutcome, Timestamp,
+    ArtifactRecord, BuildId, BuildState, BuildWrite, ScriptType, SstateResult, TaskOutcome,
+    Timestamp,
 };
-use crate::store::StoreError;
 use crate::store::sqlite::rows::int;
+use crate::store::{StoreError, lifecycle};
 
 const TASK: &str = "INSERT INTO task AS t (build_id, recipe, name, position, outcome, \
      started_at, ended_at, cpu_ms, read_bytes, write_bytes, log_file, sstate_result, executed, \
@@ -130,11 +130,11 @@ impl PostgresStore {
         writes: &[BuildWrite],
     ) -> Result<(u32, u32), StoreError> {
         let s = self.statements(tx)?;
-        let (mut errors, mut warnings) = (0u32, 0u32);
+        let mut counts = (0u32, 0u32);
         for write in writes {
             let done = match write {
                 BuildWrite::State(next, at) => {
-                    if !state.may_become(*next) || state == *next {
+                    if !lifecycle::moves(state, *next) {
                         continue;
                     }
                     state = *next;
@@ -218,11 +218,7 @@ impl PostgresStore {
                         })
                     }),
                 BuildWrite::Log(l) => {
-                    match l.level {
-                        LogLevel::Warning => warnings += 1,
-                        LogLevel::Error | LogLevel::Critical => errors += 1,
-                        LogLevel::Debug | LogLevel::Note => {}
-                    }
+                    lifecycle::tally(l.level, &mut counts);
                     tx.execute(
                         &s.log,
                         &[
@@ -240,7 +236,7 @@ impl PostgresStore {
             };
             done.map_err(|e| self.err(e, "recorded build events"))?;
         }
-        Ok((errors, warnings))
+        Ok(counts)
     }
 
     /// The build's state, if it may still take records. Locks the build's row, so that
@@ -256,20 +252,7 @@ impl PostgresStore {
             &[&build.0],
             |r| get::<String>(r, 0),
         )?;
-        let Some(state) = state else {
-            return Err(StoreError::NotFound {
-                entity: "build",
-                key: build.to_string(),
-            });
-        };
-        let state = BuildState::parse(&state).map_err(|e| StoreError::Corrupt {
-            what: "build state",
-            detail: e.to_string(),
-        })?;
-        if state.is_final() {
-            return Err(StoreError::BuildEnded { build, state });
-        }
-        Ok(state)
+        lifecycle::live_state(build, state)
     }
 
     /// Prepares the statements a batch uses.

@@ -13,8 +13,8 @@ use crate::model::{
     LogLevel, LogRecord, NewAudit, NewBuild, PackageRecord, ProjectId, Provider, RecipeEdge,
     RecipeRecord, Task, TaskEdge, TaskFilter, TaskName, TaskOutcome, Timestamp, Visibility,
 };
-use crate::store::StoreError;
 use crate::store::sqlite::rows::{name, path_text};
+use crate::store::{StoreError, lifecycle};
 
 impl PostgresStore {
     pub(super) fn build_in(
@@ -135,9 +135,7 @@ impl PostgresStore {
             )?;
         }
         let project = self.project_name_of(tx, build.project)?;
-        let mut entry = audit.clone();
-        entry.detail = format!("{verb} build {id}: {}", audit.detail);
-        entry.project.get_or_insert(project);
+        let entry = lifecycle::started_entry(audit, verb, id, project);
         self.append_audit(tx, &entry, Some(build.project))?;
         Ok(BuildId(id))
     }

@@ -5,7 +5,6 @@ use postgres::{Statement, Transaction};
 use super::{PostgresStore, get};
 use crate::model::{
     ArtifactRecord, BuildId, BuildState, BuildWrite, ScriptType, SstateResult, TaskOutcome,
-    Timestamp,
 };
 use crate::store::sqlite::rows::int;
 use crate::store::{StoreError, lifecycle};
@@ -55,8 +54,10 @@ const STATE: &str = "UPDATE build SET state = $2, ended_at = coalesce($3, ended_
 const PROGRESS: &str = "UPDATE build SET recipes_parsed = coalesce($2, recipes_parsed), \
      recipes_total = coalesce($3, recipes_total), tasks_done = coalesce($4, tasks_done), \
      tasks_total = coalesce($5, tasks_total) WHERE id = $1";
-const ALIVE: &str = "UPDATE build SET heartbeat_at = $2, errors = errors + $3, \
-     warnings = warnings + $4 WHERE id = $1";
+/// Heartbeats are taken by the database's clock (see `PostgresStore::clock`).
+const ALIVE: &str = "UPDATE build SET \
+     heartbeat_at = (extract(epoch FROM clock_timestamp()) * 1000)::bigint, \
+     errors = errors + $2, warnings = warnings + $3 WHERE id = $1";
 
 /// Inserts one artifact of `build` (skipped if the build has one of that name).
 pub(super) fn insert_artifact(
@@ -108,12 +109,7 @@ impl PostgresStore {
             self.execute(
                 tx,
                 ALIVE,
-                &[
-                    &build.0,
-                    &Timestamp::now().0,
-                    &i64::from(errors),
-                    &i64::from(warnings),
-                ],
+                &[&build.0, &i64::from(errors), &i64::from(warnings)],
                 "marked a build alive",
             )?;
             Ok(())

@@ -69,7 +69,7 @@ impl PostgresStore {
         let build_dir = path_text(&build.build_dir)?;
         let log_dir = path_text(&build.log_dir)?;
         self.authorize(tx, audit, Some(build.project))?;
-        let now = Timestamp::now().0;
+        let now = self.clock(tx)?.0;
         let id: i64 = tx
             .query_one(
                 "INSERT INTO build (project_id, revision, owner_id, client, host, build_dir, \

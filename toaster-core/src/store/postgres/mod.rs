@@ -28,10 +28,14 @@ use r2d2::{Pool, PooledConnection};
 
 use self::connection::{Manager, Target};
 use self::driver::{Failure, classify};
+use crate::model::Timestamp;
 use crate::store::StoreError;
 
 /// Query parameters, as the driver takes them.
 type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
+
+/// The database server's clock in ms since the epoch, in SQL.
+const CLOCK: &str = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint";
 
 /// How often a change that lost a race (serialization failure, deadlock) is tried again.
 const ATTEMPTS: u32 = 60;
@@ -195,6 +199,18 @@ impl PostgresStore {
             },
             _ => self.err(e, operation),
         }
+    }
+
+    /// The database server's clock: what heartbeats and the silence of builds are measured
+    /// by, so that a host whose clock is off neither loses its builds nor keeps dead ones.
+    fn clock(&self, tx: &mut Transaction<'_>) -> Result<Timestamp, StoreError> {
+        self.one(
+            tx,
+            &format!("SELECT {CLOCK}"),
+            &[],
+            |r| get(r, 0).map(Timestamp),
+            ("clock", ""),
+        )
     }
 
     /// Runs a statement that changes rows and returns how many it changed.

@@ -165,11 +165,16 @@ impl PostgresStore {
     }
 
     pub(super) fn interrupt_silent(&self, since: Timestamp) -> Result<Vec<BuildId>, StoreError> {
-        let now = Timestamp::now();
-        // Listings call this every time: look first, so that the usual answer (none)
-        // writes nothing.
-        let any =
-            self.read(|tx| Ok(self.any(tx, SILENT, since)? || self.any(tx, EXPIRED, now)?))?;
+        // The store's clock is the database's.
+        let (now, any) = self.read(|tx| {
+            let now = self.clock(tx)?;
+            // Listings call this every time: look first, so that the usual answer (none)
+            // writes nothing.
+            Ok((
+                now,
+                self.any(tx, SILENT, since)? || self.any(tx, EXPIRED, now)?,
+            ))
+        })?;
         if !any {
             return Ok(Vec::new());
         }

@@ -1,6 +1,6 @@
 //! Writing audit entries inside a change's transaction, and reading them back.
 
-use postgres::Transaction;
+use super::transaction::Tx;
 use postgres::types::ToSql;
 
 use super::PostgresStore;
@@ -12,7 +12,7 @@ impl PostgresStore {
     /// Appends `entry` inside `tx`, so it commits or rolls back with the change it records.
     pub(super) fn append_audit(
         &self,
-        tx: &mut Transaction<'_>,
+        tx: &mut Tx<'_>,
         entry: &NewAudit,
         project: Option<ProjectId>,
     ) -> Result<(), StoreError> {

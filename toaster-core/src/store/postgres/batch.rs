@@ -1,6 +1,6 @@
 //! Applying a recorder's batch: one transaction, the hot statements prepared once per batch.
 
-use postgres::{Statement, Transaction};
+use super::transaction::Tx;
 
 use super::{PostgresStore, get};
 use crate::model::{
@@ -61,7 +61,7 @@ const ALIVE: &str = "UPDATE build SET \
 
 /// Inserts one artifact of `build` (skipped if the build has one of that name).
 pub(super) fn insert_artifact(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     build: BuildId,
     a: &ArtifactRecord,
 ) -> Result<u64, postgres::Error> {
@@ -77,19 +77,6 @@ pub(super) fn insert_artifact(
             &a.sha256,
         ],
     )
-}
-
-/// The statements a batch uses, prepared once for the whole batch.
-struct Statements {
-    task: Statement,
-    recipe: Statement,
-    build_recipe: Statement,
-    package: Statement,
-    dependency: Statement,
-    log: Statement,
-    task_dependency: Statement,
-    recipe_dependency: Statement,
-    provider: Statement,
 }
 
 /// A `u32` for a BIGINT column.
@@ -120,12 +107,11 @@ impl PostgresStore {
     /// and warnings its log messages add.
     pub(super) fn apply_writes(
         &self,
-        tx: &mut Transaction<'_>,
+        tx: &mut Tx<'_>,
         build: BuildId,
         mut state: BuildState,
         writes: &[BuildWrite],
     ) -> Result<(u32, u32), StoreError> {
-        let s = self.statements(tx)?;
         let mut counts = (0u32, 0u32);
         for write in writes {
             let done = match write {
@@ -154,7 +140,7 @@ impl PostgresStore {
                 ),
                 BuildWrite::Recipe(r) => tx
                     .query_one(
-                        &s.recipe,
+                        RECIPE,
                         &[
                             &r.name,
                             &r.version,
@@ -167,9 +153,9 @@ impl PostgresStore {
                         ],
                     )
                     .and_then(|row| row.try_get::<_, i64>(0))
-                    .and_then(|id| tx.execute(&s.build_recipe, &[&build.0, &id])),
+                    .and_then(|id| tx.execute(BUILD_RECIPE, &[&build.0, &id])),
                 BuildWrite::Task(t) => tx.execute(
-                    &s.task,
+                    TASK,
                     &[
                         &build.0,
                         &t.recipe,
@@ -189,34 +175,34 @@ impl PostgresStore {
                 ),
                 BuildWrite::TaskDependencies(d) => d.depends.iter().try_fold(0, |n, on| {
                     tx.execute(
-                        &s.task_dependency,
+                        TASK_DEPENDENCY,
                         &[&build.0, &d.recipe, &d.task, &on.recipe, &on.task],
                     )
                     .map(|m| n + m)
                 }),
                 BuildWrite::RecipeDependencies(d) => d.depends.iter().try_fold(0, |n, on| {
                     tx.execute(
-                        &s.recipe_dependency,
+                        RECIPE_DEPENDENCY,
                         &[&build.0, &d.recipe, &on.recipe, &d.kind.as_str(), &on.via],
                     )
                     .map(|m| n + m)
                 }),
-                BuildWrite::Provider(p) => tx.execute(&s.provider, &[&build.0, &p.name, &p.recipe]),
+                BuildWrite::Provider(p) => tx.execute(PROVIDER, &[&build.0, &p.name, &p.recipe]),
                 BuildWrite::Package(p) => tx
                     .query_one(
-                        &s.package,
+                        PACKAGE,
                         &[&build.0, &p.name, &p.version, &int(p.size), &p.recipe],
                     )
                     .and_then(|row| row.try_get::<_, i64>(0))
                     .and_then(|id| {
-                        p.depends.iter().try_fold(0, |n, d| {
-                            tx.execute(&s.dependency, &[&id, d]).map(|m| n + m)
-                        })
+                        p.depends
+                            .iter()
+                            .try_fold(0, |n, d| tx.execute(DEPENDENCY, &[&id, d]).map(|m| n + m))
                     }),
                 BuildWrite::Log(l) => {
                     lifecycle::tally(l.level, &mut counts);
                     tx.execute(
-                        &s.log,
+                        LOG,
                         &[
                             &build.0,
                             &l.level.as_str(),
@@ -237,11 +223,7 @@ impl PostgresStore {
 
     /// The build's state, if it may still take records. Locks the build's row, so that
     /// a batch and the change that ends the build take turns.
-    fn live_state(
-        &self,
-        tx: &mut Transaction<'_>,
-        build: BuildId,
-    ) -> Result<BuildState, StoreError> {
+    fn live_state(&self, tx: &mut Tx<'_>, build: BuildId) -> Result<BuildState, StoreError> {
         let state = self.optional(
             tx,
             "SELECT state FROM build WHERE id = $1 FOR UPDATE",
@@ -249,24 +231,5 @@ impl PostgresStore {
             |r| get::<String>(r, 0),
         )?;
         lifecycle::live_state(build, state)
-    }
-
-    /// Prepares the statements a batch uses.
-    fn statements(&self, tx: &mut Transaction<'_>) -> Result<Statements, StoreError> {
-        let mut prepare = |sql: &str| {
-            tx.prepare(sql)
-                .map_err(|e| self.err(e, "prepared to record"))
-        };
-        Ok(Statements {
-            task: prepare(TASK)?,
-            recipe: prepare(RECIPE)?,
-            build_recipe: prepare(BUILD_RECIPE)?,
-            package: prepare(PACKAGE)?,
-            dependency: prepare(DEPENDENCY)?,
-            log: prepare(LOG)?,
-            task_dependency: prepare(TASK_DEPENDENCY)?,
-            recipe_dependency: prepare(RECIPE_DEPENDENCY)?,
-            provider: prepare(PROVIDER)?,
-        })
     }
 }

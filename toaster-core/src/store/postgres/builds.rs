@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use postgres::Transaction;
+use super::transaction::Tx;
 use postgres::types::ToSql;
 
 use super::driver::{Failure, classify};
@@ -17,22 +17,14 @@ use crate::store::sqlite::rows::{name, path_text};
 use crate::store::{StoreError, lifecycle};
 
 impl PostgresStore {
-    pub(super) fn build_in(
-        &self,
-        tx: &mut Transaction<'_>,
-        id: BuildId,
-    ) -> Result<Build, StoreError> {
+    pub(super) fn build_in(&self, tx: &mut Tx<'_>, id: BuildId) -> Result<Build, StoreError> {
         let sql = format!("{BUILD_SELECT} WHERE b.id = $1");
         let mut build = self.one(tx, &sql, &[&id.0], rows::build, ("build", &id.to_string()))?;
         build.layers = self.layers_of(tx, id)?;
         Ok(build)
     }
 
-    fn layers_of(
-        &self,
-        tx: &mut Transaction<'_>,
-        id: BuildId,
-    ) -> Result<Vec<BuildLayer>, StoreError> {
+    fn layers_of(&self, tx: &mut Tx<'_>, id: BuildId) -> Result<Vec<BuildLayer>, StoreError> {
         let sql = "SELECT name, source, reference, git_commit FROM build_layer \
                    WHERE build_id = $1 ORDER BY position";
         self.list(tx, sql, &[&id.0], |r| {
@@ -61,7 +53,7 @@ impl PostgresStore {
     /// with `verb build N: `), after checking the entry's right.
     pub(super) fn insert_build(
         &self,
-        tx: &mut Transaction<'_>,
+        tx: &mut Tx<'_>,
         build: &NewBuild,
         audit: &NewAudit,
         verb: &str,
@@ -142,7 +134,7 @@ impl PostgresStore {
 
     fn project_name_of(
         &self,
-        tx: &mut Transaction<'_>,
+        tx: &mut Tx<'_>,
         project: ProjectId,
     ) -> Result<crate::model::Name, StoreError> {
         let found: String = self.one(

@@ -2,6 +2,7 @@
 //! (from the URL, `PGPASSWORD` or the password file, never shown), TLS as `sslmode` asks,
 //! and the pool of connections.
 
+use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -10,13 +11,38 @@ use postgres::Client;
 use postgres::config::{Host, SslMode};
 use postgres_openssl::MakeTlsConnector;
 use r2d2::Pool;
-use r2d2_postgres::PostgresConnectionManager;
 
 use super::password;
+use super::transaction::Connection;
 use crate::store::StoreError;
 
-/// The pool's connection manager.
-pub(super) type Manager = PostgresConnectionManager<MakeTlsConnector>;
+/// Makes the pool's connections, each set up as [`Target::connect`]'s.
+pub(super) struct Manager {
+    config: postgres::Config,
+    tls: MakeTlsConnector,
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = Connection;
+    type Error = postgres::Error;
+
+    fn connect(&self) -> Result<Connection, postgres::Error> {
+        let mut client = self.config.connect(self.tls.clone())?;
+        client.batch_execute(&session_settings())?;
+        Ok(Connection {
+            client,
+            statements: HashMap::new(),
+        })
+    }
+
+    fn is_valid(&self, conn: &mut Connection) -> Result<(), postgres::Error> {
+        conn.client.simple_query("").map(|_| ())
+    }
+
+    fn has_broken(&self, conn: &mut Connection) -> bool {
+        conn.client.is_closed()
+    }
+}
 
 /// How long a statement waits for other transactions' locks before it reports `Busy`.
 pub(super) const LOCK_TIMEOUT: Duration = Duration::from_secs(30);
@@ -123,14 +149,16 @@ impl Target {
         Ok(client)
     }
 
-    /// The pool the store draws its connections from, each set up as [`Self::connect`]'s.
+    /// The pool the store draws its connections from.
     pub(super) fn pool(&self) -> Result<Pool<Manager>, StoreError> {
-        let manager = PostgresConnectionManager::new(self.config.clone(), tls()?);
+        let manager = Manager {
+            config: self.config.clone(),
+            tls: tls()?,
+        };
         Pool::builder()
             .max_size(POOL_SIZE)
             .min_idle(Some(0))
             .connection_timeout(Duration::from_secs(30))
-            .connection_customizer(Box::new(Session))
             .build(manager)
             .map_err(|e| StoreError::Backend {
                 operation: "connected to the database",
@@ -169,15 +197,6 @@ fn session_settings() -> String {
         "SET lock_timeout = '{}ms'; SET TIME ZONE 'UTC'",
         LOCK_TIMEOUT.as_millis()
     )
-}
-
-#[derive(Debug)]
-struct Session;
-
-impl r2d2::CustomizeConnection<Client, postgres::Error> for Session {
-    fn on_acquire(&self, conn: &mut Client) -> Result<(), postgres::Error> {
-        conn.batch_execute(&session_settings())
-    }
 }
 
 /// TLS for `prefer` and `require`: encrypted, the certificate not checked (as libpq does

@@ -2,7 +2,7 @@
 //! build ends, claimed by one deliverer at a time (`FOR UPDATE SKIP LOCKED`), and the
 //! attempts made.
 
-use postgres::Transaction;
+use super::transaction::Tx;
 
 use super::{PostgresStore, get, rows};
 use crate::model::{
@@ -40,11 +40,7 @@ impl PostgresStore {
         })
     }
 
-    fn delivery_in(
-        &self,
-        tx: &mut Transaction<'_>,
-        id: DeliveryId,
-    ) -> Result<Delivery, StoreError> {
+    fn delivery_in(&self, tx: &mut Tx<'_>, id: DeliveryId) -> Result<Delivery, StoreError> {
         let now = Timestamp::now().0;
         let mut delivery = self.one(
             tx,

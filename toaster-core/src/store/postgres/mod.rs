@@ -19,15 +19,17 @@ mod password;
 mod permission;
 mod queue;
 mod rows;
+mod transaction;
 
 use std::time::Duration;
 
 use postgres::types::ToSql;
-use postgres::{IsolationLevel, Row, Transaction};
+use postgres::{IsolationLevel, Row};
 use r2d2::{Pool, PooledConnection};
 
 use self::connection::{Manager, Target};
 use self::driver::{Failure, classify};
+use self::transaction::Tx;
 use crate::model::Timestamp;
 use crate::store::StoreError;
 
@@ -108,16 +110,13 @@ impl PostgresStore {
     fn write<T>(
         &self,
         operation: &'static str,
-        mut body: impl FnMut(&mut Transaction<'_>) -> Result<T, StoreError>,
+        mut body: impl FnMut(&mut Tx<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let mut conn = self.connection()?;
         let mut pause = Duration::from_millis(1);
         for _ in 0..ATTEMPTS {
             let outcome = (|| {
-                let mut tx = conn
-                    .build_transaction()
-                    .isolation_level(IsolationLevel::Serializable)
-                    .start()
+                let mut tx = Tx::start(&mut conn, IsolationLevel::Serializable, false)
                     .map_err(Retry::from_driver)?;
                 let value = body(&mut tx).map_err(Retry::Store)?;
                 tx.commit().map_err(Retry::from_driver)?;
@@ -125,19 +124,14 @@ impl PostgresStore {
             })();
             match outcome {
                 Ok(value) => return Ok(value),
-                Err(Retry::Again) => {
-                    std::thread::sleep(pause);
-                    pause = (pause * 2).min(Duration::from_millis(50));
-                }
+                Err(Retry::Again) => {}
                 Err(Retry::Store(StoreError::Backend { detail, .. }))
-                    if detail.starts_with(driver::RACE_LOST) =>
-                {
-                    std::thread::sleep(pause);
-                    pause = (pause * 2).min(Duration::from_millis(50));
-                }
+                    if detail.starts_with(driver::RACE_LOST) => {}
                 Err(Retry::Store(e)) => return Err(e),
                 Err(Retry::Driver(e)) => return Err(self.err(e, operation)),
             }
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(Duration::from_millis(50));
         }
         Err(StoreError::Busy {
             location: self.location.clone(),
@@ -148,14 +142,10 @@ impl PostgresStore {
     /// Runs `body`, which only reads, in one transaction (it sees one state of the data).
     fn read<T>(
         &self,
-        body: impl FnOnce(&mut Transaction<'_>) -> Result<T, StoreError>,
+        body: impl FnOnce(&mut Tx<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let mut conn = self.connection()?;
-        let mut tx = conn
-            .build_transaction()
-            .isolation_level(IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
+        let mut tx = Tx::start(&mut conn, IsolationLevel::RepeatableRead, true)
             .map_err(|e| self.err(e, "read records"))?;
         let value = body(&mut tx)?;
         tx.commit().map_err(|e| self.err(e, "read records"))?;
@@ -203,7 +193,7 @@ impl PostgresStore {
 
     /// The database server's clock: what heartbeats and the silence of builds are measured
     /// by, so that a host whose clock is off neither loses its builds nor keeps dead ones.
-    fn clock(&self, tx: &mut Transaction<'_>) -> Result<Timestamp, StoreError> {
+    fn clock(&self, tx: &mut Tx<'_>) -> Result<Timestamp, StoreError> {
         self.one(
             tx,
             &format!("SELECT {CLOCK}"),
@@ -216,7 +206,7 @@ impl PostgresStore {
     /// Runs a statement that changes rows and returns how many it changed.
     fn execute(
         &self,
-        tx: &mut Transaction<'_>,
+        tx: &mut Tx<'_>,
         sql: &str,
         params: Params<'_>,
         operation: &'static str,
@@ -227,7 +217,7 @@ impl PostgresStore {
     /// The one row a query finds, decoded, or `NotFound { entity, key }`.
     fn one<T>(
         &self,
-        tx: &mut Transaction<'_>,
+        tx: &mut Tx<'_>,
         sql: &str,
         params: Params<'_>,
         decode: rows::Decode<T>,
@@ -248,7 +238,7 @@ impl PostgresStore {
     /// The row a query finds, if any, decoded.
     fn optional<T>(
         &self,
-        tx: &mut Transaction<'_>,
+        tx: &mut Tx<'_>,
         sql: &str,
         params: Params<'_>,
         decode: rows::Decode<T>,
@@ -262,7 +252,7 @@ impl PostgresStore {
     /// Every row a query finds, decoded.
     fn list<T>(
         &self,
-        tx: &mut Transaction<'_>,
+        tx: &mut Tx<'_>,
         sql: &str,
         params: Params<'_>,
         decode: rows::Decode<T>,

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use postgres::Transaction;
+use super::transaction::Tx;
 
 use super::PostgresStore;
 use super::driver::{Failure, classify};
@@ -22,23 +22,19 @@ use crate::store::{Store, StoreError};
 const DEFAULT_MODE: &str = "default_mode";
 
 impl PostgresStore {
-    pub(super) fn owner_with_id(
-        &self,
-        tx: &mut Transaction<'_>,
-        id: OwnerId,
-    ) -> Result<Owner, StoreError> {
+    pub(super) fn owner_with_id(&self, tx: &mut Tx<'_>, id: OwnerId) -> Result<Owner, StoreError> {
         let sql = format!("{OWNER_SELECT} WHERE id = $1");
         self.one(tx, &sql, &[&id.0], rows::owner, ("owner", &id.to_string()))
     }
 
-    fn group_by_id(&self, tx: &mut Transaction<'_>, id: GroupId) -> Result<Group, StoreError> {
+    fn group_by_id(&self, tx: &mut Tx<'_>, id: GroupId) -> Result<Group, StoreError> {
         let sql = format!("{GROUP_SELECT} WHERE g.id = $1");
         self.one(tx, &sql, &[&id.0], rows::group, ("group", &id.to_string()))
     }
 
     pub(super) fn project_by_id(
         &self,
-        tx: &mut Transaction<'_>,
+        tx: &mut Tx<'_>,
         id: ProjectId,
     ) -> Result<Project, StoreError> {
         let sql = format!("{PROJECT_SELECT} WHERE p.id = $1");
@@ -53,7 +49,7 @@ impl PostgresStore {
 
     fn insert_revision(
         &self,
-        tx: &mut Transaction<'_>,
+        tx: &mut Tx<'_>,
         project: ProjectId,
         number: RevisionNumber,
         revision: &NewRevision,
@@ -93,7 +89,7 @@ impl PostgresStore {
     /// Inserts an owner (the first of an empty store is made admin) with its audit entry.
     fn insert_owner(
         &self,
-        tx: &mut Transaction<'_>,
+        tx: &mut Tx<'_>,
         owner: &NewOwner,
         audit: &NewAudit,
     ) -> Result<Owner, StoreError> {
@@ -113,11 +109,7 @@ impl PostgresStore {
     }
 
     /// The value of setting `name`, if set.
-    fn setting_in(
-        &self,
-        tx: &mut Transaction<'_>,
-        name: &str,
-    ) -> Result<Option<String>, StoreError> {
+    fn setting_in(&self, tx: &mut Tx<'_>, name: &str) -> Result<Option<String>, StoreError> {
         self.optional(
             tx,
             "SELECT value FROM setting WHERE name = $1",
@@ -128,7 +120,7 @@ impl PostgresStore {
 
     fn put_setting(
         &self,
-        tx: &mut Transaction<'_>,
+        tx: &mut Tx<'_>,
         name: &str,
         value: &str,
         operation: &'static str,

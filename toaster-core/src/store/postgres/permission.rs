@@ -1,7 +1,7 @@
 //! Checking, inside a change's transaction, that the acting owner still holds the right
 //! its audit entry says the change requires, or may build what it claims.
 
-use postgres::Transaction;
+use super::transaction::Tx;
 
 use super::PostgresStore;
 use crate::access::Principal;
@@ -14,7 +14,7 @@ impl PostgresStore {
     /// for a project's rights), as the database says now.
     pub(super) fn authorize(
         &self,
-        tx: &mut Transaction<'_>,
+        tx: &mut Tx<'_>,
         audit: &NewAudit,
         project: Option<ProjectId>,
     ) -> Result<(), StoreError> {
@@ -30,7 +30,7 @@ impl PostgresStore {
     /// as the database says now.
     pub(super) fn first_buildable<T>(
         &self,
-        tx: &mut Transaction<'_>,
+        tx: &mut Tx<'_>,
         owner: OwnerId,
         candidates: Vec<(T, ProjectId)>,
     ) -> Result<Vec<T>, StoreError> {
@@ -45,7 +45,7 @@ impl PostgresStore {
     /// The groups `owner` belongs to.
     pub(super) fn groups_with(
         &self,
-        tx: &mut Transaction<'_>,
+        tx: &mut Tx<'_>,
         owner: OwnerId,
     ) -> Result<Vec<GroupId>, StoreError> {
         self.list(

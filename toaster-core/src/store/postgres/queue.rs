@@ -3,9 +3,9 @@
 //! LOCKED`, so a runner passes over a build another runner is taking at that moment and
 //! takes the next one, instead of waiting for it.
 
-use postgres::Transaction;
+use super::transaction::Tx;
 
-use super::{PostgresStore, get};
+use super::{CLOCK, PostgresStore, get};
 use crate::model::{Build, BuildId, ClaimRequest, NewAudit, ProjectId, RunnerId, Timestamp};
 use crate::store::StoreError;
 use crate::store::lifecycle::{self, Release};
@@ -152,11 +152,7 @@ impl PostgresStore {
     }
 
     /// Ends the builds whose claim expired before `now`, at the lease's end.
-    fn expire_in(
-        &self,
-        tx: &mut Transaction<'_>,
-        now: Timestamp,
-    ) -> Result<Vec<BuildId>, StoreError> {
+    fn expire_in(&self, tx: &mut Tx<'_>, now: Timestamp) -> Result<Vec<BuildId>, StoreError> {
         let sql = format!(
             "UPDATE build SET state = 'interrupted', \
              ended_at = greatest(lease_until, started_at) WHERE {EXPIRED} RETURNING id"
@@ -165,15 +161,26 @@ impl PostgresStore {
     }
 
     pub(super) fn interrupt_silent(&self, since: Timestamp) -> Result<Vec<BuildId>, StoreError> {
-        // The store's clock is the database's.
+        // The store's clock is the database's. Listings call this every time: look first
+        // (in one query), so that the usual answer (none) writes nothing.
+        let look = format!(
+            "SELECT {CLOCK}, EXISTS (SELECT 1 FROM build WHERE {SILENT}), \
+             EXISTS (SELECT 1 FROM build WHERE {})",
+            EXPIRED.replace("$1", CLOCK)
+        );
         let (now, any) = self.read(|tx| {
-            let now = self.clock(tx)?;
-            // Listings call this every time: look first, so that the usual answer (none)
-            // writes nothing.
-            Ok((
-                now,
-                self.any(tx, SILENT, since)? || self.any(tx, EXPIRED, now)?,
-            ))
+            self.one(
+                tx,
+                &look,
+                &[&since.0],
+                |r| {
+                    Ok((
+                        Timestamp(get(r, 0)?),
+                        get::<bool>(r, 1)? || get::<bool>(r, 2)?,
+                    ))
+                },
+                ("build", ""),
+            )
         })?;
         if !any {
             return Ok(Vec::new());
@@ -190,12 +197,7 @@ impl PostgresStore {
     }
 
     /// Whether any build matches `condition` (with `$1` bound to `at`).
-    fn any(
-        &self,
-        tx: &mut Transaction<'_>,
-        condition: &str,
-        at: Timestamp,
-    ) -> Result<bool, StoreError> {
+    fn any(&self, tx: &mut Tx<'_>, condition: &str, at: Timestamp) -> Result<bool, StoreError> {
         let sql = format!("SELECT 1 FROM build WHERE {condition} LIMIT 1");
         Ok(self
             .optional(tx, &sql, &[&at.0], |r| get::<i32>(r, 0))?

@@ -43,28 +43,33 @@ pub(crate) fn authorize(
     }
 }
 
-/// Those of `candidates` (each with its project), in order, whose project `principal` may
-/// build: what a runner or a hook deliverer may take. `project` reads a project.
-pub(crate) fn buildable<T>(
-    principal: &Principal,
-    candidates: Vec<(T, ProjectId)>,
-    mut project: impl FnMut(ProjectId) -> Result<Project, StoreError>,
-) -> Result<Vec<T>, StoreError> {
-    let mut may_build = HashMap::new();
-    let mut found = Vec::new();
-    for (candidate, id) in candidates {
-        let allowed = match may_build.get(&id) {
-            Some(allowed) => *allowed,
-            None => {
-                let allowed =
-                    access::allows(principal, &project(id)?, Action::Project(Right::Build));
-                may_build.insert(id, allowed);
-                allowed
-            }
-        };
-        if allowed {
-            found.push(candidate);
+/// Which projects an owner may build (what a runner or a hook deliverer may take), each
+/// project read once.
+pub(crate) struct Builder {
+    principal: Principal,
+    known: HashMap<ProjectId, bool>,
+}
+
+impl Builder {
+    /// The projects `principal` may build.
+    pub(crate) fn new(principal: Principal) -> Builder {
+        Builder {
+            principal,
+            known: HashMap::new(),
         }
     }
-    Ok(found)
+
+    /// Whether the owner may build `id`; `load` reads the project the first time.
+    pub(crate) fn may_build(
+        &mut self,
+        id: ProjectId,
+        load: impl FnOnce(ProjectId) -> Result<Project, StoreError>,
+    ) -> Result<bool, StoreError> {
+        if let Some(allowed) = self.known.get(&id) {
+            return Ok(*allowed);
+        }
+        let allowed = access::allows(&self.principal, &load(id)?, Action::Project(Right::Build));
+        self.known.insert(id, allowed);
+        Ok(allowed)
+    }
 }

@@ -92,7 +92,14 @@ impl PostgresStore {
                 |r| Ok((DeliveryId(get(r, 0)?), ProjectId(get(r, 1)?))),
             )?;
             let hold = i64::try_from(claim.hold.as_millis()).unwrap_or(i64::MAX);
-            for id in self.first_buildable(tx, claim.owner, due)? {
+            if due.is_empty() {
+                return Ok(None);
+            }
+            let mut builder = self.builder(tx, claim.owner)?;
+            for (id, project) in due {
+                if !builder.may_build(project, |p| self.project_by_id(tx, p))? {
+                    continue;
+                }
                 // Another deliverer taking this one now holds its row: pass it over.
                 let taken = self.optional(
                     tx,

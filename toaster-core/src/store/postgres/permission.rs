@@ -26,20 +26,15 @@ impl PostgresStore {
         })
     }
 
-    /// The first of `candidates` (each with its project) whose project `owner` may build,
-    /// as the database says now.
-    pub(super) fn first_buildable<T>(
+    /// Which projects `owner` may build, as the database says now.
+    pub(super) fn builder(
         &self,
         tx: &mut Tx<'_>,
         owner: OwnerId,
-        candidates: Vec<(T, ProjectId)>,
-    ) -> Result<Vec<T>, StoreError> {
-        if candidates.is_empty() {
-            return Ok(Vec::new());
-        }
+    ) -> Result<rights::Builder, StoreError> {
         let found = self.owner_with_id(tx, owner)?;
         let principal = Principal::new(&found, self.groups_with(tx, found.id)?);
-        rights::buildable(&principal, candidates, |id| self.project_by_id(tx, id))
+        Ok(rights::Builder::new(principal))
     }
 
     /// The groups `owner` belongs to.

@@ -46,7 +46,14 @@ impl PostgresStore {
             let candidates = self.list(tx, &sql, &[&claim.host], |r| {
                 Ok((BuildId(get(r, 0)?), ProjectId(get(r, 1)?)))
             })?;
-            for id in self.first_buildable(tx, claim.owner, candidates)? {
+            if candidates.is_empty() {
+                return Ok(None);
+            }
+            let mut builder = self.builder(tx, claim.owner)?;
+            for (id, project) in candidates {
+                if !builder.may_build(project, |p| self.project_by_id(tx, p))? {
+                    continue;
+                }
                 // Another runner taking this one now holds its row: pass it over.
                 let lock = format!(
                     "SELECT b.id FROM build b WHERE b.id = $1 AND {WAITING} FOR UPDATE SKIP LOCKED"

@@ -38,10 +38,14 @@ impl SqliteStore {
             return Ok(None);
         }
         let owner = self.owner_with_id(conn, owner)?;
-        let principal = Principal::new(&owner, self.groups_with(conn, owner.id)?);
-        let buildable =
-            rights::buildable(&principal, candidates, |id| self.project_by_id(conn, id))?;
-        Ok(buildable.into_iter().next())
+        let mut builder =
+            rights::Builder::new(Principal::new(&owner, self.groups_with(conn, owner.id)?));
+        for (candidate, project) in candidates {
+            if builder.may_build(project, |id| self.project_by_id(conn, id))? {
+                return Ok(Some(candidate));
+            }
+        }
+        Ok(None)
     }
 
     /// The groups `owner` belongs to, read through `conn`.

@@ -26,6 +26,9 @@ finish() {
     rm -f "$skip_log"
 }
 trap finish EXIT
+# Stopped by a signal, still stop the server.
+trap 'exit 143' TERM
+trap 'exit 130' INT
 if [ -z "${TOASTER_TEST_PG_URL:-}" ]; then
     pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/toaster-pg.XXXXXX")
     if TOASTER_TEST_PG_URL=$(bash scripts/postgres.sh start "$pg_dir"); then

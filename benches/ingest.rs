@@ -33,7 +33,7 @@ fn main() {
     let scratch = tempfile::tempdir().expect("scratch directory");
     let rows = rows_of(&WORKLOAD);
     println!(
-        "workload: {} tasks with {} task dependencies, {} recipes with {} recipe dependencies ({} through virtual providers), {} packages x {} dependencies, {} log messages, {} layers ({rows} rows); {runs} runs, medians",
+        "workload: {} tasks with {} task dependencies, {} recipes with {} recipe dependencies ({} through virtual providers), {} packages x {} dependencies, {} log messages, {} layers, {} variables x {} history lines ({rows} rows); {runs} runs, medians",
         WORKLOAD.tasks,
         WORKLOAD.task_dependencies,
         WORKLOAD.recipes,
@@ -42,7 +42,9 @@ fn main() {
         WORKLOAD.packages,
         WORKLOAD.depends,
         WORKLOAD.logs,
-        WORKLOAD.layers
+        WORKLOAD.layers,
+        WORKLOAD.variables,
+        WORKLOAD.variable_history
     );
 
     let mut ingest = (Vec::new(), Vec::new());
@@ -225,6 +227,7 @@ fn rows_of(w: &Workload) -> usize {
         + w.packages * (1 + w.depends)
         + w.logs
         + w.layers
+        + w.variables * (1 + w.variable_history)
         + 2
 }
 
@@ -244,6 +247,8 @@ struct Rows {
     task_dependencies: Vec<Event>,
     /// Recipe dependencies and the providers chosen, as the recorder hears of them.
     recipe_graph: Vec<Event>,
+    /// Variables and their history, as the recorder hears of them.
+    variables: Vec<Event>,
     logs: Vec<toaster::model::LogRecord>,
     packages: Vec<toaster::model::PackageRecord>,
     errors: i64,
@@ -305,6 +310,9 @@ fn rows(w: &Workload, start: i64) -> Rows {
                 .chain((0..w.recipes).flat_map(|r| w.recipe_dependency_events(r, counts[r])))
                 .collect()
         },
+        variables: (0..w.variables)
+            .flat_map(|v| w.variable_events(v))
+            .collect(),
         logs,
         packages: (0..w.packages).map(|p| w.package(p)).collect(),
         errors,
@@ -382,6 +390,40 @@ fn raw_insert(db: &Path, build: BuildId) -> Duration {
                     provider
                         .execute(params![build.0, p.name, p.recipe])
                         .expect("provider");
+                }
+                _ => {}
+            }
+        }
+        let mut variable = tx.prepare("INSERT OR IGNORE INTO build_variable (build_id, name, value, unexpanded, history_kept) VALUES (?1, ?2, ?3, ?4, ?5)").expect("prepare");
+        let mut history = tx.prepare("INSERT OR IGNORE INTO build_variable_history (build_id, name, position, operation, file, line, flag, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)").expect("prepare");
+        for event in &rows.variables {
+            match event {
+                Event::Variable(v) => {
+                    variable
+                        .execute(params![
+                            build.0,
+                            v.name,
+                            v.value,
+                            v.unexpanded,
+                            v.history_kept
+                        ])
+                        .expect("variable");
+                }
+                Event::VariableHistory(h) => {
+                    for (position, c) in (h.first..).zip(&h.changes) {
+                        history
+                            .execute(params![
+                                build.0,
+                                h.name,
+                                position,
+                                c.operation,
+                                c.file,
+                                c.line,
+                                c.flag,
+                                c.value
+                            ])
+                            .expect("variable history");
+                    }
                 }
                 _ => {}
             }
@@ -465,6 +507,8 @@ fn raw_delete(db: &Path, build: BuildId) -> Duration {
     let tx = conn.transaction().expect("begin");
     tx.execute("DELETE FROM package_dependency WHERE package_id IN (SELECT id FROM package WHERE build_id = ?1)", [build.0]).expect("delete");
     for table in [
+        "build_variable_history",
+        "build_variable",
         "package",
         "task",
         "task_dependency",

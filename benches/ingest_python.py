@@ -4,7 +4,7 @@ meta-toaster's ``toaster-recorder`` class takes inside a BitBake server.
 
 The build is the one ``toaster_core::ingest::synthetic::Workload::LARGE_IMAGE`` describes
 (10,000 tasks, 700 recipes, 7,000 packages with 3 dependencies each, 500 log messages, 20
-layers) and ``cargo bench --bench ingest`` records from Rust: the same recipes, tasks and
+layers, 20 variables with 3 history lines each, read from the datastore at ``BuildInit``) and ``cargo bench --bench ingest`` records from Rust: the same recipes, tasks and
 outcomes, packages, log levels and artifacts, in the order BitBake sends them: packages as
 the ``do_package`` tasks that make them run, build statistics and artifacts at the end.
 Each event goes where BitBake delivers it: the class's events to
@@ -36,6 +36,7 @@ import toaster_rs.bitbake
 
 TASKS, RECIPES, PACKAGES, DEPENDS, LOGS, LAYERS = 10_000, 700, 7_000, 3, 500, 20
 TASK_DEPENDENCIES, RECIPE_DEPENDENCIES, VIRTUAL_PROVIDERS = 12_749, 3_449, 10
+VARIABLES, VARIABLE_HISTORY = 20, 3
 LOG_EVERY = TASKS // LOGS
 HEARTBEAT_EVERY = 1_000
 
@@ -74,6 +75,7 @@ class Build:
         self.d.setVar("BBLAYERS", " ".join("/srv/layers/meta-layer%d" % i for i in range(LAYERS)))
         self.d.setVar("TOPDIR", "/srv/build")
         self.d.setVar("TOASTER_LOG_LEVEL", "note")
+        self._variables()
         self.rq = RunQueue()
         self.stats = bb.runqueue.RunQueueStats(TASKS, TASKS // 20)
         self.steps: List[Tuple[str, Any]] = []
@@ -81,6 +83,22 @@ class Build:
         self.listened = set(toaster_rs.bitbake.EVENTS)
         self.recipe_data = [self._recipe_datastore(r) for r in range(RECIPES)]
         self._make()
+
+    def _variables(self) -> None:
+        """The variables the Rust synthetic build reports (``Workload::variable_events``),
+        as BitBake's datastore keeps them with data tracking on: each set in the build
+        directory's ``conf/local.conf``, then appended to in a layer."""
+        self.d.enableTracking()
+        for v in range(VARIABLES):
+            name = "VARIABLE_%d" % v
+            for n in range(VARIABLE_HISTORY):
+                line = v * 10 + n + 1
+                if n == 0:
+                    self.d.setVar(name, "value0", file="/srv/build/conf/local.conf", line=line)
+                else:
+                    layer_conf = "/srv/layers/meta-layer%d/conf/layer.conf" % (n % LAYERS)
+                    self.d.appendVar(name, " value%d" % n, file=layer_conf, line=line)
+        self.d.disableTracking()
 
     def _recipe_datastore(self, r: int) -> Any:
         d = self.bb.data.init()
@@ -256,11 +274,15 @@ def run(build: Build, scratch: Path, number: int) -> float:
         recorded = db.act_as("alice").build(build_id)
     # Its log has error messages, which make a BitBake build fail (as knotty's exit code).
     assert recorded.state == "failed" and sum((recorded.tasks or {}).values()) == TASKS, recorded
-    # The same work as the baseline: every task and recipe dependency, and the providers.
+    # The same work as the baseline: every task and recipe dependency, the providers, and the
+    # variables with their history.
     with sqlite3.connect(database) as raw:
         counted = [raw.execute("SELECT count(*) FROM %s WHERE build_id = ?" % t, (build_id,)).fetchone()[0]
                    for t in ("task_dependency", "recipe_dependency", "provider")]
-    assert counted == [TASK_DEPENDENCIES, RECIPE_DEPENDENCIES, VIRTUAL_PROVIDERS], counted
+        counted += [raw.execute("SELECT count(*) FROM %s WHERE build_id = ? AND name LIKE 'VARIABLE\\_%%' ESCAPE '\\'" % t, (build_id,)).fetchone()[0]
+                    for t in ("build_variable", "build_variable_history")]
+    expected = [TASK_DEPENDENCIES, RECIPE_DEPENDENCIES, VIRTUAL_PROVIDERS, VARIABLES, VARIABLES * VARIABLE_HISTORY]
+    assert counted == expected, counted
     return elapsed
 
 

@@ -28,6 +28,8 @@ const MEDIUM: Workload = Workload {
     task_dependencies: 2_000,
     recipe_dependencies: 400,
     virtual_providers: 5,
+    variables: 10,
+    variable_history: 3,
 };
 
 /// The child's side: TOASTER_TEST_WORKER = "MODE|DB|PROJECT|PREFIX".

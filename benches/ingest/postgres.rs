@@ -160,6 +160,38 @@ fn raw_insert(url: &str, build: BuildId) -> Duration {
             _ => {}
         }
     }
+    let variable = tx.prepare("INSERT INTO build_variable (build_id, name, value, unexpanded, history_kept) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING").expect("prepare");
+    let history = tx.prepare("INSERT INTO build_variable_history (build_id, name, position, operation, file, line, flag, value) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING").expect("prepare");
+    for event in &rows.variables {
+        match event {
+            Event::Variable(v) => {
+                tx.execute(
+                    &variable,
+                    &[&build.0, &v.name, &v.value, &v.unexpanded, &v.history_kept],
+                )
+                .expect("variable");
+            }
+            Event::VariableHistory(h) => {
+                for (position, c) in (i64::from(h.first)..).zip(&h.changes) {
+                    tx.execute(
+                        &history,
+                        &[
+                            &build.0,
+                            &h.name,
+                            &position,
+                            &c.operation,
+                            &c.file,
+                            &wide(c.line),
+                            &c.flag,
+                            &c.value,
+                        ],
+                    )
+                    .expect("variable history");
+                }
+            }
+            _ => {}
+        }
+    }
     let task = tx.prepare("INSERT INTO task (build_id, recipe, name, position, outcome, started_at, ended_at, cpu_ms, read_bytes, write_bytes, log_file, sstate_result, executed, script_type) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)").expect("prepare");
     for t in &rows.tasks {
         tx.execute(

@@ -1,5 +1,7 @@
 # toaster-recorder: records every build in a Toaster-rs database: its tasks and their
-# outcomes, parse and run-queue progress, log messages, packages and artifacts.
+# outcomes, parse and run-queue progress, log messages, packages and artifacts, and the
+# variables it used with their history (which file set each, at which line, how), read from
+# the datastore when it starts.
 #
 # Enable it with one line in conf/local.conf (with meta-toaster in BBLAYERS):
 #

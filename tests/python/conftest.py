@@ -121,9 +121,11 @@ class Cooker:
 
     def _parse(self, environment: Dict[str, str], layers: List[pathlib.Path]) -> Any:
         """Reads the configuration as ``bb.cookerdata`` does (meta-toaster, then `layers`,
-        which need no layer.conf here), and registers the handlers."""
+        which need no layer.conf here), with data tracking on (as knotty asks, with the cooker
+        feature BASEDATASTORE_TRACKING), and registers the handlers."""
         bb = self.bb
         d = bb.data.init()
+        d.enableTracking()
         origenv = bb.data.init()
         for key, value in environment.items():
             origenv.setVar(key, value)
@@ -140,6 +142,7 @@ class Cooker:
         d = bb.parse.handle(str(self.build_dir / "conf" / "local.conf"), d)
         for bbclass in (d.getVar("INHERIT") or "").split():
             bb.parse.BBHandler.inherit(bbclass, "configuration INHERITs", 0, d)
+        d.disableTracking()
         self.handlers = list(d.getVar("__BBHANDLERS", False) or [])
         for name in self.handlers:
             mask = (d.getVarFlag(name, "eventmask") or "").split()

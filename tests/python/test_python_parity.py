@@ -59,6 +59,7 @@ PYTHON: Dict[str, List[str]] = {
     "build show": ["Actor.build"],
     "build tasks": ["Actor.tasks", "Actor.tasks_depending_on", "Actor.tasks_needed_by"],
     "build recipes": ["Actor.recipes", "Actor.recipes_depending_on", "Actor.recipes_needed_by"],
+    "build variables": ["Actor.recorded_variables", "Actor.recorded_variable", "Actor.variable_history"],
     "build hooks": ["Actor.hook_deliveries"],
     "build artifacts": ["Actor.artifacts"],
     "build download": ["Actor.download_artifacts"],

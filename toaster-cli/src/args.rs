@@ -624,6 +624,22 @@ pub enum BuildCommand {
         id: i64,
     },
     /// List a build's tasks.
+    /// List the variables a build recorded (those of the schema and those the project sets)
+    /// with their values, or show one, with `--history` where each was set (operation, file,
+    /// line, value) in BitBake's order.
+    #[command(
+        after_help = "Examples:\n  toaster build variables 7\n  toaster build variables 7 MACHINE\n  toaster build variables 7 IMAGE_INSTALL --history --json"
+    )]
+    Variables {
+        /// The build.
+        id: i64,
+        /// Only this variable (case-sensitive: `MACHINE`, `PREFERRED_VERSION_busybox`).
+        name: Option<String>,
+        /// Also its history: each operation with its file (from the layer or build directory
+        /// that holds it) and line.
+        #[arg(long, requires = "name")]
+        history: bool,
+    },
     /// List the recipes a build used (name, version, layer, licence), or walk their build
     /// and run-time dependencies.
     #[command(

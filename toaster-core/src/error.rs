@@ -148,6 +148,14 @@ pub enum Error {
         /// The name asked for.
         recipe: String,
     },
+    /// A build recorded no variable of that name.
+    #[error("build {build} recorded no variable `{name}`")]
+    NoBuildVariable {
+        /// The build.
+        build: BuildId,
+        /// The name asked for.
+        name: String,
+    },
     /// A build has no artifact of that name.
     #[error("build {build} has no artifact named `{name}`")]
     NoArtifact {
@@ -387,7 +395,8 @@ impl Error {
             | Error::NoHook { .. }
             | Error::NoArtifact { .. }
             | Error::NoTask { .. }
-            | Error::NoBuildRecipe { .. } => ErrorKind::NotFound,
+            | Error::NoBuildRecipe { .. }
+            | Error::NoBuildVariable { .. } => ErrorKind::NotFound,
             Error::Elsewhere { .. } | Error::NotArchived { .. } | Error::NoArchiveDir => {
                 ErrorKind::Invalid
             }
@@ -659,6 +668,11 @@ impl Error {
             Error::NoBuildRecipe { build, .. } => format!(
                 "`{}` lists the recipes it used; name one by its PN",
                 w(Remedy::ListBuildRecipes { build: build.0 })
+            ),
+            Error::NoBuildVariable { build, .. } => format!(
+                "`{}` lists the variables it recorded (those of the schema and those the \
+                 project sets); names are case-sensitive",
+                w(Remedy::ListBuildVariables { build: build.0 })
             ),
             Error::NoArtifact { build, .. } => format!(
                 "`{}` lists its artifacts",

@@ -109,6 +109,11 @@ pub enum Remedy<'a> {
         /// The build.
         build: i64,
     },
+    /// List the variables `build` recorded.
+    ListBuildVariables {
+        /// The build.
+        build: i64,
+    },
     /// List the artifacts of `build`.
     ListArtifacts {
         /// The build.
@@ -239,6 +244,7 @@ impl Wording for CommandLine {
             }
             Remedy::ListTasks { build } => format!("toaster build tasks {build}"),
             Remedy::ListBuildRecipes { build } => format!("toaster build recipes {build}"),
+            Remedy::ListBuildVariables { build } => format!("toaster build variables {build}"),
             Remedy::ListArtifacts { build } => format!("toaster build artifacts {build}"),
             Remedy::ListRecipes { project } => format!("toaster recipe list {project}"),
             Remedy::ListHooks { project } => format!("toaster hook list {project}"),

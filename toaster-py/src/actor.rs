@@ -1205,6 +1205,55 @@ impl Actor {
         list_to_python(py, edges.iter())
     }
 
+    /// The variables a build recorded, sorted by name, as dicts (`name`, `value`,
+    /// `unexpanded`, `history_kept`, `history_entries`), as `build variables ID --json`.
+    fn recorded_variables<'py>(
+        &self,
+        py: Python<'py>,
+        build_id: i64,
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let variables = self.detach(py, || self.inner.recorded_variables(BuildId(build_id)))?;
+        list_to_python(
+            py,
+            variables
+                .iter()
+                .map(toaster_core::views::VariableView::from),
+        )
+    }
+
+    /// One variable a build recorded, as a dict (as [`Actor::recorded_variables`]); with
+    /// `history`, also its `history` (as [`Actor::variable_history`]).
+    #[pyo3(signature = (build_id, name, *, history = false))]
+    fn recorded_variable<'py>(
+        &self,
+        py: Python<'py>,
+        build_id: i64,
+        name: &str,
+        history: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let id = BuildId(build_id);
+        let view = self.detach(py, || {
+            let variable = self.inner.recorded_variable(id, name)?;
+            let entries = history
+                .then(|| self.inner.variable_history(id, name))
+                .transpose()?;
+            Ok(toaster_core::views::VariableView::new(&variable, entries))
+        })?;
+        to_python(py, &view)
+    }
+
+    /// The history of one variable of a build, in BitBake's order, as dicts (`operation`,
+    /// `file` as Toaster shows it, `path` absolute, `line`, `flag`, `value`).
+    fn variable_history<'py>(
+        &self,
+        py: Python<'py>,
+        build_id: i64,
+        name: &str,
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let entries = self.detach(py, || self.inner.variable_history(BuildId(build_id), name))?;
+        list_to_python(py, entries.iter())
+    }
+
     /// The names a build's recipes provided, as dicts (`name`, `recipe`).
     fn providers<'py>(&self, py: Python<'py>, build_id: i64) -> PyResult<Vec<Bound<'py, PyAny>>> {
         let providers = self.detach(py, || self.inner.providers(BuildId(build_id)))?;

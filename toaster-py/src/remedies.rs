@@ -52,6 +52,7 @@ impl Wording for PythonWords {
             ),
             Remedy::ListTasks { build } => format!("Actor.tasks({build})"),
             Remedy::ListBuildRecipes { build } => format!("Actor.recipes({build})"),
+            Remedy::ListBuildVariables { build } => format!("Actor.recorded_variables({build})"),
             Remedy::ListArtifacts { build } => format!("Actor.artifacts({build})"),
             Remedy::ListRecipes { project } => format!("Actor.imported_recipes({})", repr(project)),
             Remedy::ListHooks { project } => format!("Actor.hooks({})", repr(project)),

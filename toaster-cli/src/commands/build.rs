@@ -68,6 +68,9 @@ pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
             &actor.deliveries(BuildId(id))?,
         )?),
         BuildCommand::Show { id } => show(out, &actor, BuildId(id)),
+        BuildCommand::Variables { id, name, history } => {
+            super::build_variables::show(out, &actor, BuildId(id), name.as_deref(), history)
+        }
         BuildCommand::Recipes {
             id,
             depends_on,

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod bitbake;
 pub mod build;
 pub mod build_graph;
+pub mod build_variables;
 pub mod conf;
 pub mod config;
 pub mod group;

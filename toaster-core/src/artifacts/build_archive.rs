@@ -11,8 +11,8 @@ use super::archive::{ArchiveLimits, ArchiveReader, ArchiveWriter, ManifestProble
 use super::measure::check_copy;
 use super::{ArtifactError, Digested, open_beneath};
 use crate::model::{
-    ArtifactKind, ArtifactRecord, Build, LogRecord, PackageRecord, ProjectConfig, RecipeRecord,
-    TaskRecord, Timestamp, check_relative_path,
+    ArtifactKind, ArtifactRecord, Build, LogRecord, PackageRecord, ProjectConfig, Provider,
+    RecipeEdge, RecipeRecord, TaskEdge, TaskRecord, Timestamp, check_relative_path,
 };
 
 /// What `manifest.json` says its file is.
@@ -80,6 +80,19 @@ pub struct BuildRecord {
     pub log_messages: Vec<LogRecord>,
     /// Its artifacts, as recorded.
     pub artifacts: Vec<ArtifactRecord>,
+    /// Which of its tasks waited for which (empty in archives written before they were
+    /// recorded).
+    #[serde(default)]
+    pub task_dependencies: Vec<TaskEdge>,
+    /// Which of its recipes needed which.
+    #[serde(default)]
+    pub recipe_dependencies: Vec<RecipeEdge>,
+    /// The recipe it chose for each provided name.
+    #[serde(default)]
+    pub providers: Vec<Provider>,
+    /// Its variables, each with its history.
+    #[serde(default)]
+    pub variables: Vec<crate::model::ArchivedVariable>,
 }
 
 /// Whether an artifact's file goes into every archive (logs, conf files, manifests,
@@ -239,5 +252,20 @@ impl OpenArchive {
             .reader
             .copy_entry(&format!("{FILES}{}", artifact.name), to)?;
         check_copy(artifact, facts, self.path.join(&artifact.name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_written_before_dependencies_were_recorded_still_reads() {
+        let old = r#"{"tasks":[],"recipes":[],"packages":[],"log_messages":[],"artifacts":[]}"#;
+        let record: BuildRecord = serde_json::from_str(old).unwrap();
+        assert!(record.task_dependencies.is_empty());
+        assert!(record.recipe_dependencies.is_empty());
+        assert!(record.providers.is_empty());
+        assert!(record.variables.is_empty());
     }
 }

@@ -95,6 +95,21 @@ pub fn check_event(event: &Event) -> Result<(), String> {
             name("name", &provider.name)?;
             name("recipe", &provider.recipe)
         }
+        Event::Variable(variable) => name("name", &variable.name),
+        Event::VariableHistory(history) => {
+            name("name", &history.name)?;
+            if history.changes.len() > MAX_DEPENDS {
+                return Err(format!(
+                    "its `changes` lists {} entries, more than {MAX_DEPENDS}",
+                    history.changes.len()
+                ));
+            }
+            history.changes.iter().try_for_each(|c| {
+                name("operation", &c.operation)?;
+                c.flag.as_deref().map_or(Ok(()), |f| name("flag", f))?;
+                c.file.as_deref().map_or(Ok(()), |f| path("file", f))
+            })
+        }
         Event::Log(log) => {
             if let Some(task) = &log.task {
                 within("task", task, MAX_TASK_REF)?;

@@ -123,6 +123,8 @@ fn render(
         | Event::TaskDependencies(_)
         | Event::RecipeDependencies(_)
         | Event::Provider(_)
+        | Event::Variable(_)
+        | Event::VariableHistory(_)
         | Event::RunQueueProgress { .. }
         | Event::Package(_)
         | Event::Artifact(_)

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::{ArtifactEvent, bounds};
 use crate::model::{
     BuildState, LogRecord, PackageRecord, Provider, RecipeDependencies, RecipeRecord, ScriptType,
-    SstateResult, TaskDependencies, TaskOutcome, Timestamp,
+    SstateResult, TaskDependencies, TaskOutcome, Timestamp, VariableHistory, VariableRecord,
 };
 
 /// One thing that happened in a build. Times are milliseconds since the Unix epoch.
@@ -82,6 +82,10 @@ pub enum Event {
     RecipeDependencies(RecipeDependencies),
     /// A name a recipe provides in the build (`virtual/kernel` by `linux-yocto`).
     Provider(Provider),
+    /// A variable the build used, read from BitBake's datastore at its start.
+    Variable(VariableRecord),
+    /// Entries of a variable's history, as BitBake's datastore keeps it.
+    VariableHistory(VariableHistory),
     /// The run queue's progress.
     RunQueueProgress {
         /// Tasks done.
@@ -111,7 +115,7 @@ pub enum Event {
 
 impl Event {
     /// The `event` names of every kind this version knows.
-    pub const KINDS: [&'static str; 15] = [
+    pub const KINDS: [&'static str; 17] = [
         "parse_started",
         "parse_progress",
         "parse_completed",
@@ -121,6 +125,8 @@ impl Event {
         "task_dependencies",
         "recipe_dependencies",
         "provider",
+        "variable",
+        "variable_history",
         "run_queue_progress",
         "log",
         "package",
@@ -141,6 +147,8 @@ impl Event {
             Event::TaskDependencies(_) => "task_dependencies",
             Event::RecipeDependencies(_) => "recipe_dependencies",
             Event::Provider(_) => "provider",
+            Event::Variable(_) => "variable",
+            Event::VariableHistory(_) => "variable_history",
             Event::RunQueueProgress { .. } => "run_queue_progress",
             Event::Log(_) => "log",
             Event::Package(_) => "package",

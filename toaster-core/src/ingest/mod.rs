@@ -14,6 +14,7 @@ mod recorder;
 mod sanitize;
 #[cfg(any(test, feature = "test-support"))]
 pub mod synthetic;
+mod variables;
 
 pub use artifact_event::ArtifactEvent;
 pub use background::BackgroundRecorder;

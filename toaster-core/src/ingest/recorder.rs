@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::event_log::EventLogWriter;
+use super::variables::VariableLedger;
 use super::{ConsoleLog, Event, IngestError, sanitize};
 use crate::model::{
     ArtifactKind, Build, BuildId, BuildState, BuildWrite, LogLevel, LogRecord, RecipeDependencies,
@@ -64,6 +65,8 @@ pub struct Recorder {
     console: Option<ConsoleLog>,
     /// Log messages below this level go to the console log only.
     store_from: LogLevel,
+    /// The variables told of so far.
+    variables: VariableLedger,
 }
 
 impl std::fmt::Debug for Recorder {
@@ -100,6 +103,7 @@ impl Recorder {
             log: None,
             console: None,
             store_from: LogLevel::Debug,
+            variables: VariableLedger::default(),
         }
     }
 
@@ -257,6 +261,16 @@ impl Recorder {
     fn push(&mut self, write: BuildWrite) {
         self.oldest_pending.get_or_insert_with(Instant::now);
         self.pending.push(write);
+    }
+
+    /// Pushes what an event came to: its write, if any, and its warnings.
+    fn take(&mut self, (write, warnings): super::variables::Outcome) {
+        for warning in warnings {
+            self.warn(Some(warning));
+        }
+        if let Some(write) = write {
+            self.push(write);
+        }
     }
 
     /// Records a warning about the recording itself as a log message of the build.
@@ -476,6 +490,14 @@ impl Recorder {
             Event::TaskDependencies(deps) => self.task_dependencies(deps),
             Event::RecipeDependencies(deps) => self.recipe_dependencies(deps),
             Event::Provider(provider) => self.push(BuildWrite::Provider(provider)),
+            Event::Variable(variable) => {
+                let outcome = self.variables.variable(variable);
+                self.take(outcome);
+            }
+            Event::VariableHistory(run) => {
+                let outcome = self.variables.history(run);
+                self.take(outcome);
+            }
             Event::RunQueueProgress { done, total } => {
                 self.move_to(BuildState::Running, None);
                 self.progress(None, None, Some(done), Some(total));

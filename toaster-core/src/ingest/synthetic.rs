@@ -8,7 +8,8 @@ use crate::ingest::{ArtifactEvent, Event};
 use crate::model::{
     ArtifactKind, BuildLayer, BuildState, DependencyKind, LogLevel, LogRecord, PackageRecord,
     Provider, RecipeDependencies, RecipeDependency, RecipeRecord, ScriptType, SstateResult,
-    TaskDependencies, TaskName, TaskOutcome, Timestamp,
+    TaskDependencies, TaskName, TaskOutcome, Timestamp, VariableChange, VariableHistory,
+    VariableRecord,
 };
 
 /// The deploy directory the synthetic build reports its images in.
@@ -38,6 +39,10 @@ pub struct Workload {
     /// How many of the first recipes provide a virtual name (`virtual/recipeK`) that the next
     /// recipe asks for: the dependencies through virtual providers.
     pub virtual_providers: usize,
+    /// Variables read at the build's start.
+    pub variables: usize,
+    /// History entries of each variable.
+    pub variable_history: usize,
 }
 
 impl Workload {
@@ -52,6 +57,8 @@ impl Workload {
         task_dependencies: 12_749,
         recipe_dependencies: 3_449,
         virtual_providers: 10,
+        variables: 20,
+        variable_history: 3,
     };
 
     /// A small build for quick tests.
@@ -65,6 +72,8 @@ impl Workload {
         task_dependencies: 150,
         recipe_dependencies: 30,
         virtual_providers: 2,
+        variables: 4,
+        variable_history: 3,
     };
 
     /// The layers the build runs with.
@@ -153,6 +162,45 @@ impl Workload {
             })
         })
         .collect()
+    }
+
+    /// The events of variable `v`: its value, then its history (set in `conf/local.conf`,
+    /// appended to in a layer, each entry on a line of its own).
+    pub fn variable_events(&self, v: usize) -> [Event; 2] {
+        let name = format!("VARIABLE_{v}");
+        let change = |n: usize| VariableChange {
+            operation: if n == 0 { "set" } else { "append" }.to_owned(),
+            file: Some(if n == 0 {
+                "/srv/build/conf/local.conf".to_owned()
+            } else {
+                format!(
+                    "/srv/layers/meta-layer{}/conf/layer.conf",
+                    n % self.layers.max(1)
+                )
+            }),
+            line: Some((v * 10 + n) as u32 + 1),
+            flag: None,
+            value: Some(format!("value{n}")),
+        };
+        let history: Vec<VariableChange> = (0..self.variable_history).map(change).collect();
+        let value = history
+            .iter()
+            .filter_map(|c| c.value.clone())
+            .collect::<Vec<_>>()
+            .join(" ");
+        [
+            Event::Variable(VariableRecord {
+                name: name.clone(),
+                value: Some(value),
+                unexpanded: None,
+                history_kept: true,
+            }),
+            Event::VariableHistory(VariableHistory {
+                name,
+                first: 0,
+                changes: history,
+            }),
+        ]
     }
 
     /// The virtual names the first recipes provide.
@@ -272,6 +320,7 @@ impl Workload {
             total: w.recipes as u32,
         }));
         let counts = w.recipe_dependency_counts();
+        let variables = (0..w.variables).flat_map(move |v| w.variable_events(v));
         let recipe_dependencies = w
             .provider_events()
             .chain((0..w.recipes).flat_map(move |r| w.recipe_dependency_events(r, counts[r])));
@@ -358,6 +407,7 @@ impl Workload {
             },
         ];
         parse
+            .chain(variables)
             .chain(recipe_dependencies)
             .chain(task_dependencies)
             .chain(tasks)

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     ArtifactRecord, BuildState, ModelError, Provider, RecipeDependencies, TaskDependencies,
-    Timestamp,
+    Timestamp, VariableHistory, VariableRecord,
 };
 
 macro_rules! named_enum {
@@ -258,6 +258,10 @@ pub enum BuildWrite {
     RecipeDependencies(RecipeDependencies),
     /// A name a recipe provides in the build.
     Provider(Provider),
+    /// A variable the build used (a name recorded again keeps its first record).
+    Variable(VariableRecord),
+    /// Entries of a variable's history (an entry number recorded again keeps its first).
+    VariableHistory(VariableHistory),
 }
 
 /// One task as read back.

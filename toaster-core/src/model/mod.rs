@@ -7,7 +7,9 @@ mod archive;
 mod artifact;
 mod audit;
 mod build;
+mod build_comparison;
 mod build_record;
+mod build_variable;
 mod config;
 mod config_change;
 mod config_diff;
@@ -37,9 +39,16 @@ pub use audit::{AuditAction, AuditEntry, AuditFilter, NewAudit};
 pub use build::{
     Build, BuildFilter, BuildLayer, BuildState, NewBuild, Observed, Progress, Visibility,
 };
+pub use build_comparison::{
+    BuildComparison, ComparedBuild, PackageChange, PackageSide, ValueChange,
+};
 pub use build_record::{
     ArtifactKind, BuildWrite, LogLevel, LogRecord, PackageRecord, RecipeRecord, ScriptType,
     SstateResult, Task, TaskFilter, TaskOutcome, TaskRecord,
+};
+pub use build_variable::{
+    ArchivedVariable, BuildVariable, HistoryEntry, MAX_VARIABLE_HISTORY, VariableChange,
+    VariableHistory, VariableRecord,
 };
 pub use config::{LayerRef, LayerSource, ProjectConfig, Target};
 pub use config_change::{ConfigChange, ConfigKey};

@@ -91,6 +91,31 @@ pub struct RecipeEdge {
     pub via: Option<String>,
 }
 
+impl RecipeDependencies {
+    /// Stored edges (sorted by recipe, as [`crate::store::Store::recipe_dependencies`]
+    /// returns them) as one write per recipe and kind.
+    pub fn from_edges(edges: impl IntoIterator<Item = RecipeEdge>) -> Vec<RecipeDependencies> {
+        let mut grouped: Vec<RecipeDependencies> = Vec::new();
+        for edge in edges {
+            let needed = RecipeDependency {
+                recipe: edge.depends_on,
+                via: edge.via,
+            };
+            match grouped.last_mut() {
+                Some(last) if last.recipe == edge.recipe && last.kind == edge.kind => {
+                    last.depends.push(needed)
+                }
+                _ => grouped.push(RecipeDependencies {
+                    recipe: edge.recipe,
+                    kind: edge.kind,
+                    depends: vec![needed],
+                }),
+            }
+        }
+        grouped
+    }
+}
+
 impl From<RecipeEdge> for (String, String) {
     fn from(edge: RecipeEdge) -> (String, String) {
         (edge.recipe, edge.depends_on)

@@ -74,6 +74,27 @@ pub type TaskReached = Reached<TaskName>;
 /// The dependencies of a build's tasks, walkable both ways.
 pub type TaskGraph = DependencyGraph<TaskName>;
 
+impl TaskDependencies {
+    /// Stored edges (sorted by task, as [`crate::store::Store::task_dependencies`] returns
+    /// them) as one write per waiting task.
+    pub fn from_edges(edges: impl IntoIterator<Item = TaskEdge>) -> Vec<TaskDependencies> {
+        let mut grouped: Vec<TaskDependencies> = Vec::new();
+        for edge in edges {
+            match grouped.last_mut() {
+                Some(last) if last.recipe == edge.task.recipe && last.task == edge.task.task => {
+                    last.depends.push(edge.depends_on)
+                }
+                _ => grouped.push(TaskDependencies {
+                    recipe: edge.task.recipe,
+                    task: edge.task.task,
+                    depends: vec![edge.depends_on],
+                }),
+            }
+        }
+        grouped
+    }
+}
+
 impl From<TaskEdge> for (TaskName, TaskName) {
     fn from(edge: TaskEdge) -> (TaskName, TaskName) {
         (edge.task, edge.depends_on)

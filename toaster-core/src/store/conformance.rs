@@ -9,6 +9,7 @@ mod build_record;
 mod deliveries;
 mod queue;
 mod recipe_record;
+mod variable_record;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -97,8 +98,11 @@ pub const BUILD_RECORD_CHECKS: &[(&str, Check)] = build_record::CHECKS;
 /// The checks of the full build record's recipes (details, dependencies, providers).
 pub const RECIPE_RECORD_CHECKS: &[(&str, Check)] = recipe_record::CHECKS;
 
+/// The checks of the full build record's variables (values and history).
+pub const VARIABLE_RECORD_CHECKS: &[(&str, Check)] = variable_record::CHECKS;
+
 /// Every check of [`CHECKS`], [`QUEUE_CHECKS`], [`DELIVERY_CHECKS`], [`ARCHIVE_CHECKS`],
-/// [`BUILD_RECORD_CHECKS`] and [`RECIPE_RECORD_CHECKS`], by name.
+/// [`BUILD_RECORD_CHECKS`], [`RECIPE_RECORD_CHECKS`] and [`VARIABLE_RECORD_CHECKS`], by name.
 pub fn all_checks() -> impl Iterator<Item = &'static (&'static str, Check)> {
     CHECKS
         .iter()
@@ -107,6 +111,7 @@ pub fn all_checks() -> impl Iterator<Item = &'static (&'static str, Check)> {
         .chain(ARCHIVE_CHECKS)
         .chain(BUILD_RECORD_CHECKS)
         .chain(RECIPE_RECORD_CHECKS)
+        .chain(VARIABLE_RECORD_CHECKS)
 }
 
 /// Runs every check, each on a fresh store from `fresh`.

@@ -179,6 +179,15 @@ pub trait Store: Send + Sync {
     fn recipe_dependencies(&self, build: BuildId) -> Result<Vec<RecipeEdge>, StoreError>;
     /// The names provided by a build's recipes, sorted by name.
     fn providers(&self, build: BuildId) -> Result<Vec<Provider>, StoreError>;
+    /// The variables a build recorded, sorted by name.
+    fn variables(&self, build: BuildId) -> Result<Vec<crate::model::BuildVariable>, StoreError>;
+    /// The history of one variable of a build, in BitBake's order (empty when none is
+    /// recorded).
+    fn variable_history(
+        &self,
+        build: BuildId,
+        name: &str,
+    ) -> Result<Vec<crate::model::VariableChange>, StoreError>;
     /// The recipes a build used, by name.
     fn recipes(&self, build: BuildId) -> Result<Vec<RecipeRecord>, StoreError>;
     /// The packages a build made, in the order recorded; dependencies sorted by name.

@@ -16,7 +16,7 @@ use crate::artifacts::build_archive::{
 };
 use crate::model::{
     AuditAction, Build, BuildArchive, BuildId, BuildWrite, ImportedRecord, LogLevel, NewBuild,
-    Observed, Right, Setting, TaskFilter, Timestamp,
+    Observed, RecipeDependencies, Right, Setting, TaskDependencies, TaskFilter, Timestamp,
 };
 use crate::runner::host_name;
 
@@ -63,6 +63,10 @@ impl Actor {
             packages: self.store().packages(id)?,
             log_messages: self.store().log_messages(id, LogLevel::Debug)?,
             artifacts: self.store().artifacts(id)?,
+            task_dependencies: self.store().task_dependencies(id)?,
+            recipe_dependencies: self.store().recipe_dependencies(id)?,
+            providers: self.store().providers(id)?,
+            variables: self.archived_variables(id)?,
         };
         let manifest = Manifest {
             format: FORMAT.to_owned(),
@@ -207,6 +211,24 @@ impl Actor {
         writes.extend(record.packages.iter().cloned().map(BuildWrite::Package));
         writes.extend(record.log_messages.iter().cloned().map(BuildWrite::Log));
         writes.extend(record.artifacts.iter().cloned().map(BuildWrite::Artifact));
+        writes.extend(
+            TaskDependencies::from_edges(record.task_dependencies.iter().cloned())
+                .into_iter()
+                .map(BuildWrite::TaskDependencies),
+        );
+        writes.extend(
+            RecipeDependencies::from_edges(record.recipe_dependencies.iter().cloned())
+                .into_iter()
+                .map(BuildWrite::RecipeDependencies),
+        );
+        writes.extend(record.providers.iter().cloned().map(BuildWrite::Provider));
+        writes.extend(
+            record
+                .variables
+                .iter()
+                .cloned()
+                .flat_map(crate::model::ArchivedVariable::writes),
+        );
         let imported = ImportedRecord {
             ended_at: old.ended_at,
             heartbeat_at: old.heartbeat_at,

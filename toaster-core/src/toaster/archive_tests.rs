@@ -40,6 +40,14 @@ fn failed_build(f: &Fixture) -> Build {
         r#"{"event":"task_started","recipe":"busybox","task":"do_compile","at":1000}"#.to_owned(),
         r#"{"event":"task_finished","recipe":"busybox","task":"do_compile","outcome":"failed","at":2000}"#.to_owned(),
         r#"{"event":"log","level":"error","text":"busybox do_compile failed","task":"busybox:do_compile","file":null,"line":null,"at":2000}"#.to_owned(),
+        r#"{"event":"task_dependencies","recipe":"busybox","task":"do_compile","depends":[{"recipe":"busybox","task":"do_configure"},{"recipe":"glibc","task":"do_populate_sysroot"}]}"#.to_owned(),
+        r#"{"event":"task_dependencies","recipe":"busybox","task":"do_configure","depends":[{"recipe":"busybox","task":"do_fetch"}]}"#.to_owned(),
+        r#"{"event":"provider","name":"virtual/libc","recipe":"glibc"}"#.to_owned(),
+        r#"{"event":"recipe_dependencies","recipe":"busybox","kind":"build","depends":[{"recipe":"glibc","via":"virtual/libc"},{"recipe":"zlib"}]}"#.to_owned(),
+        r#"{"event":"recipe_dependencies","recipe":"busybox","kind":"runtime","depends":[{"recipe":"glibc"}]}"#.to_owned(),
+        r#"{"event":"variable","name":"GREETING","value":"hello world","unexpanded":"hello ${WHO}"}"#.to_owned(),
+        r#"{"event":"variable_history","name":"GREETING","changes":[{"operation":"set?","file":"/l/conf/layer.conf","line":8,"value":"hello"},{"operation":"append","file":"/b/conf/local.conf","line":2,"value":"${WHO}"}]}"#.to_owned(),
+        r#"{"event":"variable","name":"DISTRO","value":"toy","history_kept":false}"#.to_owned(),
     ];
     for line in &events {
         recorder
@@ -183,6 +191,30 @@ fn an_archive_imported_into_another_database_keeps_its_facts() {
         f.alice.build_artifacts(build.id, None).unwrap()
     );
     assert!(carol.deliveries(imported.id).unwrap().is_empty());
+    // Its dependency graphs and providers come along, edge for edge.
+    let (here, there) = (&f.alice, &carol);
+    let task_edges = here.task_dependencies(build.id).unwrap();
+    assert_eq!(task_edges.len(), 3);
+    assert_eq!(there.task_dependencies(imported.id).unwrap(), task_edges);
+    let recipe_edges = here.recipe_dependencies(build.id).unwrap();
+    assert_eq!(recipe_edges.len(), 3);
+    assert_eq!(
+        there.recipe_dependencies(imported.id).unwrap(),
+        recipe_edges
+    );
+    let providers = here.providers(build.id).unwrap();
+    assert_eq!(providers.len(), 1);
+    assert_eq!(there.providers(imported.id).unwrap(), providers);
+    // And its variables, each with its history.
+    let variables = here.recorded_variables(build.id).unwrap();
+    assert_eq!(variables.len(), 2);
+    assert_eq!(there.recorded_variables(imported.id).unwrap(), variables);
+    let history = here.variable_history(build.id, "GREETING").unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(
+        there.variable_history(imported.id, "GREETING").unwrap(),
+        history
+    );
     // Its files come from its archive, even once the original is gone.
     std::fs::remove_file(&path).unwrap();
     let out = other.path().join("out");

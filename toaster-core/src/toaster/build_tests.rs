@@ -48,6 +48,16 @@ impl Fixture {
         self.alice.start_build("demo", "buildhost", None).unwrap()
     }
 
+    /// The texts of a build's warnings, in order.
+    pub(super) fn warnings(&self, build: BuildId) -> Vec<String> {
+        self.alice
+            .log_messages(build, LogLevel::Warning)
+            .unwrap()
+            .into_iter()
+            .map(|l| l.text)
+            .collect()
+    }
+
     fn record(&self, build: &Build, events: impl IntoIterator<Item = Event>, policy: BatchPolicy) {
         let mut recorder = self.alice.recorder(build.id, policy).unwrap();
         for event in events {

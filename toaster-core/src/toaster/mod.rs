@@ -5,6 +5,7 @@ mod archive;
 mod artifacts;
 mod audit;
 mod bitbake_source;
+mod build_variables;
 mod builds;
 mod caches;
 mod clean;
@@ -343,6 +344,8 @@ mod artifact_tests;
 mod build_log_tests;
 #[cfg(test)]
 mod build_tests;
+#[cfg(test)]
+mod build_variable_tests;
 #[cfg(test)]
 mod cache_tests;
 #[cfg(test)]

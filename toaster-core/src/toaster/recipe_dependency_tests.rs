@@ -4,7 +4,7 @@
 use super::build_tests::Fixture;
 use super::*;
 use crate::ingest::{BatchPolicy, Event};
-use crate::model::{DependencyKind, LogLevel, Provider, RecipeDependencies, RecipeDependency};
+use crate::model::{DependencyKind, Provider, RecipeDependencies, RecipeDependency};
 
 fn depends(recipe: &str, kind: DependencyKind, on: &[(&str, Option<&str>)]) -> Event {
     Event::RecipeDependencies(RecipeDependencies {
@@ -89,13 +89,7 @@ fn dependencies_are_recorded_walked_and_bad_ones_warned_about() {
         ]
     );
 
-    let warnings: Vec<String> = f
-        .alice
-        .log_messages(build.id, LogLevel::Warning)
-        .unwrap()
-        .into_iter()
-        .map(|l| l.text)
-        .collect();
+    let warnings = f.warnings(build.id);
     assert_eq!(
         warnings,
         [

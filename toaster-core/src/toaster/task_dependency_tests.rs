@@ -4,7 +4,7 @@
 use super::build_tests::Fixture;
 use super::*;
 use crate::ingest::{BatchPolicy, Event};
-use crate::model::{LogLevel, TaskDependencies, TaskName, TaskOutcome};
+use crate::model::{TaskDependencies, TaskName, TaskOutcome};
 
 fn depends(task: &str, on: &[&str]) -> Event {
     let name = TaskName::parse(task).unwrap();
@@ -91,13 +91,7 @@ fn dependencies_are_recorded_walked_and_bad_ones_warned_about() {
         ]
     );
 
-    let warnings: Vec<String> = f
-        .alice
-        .log_messages(build.id, LogLevel::Warning)
-        .unwrap()
-        .into_iter()
-        .map(|l| l.text)
-        .collect();
+    let warnings = f.warnings(build.id);
     assert_eq!(
         warnings,
         [

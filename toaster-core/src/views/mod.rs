@@ -7,6 +7,8 @@ mod artifact;
 mod audit;
 mod bitbake;
 mod build;
+mod build_comparison;
+mod build_variable;
 mod change;
 mod config;
 mod evaluation;
@@ -30,6 +32,11 @@ pub use self::artifact::{ArtifactView, DownloadView};
 pub use self::audit::AuditView;
 pub use self::bitbake::BitbakeView;
 pub use self::build::BuildView;
+pub use self::build_comparison::{
+    BuildComparisonView, ChangeOf, PackageChangeView, PackageSideView, PackagesComparedView,
+    SizeChangeView,
+};
+pub use self::build_variable::VariableView;
 pub use self::change::ChangeView;
 pub use self::config::ConfigView;
 pub use self::evaluation::EvaluationView;

@@ -517,6 +517,14 @@ class EventMapper:
         """Records a note of the recorder's own."""
         self._log("note", text, None, None, None, now_ms())
 
+    def debug(self, text: str) -> None:
+        """Records a debugging note of the recorder's own."""
+        self._log("debug", text, None, None, None, now_ms())
+
+    def warning(self, text: str) -> None:
+        """Records a warning of the recorder's own (about what it could not record)."""
+        self._log("warning", "toaster: " + text, None, None, None, now_ms())
+
     # Tasks, as the cooker runs them.
 
     def _recipe(self, task_file: str) -> Tuple[str, str]:

@@ -41,6 +41,11 @@ class's events are never fired there), so nothing is counted twice.
 The listener only maps events to lines (see :mod:`toaster._bitbake_events`); a thread writes
 them to the database in batches, so that a slow or locked database never holds up BitBake.
 
+When the build starts, its variables are recorded with their values and history (see
+:mod:`toaster_rs._bitbake_variables`): the schema's and those the build directory's conf
+files set, read from the cooker's datastore (where BitBake kept no history, from its
+configuration read again with data tracking on).
+
 What a build made or read is recorded as its artifacts, each a file in one of the build's
 directories (``DEPLOY_DIR_IMAGE``, ``DEPLOY_DIR``, ``TMPDIR``, ``TOPDIR``, read at
 ``BuildInit``, the innermost that holds it) with its size and SHA-256, which the recorder
@@ -69,7 +74,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 from ._bitbake_events import EVENTS, LOG_LEVELS, BuildDirs, EventMapper, Layers, level_name
-from . import _deliver
+from . import _bitbake_variables, _deliver
 from ._bitbake_writer import Target, Writer, describe
 
 __all__ = [
@@ -301,6 +306,28 @@ class BuildSession:
             name = type(event).__name__
             self._warnings.add("unreadable:" + name, "skipped %s events it could not read (%s: %s)" % (name, type(error).__name__, error))
 
+    def read_variables(self, d: Any, schema: Optional[Dict[str, Any]]) -> None:
+        """Records the build's variables and their history, read from the cooker's datastore
+        `d` (see :mod:`toaster_rs._bitbake_variables`); what cannot be read is warned about
+        in the record, never raised."""
+
+        def emit(lines: List[str]) -> None:
+            with self._lock:
+                self._lines.extend(lines)
+                if len(self._lines) >= BATCH_LINES:
+                    self._hand_over()
+
+        def warn(text: str) -> None:
+            with self._lock:
+                self._mapper.warning(text)
+
+        try:
+            count, how, seconds = _bitbake_variables.read_variables(d, schema, warn, emit)
+            with self._lock:
+                self._mapper.debug("toaster: read %d variables (history: %s) in %.3f s" % (count, how, seconds))
+        except Exception as error:
+            warn("the variables of this build are not recorded (%s: %s)" % (type(error).__name__, error))
+
     def tick(self) -> None:
         """A heartbeat: writes what waits, or marks the build alive now and then."""
         with self._lock:
@@ -462,7 +489,23 @@ def _build_init(event: Any, d: Any) -> None:
     _recording.session = session
     for record in early:
         session.send(record)
+    session.read_variables(d, _schema(settings.target.database, _recording.warnings))
     session.listen()
+
+
+def _schema(database: str, warnings: Warnings) -> Optional[Dict[str, Any]]:
+    """The variable schema of the Toaster that records the build (which variables to
+    record); None, after a warning, when its database cannot be opened now."""
+    try:
+        from . import _toaster
+
+        with _toaster.Toaster.open(database) as toaster:
+            return toaster.schema()
+    except Exception as error:
+        if not os.path.exists(database):
+            return None  # the writer says so: nothing is recorded
+        warnings.add("schema", "the schema's variables are not recorded, only those the build directory's conf files set: the database %s could not be read (%s)" % (database, error))
+        return None
 
 
 def _heartbeat(event: Any, d: Any) -> None:

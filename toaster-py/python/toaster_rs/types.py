@@ -210,6 +210,38 @@ class Provider(TypedDict):
     recipe: str
 
 
+class VariableHistoryEntry(TypedDict):
+    """One entry of a recorded variable's history, in BitBake's order: its ``operation``
+    (``set``, ``set?``, ``append``, ``:append``, ``override[pn-x]:set``, ...), ``file`` as
+    Toaster shows it (from the layer or build directory that holds it, else absolute),
+    ``path`` (absolute), ``line``, ``flag`` (the flag it set instead of the value, if any)
+    and ``value``."""
+
+    operation: str
+    file: Optional[str]
+    path: Optional[str]
+    line: Optional[int]
+    flag: Optional[str]
+    value: Optional[str]
+
+
+class _RecordedVariable(TypedDict):
+    name: str
+    value: Optional[str]
+    unexpanded: Optional[str]
+    history_kept: bool
+    history_entries: int
+
+
+class RecordedVariable(_RecordedVariable, total=False):
+    """A variable a build recorded (``build variables ID [NAME] --json``): its ``value``
+    as BitBake expanded it (None: unset, or the expansion failed), ``unexpanded`` when that
+    differs, whether BitBake kept its history and how many entries are recorded; with
+    ``history=True``, also its ``history``."""
+
+    history: List[VariableHistoryEntry]
+
+
 class Package(TypedDict):
     """A package a build made."""
 
@@ -428,6 +460,8 @@ __all__ = [
     "RecipeReached",
     "RecipeDependency",
     "Provider",
+    "RecordedVariable",
+    "VariableHistoryEntry",
     "Visibility",
     "WarningItem",
     "WarningKind",

@@ -20,7 +20,8 @@ pub const CHECKS: &[(&str, Check)] = &[
     ),
 ];
 
-fn two_builds(store: &dyn Store) -> (Build, Build, crate::model::NewAudit) {
+/// Two builds of one project, and the audit entry that deletes one of them.
+pub(super) fn two_builds(store: &dyn Store) -> (Build, Build, crate::model::NewAudit) {
     let alice = owner(store, "alice");
     let demo = project(store, &alice, "demo");
     let audit = starting(&alice, "demo");

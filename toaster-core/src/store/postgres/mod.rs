@@ -20,6 +20,7 @@ mod permission;
 mod queue;
 mod rows;
 mod transaction;
+mod variables;
 
 use std::time::Duration;
 

@@ -566,6 +566,18 @@ impl Store for PostgresStore {
         self.read_providers(build)
     }
 
+    fn variables(&self, build: BuildId) -> Result<Vec<crate::model::BuildVariable>, StoreError> {
+        self.read_variables(build)
+    }
+
+    fn variable_history(
+        &self,
+        build: BuildId,
+        name: &str,
+    ) -> Result<Vec<crate::model::VariableChange>, StoreError> {
+        self.read_variable_history(build, name)
+    }
+
     fn recipes(&self, build: BuildId) -> Result<Vec<RecipeRecord>, StoreError> {
         self.read_recipes(build)
     }

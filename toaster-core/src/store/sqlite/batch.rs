@@ -210,6 +210,8 @@ impl SqliteStore {
                     ])
                 }
                 BuildWrite::Artifact(a) => insert_artifact(tx, build, a),
+                BuildWrite::Variable(v) => super::variables::insert_variable(tx, build, v),
+                BuildWrite::VariableHistory(h) => super::variables::insert_history(tx, build, h),
             };
             done.map_err(|e| self.err(e, "recorded build events"))?;
         }

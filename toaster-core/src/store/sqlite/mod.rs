@@ -14,6 +14,7 @@ mod operations;
 mod permission;
 mod queue;
 pub(in crate::store) mod rows;
+mod variables;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};

@@ -276,8 +276,18 @@ fn dump(store: &SqliteStore, gone: i64, skip_audit: usize) -> Vec<String> {
     for table in tables {
         let filter = match table.as_str() {
             "build" => format!("WHERE id != {gone}"),
-            "build_target" | "build_layer" | "build_recipe" | "task" | "task_dependency"
-            | "recipe_dependency" | "provider" | "package" | "log_message" | "artifact" => {
+            "build_target"
+            | "build_layer"
+            | "build_recipe"
+            | "task"
+            | "task_dependency"
+            | "recipe_dependency"
+            | "provider"
+            | "package"
+            | "log_message"
+            | "artifact"
+            | "build_variable"
+            | "build_variable_history" => {
                 format!("WHERE build_id != {gone}")
             }
             "package_dependency" => {
@@ -396,6 +406,8 @@ fn deleting_a_build_leaves_every_other_row_byte_identical_and_keys_consistent() 
         "build_recipe",
         "build_layer",
         "build_target",
+        "build_variable",
+        "build_variable_history",
     ] {
         let left: i64 = conn
             .query_row(

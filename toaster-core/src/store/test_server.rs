@@ -31,7 +31,10 @@ pub fn server(test: &str) -> Option<Server> {
                 std::env::var_os("TOASTER_TEST_REQUIRE_PG").is_none(),
                 "{test} needs PostgreSQL and TOASTER_TEST_REQUIRE_PG is set, but {URL_VAR} is not"
             );
-            eprintln!(
+            // Straight to the process's stderr, past the test harness's capture: seen even
+            // when the test passes.
+            let _ = writeln!(
+                std::io::stderr(),
                 "SKIPPED {test}: it needs PostgreSQL; set {URL_VAR} (bash scripts/test.sh \
                  starts a throwaway server)"
             );

@@ -22,7 +22,7 @@ mod rows;
 mod transaction;
 mod variables;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use postgres::types::ToSql;
 use postgres::{IsolationLevel, Row};
@@ -115,6 +115,7 @@ impl PostgresStore {
     ) -> Result<T, StoreError> {
         let mut conn = self.connection()?;
         let mut pause = Duration::from_millis(1);
+        let started = Instant::now();
         for _ in 0..ATTEMPTS {
             let outcome = (|| {
                 let mut tx = Tx::start(&mut conn, IsolationLevel::Serializable, false)
@@ -134,9 +135,10 @@ impl PostgresStore {
             std::thread::sleep(pause);
             pause = (pause * 2).min(Duration::from_millis(50));
         }
+        // Others kept winning: as busy as a lock held too long.
         Err(StoreError::Busy {
             location: self.location.clone(),
-            waited_ms: 0,
+            waited_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         })
     }
 

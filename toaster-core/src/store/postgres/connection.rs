@@ -96,7 +96,9 @@ impl Target {
         {
             config.password(found);
         }
-        config.application_name("toaster");
+        if config.get_application_name().is_none() {
+            config.application_name("toaster");
+        }
         config.connect_timeout(Duration::from_secs(10));
         Ok(Target { config })
     }

@@ -7,10 +7,16 @@ use postgres::error::SqlState;
 /// store runs such a transaction again.
 pub(super) const RACE_LOST: &str = "the transaction lost a race with another";
 
+/// The start of a `Backend` detail for a connection lost in a transaction; the store runs
+/// such a transaction again on a new connection (it had not committed).
+pub(super) const CONNECTION_LOST: &str = "the connection to the database was lost";
+
 /// What a driver error means to the store.
 pub(super) enum Failure {
     /// Serialization failure or deadlock: run the transaction again.
     RaceLost,
+    /// The connection was lost (the server restarted or shut down, the network failed).
+    ConnectionLost,
     /// A lock stayed held for longer than the lock timeout.
     Busy,
     /// The database or the transaction may not be written.
@@ -25,9 +31,19 @@ pub(super) enum Failure {
 
 /// What `e` means.
 pub(super) fn classify(e: &postgres::Error) -> Failure {
+    if e.is_closed() {
+        return Failure::ConnectionLost;
+    }
     let Some(code) = e.code() else {
         return Failure::Other;
     };
+    if code.code().starts_with("08")
+        || *code == SqlState::ADMIN_SHUTDOWN
+        || *code == SqlState::CRASH_SHUTDOWN
+        || *code == SqlState::CANNOT_CONNECT_NOW
+    {
+        return Failure::ConnectionLost;
+    }
     if *code == SqlState::T_R_SERIALIZATION_FAILURE || *code == SqlState::T_R_DEADLOCK_DETECTED {
         Failure::RaceLost
     } else if *code == SqlState::LOCK_NOT_AVAILABLE || *code == SqlState::QUERY_CANCELED {

@@ -107,7 +107,9 @@ impl PostgresStore {
     }
 
     /// Runs `body` in a SERIALIZABLE transaction and commits it; a transaction that lost a
-    /// race is rolled back and run again. On any other error nothing is written.
+    /// race, or whose connection was lost before it committed (the server restarted), is
+    /// rolled back and run again (on a new connection). On any other error nothing is
+    /// written.
     fn write<T>(
         &self,
         operation: &'static str,
@@ -119,9 +121,9 @@ impl PostgresStore {
         for _ in 0..ATTEMPTS {
             let outcome = (|| {
                 let mut tx = Tx::start(&mut conn, IsolationLevel::Serializable, false)
-                    .map_err(Retry::from_driver)?;
+                    .map_err(Retry::before_commit)?;
                 let value = body(&mut tx).map_err(Retry::Store)?;
-                tx.commit().map_err(Retry::from_driver)?;
+                tx.commit().map_err(Retry::at_commit)?;
                 Ok(value)
             })();
             match outcome {
@@ -129,6 +131,12 @@ impl PostgresStore {
                 Err(Retry::Again) => {}
                 Err(Retry::Store(StoreError::Backend { detail, .. }))
                     if detail.starts_with(driver::RACE_LOST) => {}
+                Err(Retry::Store(StoreError::Backend { detail, .. }))
+                    if detail.starts_with(driver::CONNECTION_LOST) =>
+                {
+                    conn = self.connection()?;
+                }
+                Err(Retry::Reconnect) => conn = self.connection()?,
                 Err(Retry::Store(e)) => return Err(e),
                 Err(Retry::Driver(e)) => return Err(self.err(e, operation)),
             }
@@ -168,6 +176,10 @@ impl PostgresStore {
             Failure::RaceLost => StoreError::Backend {
                 operation,
                 detail: format!("{}: {e}", driver::RACE_LOST),
+            },
+            Failure::ConnectionLost => StoreError::Backend {
+                operation,
+                detail: format!("{}: {e}", driver::CONNECTION_LOST),
             },
             Failure::Unique(_) | Failure::ForeignKey | Failure::Other => StoreError::Backend {
                 operation,
@@ -271,14 +283,25 @@ impl PostgresStore {
 enum Retry {
     /// It lost a race: run it again.
     Again,
+    /// Its connection was lost before it committed: run it again on a new one.
+    Reconnect,
     /// The store refused (nothing written).
     Store(StoreError),
-    /// The driver failed otherwise.
+    /// The driver failed otherwise (or the connection was lost while committing: whether
+    /// it committed is not known, so it is not run again).
     Driver(postgres::Error),
 }
 
 impl Retry {
-    fn from_driver(e: postgres::Error) -> Retry {
+    fn before_commit(e: postgres::Error) -> Retry {
+        match classify(&e) {
+            Failure::RaceLost => Retry::Again,
+            Failure::ConnectionLost => Retry::Reconnect,
+            _ => Retry::Driver(e),
+        }
+    }
+
+    fn at_commit(e: postgres::Error) -> Retry {
         match classify(&e) {
             Failure::RaceLost => Retry::Again,
             _ => Retry::Driver(e),

@@ -189,3 +189,55 @@ fn sslmode_require_is_honoured() {
     let preferred = url.replacen("sslmode=disable", "sslmode=prefer", 1);
     PostgresStore::open_or_init(&preferred).unwrap();
 }
+
+#[test]
+fn batches_survive_the_server_dropping_the_connections() {
+    use crate::model::{Action, AuditAction, BuildWrite, LogLevel, LogRecord, Right, Timestamp};
+    let Some(server) = test_server::server("batches_survive_the_server_dropping_the_connections")
+    else {
+        return;
+    };
+    let name = format!("toaster_dropped_{}", std::process::id());
+    let url = format!("{}&application_name={name}", server.fresh_schema());
+    let store = PostgresStore::init(&url).unwrap();
+    let alice = conformance::owner(&store, "alice");
+    let project = conformance::project(&store, &alice, "demo");
+    let started = conformance::acting(
+        &alice,
+        Action::Project(Right::Build),
+        AuditAction::BuildStart,
+        Some("demo"),
+    );
+    let build = store
+        .start_build(&conformance::new_build(&project, &alice), &started)
+        .unwrap()
+        .id;
+    let log = |text: &str| {
+        BuildWrite::Log(LogRecord {
+            level: LogLevel::Warning,
+            text: text.to_owned(),
+            task: None,
+            file: None,
+            line: None,
+            at: Some(Timestamp::now()),
+        })
+    };
+    store.record(build, &[log("before")]).unwrap();
+    // The server ends every connection of this store, as a restart does.
+    let mut admin = Target::parse(server.url()).unwrap().connect().unwrap();
+    let ended = admin
+        .query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+            &[&name],
+        )
+        .unwrap();
+    assert!(!ended.is_empty(), "the store had a connection open");
+    store.record(build, &[log("after")]).unwrap();
+    let texts: Vec<String> = store
+        .log_messages(build, LogLevel::Debug)
+        .unwrap()
+        .into_iter()
+        .map(|l| l.text)
+        .collect();
+    assert_eq!(texts, ["before", "after"]);
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL server for the tests: `start DIR` makes a cluster in DIR (initdb,
-# trust authentication, listening on 127.0.0.1 only, on a free port), starts it, makes the
+# trust authentication, listening on 127.0.0.1 only, on a free port, TLS with a
+# self-signed certificate when openssl is there), starts it, makes the
 # database toaster_test and prints its URL; `stop DIR` stops it and removes DIR. As root it
 # runs the server as the `postgres` user, since PostgreSQL refuses to run as root.
 # The binaries are found on PATH or under /usr/lib/postgresql/*/bin (Debian's package).
@@ -45,9 +46,18 @@ start() {
         --encoding=UTF8 --locale=C >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log" >&2; return 1; }
     port=$(free_port)
+    # TLS with a self-signed certificate when openssl is there, so that sslmode=require
+    # and prefer are tested against a server that offers it.
+    local tls=""
+    if command -v openssl >/dev/null 2>&1 \
+        && as_server openssl req -new -x509 -days 2 -nodes -subj "/CN=127.0.0.1" \
+            -keyout "$dir/data/server.key" -out "$dir/data/server.crt" >/dev/null 2>&1; then
+        chmod 600 "$dir/data/server.key"
+        tls="-c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key"
+    fi
     # Durability is not needed for a throwaway server: fsync off makes the tests faster.
     as_server "$bin/pg_ctl" --pgdata="$dir/data" --log="$dir/server.log" --wait \
-        --options="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='$dir' -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+        --options="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='$dir' -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off $tls" \
         start >/dev/null || { cat "$dir/server.log" >&2; return 1; }
     "$bin/createdb" --host=127.0.0.1 --port="$port" --username=toaster toaster_test
     echo "postgres://toaster@127.0.0.1:$port/toaster_test?sslmode=disable"

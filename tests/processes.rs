@@ -30,6 +30,9 @@ const MEDIUM: Workload = Workload {
     virtual_providers: 5,
     variables: 10,
     variable_history: 3,
+    package_files: 1_800,
+    image_packages: 100,
+    image_files: 500,
 };
 
 /// The child's side: TOASTER_TEST_WORKER = "MODE|DB|PROJECT|PREFIX".

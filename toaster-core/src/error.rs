@@ -156,6 +156,32 @@ pub enum Error {
         /// The name asked for.
         name: String,
     },
+    /// A build made no package of that name.
+    #[error("build {build} made no package `{package}`")]
+    NoBuildPackage {
+        /// The build.
+        build: BuildId,
+        /// The name asked for.
+        package: String,
+    },
+    /// A build recorded no image of that name.
+    #[error("build {build} recorded no image `{target}` (no installed packages or file listing)")]
+    NoImage {
+        /// The build.
+        build: BuildId,
+        /// The image target asked for.
+        target: String,
+    },
+    /// A package is not installed in an image.
+    #[error("package `{package}` is not installed in image `{target}` of build {build}")]
+    NotInImage {
+        /// The build.
+        build: BuildId,
+        /// The image target.
+        target: String,
+        /// The package asked about.
+        package: String,
+    },
     /// A build has no artifact of that name.
     #[error("build {build} has no artifact named `{name}`")]
     NoArtifact {
@@ -396,7 +422,10 @@ impl Error {
             | Error::NoArtifact { .. }
             | Error::NoTask { .. }
             | Error::NoBuildRecipe { .. }
-            | Error::NoBuildVariable { .. } => ErrorKind::NotFound,
+            | Error::NoBuildVariable { .. }
+            | Error::NoBuildPackage { .. }
+            | Error::NoImage { .. }
+            | Error::NotInImage { .. } => ErrorKind::NotFound,
             Error::Elsewhere { .. } | Error::NotArchived { .. } | Error::NoArchiveDir => {
                 ErrorKind::Invalid
             }
@@ -673,6 +702,22 @@ impl Error {
                 "`{}` lists the variables it recorded (those of the schema and those the \
                  project sets); names are case-sensitive",
                 w(Remedy::ListBuildVariables { build: build.0 })
+            ),
+            Error::NoBuildPackage { build, .. } => format!(
+                "`{}` lists the packages it made",
+                w(Remedy::ListBuildPackages { build: build.0 })
+            ),
+            Error::NoImage { build, .. } => format!(
+                "`{}` lists the images it recorded (images come from openembedded-core's \
+                 buildhistory, sent by its toaster class)",
+                w(Remedy::ListBuildImages { build: build.0 })
+            ),
+            Error::NotInImage { build, target, .. } => format!(
+                "`{}` lists the packages installed in it",
+                w(Remedy::ListImagePackages {
+                    build: build.0,
+                    target
+                })
             ),
             Error::NoArtifact { build, .. } => format!(
                 "`{}` lists its artifacts",

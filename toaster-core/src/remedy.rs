@@ -114,6 +114,23 @@ pub enum Remedy<'a> {
         /// The build.
         build: i64,
     },
+    /// List the packages `build` made.
+    ListBuildPackages {
+        /// The build.
+        build: i64,
+    },
+    /// List the images of `build`.
+    ListBuildImages {
+        /// The build.
+        build: i64,
+    },
+    /// List the packages installed in image `target` of `build`.
+    ListImagePackages {
+        /// The build.
+        build: i64,
+        /// The image target.
+        target: &'a str,
+    },
     /// List the artifacts of `build`.
     ListArtifacts {
         /// The build.
@@ -245,6 +262,11 @@ impl Wording for CommandLine {
             Remedy::ListTasks { build } => format!("toaster build tasks {build}"),
             Remedy::ListBuildRecipes { build } => format!("toaster build recipes {build}"),
             Remedy::ListBuildVariables { build } => format!("toaster build variables {build}"),
+            Remedy::ListBuildPackages { build } => format!("toaster build packages {build}"),
+            Remedy::ListBuildImages { build } => format!("toaster build files {build}"),
+            Remedy::ListImagePackages { build, target } => {
+                format!("toaster build packages {build} --in-image {target}")
+            }
             Remedy::ListArtifacts { build } => format!("toaster build artifacts {build}"),
             Remedy::ListRecipes { project } => format!("toaster recipe list {project}"),
             Remedy::ListHooks { project } => format!("toaster hook list {project}"),

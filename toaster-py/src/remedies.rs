@@ -53,6 +53,11 @@ impl Wording for PythonWords {
             Remedy::ListTasks { build } => format!("Actor.tasks({build})"),
             Remedy::ListBuildRecipes { build } => format!("Actor.recipes({build})"),
             Remedy::ListBuildVariables { build } => format!("Actor.recorded_variables({build})"),
+            Remedy::ListBuildPackages { build } => format!("Actor.packages({build})"),
+            Remedy::ListBuildImages { build } => format!("Actor.images({build})"),
+            Remedy::ListImagePackages { build, target } => {
+                format!("Actor.image_packages({build}, {})", repr(target))
+            }
             Remedy::ListArtifacts { build } => format!("Actor.artifacts({build})"),
             Remedy::ListRecipes { project } => format!("Actor.imported_recipes({})", repr(project)),
             Remedy::ListHooks { project } => format!("Actor.hooks({})", repr(project)),

@@ -93,6 +93,15 @@ pub struct BuildRecord {
     /// Its variables, each with its history.
     #[serde(default)]
     pub variables: Vec<crate::model::ArchivedVariable>,
+    /// Its packages' files.
+    #[serde(default)]
+    pub package_files: Vec<crate::model::PackageFiles>,
+    /// The packages installed in each of its images.
+    #[serde(default)]
+    pub image_packages: Vec<crate::model::ImagePackages>,
+    /// The file listing of each of its images.
+    #[serde(default)]
+    pub image_files: Vec<crate::model::ImageFiles>,
 }
 
 /// Whether an artifact's file goes into every archive (logs, conf files, manifests,

@@ -17,6 +17,9 @@ pub const MAX_TASK_REF: usize = 2 * MAX_NAME + 1;
 pub const MAX_PATH: usize = 4096;
 /// The most run-time dependencies a package may list.
 pub const MAX_DEPENDS: usize = 4096;
+/// The most files one `package_files` or `image_files` event, or packages one
+/// `image_packages` event, may list (a longer list comes in several events).
+pub const MAX_ENTRIES: usize = 10_000;
 /// The largest size in bytes a store keeps (a signed 64-bit integer).
 pub const MAX_SIZE: u64 = i64::MAX.unsigned_abs();
 /// The earliest time an event may carry: 1970-01-01T00:00:00.000Z.
@@ -130,7 +133,50 @@ pub fn check_event(event: &Event) -> Result<(), String> {
                     package.depends.len()
                 ));
             }
-            package.depends.iter().try_for_each(|d| name("depends", d))
+            package
+                .depends
+                .iter()
+                .try_for_each(|d| name("depends", d))?;
+            package.relations.values().try_for_each(|names| {
+                entries("relations", names.len())?;
+                names.iter().try_for_each(|n| name("relations", n))
+            })
+        }
+        Event::PackageFiles(files) => {
+            name("package", &files.package)?;
+            entries("files", files.files.len())?;
+            files.files.iter().try_for_each(|f| {
+                path("path", &f.path)?;
+                size(f.size)
+            })
+        }
+        Event::ImagePackages(image) => {
+            name("target", &image.target)?;
+            entries("packages", image.packages.len())?;
+            image.packages.iter().try_for_each(|p| {
+                name("name", &p.name)?;
+                size(p.size)?;
+                if p.depends.len() > MAX_DEPENDS {
+                    return Err(format!(
+                        "package {}'s `depends` lists {} packages, more than {MAX_DEPENDS}",
+                        p.name,
+                        p.depends.len()
+                    ));
+                }
+                p.depends.iter().try_for_each(|d| name("depends", &d.name))
+            })
+        }
+        Event::ImageFiles(image) => {
+            name("target", &image.target)?;
+            entries("files", image.files.len())?;
+            image.files.iter().try_for_each(|f| {
+                path("path", &f.path)?;
+                size(f.size)?;
+                name("mode", &f.mode)?;
+                name("owner", &f.owner)?;
+                name("group", &f.group)?;
+                f.link.as_deref().map_or(Ok(()), |l| path("link", l))
+            })
         }
         Event::Artifact(artifact) => {
             path("path", &artifact.path)?;
@@ -162,6 +208,15 @@ fn within(field: &str, value: &str, limit: usize) -> Result<(), String> {
         return Err(format!(
             "its `{field}` is {} bytes, longer than {limit} bytes",
             value.len()
+        ));
+    }
+    Ok(())
+}
+
+fn entries(field: &str, count: usize) -> Result<(), String> {
+    if count > MAX_ENTRIES {
+        return Err(format!(
+            "its `{field}` lists {count} entries, more than {MAX_ENTRIES} (send a longer list in several events)"
         ));
     }
     Ok(())

@@ -127,6 +127,9 @@ fn render(
         | Event::VariableHistory(_)
         | Event::RunQueueProgress { .. }
         | Event::Package(_)
+        | Event::PackageFiles(_)
+        | Event::ImagePackages(_)
+        | Event::ImageFiles(_)
         | Event::Artifact(_)
         | Event::Heartbeat { .. } => Ok(()),
     }

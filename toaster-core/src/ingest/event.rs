@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{ArtifactEvent, bounds};
 use crate::model::{
-    BuildState, LogRecord, PackageRecord, Provider, RecipeDependencies, RecipeRecord, ScriptType,
-    SstateResult, TaskDependencies, TaskOutcome, Timestamp, VariableHistory, VariableRecord,
+    BuildState, ImageFiles, ImagePackages, LogRecord, PackageFiles, PackageRecord, Provider,
+    RecipeDependencies, RecipeRecord, ScriptType, SstateResult, TaskDependencies, TaskOutcome,
+    Timestamp, VariableHistory, VariableRecord,
 };
 
 /// One thing that happened in a build. Times are milliseconds since the Unix epoch.
@@ -97,6 +98,12 @@ pub enum Event {
     Log(LogRecord),
     /// A package the build made.
     Package(PackageRecord),
+    /// Files of a package the build made.
+    PackageFiles(PackageFiles),
+    /// Packages installed in an image the build made.
+    ImagePackages(ImagePackages),
+    /// Entries of the file listing of an image the build made.
+    ImageFiles(ImageFiles),
     /// A file the build made.
     Artifact(ArtifactEvent),
     /// The build is alive (BitBake sends these every second or so).
@@ -115,7 +122,7 @@ pub enum Event {
 
 impl Event {
     /// The `event` names of every kind this version knows.
-    pub const KINDS: [&'static str; 17] = [
+    pub const KINDS: [&'static str; 20] = [
         "parse_started",
         "parse_progress",
         "parse_completed",
@@ -130,6 +137,9 @@ impl Event {
         "run_queue_progress",
         "log",
         "package",
+        "package_files",
+        "image_packages",
+        "image_files",
         "artifact",
         "heartbeat",
         "build_completed",
@@ -152,6 +162,9 @@ impl Event {
             Event::RunQueueProgress { .. } => "run_queue_progress",
             Event::Log(_) => "log",
             Event::Package(_) => "package",
+            Event::PackageFiles(_) => "package_files",
+            Event::ImagePackages(_) => "image_packages",
+            Event::ImageFiles(_) => "image_files",
             Event::Artifact(_) => "artifact",
             Event::Heartbeat { .. } => "heartbeat",
             Event::BuildCompleted { .. } => "build_completed",

@@ -10,6 +10,7 @@ mod error;
 mod event;
 pub(crate) mod event_log;
 mod line_reader;
+mod package_contents;
 mod recorder;
 mod sanitize;
 #[cfg(any(test, feature = "test-support"))]

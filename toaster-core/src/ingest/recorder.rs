@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use super::event_log::EventLogWriter;
 use super::variables::VariableLedger;
-use super::{ConsoleLog, Event, IngestError, sanitize};
+use super::{ConsoleLog, Event, IngestError, package_contents, sanitize};
 use crate::model::{
     ArtifactKind, Build, BuildId, BuildState, BuildWrite, LogLevel, LogRecord, RecipeDependencies,
     TaskDependencies, TaskName, TaskRecord, Timestamp,
@@ -510,6 +510,9 @@ impl Recorder {
                 self.push(BuildWrite::Log(log));
             }
             Event::Package(package) => self.push(BuildWrite::Package(package)),
+            Event::PackageFiles(files) => self.take(package_contents::package_files(files)),
+            Event::ImagePackages(image) => self.take(package_contents::image_packages(image)),
+            Event::ImageFiles(image) => self.take(package_contents::image_files(image)),
             Event::Artifact(artifact) => {
                 let shown = artifact
                     .name

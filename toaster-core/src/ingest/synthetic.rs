@@ -1,15 +1,19 @@
 //! A synthetic build, deterministic and as large as asked: the events of a large image
 //! build (10,000 tasks with Toaster's 12,749 task dependencies, 700 recipes, 7,000 packages
-//! with 3 dependencies each, 500 log messages, 20 layers by default), for tests and
+//! with 3 dependencies each and 21,000 files, an image of 1,000 of them and 5,000 files,
+//! 500 log messages, 20 layers by default), for tests and
 //! benchmarks.
 #![allow(clippy::unwrap_used)]
 
 use crate::ingest::{ArtifactEvent, Event};
+use std::collections::BTreeMap;
+
 use crate::model::{
-    ArtifactKind, BuildLayer, BuildState, DependencyKind, LogLevel, LogRecord, PackageRecord,
-    Provider, RecipeDependencies, RecipeDependency, RecipeRecord, ScriptType, SstateResult,
-    TaskDependencies, TaskName, TaskOutcome, Timestamp, VariableChange, VariableHistory,
-    VariableRecord,
+    ArtifactKind, BuildLayer, BuildState, DependencyKind, FileType, ImageDependency,
+    ImageDependencyKind, ImageFile, ImageFiles, ImagePackages, InstalledPackage, LogLevel,
+    LogRecord, PackageFile, PackageFiles, PackageRecord, Provider, RecipeDependencies,
+    RecipeDependency, RecipeRecord, RelationKind, ScriptType, SstateResult, TaskDependencies,
+    TaskName, TaskOutcome, Timestamp, VariableChange, VariableHistory, VariableRecord,
 };
 
 /// The deploy directory the synthetic build reports its images in.
@@ -43,6 +47,12 @@ pub struct Workload {
     pub variables: usize,
     /// History entries of each variable.
     pub variable_history: usize,
+    /// Package files, over all packages.
+    pub package_files: usize,
+    /// Packages installed in the image (the first ones made), each pulling in two others.
+    pub image_packages: usize,
+    /// Entries of the image's file listing.
+    pub image_files: usize,
 }
 
 impl Workload {
@@ -59,6 +69,9 @@ impl Workload {
         virtual_providers: 10,
         variables: 20,
         variable_history: 3,
+        package_files: 21_000,
+        image_packages: 1_000,
+        image_files: 5_000,
     };
 
     /// A small build for quick tests.
@@ -74,6 +87,9 @@ impl Workload {
         virtual_providers: 2,
         variables: 4,
         variable_history: 3,
+        package_files: 150,
+        image_packages: 30,
+        image_files: 100,
     };
 
     /// The layers the build runs with.
@@ -271,7 +287,90 @@ impl Workload {
             depends: (1..=self.depends)
                 .map(|d| format!("package{}", (p + d * 31) % self.packages))
                 .collect(),
+            relations: if p % 10 == 0 {
+                BTreeMap::from([(
+                    RelationKind::Rrecommends,
+                    vec![format!("package{}", (p + 1) % self.packages)],
+                )])
+            } else {
+                BTreeMap::new()
+            },
         }
+    }
+
+    /// The files of package `p` (the package files spread evenly, the first packages
+    /// taking one more).
+    pub fn package_files_event(&self, p: usize) -> Option<Event> {
+        let (each, more) = (
+            self.package_files / self.packages.max(1),
+            self.package_files % self.packages.max(1),
+        );
+        let count = each + usize::from(p < more);
+        (count > 0).then(|| {
+            Event::PackageFiles(PackageFiles {
+                package: format!("package{p}"),
+                files: (0..count)
+                    .map(|f| PackageFile {
+                        path: format!("/usr/lib/package{p}/file{f}.so"),
+                        size: ((p * 7 + f * 13) % 100_000) as u64 + 1,
+                    })
+                    .collect(),
+            })
+        })
+    }
+
+    /// The image's installed packages (package `i` pulls in the two after it) and its file
+    /// listing, in runs of at most 1,000.
+    pub fn image_events(&self) -> impl Iterator<Item = Event> + use<> {
+        let (installed, entries) = (self.image_packages, self.image_files);
+        let target = "core-image-minimal";
+        let packages = (0..installed).collect::<Vec<_>>();
+        let package_runs = packages.chunks(1_000).map(move |run| {
+            Event::ImagePackages(ImagePackages {
+                target: target.to_owned(),
+                packages: run
+                    .iter()
+                    .map(|&i| InstalledPackage {
+                        name: format!("package{i}"),
+                        size: (i as u64 + 1) * 4096,
+                        depends: (1..=2)
+                            .map(|d| i + d)
+                            .filter(|&n| n < installed)
+                            .map(|n| ImageDependency {
+                                name: format!("package{n}"),
+                                kind: if n % 5 == 0 {
+                                    ImageDependencyKind::Recommends
+                                } else {
+                                    ImageDependencyKind::Depends
+                                },
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            })
+        });
+        let files = (0..entries).collect::<Vec<_>>();
+        let file_runs = files.chunks(1_000).map(move |run| {
+            Event::ImageFiles(ImageFiles {
+                target: target.to_owned(),
+                files: run
+                    .iter()
+                    .map(|&e| ImageFile {
+                        path: format!("/usr/lib/dir{}/file{e}", e % 50),
+                        size: (e % 10_000) as u64 * 10,
+                        file_type: FileType::File,
+                        mode: "-rw-r--r--".to_owned(),
+                        owner: "root".to_owned(),
+                        group: "root".to_owned(),
+                        link: None,
+                    })
+                    .collect(),
+            })
+        });
+        package_runs
+            .collect::<Vec<_>>()
+            .into_iter()
+            .chain(file_runs.collect::<Vec<_>>())
     }
 
     /// Log message `l`.
@@ -383,7 +482,10 @@ impl Workload {
         });
         let late_logs = (logs_during..w.logs)
             .map(move |l| Event::Log(w.log(l, Timestamp(start.0 + w.tasks as i64 * 10))));
-        let packages = (0..w.packages).map(move |p| Event::Package(w.package(p)));
+        let packages = (0..w.packages).flat_map(move |p| {
+            std::iter::once(Event::Package(w.package(p))).chain(w.package_files_event(p))
+        });
+        let image = w.image_events();
         let end = [
             Event::Artifact(ArtifactEvent {
                 kind: ArtifactKind::Image,
@@ -413,6 +515,7 @@ impl Workload {
             .chain(tasks)
             .chain(late_logs)
             .chain(packages)
+            .chain(image)
             .chain(end)
     }
 }

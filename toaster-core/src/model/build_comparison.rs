@@ -198,6 +198,7 @@ mod tests {
             size,
             recipe: name.into(),
             depends: Vec::new(),
+            relations: Default::default(),
         }
     }
 

@@ -1,10 +1,13 @@
 //! What a build's recorder writes: tasks, recipes, packages, log messages, artifacts, and
 //! changes of state and progress, as plain records the store applies in batches.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::image_contents::{ImageFiles, ImagePackages};
+use super::package_contents::{PackageFiles, RelationKind};
 use super::{
     ArtifactRecord, BuildState, ModelError, Provider, RecipeDependencies, TaskDependencies,
     Timestamp, VariableHistory, VariableRecord,
@@ -207,6 +210,9 @@ pub struct PackageRecord {
     pub recipe: String,
     /// The packages it depends on at run time.
     pub depends: Vec<String>,
+    /// The packages it names otherwise (`RRECOMMENDS`, …), by kind.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub relations: BTreeMap<RelationKind, Vec<String>>,
 }
 
 /// A log message of the build.
@@ -262,6 +268,12 @@ pub enum BuildWrite {
     Variable(VariableRecord),
     /// Entries of a variable's history (an entry number recorded again keeps its first).
     VariableHistory(VariableHistory),
+    /// Files of a package (added to those already recorded).
+    PackageFiles(PackageFiles),
+    /// Packages installed in an image (added to those already recorded).
+    ImagePackages(ImagePackages),
+    /// Entries of an image's file listing (added to those already recorded).
+    ImageFiles(ImageFiles),
 }
 
 /// One task as read back.

@@ -18,10 +18,12 @@ mod error;
 mod group;
 mod hook;
 mod ids;
+mod image_contents;
 mod layer;
 mod mode;
 mod name;
 mod owner;
+mod package_contents;
 mod project;
 mod queue;
 mod recipe_dependency;
@@ -62,10 +64,15 @@ pub use hook::{
     HookTrigger, NextAttempt, check_env_name, check_url,
 };
 pub use ids::{BuildId, GroupId, OwnerId, ProjectId, RevisionNumber};
+pub use image_contents::{
+    FileQuery, FileType, ImageDependency, ImageDependencyKind, ImageFile, ImageFiles, ImageListing,
+    ImagePackageGraph, ImagePackages, ImageSummary, InstalledPackage, WhyHop, why_installed,
+};
 pub use layer::{Collection, Constraint, Dependency, VersionOp};
 pub use mode::{Mode, Right, Rights};
 pub use name::Name;
 pub use owner::{NewOwner, Owner, OwnerUpdate, check_client, check_email};
+pub use package_contents::{PackageFile, PackageFiles, RelationKind};
 pub use project::{NewProject, Project, ProjectAccess, check_project_dir};
 pub use queue::{Claim, ClaimRequest, RunnerId, check_host};
 pub use recipe_dependency::{

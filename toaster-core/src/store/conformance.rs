@@ -7,6 +7,7 @@
 mod archives;
 mod build_record;
 mod deliveries;
+mod package_contents;
 mod queue;
 mod recipe_record;
 mod variable_record;
@@ -101,8 +102,12 @@ pub const RECIPE_RECORD_CHECKS: &[(&str, Check)] = recipe_record::CHECKS;
 /// The checks of the full build record's variables (values and history).
 pub const VARIABLE_RECORD_CHECKS: &[(&str, Check)] = variable_record::CHECKS;
 
+/// The checks of the full build record's package files and image contents.
+pub const PACKAGE_CONTENTS_CHECKS: &[(&str, Check)] = package_contents::CHECKS;
+
 /// Every check of [`CHECKS`], [`QUEUE_CHECKS`], [`DELIVERY_CHECKS`], [`ARCHIVE_CHECKS`],
-/// [`BUILD_RECORD_CHECKS`], [`RECIPE_RECORD_CHECKS`] and [`VARIABLE_RECORD_CHECKS`], by name.
+/// [`BUILD_RECORD_CHECKS`], [`RECIPE_RECORD_CHECKS`], [`VARIABLE_RECORD_CHECKS`] and
+/// [`PACKAGE_CONTENTS_CHECKS`], by name.
 pub fn all_checks() -> impl Iterator<Item = &'static (&'static str, Check)> {
     CHECKS
         .iter()
@@ -112,6 +117,7 @@ pub fn all_checks() -> impl Iterator<Item = &'static (&'static str, Check)> {
         .chain(BUILD_RECORD_CHECKS)
         .chain(RECIPE_RECORD_CHECKS)
         .chain(VARIABLE_RECORD_CHECKS)
+        .chain(PACKAGE_CONTENTS_CHECKS)
 }
 
 /// Runs every check, each on a fresh store from `fresh`.

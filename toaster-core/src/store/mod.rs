@@ -29,11 +29,12 @@ pub fn is_database_url(location: &Path) -> bool {
 
 use crate::model::{
     ArtifactRecord, Attempt, AuditEntry, AuditFilter, Build, BuildArchive, BuildFilter, BuildId,
-    BuildWrite, ClaimRequest, Delivery, DeliveryClaim, DeliveryId, Group, GroupId, ImportedRecord,
-    LogLevel, LogRecord, Mode, Name, NewAudit, NewBuild, NewOwner, NewProject, NewRevision,
-    NextAttempt, Owner, OwnerId, OwnerUpdate, PackageRecord, Project, ProjectAccess, ProjectId,
-    Provider, RecipeEdge, RecipeRecord, Revision, RevisionNumber, RunnerId, Task, TaskEdge,
-    TaskFilter, TaskOutcome, Timestamp,
+    BuildWrite, ClaimRequest, Delivery, DeliveryClaim, DeliveryId, Group, GroupId, ImageFile,
+    ImageSummary, ImportedRecord, InstalledPackage, LogLevel, LogRecord, Mode, Name, NewAudit,
+    NewBuild, NewOwner, NewProject, NewRevision, NextAttempt, Owner, OwnerId, OwnerUpdate,
+    PackageFile, PackageRecord, Project, ProjectAccess, ProjectId, Provider, RecipeEdge,
+    RecipeRecord, Revision, RevisionNumber, RunnerId, Task, TaskEdge, TaskFilter, TaskOutcome,
+    Timestamp,
 };
 
 /// The storage of owners, groups, projects, configuration revisions and the audit log.
@@ -188,6 +189,20 @@ pub trait Store: Send + Sync {
         build: BuildId,
         name: &str,
     ) -> Result<Vec<crate::model::VariableChange>, StoreError>;
+    /// The files of a build's packages (of `package` only, if given), by package and path.
+    fn package_files(
+        &self,
+        build: BuildId,
+        package: Option<&str>,
+    ) -> Result<Vec<(String, PackageFile)>, StoreError>;
+    /// The packages installed in each image of a build, each with the installed packages
+    /// it pulled in, by target and name.
+    fn image_packages(&self, build: BuildId)
+    -> Result<Vec<(String, InstalledPackage)>, StoreError>;
+    /// The file listing of one image of a build, by path.
+    fn image_files(&self, build: BuildId, target: &str) -> Result<Vec<ImageFile>, StoreError>;
+    /// The images of a build summed up, by target.
+    fn images(&self, build: BuildId) -> Result<Vec<ImageSummary>, StoreError>;
     /// The recipes a build used, by name.
     fn recipes(&self, build: BuildId) -> Result<Vec<RecipeRecord>, StoreError>;
     /// The packages a build made, in the order recorded; dependencies sorted by name.

@@ -67,6 +67,9 @@ impl Actor {
             recipe_dependencies: self.store().recipe_dependencies(id)?,
             providers: self.store().providers(id)?,
             variables: self.archived_variables(id)?,
+            package_files: self.archived_package_files(id)?,
+            image_packages: self.archived_image_packages(id)?,
+            image_files: self.archived_image_files(id)?,
         };
         let manifest = Manifest {
             format: FORMAT.to_owned(),
@@ -228,6 +231,27 @@ impl Actor {
                 .iter()
                 .cloned()
                 .flat_map(crate::model::ArchivedVariable::writes),
+        );
+        writes.extend(
+            record
+                .package_files
+                .iter()
+                .cloned()
+                .map(BuildWrite::PackageFiles),
+        );
+        writes.extend(
+            record
+                .image_packages
+                .iter()
+                .cloned()
+                .map(BuildWrite::ImagePackages),
+        );
+        writes.extend(
+            record
+                .image_files
+                .iter()
+                .cloned()
+                .map(BuildWrite::ImageFiles),
         );
         let imported = ImportedRecord {
             ended_at: old.ended_at,

@@ -43,6 +43,10 @@ fn failed_build(f: &Fixture) -> Build {
         r#"{"event":"task_dependencies","recipe":"busybox","task":"do_compile","depends":[{"recipe":"busybox","task":"do_configure"},{"recipe":"glibc","task":"do_populate_sysroot"}]}"#.to_owned(),
         r#"{"event":"task_dependencies","recipe":"busybox","task":"do_configure","depends":[{"recipe":"busybox","task":"do_fetch"}]}"#.to_owned(),
         r#"{"event":"provider","name":"virtual/libc","recipe":"glibc"}"#.to_owned(),
+        r#"{"event":"package","name":"busybox","version":"1.36-r0","size":9,"recipe":"busybox","depends":[],"relations":{"rrecommends":["busybox-syslog"]}}"#.to_owned(),
+        r#"{"event":"package_files","package":"busybox","files":[{"path":"/bin/busybox","size":9}]}"#.to_owned(),
+        r#"{"event":"image_packages","target":"core-image-minimal","packages":[{"name":"busybox","size":9,"depends":[{"name":"libc6","kind":"depends"}]},{"name":"libc6","size":4}]}"#.to_owned(),
+        r#"{"event":"image_files","target":"core-image-minimal","files":[{"path":"/bin/busybox","size":9,"type":"file","mode":"-rwxr-xr-x","owner":"root","group":"root"}]}"#.to_owned(),
         r#"{"event":"recipe_dependencies","recipe":"busybox","kind":"build","depends":[{"recipe":"glibc","via":"virtual/libc"},{"recipe":"zlib"}]}"#.to_owned(),
         r#"{"event":"recipe_dependencies","recipe":"busybox","kind":"runtime","depends":[{"recipe":"glibc"}]}"#.to_owned(),
         r#"{"event":"variable","name":"GREETING","value":"hello world","unexpanded":"hello ${WHO}"}"#.to_owned(),
@@ -205,6 +209,25 @@ fn an_archive_imported_into_another_database_keeps_its_facts() {
     let providers = here.providers(build.id).unwrap();
     assert_eq!(providers.len(), 1);
     assert_eq!(there.providers(imported.id).unwrap(), providers);
+    assert_eq!(
+        there.packages(imported.id).unwrap(),
+        here.packages(build.id).unwrap()
+    );
+    assert_eq!(
+        there.package_files(imported.id, "busybox").unwrap(),
+        here.package_files(build.id, "busybox").unwrap()
+    );
+    let image = "core-image-minimal";
+    let installed = here.image_packages(build.id, image).unwrap();
+    assert_eq!(installed.len(), 2);
+    assert_eq!(there.image_packages(imported.id, image).unwrap(), installed);
+    let all = crate::model::FileQuery::default();
+    let listing = here.image_files(build.id, image, &all).unwrap();
+    assert_eq!(listing.matched, 1);
+    assert_eq!(
+        there.image_files(imported.id, image, &all).unwrap(),
+        listing
+    );
     // And its variables, each with its history.
     let variables = here.recorded_variables(build.id).unwrap();
     assert_eq!(variables.len(), 2);

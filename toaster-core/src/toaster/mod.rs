@@ -5,6 +5,7 @@ mod archive;
 mod artifacts;
 mod audit;
 mod bitbake_source;
+mod build_comparison;
 mod build_variables;
 mod builds;
 mod caches;
@@ -20,6 +21,7 @@ mod import_release;
 mod kas;
 mod layers;
 mod owners;
+mod package_contents;
 mod projects;
 mod queue;
 mod recipe_dependencies;
@@ -352,6 +354,8 @@ mod cache_tests;
 mod hook_tests;
 #[cfg(test)]
 mod layer_tests;
+#[cfg(test)]
+mod package_contents_tests;
 #[cfg(test)]
 mod queue_tests;
 #[cfg(test)]

@@ -3,6 +3,7 @@
 use rusqlite::{CachedStatement, OptionalExtension, Transaction, params};
 
 use super::SqliteStore;
+use super::package_contents as contents;
 use super::rows::int;
 use crate::model::{
     ArtifactRecord, BuildId, BuildState, BuildWrite, ScriptType, SstateResult, TaskOutcome,
@@ -196,6 +197,9 @@ impl SqliteStore {
                         p.depends.iter().try_fold(0, |n, d| {
                             s.dependency.execute(params![id, d]).map(|m| n + m)
                         })
+                    })
+                    .and_then(|n| {
+                        contents::insert_relations(tx, build, &p.name, &p.relations).map(|m| n + m)
                     }),
                 BuildWrite::Log(l) => {
                     lifecycle::tally(l.level, &mut counts);
@@ -212,6 +216,9 @@ impl SqliteStore {
                 BuildWrite::Artifact(a) => insert_artifact(tx, build, a),
                 BuildWrite::Variable(v) => super::variables::insert_variable(tx, build, v),
                 BuildWrite::VariableHistory(h) => super::variables::insert_history(tx, build, h),
+                BuildWrite::PackageFiles(p) => contents::insert_package_files(tx, build, p),
+                BuildWrite::ImagePackages(i) => contents::insert_image_packages(tx, build, i),
+                BuildWrite::ImageFiles(i) => contents::insert_image_files(tx, build, i),
             };
             done.map_err(|e| self.err(e, "recorded build events"))?;
         }

@@ -1,5 +1,6 @@
 //! Builds on SQLite: starting (or queueing), reading back, hiding and deleting.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rusqlite::types::Value;
@@ -286,7 +287,8 @@ impl SqliteStore {
                    (SELECT group_concat(name, ' ') FROM (SELECT name FROM package_dependency \
                      WHERE package_id = p.id ORDER BY name)) \
                    FROM package p WHERE p.build_id = ?1 ORDER BY p.id";
-        self.list(&self.conn(), sql, [build.0], |r| {
+        let mut relations = self.read_relations(build)?;
+        let mut packages = self.list(&self.conn(), sql, [build.0], |r| {
             let (size, depends): (i64, Option<String>) = (r.get(2)?, r.get(4)?);
             Ok(Ok(PackageRecord {
                 name: r.get(0)?,
@@ -298,8 +300,15 @@ impl SqliteStore {
                     .flat_map(|d| d.split(' '))
                     .map(str::to_owned)
                     .collect(),
+                relations: BTreeMap::new(),
             }))
-        })
+        })?;
+        for package in &mut packages {
+            if let Some(r) = relations.remove(&package.name) {
+                package.relations = r;
+            }
+        }
+        Ok(packages)
     }
 
     pub(super) fn read_logs(

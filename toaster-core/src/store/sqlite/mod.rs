@@ -11,6 +11,7 @@ mod driver;
 mod inspect;
 mod migration;
 mod operations;
+mod package_contents;
 mod permission;
 mod queue;
 pub(in crate::store) mod rows;

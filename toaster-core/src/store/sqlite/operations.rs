@@ -578,6 +578,33 @@ impl Store for SqliteStore {
         self.read_variable_history(build, name)
     }
 
+    fn package_files(
+        &self,
+        build: BuildId,
+        package: Option<&str>,
+    ) -> Result<Vec<(String, crate::model::PackageFile)>, StoreError> {
+        self.read_package_files(build, package)
+    }
+
+    fn image_packages(
+        &self,
+        build: BuildId,
+    ) -> Result<Vec<(String, crate::model::InstalledPackage)>, StoreError> {
+        self.read_image_packages(build)
+    }
+
+    fn image_files(
+        &self,
+        build: BuildId,
+        target: &str,
+    ) -> Result<Vec<crate::model::ImageFile>, StoreError> {
+        self.read_image_files(build, target)
+    }
+
+    fn images(&self, build: BuildId) -> Result<Vec<crate::model::ImageSummary>, StoreError> {
+        self.read_images(build)
+    }
+
     fn recipes(&self, build: BuildId) -> Result<Vec<RecipeRecord>, StoreError> {
         self.read_recipes(build)
     }

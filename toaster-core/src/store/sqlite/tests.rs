@@ -287,7 +287,12 @@ fn dump(store: &SqliteStore, gone: i64, skip_audit: usize) -> Vec<String> {
             | "log_message"
             | "artifact"
             | "build_variable"
-            | "build_variable_history" => {
+            | "build_variable_history"
+            | "package_file"
+            | "package_relation"
+            | "image_package"
+            | "image_dependency"
+            | "image_file" => {
                 format!("WHERE build_id != {gone}")
             }
             "package_dependency" => {
@@ -408,6 +413,11 @@ fn deleting_a_build_leaves_every_other_row_byte_identical_and_keys_consistent() 
         "build_target",
         "build_variable",
         "build_variable_history",
+        "package_file",
+        "package_relation",
+        "image_package",
+        "image_dependency",
+        "image_file",
     ] {
         let left: i64 = conn
             .query_row(

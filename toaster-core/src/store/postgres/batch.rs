@@ -1,5 +1,6 @@
 //! Applying a recorder's batch: one transaction, the hot statements prepared once per batch.
 
+use super::package_contents as contents;
 use super::transaction::Tx;
 
 use super::{PostgresStore, get};
@@ -198,6 +199,9 @@ impl PostgresStore {
                         p.depends
                             .iter()
                             .try_fold(0, |n, d| tx.execute(DEPENDENCY, &[&id, d]).map(|m| n + m))
+                    })
+                    .and_then(|n| {
+                        contents::insert_relations(tx, build, &p.name, &p.relations).map(|m| n + m)
                     }),
                 BuildWrite::Log(l) => {
                     lifecycle::tally(l.level, &mut counts);
@@ -217,6 +221,9 @@ impl PostgresStore {
                 BuildWrite::Artifact(a) => insert_artifact(tx, build, a),
                 BuildWrite::Variable(v) => super::variables::insert_variable(tx, build, v),
                 BuildWrite::VariableHistory(h) => super::variables::insert_history(tx, build, h),
+                BuildWrite::PackageFiles(p) => contents::insert_package_files(tx, build, p),
+                BuildWrite::ImagePackages(i) => contents::insert_image_packages(tx, build, i),
+                BuildWrite::ImageFiles(i) => contents::insert_image_files(tx, build, i),
             };
             done.map_err(|e| self.err(e, "recorded build events"))?;
         }

@@ -1,5 +1,6 @@
 //! Builds on PostgreSQL: starting (or queueing), reading back, hiding and deleting.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::transaction::Tx;
@@ -289,7 +290,8 @@ impl PostgresStore {
                      WHERE package_id = p.id) \
                    FROM package p WHERE p.build_id = $1 ORDER BY p.id";
         self.read(|tx| {
-            self.list(tx, sql, &[&build.0], |r| {
+            let mut relations = self.relations_in(tx, build)?;
+            let mut packages = self.list(tx, sql, &[&build.0], |r| {
                 let (size, depends): (i64, Option<String>) = (get(r, 2)?, get(r, 4)?);
                 Ok(PackageRecord {
                     name: get(r, 0)?,
@@ -301,8 +303,15 @@ impl PostgresStore {
                         .flat_map(|d| d.split(' '))
                         .map(str::to_owned)
                         .collect(),
+                    relations: BTreeMap::new(),
                 })
-            })
+            })?;
+            for package in &mut packages {
+                if let Some(r) = relations.remove(&package.name) {
+                    package.relations = r;
+                }
+            }
+            Ok(packages)
         })
     }
 

@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_artifacts.sql"),
     include_str!("migrations/0008_task_dependencies.sql"),
     include_str!("migrations/0009_recipe_dependencies.sql"),
+    include_str!("migrations/0010_package_contents.sql"),
     include_str!("migrations/0011_build_variables.sql"),
 ];
 

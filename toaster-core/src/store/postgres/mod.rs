@@ -15,6 +15,7 @@ mod deliveries;
 mod driver;
 mod migration;
 mod operations;
+mod package_contents;
 mod password;
 mod permission;
 mod queue;

@@ -582,6 +582,33 @@ impl Store for PostgresStore {
         self.read_recipes(build)
     }
 
+    fn package_files(
+        &self,
+        build: BuildId,
+        package: Option<&str>,
+    ) -> Result<Vec<(String, crate::model::PackageFile)>, StoreError> {
+        self.read_package_files(build, package)
+    }
+
+    fn image_packages(
+        &self,
+        build: BuildId,
+    ) -> Result<Vec<(String, crate::model::InstalledPackage)>, StoreError> {
+        self.read_image_packages(build)
+    }
+
+    fn image_files(
+        &self,
+        build: BuildId,
+        target: &str,
+    ) -> Result<Vec<crate::model::ImageFile>, StoreError> {
+        self.read_image_files(build, target)
+    }
+
+    fn images(&self, build: BuildId) -> Result<Vec<crate::model::ImageSummary>, StoreError> {
+        self.read_images(build)
+    }
+
     fn packages(&self, build: BuildId) -> Result<Vec<PackageRecord>, StoreError> {
         self.read_packages(build)
     }

@@ -1,6 +1,7 @@
 //! The same build recorded into PostgreSQL (`TOASTER_TEST_PG_URL`, see scripts/postgres.sh):
-//! the recorder through the facade, beside the same rows written raw with the `postgres`
-//! client's prepared statements in one transaction, each in a fresh schema; then `build
+//! the recorder through the facade, beside the same rows (with the package files and image
+//! contents the recorder also writes) written raw with the `postgres` client's prepared
+//! statements in one transaction, each in a fresh schema; then `build
 //! list` and `build show` on a schema of [`LISTED_BUILDS`] such builds. Without a server it
 //! says so and measures nothing.
 
@@ -96,6 +97,16 @@ fn raw_insert(url: &str, build: BuildId) -> Duration {
     let mut client = connect(url);
     let start = Timestamp::now().0;
     let rows = rows(&w, start);
+    // Package files and image contents, as the recorder hears of them.
+    let contents: Vec<Event> = w
+        .events(Timestamp(start))
+        .filter(|e| {
+            matches!(
+                e,
+                Event::PackageFiles(_) | Event::ImagePackages(_) | Event::ImageFiles(_)
+            )
+        })
+        .collect();
     let int = |v: Option<u64>| v.map(|v| v as i64);
     let wide = |v: Option<u32>| v.map(i64::from);
     let started = Instant::now();
@@ -251,6 +262,65 @@ fn raw_insert(url: &str, build: BuildId) -> Duration {
             .get(0);
         for dep in &pkg.depends {
             tx.execute(&dependency, &[&id, dep]).expect("dependency");
+        }
+    }
+    let relation = tx.prepare("INSERT INTO package_relation (build_id, package, kind, name) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING").expect("prepare");
+    for pkg in &rows.packages {
+        for (kind, names) in &pkg.relations {
+            for name in names {
+                tx.execute(&relation, &[&build.0, &pkg.name, &kind.as_str(), name])
+                    .expect("relation");
+            }
+        }
+    }
+    let file = tx.prepare("INSERT INTO package_file (build_id, package, path, size) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING").expect("prepare");
+    let installed = tx.prepare("INSERT INTO image_package (build_id, target, package, size) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING").expect("prepare");
+    let pulled = tx.prepare("INSERT INTO image_dependency (build_id, target, package, dep_package, kind) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING").expect("prepare");
+    let listed = tx.prepare("INSERT INTO image_file (build_id, target, path, size, type, mode, owner, grp, link) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING").expect("prepare");
+    for event in &contents {
+        match event {
+            Event::PackageFiles(p) => {
+                for f in &p.files {
+                    tx.execute(&file, &[&build.0, &p.package, &f.path, &(f.size as i64)])
+                        .expect("package file");
+                }
+            }
+            Event::ImagePackages(i) => {
+                for p in &i.packages {
+                    tx.execute(
+                        &installed,
+                        &[&build.0, &i.target, &p.name, &(p.size as i64)],
+                    )
+                    .expect("image package");
+                    for d in &p.depends {
+                        tx.execute(
+                            &pulled,
+                            &[&build.0, &i.target, &p.name, &d.name, &d.kind.as_str()],
+                        )
+                        .expect("image dependency");
+                    }
+                }
+            }
+            Event::ImageFiles(i) => {
+                for f in &i.files {
+                    tx.execute(
+                        &listed,
+                        &[
+                            &build.0,
+                            &i.target,
+                            &f.path,
+                            &(f.size as i64),
+                            &f.file_type.as_str(),
+                            &f.mode,
+                            &f.owner,
+                            &f.group,
+                            &f.link,
+                        ],
+                    )
+                    .expect("image file");
+                }
+            }
+            _ => {}
         }
     }
     let artifact = tx

@@ -4,6 +4,7 @@
 //! Each method is atomic on its own. No driver type appears in a signature or in
 //! [`StoreError`]: each backend maps its driver's errors onto it.
 
+mod contents;
 mod error;
 mod lifecycle;
 pub(crate) mod postgres;

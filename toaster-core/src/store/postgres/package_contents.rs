@@ -9,8 +9,8 @@ use crate::model::{
     BuildId, FileType, ImageDependency, ImageDependencyKind, ImageFile, ImageFiles, ImagePackages,
     ImageSummary, InstalledPackage, PackageFile, PackageFiles, RelationKind,
 };
-use crate::store::StoreError;
 use crate::store::sqlite::rows::int;
+use crate::store::{StoreError, contents};
 
 // A row a build already has keeps its first record.
 const PACKAGE_FILE: &str = "INSERT INTO package_file (build_id, package, path, size) \
@@ -123,16 +123,7 @@ impl PostgresStore {
                 .ok_or_else(|| corrupt("package relation kind", &kind))?;
             Ok((get::<String>(r, 0)?, kind, get::<String>(r, 2)?))
         })?;
-        let mut relations: BTreeMap<String, BTreeMap<RelationKind, Vec<String>>> = BTreeMap::new();
-        for (package, kind, name) in found {
-            relations
-                .entry(package)
-                .or_default()
-                .entry(kind)
-                .or_default()
-                .push(name);
-        }
-        Ok(relations)
+        Ok(contents::relations(found))
     }
 
     pub(super) fn read_package_files(
@@ -175,33 +166,12 @@ impl PostgresStore {
                     },
                 ))
             })?;
-            let mut depends: BTreeMap<(String, String), Vec<ImageDependency>> = BTreeMap::new();
-            for (key, dependency) in edges {
-                depends.entry(key).or_default().push(dependency);
-            }
             let sql = "SELECT target, package, size FROM image_package WHERE build_id = $1 \
                        ORDER BY target, package";
             let packages = self.list(tx, sql, &[&build.0], |r| {
-                Ok((
-                    get::<String>(r, 0)?,
-                    get::<String>(r, 1)?,
-                    get::<i64>(r, 2)?,
-                ))
+                Ok((get(r, 0)?, get(r, 1)?, size(get(r, 2)?)))
             })?;
-            Ok(packages
-                .into_iter()
-                .map(|(target, name, bytes)| {
-                    let key = (target, name);
-                    let depends = depends.remove(&key).unwrap_or_default();
-                    let (target, name) = key;
-                    let package = InstalledPackage {
-                        name,
-                        size: size(bytes),
-                        depends,
-                    };
-                    (target, package)
-                })
-                .collect())
+            Ok(contents::installed(packages, edges))
         })
     }
 

@@ -33,7 +33,7 @@ fn main() {
     let scratch = tempfile::tempdir().expect("scratch directory");
     let rows = rows_of(&WORKLOAD);
     println!(
-        "workload: {} tasks with {} task dependencies, {} recipes with {} recipe dependencies ({} through virtual providers), {} packages x {} dependencies, {} log messages, {} layers, {} variables x {} history lines ({rows} rows); {runs} runs, medians",
+        "workload: {} tasks with {} task dependencies, {} recipes with {} recipe dependencies ({} through virtual providers), {} packages x {} dependencies, {} log messages, {} layers, {} variables x {} history lines, {} package files, an image of {} packages and {} files ({rows} rows); {runs} runs, medians",
         WORKLOAD.tasks,
         WORKLOAD.task_dependencies,
         WORKLOAD.recipes,
@@ -44,13 +44,17 @@ fn main() {
         WORKLOAD.logs,
         WORKLOAD.layers,
         WORKLOAD.variables,
-        WORKLOAD.variable_history
+        WORKLOAD.variable_history,
+        WORKLOAD.package_files,
+        WORKLOAD.image_packages,
+        WORKLOAD.image_files
     );
 
     let mut ingest = (Vec::new(), Vec::new());
     let mut delete = (Vec::new(), Vec::new());
     let mut walks = Vec::new();
     let mut reached = 0;
+    let (mut whys, mut compares, mut hops) = (Vec::new(), Vec::new(), 0);
     for run in 0..runs {
         // Each side gets a fresh database of its own, so neither writes into the other's rows.
         let ours = scratch.path().join(format!("run{run}-toaster"));
@@ -85,6 +89,19 @@ fn main() {
         walks.push(started.elapsed());
         reached = found.len();
 
+        // Why the last installed package is in the image (the longest chain), and the build
+        // compared with itself (both sides read whole: variables, packages, images).
+        let started = Instant::now();
+        let chain = alice
+            .package_why(build.id, IMAGE, &why_package())
+            .expect("why");
+        whys.push(started.elapsed());
+        hops = chain.len();
+        let started = Instant::now();
+        let same = alice.compare_builds(build.id, build.id).expect("compare");
+        compares.push(started.elapsed());
+        assert!(same.is_empty());
+
         // Deleting each of them.
         let started = Instant::now();
         alice.delete_build(build.id).expect("delete");
@@ -99,6 +116,7 @@ fn main() {
     let (ti, bi) = (median(&mut ingest.0), median(&mut ingest.1));
     let (td, bd) = (median(&mut delete.0), median(&mut delete.1));
     let walk = median(&mut walks);
+    let (why, compare) = (median(&mut whys), median(&mut compares));
     println!();
     println!("| figure | toaster | baseline | ratio | target |");
     println!("|---|---:|---:|---:|---|");
@@ -130,6 +148,15 @@ fn main() {
         "| build tasks --depends-on {} ({reached} tasks reached) | {} | | | quickly |",
         walked_task(),
         ms(walk)
+    );
+    println!(
+        "| build packages --in-image {IMAGE} --why {} ({hops} steps) | {} | | | under 50 ms |",
+        why_package(),
+        ms(why)
+    );
+    println!(
+        "| build compare (the build with itself, both sides read) | {} | | | under 50 ms |",
+        ms(compare)
     );
     match python {
         Some(p) => println!(
@@ -228,7 +255,29 @@ fn rows_of(w: &Workload) -> usize {
         + w.logs
         + w.layers
         + w.variables * (1 + w.variable_history)
+        + w.package_files
+        + w.packages.div_ceil(10)
+        + contents_rows(w)
         + 2
+}
+
+/// The rows of the image: its installed packages and the edges between them, and its files.
+fn contents_rows(w: &Workload) -> usize {
+    w.image_events()
+        .map(|e| match e {
+            Event::ImagePackages(i) => i.packages.iter().map(|p| 1 + p.depends.len()).sum(),
+            Event::ImageFiles(i) => i.files.len(),
+            _ => 0,
+        })
+        .sum()
+}
+
+/// The image of the synthetic build.
+const IMAGE: &str = "core-image-minimal";
+
+/// The package whose place in the image the benchmark explains: the last installed.
+fn why_package() -> String {
+    format!("package{}", WORKLOAD.image_packages - 1)
 }
 
 /// The task the benchmark walks from: the second, which most of the build waits for.
@@ -251,6 +300,8 @@ struct Rows {
     variables: Vec<Event>,
     logs: Vec<toaster::model::LogRecord>,
     packages: Vec<toaster::model::PackageRecord>,
+    /// Package files and the image's contents, as the recorder hears of them.
+    contents: Vec<Event>,
     errors: i64,
     warnings: i64,
 }
@@ -315,6 +366,10 @@ fn rows(w: &Workload, start: i64) -> Rows {
             .collect(),
         logs,
         packages: (0..w.packages).map(|p| w.package(p)).collect(),
+        contents: (0..w.packages)
+            .filter_map(|p| w.package_files_event(p))
+            .chain(w.image_events())
+            .collect(),
         errors,
         warnings,
     }
@@ -465,6 +520,7 @@ fn raw_insert(db: &Path, build: BuildId) -> Duration {
         let mut dependency = tx
             .prepare("INSERT OR IGNORE INTO package_dependency (package_id, name) VALUES (?1, ?2)")
             .expect("prepare");
+        let mut relation = tx.prepare("INSERT OR IGNORE INTO package_relation (build_id, package, kind, name) VALUES (?1, ?2, ?3, ?4)").expect("prepare");
         for pkg in &rows.packages {
             package
                 .execute(params![
@@ -478,6 +534,62 @@ fn raw_insert(db: &Path, build: BuildId) -> Duration {
             let id = tx.last_insert_rowid();
             for dep in &pkg.depends {
                 dependency.execute(params![id, dep]).expect("dependency");
+            }
+            for (kind, names) in &pkg.relations {
+                for name in names {
+                    relation
+                        .execute(params![build.0, pkg.name, kind.as_str(), name])
+                        .expect("relation");
+                }
+            }
+        }
+        let mut file = tx.prepare("INSERT OR IGNORE INTO package_file (build_id, package, path, size) VALUES (?1, ?2, ?3, ?4)").expect("prepare");
+        let mut installed = tx.prepare("INSERT OR IGNORE INTO image_package (build_id, target, package, size) VALUES (?1, ?2, ?3, ?4)").expect("prepare");
+        let mut edge = tx.prepare("INSERT OR IGNORE INTO image_dependency (build_id, target, package, dep_package, kind) VALUES (?1, ?2, ?3, ?4, ?5)").expect("prepare");
+        let mut entry = tx.prepare("INSERT OR IGNORE INTO image_file (build_id, target, path, size, type, mode, owner, grp, link) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)").expect("prepare");
+        for event in &rows.contents {
+            match event {
+                Event::PackageFiles(p) => {
+                    for f in &p.files {
+                        file.execute(params![build.0, p.package, f.path, f.size as i64])
+                            .expect("package file");
+                    }
+                }
+                Event::ImagePackages(i) => {
+                    for p in &i.packages {
+                        installed
+                            .execute(params![build.0, i.target, p.name, p.size as i64])
+                            .expect("installed package");
+                        for d in &p.depends {
+                            edge.execute(params![
+                                build.0,
+                                i.target,
+                                p.name,
+                                d.name,
+                                d.kind.as_str()
+                            ])
+                            .expect("image dependency");
+                        }
+                    }
+                }
+                Event::ImageFiles(i) => {
+                    for f in &i.files {
+                        entry
+                            .execute(params![
+                                build.0,
+                                i.target,
+                                f.path,
+                                f.size as i64,
+                                f.file_type.as_str(),
+                                f.mode,
+                                f.owner,
+                                f.group,
+                                f.link
+                            ])
+                            .expect("image file");
+                    }
+                }
+                _ => {}
             }
         }
         let mut artifact = tx
@@ -507,6 +619,11 @@ fn raw_delete(db: &Path, build: BuildId) -> Duration {
     let tx = conn.transaction().expect("begin");
     tx.execute("DELETE FROM package_dependency WHERE package_id IN (SELECT id FROM package WHERE build_id = ?1)", [build.0]).expect("delete");
     for table in [
+        "package_file",
+        "package_relation",
+        "image_dependency",
+        "image_package",
+        "image_file",
         "build_variable_history",
         "build_variable",
         "package",

@@ -60,6 +60,7 @@ PYTHON: Dict[str, List[str]] = {
     "build tasks": ["Actor.tasks", "Actor.tasks_depending_on", "Actor.tasks_needed_by"],
     "build recipes": ["Actor.recipes", "Actor.recipes_depending_on", "Actor.recipes_needed_by"],
     "build variables": ["Actor.recorded_variables", "Actor.recorded_variable", "Actor.variable_history"],
+    "build compare": ["Actor.compare_builds"],
     "build hooks": ["Actor.hook_deliveries"],
     "build artifacts": ["Actor.artifacts"],
     "build download": ["Actor.download_artifacts"],

@@ -640,6 +640,50 @@ pub enum BuildCommand {
         #[arg(long, requires = "name")]
         history: bool,
     },
+    /// List the packages a build made (version, recipe, size, files), those installed in an
+    /// image, or why one is in an image: the chain of installed packages that pulled it in.
+    #[command(
+        after_help = "Examples:\n  toaster build packages 7\n  toaster build packages 7 --in-image core-image-minimal\n  toaster build packages 7 --in-image core-image-minimal --why libz1 --json"
+    )]
+    Packages {
+        /// The build.
+        id: i64,
+        /// Only the packages installed in this image target.
+        #[arg(long, value_name = "TARGET")]
+        in_image: Option<String>,
+        /// Instead, why PACKAGE is in the image: from a package nothing else in the image
+        /// needs, each package that pulled in the next (depends or recommends).
+        #[arg(long, value_name = "PACKAGE", requires = "in_image")]
+        why: Option<String>,
+    },
+    /// List the images a build recorded, or the file listing of one: everything, the entries
+    /// under a directory, or the largest files, with the total size.
+    #[command(
+        after_help = "Examples:\n  toaster build files 7\n  toaster build files 7 core-image-minimal --under /usr/lib\n  toaster build files 7 core-image-minimal --largest 20 --json"
+    )]
+    Files {
+        /// The build.
+        id: i64,
+        /// The image target (left out: list the build's images).
+        target: Option<String>,
+        /// Only entries at or below this directory of the image.
+        #[arg(long, value_name = "DIR", requires = "target")]
+        under: Option<String>,
+        /// Only the N largest regular files, largest first.
+        #[arg(long, value_name = "N", requires = "target")]
+        largest: Option<usize>,
+    },
+    /// What changed from one build to another: machine, distro, targets, layers and their
+    /// commits, the variables each recorded, packages added, removed or resized, image sizes.
+    #[command(
+        after_help = "Examples:\n  toaster build compare 7 9\n  toaster build compare 7 9 --json"
+    )]
+    Compare {
+        /// The first build.
+        from: i64,
+        /// The second build.
+        to: i64,
+    },
     /// List the recipes a build used (name, version, layer, licence), or walk their build
     /// and run-time dependencies.
     #[command(

@@ -1205,6 +1205,23 @@ impl Actor {
         list_to_python(py, edges.iter())
     }
 
+    /// What changed from build `from_id` to build `to_id`, as a dict (`from`, `to`,
+    /// `settings`, `layers`, `variables`, `packages`, `images`), as `build compare --json`.
+    fn compare_builds<'py>(
+        &self,
+        py: Python<'py>,
+        from_id: i64,
+        to_id: i64,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let comparison = self.detach(py, || {
+            self.inner.compare_builds(BuildId(from_id), BuildId(to_id))
+        })?;
+        to_python(
+            py,
+            &toaster_core::views::BuildComparisonView::from(&comparison),
+        )
+    }
+
     /// The variables a build recorded, sorted by name, as dicts (`name`, `value`,
     /// `unexpanded`, `history_kept`, `history_entries`), as `build variables ID --json`.
     fn recorded_variables<'py>(

@@ -187,3 +187,24 @@ def test_hints_name_python_calls(alice, demo):
         with pytest.raises(toaster_rs.NotFoundError) as no_recipe:
             alice.recipe_text("demo", "hello")
     assert "`Actor.imported_recipes('demo')`" in (no_recipe.value.hint or "")
+
+
+def test_two_builds_compare(alice, demo, tmp_path):
+    def build(name: str, size: int, value: str) -> int:
+        log = _event_log(tmp_path / name)
+        lines = log.read_text().splitlines()
+        extra = [
+            {"event": "package", "name": "zlib", "version": "1.3-r0", "size": size, "recipe": "zlib", "depends": []},
+            {"event": "variable", "name": "IMAGE_INSTALL", "value": value},
+        ]
+        log.write_text("\n".join(lines[:-1] + [json.dumps(e) for e in extra] + lines[-1:]) + "\n")
+        return int(alice.import_events(log)["build"]["id"])
+
+    first, second = build("a.jsonl", 100, "zlib"), build("b.jsonl", 150, "zlib htop")
+    compared = alice.compare_builds(first, second)
+    assert (compared["from"], compared["to"]) == (first, second)
+    assert compared["variables"] == [{"name": "IMAGE_INSTALL", "from": "zlib", "to": "zlib htop"}]
+    assert compared["packages"]["changed"][0]["size_change"] == 50
+    assert alice.packages(first)[0]["relations"] == {}
+    with pytest.raises(toaster_rs.NotFoundError):
+        alice.compare_builds(first, 999)

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use toaster_core::model::{
-    BuildId, BuildState, LogLevel, Target, TaskFilter, TaskOutcome, Visibility,
+    BuildId, BuildState, FileQuery, LogLevel, Target, TaskFilter, TaskOutcome, Visibility,
 };
 use toaster_core::runner::Stop;
 use toaster_core::views::ImportedEventsView;
@@ -68,6 +68,28 @@ pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
             &actor.deliveries(BuildId(id))?,
         )?),
         BuildCommand::Show { id } => show(out, &actor, BuildId(id)),
+        BuildCommand::Packages { id, in_image, why } => super::build_packages::packages(
+            out,
+            &actor,
+            BuildId(id),
+            in_image.as_deref(),
+            why.as_deref(),
+        ),
+        BuildCommand::Files {
+            id,
+            target,
+            under,
+            largest,
+        } => super::build_packages::files(
+            out,
+            &actor,
+            BuildId(id),
+            target.as_deref(),
+            FileQuery { under, largest },
+        ),
+        BuildCommand::Compare { from, to } => {
+            super::build_compare::compare(out, &actor, BuildId(from), BuildId(to))
+        }
         BuildCommand::Variables { id, name, history } => {
             super::build_variables::show(out, &actor, BuildId(id), name.as_deref(), history)
         }

@@ -115,6 +115,7 @@ mod git_remote;
 mod golden;
 mod hostile_input;
 mod json;
+mod packages;
 mod layers;
 mod paths;
 mod postgres;

@@ -14,6 +14,7 @@ mod config;
 mod evaluation;
 mod group;
 mod hook;
+mod image;
 mod imported_events;
 mod layer;
 mod owner;
@@ -42,6 +43,9 @@ pub use self::config::ConfigView;
 pub use self::evaluation::EvaluationView;
 pub use self::group::GroupView;
 pub use self::hook::{AttemptView, DeliverySummaryView, DeliveryView, HookView};
+pub use self::image::{
+    ImageFileView, ImageListingView, ImageView, InstalledPackageView, PackageFileView, WhyHopView,
+};
 pub use self::imported_events::ImportedEventsView;
 pub use self::layer::{LayerDetailView, LayerView};
 pub use self::owner::OwnerView;

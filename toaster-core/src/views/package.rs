@@ -1,5 +1,7 @@
 //! A package a build made, as frontends show it.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::model::PackageRecord;
@@ -17,6 +19,9 @@ pub struct PackageView {
     pub recipe: String,
     /// The packages it depends on at run time.
     pub depends: Vec<String>,
+    /// The packages it names otherwise, by kind (`rrecommends`, `rsuggests`, `rprovides`,
+    /// `rreplaces`, `rconflicts`); kinds it names none of are left out.
+    pub relations: BTreeMap<&'static str, Vec<String>>,
 }
 
 impl From<&PackageRecord> for PackageView {
@@ -27,6 +32,11 @@ impl From<&PackageRecord> for PackageView {
             size: p.size,
             recipe: p.recipe.clone(),
             depends: p.depends.clone(),
+            relations: p
+                .relations
+                .iter()
+                .map(|(kind, names)| (kind.as_str(), names.clone()))
+                .collect(),
         }
     }
 }

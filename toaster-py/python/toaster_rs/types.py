@@ -243,13 +243,78 @@ class RecordedVariable(_RecordedVariable, total=False):
 
 
 class Package(TypedDict):
-    """A package a build made."""
+    """A package a build made: ``depends`` its RDEPENDS, ``relations`` the packages it names
+    otherwise by kind (``rrecommends``, ``rsuggests``, ``rprovides``, ``rreplaces``,
+    ``rconflicts``)."""
 
     name: str
     version: str
     size: int
     recipe: str
     depends: List[str]
+    relations: Dict[str, List[str]]
+
+
+# The comparison's records have a field named ``from``, a keyword: the functional form
+# names it.
+
+#: A setting or variable compared (``build compare --json``): its value in each build, None
+#: where that build has none.
+ComparedValue = TypedDict("ComparedValue", {"name": str, "from": Optional[str], "to": Optional[str]})
+
+#: A layer compared: each side's ``name``, ``source``, ``reference``, ``commit``, or None.
+ComparedLayer = TypedDict(
+    "ComparedLayer",
+    {"name": str, "from": Optional[Dict[str, Optional[str]]], "to": Optional[Dict[str, Optional[str]]]},
+)
+
+
+class PackageSide(TypedDict):
+    """A package of one build compared."""
+
+    name: str
+    version: str
+    size: int
+
+
+class PackageChange(TypedDict):
+    """A package both builds made, at another version or size."""
+
+    name: str
+    from_version: str
+    to_version: str
+    from_size: int
+    to_size: int
+    size_change: int
+
+
+class PackagesCompared(TypedDict):
+    """The packages of two builds compared."""
+
+    added: List[PackageSide]
+    removed: List[PackageSide]
+    changed: List[PackageChange]
+    unchanged: int
+
+
+#: An image's size (bytes) in each build compared, and the ``change``.
+ImageSizeChange = TypedDict(
+    "ImageSizeChange", {"target": str, "from": Optional[int], "to": Optional[int], "change": Optional[int]}
+)
+
+#: What changed between two builds (``build compare --json``): differences only.
+BuildComparison = TypedDict(
+    "BuildComparison",
+    {
+        "from": int,
+        "to": int,
+        "settings": List[ComparedValue],
+        "layers": List[ComparedLayer],
+        "variables": List[ComparedValue],
+        "packages": PackagesCompared,
+        "images": List[ImageSizeChange],
+    },
+)
 
 
 class Artifact(TypedDict):
@@ -451,6 +516,13 @@ __all__ = [
     "Operator",
     "OwnRecipe",
     "Package",
+    "PackageChange",
+    "PackageSide",
+    "PackagesCompared",
+    "BuildComparison",
+    "ComparedLayer",
+    "ComparedValue",
+    "ImageSizeChange",
     "RecipeUsed",
     "RevisionConfig",
     "Setting",

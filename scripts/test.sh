@@ -39,6 +39,8 @@ if [ -z "${TOASTER_TEST_PG_URL:-}" ]; then
 fi
 
 cargo test --workspace
+# The API of `toaster serve` against its OpenAPI document (schemathesis, from .venv).
+bash scripts/api-check.sh target/debug/toaster
 
 rm -rf target/wheels
 .venv/bin/maturin build --quiet --manifest-path toaster-py/Cargo.toml --out target/wheels

@@ -26,6 +26,9 @@ PYTHON: Dict[str, List[str]] = {
     "owner use": ["Toaster.use_owner", "Toaster.act_as_remembered"],
     "owner grant-admin": ["Actor.set_admin"],
     "owner revoke-admin": ["Actor.set_admin"],
+    "owner token create": ["Actor.create_token"],
+    "owner token list": ["Actor.tokens"],
+    "owner token revoke": ["Actor.revoke_token"],
     "project create": ["Actor.create_project"],
     "project import": ["Actor.import_project"],
     "project export": ["Actor.export_bundle", "Actor.export_kas"],
@@ -103,6 +106,8 @@ PYTHON: Dict[str, List[str]] = {
 NOT_IN_PYTHON: Dict[str, str] = {
     "runner": "a service of the host that claims queued builds and runs BitBake until stopped; "
     "Python queues builds (Actor.request_build) and waits for them (Actor.wait_for_build)",
+    "serve": "a web server of the host (pages, a JSON API and downloads for browsers and HTTP "
+    "clients, signed in with tokens from Actor.create_token); Python calls the facade directly",
     "status": "says which database, project and owner the command line found from the current "
     "directory and the environment; Python names them itself (toaster_rs.open(path), "
     "Toaster.act_as(owner), Actor.project(name))",

@@ -154,6 +154,12 @@ pub enum Command {
         after_help = "Examples:\n  toaster runner --jobs 2\n  toaster runner --once      (until no build waits)"
     )]
     Runner(RunnerArgs),
+    /// Serve pages for a phone, a JSON API under /api/v1 and downloads (sign in with a
+    /// token from `toaster owner token create`; Ctrl-C or SIGTERM stops it).
+    #[command(
+        after_help = "Examples:\n  toaster serve                                  (http://127.0.0.1:8000)\n  toaster serve --listen 127.0.0.1:9000 --behind-proxy   (TLS ends at nginx)\n  toaster serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem"
+    )]
+    Serve(ServeArgs),
     /// Post-build hooks: e-mail, webhooks or programs when a project's build ends.
     #[command(subcommand)]
     Hook(HookCommand),
@@ -408,6 +414,25 @@ pub struct RunnerArgs {
     /// killed, its builds end `interrupted` that long after, and their projects are free.
     #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(3..=86400))]
     pub lease: u64,
+}
+
+/// `toaster serve`
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on. Anything beyond this host warns, unless it is served
+    /// over TLS (--tls-cert/--tls-key) or --behind-proxy says TLS ends at a proxy in front.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8000")]
+    pub listen: std::net::SocketAddr,
+    /// TLS ends at a reverse proxy in front (nginx, caddy): cookies are marked Secure and
+    /// the client address is read from X-Forwarded-For.
+    #[arg(long, conflicts_with = "tls_cert")]
+    pub behind_proxy: bool,
+    /// Serve HTTPS with this certificate chain (PEM, leaf first); needs --tls-key.
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    pub tls_cert: Option<std::path::PathBuf>,
+    /// The private key of --tls-cert (PEM).
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    pub tls_key: Option<std::path::PathBuf>,
 }
 
 /// `toaster layer …`
@@ -912,6 +937,39 @@ pub enum OwnerCommand {
     #[command(after_help = "Example:\n  toaster owner revoke-admin bob")]
     RevokeAdmin {
         /// The owner.
+        name: String,
+    },
+    /// Your sign-in tokens for `toaster serve` (browsers and API clients).
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  toaster owner token create --name phone --expires 90d\n  toaster owner token list\n  toaster owner token revoke phone"
+    )]
+    Token(TokenCommand),
+}
+
+/// `toaster owner token …`
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Make a token for the owner you act as; its secret is printed this once (only its
+    /// hash is kept).
+    #[command(
+        after_help = "Examples:\n  toaster owner token create --name phone --expires 90d\n  toaster owner token create --json      (the secret in field `token`)"
+    )]
+    Create {
+        /// Its name (default: token-N); requests made with it act from client web:NAME.
+        #[arg(long)]
+        name: Option<String>,
+        /// How long it works: 30m, 12h, 90d (default: until revoked).
+        #[arg(long, value_name = "LIFETIME")]
+        expires: Option<String>,
+    },
+    /// List your tokens (never their secrets).
+    #[command(after_help = "Example:\n  toaster owner token list")]
+    List,
+    /// Revoke one of your tokens: it signs nothing in from now on, and its sessions end.
+    #[command(after_help = "Example:\n  toaster owner token revoke phone")]
+    Revoke {
+        /// The token's name.
         name: String,
     },
 }

@@ -46,6 +46,7 @@ fn main() -> ExitCode {
         Command::Layer(command) => commands::layer::run(&ctx, &out, command),
         Command::Bitbake(command) => commands::bitbake::run(&ctx, &out, command),
         Command::Runner(args) => commands::runner::run(&ctx, &out, args),
+        Command::Serve(args) => commands::serve::run(&ctx, args),
         Command::Hook(command) => commands::hook::run(&ctx, &out, command),
         Command::Settings(command) => commands::settings::run(&ctx, &out, command),
         Command::Archive(command) => commands::archive::run(&ctx, &out, command),

@@ -103,6 +103,18 @@ pub enum Error {
         /// The client.
         client: String,
     },
+    /// The operating system gave no random bytes.
+    #[error("the operating system gave no random bytes: {detail}")]
+    Randomness {
+        /// What it said.
+        detail: String,
+    },
+    /// A request came with no token, or one that does not sign in.
+    #[error("not signed in: {refusal}")]
+    Unauthenticated {
+        /// Why the token was refused.
+        refusal: crate::model::TokenRefusal,
+    },
     /// A revision number the project does not have.
     #[error("project `{project}` has no revision {number}: its revisions are 1 to {head}")]
     NoRevision {
@@ -416,7 +428,9 @@ impl Error {
             }
             Error::Ingest(IngestError::Io { .. }) => ErrorKind::Internal,
             Error::Conflict { .. } => ErrorKind::Conflict,
-            Error::Denied { .. } | Error::NotAMember { .. } => ErrorKind::Denied,
+            Error::Denied { .. } | Error::NotAMember { .. } | Error::Unauthenticated { .. } => {
+                ErrorKind::Denied
+            }
             Error::NoRevision { .. }
             | Error::NoHook { .. }
             | Error::NoArtifact { .. }
@@ -430,6 +444,7 @@ impl Error {
                 ErrorKind::Invalid
             }
             Error::BuildRunning { .. } => ErrorKind::Conflict,
+            Error::Randomness { .. } => ErrorKind::Internal,
             Error::NotReproducible { .. } | Error::KasOut(_) => ErrorKind::Invalid,
             Error::KasIn(crate::bundle::kas_in::KasInError::Io { source, .. })
                 if source.kind() == std::io::ErrorKind::NotFound =>
@@ -591,6 +606,10 @@ impl Error {
                 "check the file's path".to_owned()
             }
             Error::Ingest(IngestError::Io { .. }) => return None,
+            Error::Randomness { .. } => return None,
+            Error::Unauthenticated { .. } => {
+                "sign in with a token made by `toaster owner token create`, or ask its owner for a new one".to_owned()
+            }
             Error::NoOwner { .. } => format!(
                 "{}; `{}` shows who exists",
                 w(Remedy::ChooseOwner),

@@ -50,4 +50,5 @@ pub use toaster::{
     RecordingRequest, RecordingWarning, RunOptions, RunOutcome, RunnerEvent, SettingValue,
     SharedCaches, TaskWalk, Toaster, Until, Warning,
 };
+pub use toaster::{CreatedToken, TOKEN_CLIENT_PREFIX};
 pub use views::BuildView;

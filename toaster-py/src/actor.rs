@@ -19,6 +19,7 @@ use toaster_core::views::{
     ImportedRecipeView, OwnRecipeView, PackageView, RecipeReachedView, RecipeView, TaskReachedView,
     TaskView,
 };
+use toaster_core::views::{CreatedTokenView, TokenView};
 use toaster_core::{BuildRequest, DeliverUntil, RecipeImportRequest, TaskWalk};
 
 use crate::builds::{Build, LayerDicts, observed};
@@ -928,6 +929,32 @@ impl Actor {
     fn set_admin(&self, py: Python<'_>, name: &str, admin: bool) -> PyResult<Owner> {
         self.detach(py, || self.inner.set_admin(name, admin))
             .map(|o| Owner::from(&o))
+    }
+
+    /// Makes a sign-in token for `toaster serve` (`owner token create`): a dict whose
+    /// `token` is the secret, shown this once (only its hash is kept).
+    #[pyo3(signature = (*, name = None, expires = None))]
+    fn create_token<'py>(
+        &self,
+        py: Python<'py>,
+        name: Option<&str>,
+        expires: Option<&str>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let made = self.detach(py, || self.inner.create_token(name, expires))?;
+        to_python(py, &CreatedTokenView::from(&made))
+    }
+
+    /// The acting owner's tokens, never their secrets (`owner token list`).
+    fn tokens<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let tokens = self.detach(py, || self.inner.tokens())?;
+        let now = Timestamp::now();
+        list_to_python(py, tokens.iter().map(|t| TokenView::at(t, now)))
+    }
+
+    /// Revokes one of the acting owner's tokens (`owner token revoke`).
+    fn revoke_token<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+        let token = self.detach(py, || self.inner.revoke_token(name))?;
+        to_python(py, &TokenView::at(&token, Timestamp::now()))
     }
 
     /// Makes a group (admins only).

@@ -550,3 +550,19 @@ def test_layer_aware_check_warnings_have_their_own_categories(alice, demo):
     assert issubclass(toaster_rs.NotInLayersWarning, toaster_rs.ConfigWarning)
     assert issubclass(toaster_rs.CheckSkippedWarning, toaster_rs.ConfigWarning)
     assert issubclass(toaster_rs.ReleaseWarning, toaster_rs.ConfigWarning)
+
+
+def test_tokens_are_made_listed_and_revoked(alice):
+    made = alice.create_token(name="phone", expires="90d")
+    assert made["token"].startswith("tst_") and len(made["token"]) == 68
+    assert (made["name"], made["owner"], made["state"]) == ("phone", "alice", "active")
+    assert isinstance(made["expires_at"], datetime.datetime)
+    listed = alice.tokens()
+    assert [t["name"] for t in listed] == ["phone"]
+    assert "token" not in listed[0]
+    revoked = alice.revoke_token("phone")
+    assert revoked["state"] == "revoked"
+    with pytest.raises(toaster_rs.ValidationError):
+        alice.create_token(expires="forever")
+    with pytest.raises(toaster_rs.NotFoundError):
+        alice.revoke_token("nothing")

@@ -19,9 +19,11 @@ pub mod project;
 pub mod recipe;
 pub mod runner;
 pub mod schema;
+pub mod serve;
 pub mod settings;
 pub mod share;
 pub mod status;
+pub mod token;
 
 use std::io;
 

@@ -53,6 +53,7 @@ pub fn run(ctx: &Context, out: &Output, command: OwnerCommand) -> Outcome {
         }
         OwnerCommand::GrantAdmin { name } => set_admin(ctx, out, &name, true),
         OwnerCommand::RevokeAdmin { name } => set_admin(ctx, out, &name, false),
+        OwnerCommand::Token(command) => super::token::run(ctx, out, command),
         OwnerCommand::Use { name } => {
             let actor = ctx.open()?.use_owner(&name, &client()?)?;
             let view = OwnerView::from(actor.owner());

@@ -41,10 +41,14 @@ pub enum AuditAction {
     BuildArchive,
     /// A project's build directory was cleaned (its `tmp/` removed).
     ProjectClean,
+    /// An owner made a sign-in token.
+    TokenCreate,
+    /// An owner revoked a sign-in token.
+    TokenRevoke,
 }
 
 impl AuditAction {
-    const NAMES: [(AuditAction, &'static str); 17] = [
+    const NAMES: [(AuditAction, &'static str); 19] = [
         (AuditAction::OwnerAdd, "owner.add"),
         (AuditAction::OwnerEdit, "owner.edit"),
         (AuditAction::AdminChange, "owner.admin"),
@@ -62,6 +66,8 @@ impl AuditAction {
         (AuditAction::SettingChange, "instance.setting"),
         (AuditAction::BuildArchive, "build.archive"),
         (AuditAction::ProjectClean, "project.clean"),
+        (AuditAction::TokenCreate, "owner.token.create"),
+        (AuditAction::TokenRevoke, "owner.token.revoke"),
     ];
 
     /// The stable name stored and shown (`project.create`).

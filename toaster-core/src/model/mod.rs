@@ -32,6 +32,7 @@ mod revision;
 mod setting;
 mod task_dependency;
 mod time;
+mod token;
 mod variable;
 
 pub use action::Action;
@@ -84,4 +85,8 @@ pub use revision::{NewRevision, Revision};
 pub use setting::Setting;
 pub use task_dependency::{TaskDependencies, TaskEdge, TaskGraph, TaskName, TaskReached};
 pub use time::Timestamp;
+pub use token::{
+    NewToken, OwnerToken, TOKEN_PREFIX, TokenRefusal, is_token_shaped, token_expiry, token_hash,
+    token_secret,
+};
 pub use variable::{Extend, Operation, Operator, Variable};

@@ -10,6 +10,7 @@ mod deliveries;
 mod package_contents;
 mod queue;
 mod recipe_record;
+mod tokens;
 mod variable_record;
 
 use std::collections::BTreeMap;
@@ -105,9 +106,12 @@ pub const VARIABLE_RECORD_CHECKS: &[(&str, Check)] = variable_record::CHECKS;
 /// The checks of the full build record's package files and image contents.
 pub const PACKAGE_CONTENTS_CHECKS: &[(&str, Check)] = package_contents::CHECKS;
 
+/// The checks of owner tokens, by name.
+pub const TOKEN_CHECKS: &[(&str, Check)] = tokens::CHECKS;
+
 /// Every check of [`CHECKS`], [`QUEUE_CHECKS`], [`DELIVERY_CHECKS`], [`ARCHIVE_CHECKS`],
-/// [`BUILD_RECORD_CHECKS`], [`RECIPE_RECORD_CHECKS`], [`VARIABLE_RECORD_CHECKS`] and
-/// [`PACKAGE_CONTENTS_CHECKS`], by name.
+/// [`BUILD_RECORD_CHECKS`], [`RECIPE_RECORD_CHECKS`], [`VARIABLE_RECORD_CHECKS`],
+/// [`PACKAGE_CONTENTS_CHECKS`] and [`TOKEN_CHECKS`], by name.
 pub fn all_checks() -> impl Iterator<Item = &'static (&'static str, Check)> {
     CHECKS
         .iter()
@@ -118,6 +122,7 @@ pub fn all_checks() -> impl Iterator<Item = &'static (&'static str, Check)> {
         .chain(RECIPE_RECORD_CHECKS)
         .chain(VARIABLE_RECORD_CHECKS)
         .chain(PACKAGE_CONTENTS_CHECKS)
+        .chain(TOKEN_CHECKS)
 }
 
 /// Runs every check, each on a fresh store from `fresh`.

@@ -32,10 +32,10 @@ use crate::model::{
     ArtifactRecord, Attempt, AuditEntry, AuditFilter, Build, BuildArchive, BuildFilter, BuildId,
     BuildWrite, ClaimRequest, Delivery, DeliveryClaim, DeliveryId, Group, GroupId, ImageFile,
     ImageSummary, ImportedRecord, InstalledPackage, LogLevel, LogRecord, Mode, Name, NewAudit,
-    NewBuild, NewOwner, NewProject, NewRevision, NextAttempt, Owner, OwnerId, OwnerUpdate,
-    PackageFile, PackageRecord, Project, ProjectAccess, ProjectId, Provider, RecipeEdge,
-    RecipeRecord, Revision, RevisionNumber, RunnerId, Task, TaskEdge, TaskFilter, TaskOutcome,
-    Timestamp,
+    NewBuild, NewOwner, NewProject, NewRevision, NewToken, NextAttempt, Owner, OwnerId, OwnerToken,
+    OwnerUpdate, PackageFile, PackageRecord, Project, ProjectAccess, ProjectId, Provider,
+    RecipeEdge, RecipeRecord, Revision, RevisionNumber, RunnerId, Task, TaskEdge, TaskFilter,
+    TaskOutcome, Timestamp,
 };
 
 /// The storage of owners, groups, projects, configuration revisions and the audit log.
@@ -75,6 +75,21 @@ pub trait Store: Send + Sync {
     fn remember_owner(&self, client: &str, owner: OwnerId) -> Result<(), StoreError>;
     /// The owner last remembered for `client`, if any.
     fn remembered_owner(&self, client: &str) -> Result<Option<Owner>, StoreError>;
+
+    /// Adds an owner's token (`AlreadyExists` when they have one of that name).
+    fn add_token(&self, token: &NewToken, audit: &NewAudit) -> Result<OwnerToken, StoreError>;
+    /// An owner's tokens, revoked ones too, by name.
+    fn tokens(&self, owner: OwnerId) -> Result<Vec<OwnerToken>, StoreError>;
+    /// The token whose secret has this hash (`NotFound` when none has).
+    fn token_by_hash(&self, hash: &str) -> Result<OwnerToken, StoreError>;
+    /// Revokes an owner's token of that name (`NotFound` when they have none; a token
+    /// revoked already stays as it was).
+    fn revoke_token(
+        &self,
+        owner: OwnerId,
+        name: &str,
+        audit: &NewAudit,
+    ) -> Result<OwnerToken, StoreError>;
 
     /// Makes a group; `AlreadyExists` if the name is taken.
     fn add_group(&self, name: &Name, audit: &NewAudit) -> Result<Group, StoreError>;

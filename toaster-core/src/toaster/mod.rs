@@ -20,6 +20,7 @@ mod host;
 mod import_release;
 mod kas;
 mod layers;
+mod own_builds;
 mod owners;
 mod package_contents;
 mod projects;
@@ -32,6 +33,7 @@ mod serve;
 mod settings;
 mod share;
 mod task_dependencies;
+mod tokens;
 mod validation;
 mod warning;
 
@@ -56,6 +58,7 @@ pub use self::serve::{RunnerEvent, Until};
 pub use self::settings::SettingValue;
 pub use self::share::{Exported, Imported};
 pub use self::task_dependencies::TaskWalk;
+pub use self::tokens::{CreatedToken, TOKEN_CLIENT_PREFIX};
 pub use self::warning::Warning;
 use crate::Error;
 use crate::access::{self, Action, Principal};
@@ -370,5 +373,7 @@ mod share_tests;
 mod task_dependency_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod token_tests;
 #[cfg(test)]
 mod validation_tests;

@@ -26,6 +26,7 @@ mod revision;
 mod setting;
 mod task;
 mod task_dependency;
+mod token;
 mod warning;
 
 pub use self::archived::{ArchivedView, LeftOutView};
@@ -57,6 +58,7 @@ pub use self::revision::{DiffView, RevisionView};
 pub use self::setting::SettingView;
 pub use self::task::TaskView;
 pub use self::task_dependency::TaskReachedView;
+pub use self::token::{CreatedTokenView, TokenView};
 pub use self::warning::WarningView;
 
 #[cfg(test)]

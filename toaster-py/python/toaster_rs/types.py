@@ -382,6 +382,23 @@ class Group(TypedDict):
     created_at: datetime.datetime
 
 
+class Token(TypedDict):
+    """A sign-in token for ``toaster serve`` (``owner token list --json``)."""
+
+    name: str
+    owner: str
+    state: Literal["active", "expired", "revoked"]
+    created_at: datetime.datetime
+    expires_at: Optional[datetime.datetime]
+    revoked_at: Optional[datetime.datetime]
+
+
+class CreatedToken(Token):
+    """A token just made (``owner token create --json``): ``token`` is its secret, shown once."""
+
+    token: str
+
+
 class AuditEntry(TypedDict):
     """One line of the audit log (``audit --json``)."""
 
@@ -490,6 +507,8 @@ class ConfEvaluation(TypedDict):
 
 
 __all__ = [
+    "CreatedToken",
+    "Token",
     "ArchivedBuild",
     "Artifact",
     "AuditEntry",

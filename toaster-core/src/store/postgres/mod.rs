@@ -20,6 +20,7 @@ mod password;
 mod permission;
 mod queue;
 mod rows;
+mod tokens;
 mod transaction;
 mod variables;
 

@@ -248,6 +248,31 @@ impl Store for PostgresStore {
         })
     }
 
+    fn add_token(
+        &self,
+        token: &crate::model::NewToken,
+        audit: &NewAudit,
+    ) -> Result<crate::model::OwnerToken, StoreError> {
+        self.insert_token(token, audit)
+    }
+
+    fn tokens(&self, owner: OwnerId) -> Result<Vec<crate::model::OwnerToken>, StoreError> {
+        self.list_tokens(owner)
+    }
+
+    fn token_by_hash(&self, hash: &str) -> Result<crate::model::OwnerToken, StoreError> {
+        self.find_token(hash)
+    }
+
+    fn revoke_token(
+        &self,
+        owner: OwnerId,
+        name: &str,
+        audit: &NewAudit,
+    ) -> Result<crate::model::OwnerToken, StoreError> {
+        self.set_token_revoked(owner, name, audit)
+    }
+
     fn add_group(&self, name: &Name, audit: &NewAudit) -> Result<Group, StoreError> {
         self.write("made a group", |tx| {
             self.authorize(tx, audit, None)?;

@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_recipe_dependencies.sql"),
     include_str!("migrations/0010_package_contents.sql"),
     include_str!("migrations/0011_build_variables.sql"),
+    include_str!("migrations/0012_owner_tokens.sql"),
 ];
 
 /// The first migration, for tests that build a database as an older Toaster left it.

@@ -10,9 +10,9 @@ use crate::model::{
     ArtifactRecord, Attempt, AuditEntry, AuditFilter, Build, BuildArchive, BuildFilter, BuildId,
     BuildWrite, ClaimRequest, Delivery, DeliveryClaim, DeliveryId, Group, GroupId, ImportedRecord,
     LogLevel, LogRecord, Mode, Name, NewAudit, NewBuild, NewOwner, NewProject, NewRevision,
-    NextAttempt, Owner, OwnerId, OwnerUpdate, PackageRecord, Project, ProjectAccess, ProjectId,
-    Provider, RecipeEdge, RecipeRecord, Revision, RevisionNumber, RunnerId, Task, TaskEdge,
-    TaskFilter, TaskOutcome, Timestamp,
+    NewToken, NextAttempt, Owner, OwnerId, OwnerToken, OwnerUpdate, PackageRecord, Project,
+    ProjectAccess, ProjectId, Provider, RecipeEdge, RecipeRecord, Revision, RevisionNumber,
+    RunnerId, Task, TaskEdge, TaskFilter, TaskOutcome, Timestamp,
 };
 use crate::store::{Store, StoreError};
 
@@ -225,6 +225,27 @@ impl Store for SqliteStore {
             .map_err(|e| self.err(e, "read the owner of a client"))?;
         id.map(|id| self.owner_with_id(&conn, OwnerId(id)))
             .transpose()
+    }
+
+    fn add_token(&self, token: &NewToken, audit: &NewAudit) -> Result<OwnerToken, StoreError> {
+        self.insert_token(token, audit)
+    }
+
+    fn tokens(&self, owner: OwnerId) -> Result<Vec<OwnerToken>, StoreError> {
+        self.list_tokens(owner)
+    }
+
+    fn token_by_hash(&self, hash: &str) -> Result<OwnerToken, StoreError> {
+        self.find_token(hash)
+    }
+
+    fn revoke_token(
+        &self,
+        owner: OwnerId,
+        name: &str,
+        audit: &NewAudit,
+    ) -> Result<OwnerToken, StoreError> {
+        self.set_token_revoked(owner, name, audit)
     }
 
     fn add_group(&self, name: &Name, audit: &NewAudit) -> Result<Group, StoreError> {

@@ -805,6 +805,9 @@ impl Error {
                 StoreError::NotFound { entity: "build", .. } => {
                     format!("`{}` lists the builds you may read", w(Remedy::ListBuilds))
                 }
+                StoreError::NotFound { entity: "token", .. } => {
+                    format!("`{}` lists your tokens by name", w(Remedy::ListTokens))
+                }
                 StoreError::NotFound { .. } => return None,
                 StoreError::Missing { .. } => format!(
                     "start one here with `{}`, or point to an existing one with {}",

@@ -114,6 +114,8 @@ pub enum Remedy<'a> {
         /// The build.
         build: i64,
     },
+    /// List the acting owner's tokens.
+    ListTokens,
     /// List the packages `build` made.
     ListBuildPackages {
         /// The build.
@@ -220,6 +222,7 @@ impl Wording for CommandLine {
         let placeholder = |p: Option<&str>| p.unwrap_or("PROJECT").to_owned();
         match remedy {
             Remedy::ListOwners => "toaster owner list".to_owned(),
+            Remedy::ListTokens => "toaster owner token list".to_owned(),
             Remedy::AddOwner => "toaster owner add NAME".to_owned(),
             Remedy::ChooseOwner => {
                 "choose one with `toaster owner use NAME`, or pass `--as NAME` (or set TOASTER_OWNER)".to_owned()

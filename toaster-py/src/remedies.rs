@@ -53,6 +53,7 @@ impl Wording for PythonWords {
             Remedy::ListTasks { build } => format!("Actor.tasks({build})"),
             Remedy::ListBuildRecipes { build } => format!("Actor.recipes({build})"),
             Remedy::ListBuildVariables { build } => format!("Actor.recorded_variables({build})"),
+            Remedy::ListTokens => "Actor.tokens()".to_owned(),
             Remedy::ListBuildPackages { build } => format!("Actor.packages({build})"),
             Remedy::ListBuildImages { build } => format!("Actor.images({build})"),
             Remedy::ListImagePackages { build, target } => {

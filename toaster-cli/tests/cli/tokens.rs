@@ -47,7 +47,10 @@ fn tokens_are_made_listed_and_revoked() {
     let err = s.fails(1, &["owner", "token", "create", "--expires", "2w"]);
     assert!(err.contains("token lifetime"), "{err}");
     let err = s.fails(1, &["owner", "token", "revoke", "nothing"]);
-    assert!(err.contains("nothing"), "{err}");
+    assert!(
+        err.contains("nothing") && err.contains("hint: `toaster owner token list`"),
+        "{err}"
+    );
     let audit = s.ok(&["audit"]);
     assert!(
         audit.contains("owner.token.create") && audit.contains("owner.token.revoke"),

@@ -4,6 +4,12 @@
 //! `cargo bench --bench ingest` prints a table and, last, the line
 //! `ingest: toaster <ms> ms, baseline <ms> ms, ratio <x>`.
 //! RUNS (default 5) sets how many times each figure is measured; medians are shown.
+//! With a PostgreSQL server (`TOASTER_TEST_PG_URL`), the same build is also recorded into
+//! PostgreSQL beside a raw `postgres` baseline (see `ingest/postgres.rs`), and the line
+//! `ingest-postgres: toaster <ms> ms, baseline <ms> ms, ratio <x>` follows.
+
+#[path = "ingest/postgres.rs"]
+mod on_postgres;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -167,6 +173,7 @@ fn main() {
         "| peak memory while recording 1x / 3x the build | {} / {} MiB | | | flat |",
         peak.0, peak.1
     );
+    on_postgres::report(runs);
     println!();
     println!(
         "ingest: toaster {} ms, baseline {} ms, ratio {:.2}",

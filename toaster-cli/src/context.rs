@@ -8,7 +8,7 @@ use clap::parser::ValueSource;
 use toaster_core::model::{ModelError, check_client};
 use toaster_core::project_dir::MarkedDir;
 use toaster_core::schema::Schema;
-use toaster_core::store::StoreError;
+use toaster_core::store::{PostgresStore, StoreError, is_database_url};
 use toaster_core::{Actor, Error, Toaster};
 
 use crate::commands::Failure;
@@ -99,9 +99,19 @@ impl Context {
         ours.then_some(marked)
     }
 
+    /// The database in effect as messages show it: a file's path, or a URL without its
+    /// password.
+    pub fn db_shown(&self) -> String {
+        match self.db.to_str().filter(|_| is_database_url(&self.db)) {
+            Some(url) => PostgresStore::location_of(url)
+                .unwrap_or_else(|| "a PostgreSQL URL that is not valid".to_owned()),
+            None => self.db.display().to_string(),
+        }
+    }
+
     /// Opens the existing database, with the extra schema if one is given.
     pub fn open(&self) -> Result<Toaster, Error> {
-        let toaster = Toaster::open_sqlite(&self.db)?;
+        let toaster = Toaster::open(&self.db)?;
         Ok(match &self.schema {
             Some(path) => {
                 let schema = toaster.schema().with_file(path)?;
@@ -118,7 +128,7 @@ impl Context {
             Err(Error::Store(StoreError::Missing { .. } | StoreError::Empty { .. })) => {}
             other => return other.map(|toaster| (toaster, false)),
         }
-        match Toaster::init_sqlite(&self.db) {
+        match Toaster::init(&self.db) {
             // Another process started it meanwhile.
             Err(Error::Store(StoreError::AlreadyExists { .. })) => Ok((self.open()?, false)),
             other => other.map(|toaster| (toaster, true)),
@@ -157,8 +167,12 @@ impl Context {
 }
 
 /// Whether two paths name the same file (compared canonically; as given when either is
-/// missing).
+/// missing), or two PostgreSQL URLs the same database (as their locations show them).
 pub fn same_file(a: &Path, b: &Path) -> bool {
+    if is_database_url(a) || is_database_url(b) {
+        let location = |p: &Path| p.to_str().and_then(PostgresStore::location_of);
+        return is_database_url(a) && is_database_url(b) && location(a) == location(b);
+    }
     match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
         (Ok(a), Ok(b)) => a == b,
         _ => std::path::absolute(a).ok() == std::path::absolute(b).ok(),

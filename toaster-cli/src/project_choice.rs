@@ -170,7 +170,7 @@ impl Context {
         actor: &Actor,
         marked: &toaster_core::project_dir::MarkedDir,
     ) -> Result<(), Failure> {
-        let db = self.db.display();
+        let db = self.db_shown();
         let dir = marked.dir.display();
         let name = escape(&marked.project);
         match actor.project(&marked.project) {

@@ -246,7 +246,7 @@ impl BackgroundRecorder {
             store_level: LogLevel::parse(store_level).map_err(|e| to_py(py, e.into()))?,
         };
         let recording = detach(py, || {
-            toaster_core::Toaster::open_sqlite(&database)?.start_recording(&request, unbatched())
+            toaster_core::Toaster::open(&database)?.start_recording(&request, unbatched())
         })?;
         let warnings = recording.warnings.iter().map(ToString::to_string).collect();
         let owner = recording.build.owner.to_string();

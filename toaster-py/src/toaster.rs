@@ -39,16 +39,18 @@ impl Toaster {
 
 #[pymethods]
 impl Toaster {
-    /// Opens the SQLite database at `path`.
+    /// Opens the database at `path`: an SQLite file, or a PostgreSQL URL
+    /// (`postgres://USER@HOST:PORT/DB`; the password from PGPASSWORD or ~/.pgpass).
     #[staticmethod]
     fn open(py: Python<'_>, path: PathBuf) -> PyResult<Toaster> {
-        detach(py, || toaster_core::Toaster::open_sqlite(&path)).map(Toaster::wrap)
+        detach(py, || toaster_core::Toaster::open(&path)).map(Toaster::wrap)
     }
 
-    /// Creates a new SQLite database at `path`.
+    /// Creates a new database at `path`: an SQLite file, or the schema in an empty
+    /// PostgreSQL database named by its URL.
     #[staticmethod]
     fn init(py: Python<'_>, path: PathBuf) -> PyResult<Toaster> {
-        detach(py, || toaster_core::Toaster::init_sqlite(&path)).map(Toaster::wrap)
+        detach(py, || toaster_core::Toaster::init(&path)).map(Toaster::wrap)
     }
 
     /// Acts as the owner `name` from `client`.

@@ -72,10 +72,7 @@ fn add(ctx: &Context, out: &Output, name: &str, email: Option<&str>) -> Outcome 
     let client = client()?;
     let (toaster, created) = ctx.open_or_create()?;
     if created {
-        eprintln!(
-            "created the database {}",
-            escape(&ctx.db.display().to_string())
-        );
+        eprintln!("created the database {}", escape(&ctx.db_shown()));
     }
     let (owner, first) = if toaster.has_owners()? {
         (ctx.actor(&toaster)?.add_owner(name, email)?, false)

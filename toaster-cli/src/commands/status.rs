@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 use serde::Serialize;
-use toaster_core::store::StoreError;
+use toaster_core::store::{StoreError, is_database_url};
 use toaster_core::{Actor, Error};
 
 use super::Outcome;
@@ -81,7 +81,11 @@ pub fn run(ctx: &Context, out: &Output) -> Outcome {
         DbSource::Default => ("default", None),
     };
     let database = Database {
-        path: shown(&std::path::absolute(&ctx.db).unwrap_or_else(|_| ctx.db.clone())),
+        path: if is_database_url(&ctx.db) {
+            ctx.db_shown()
+        } else {
+            shown(&std::path::absolute(&ctx.db).unwrap_or_else(|_| ctx.db.clone()))
+        },
         chosen_by,
         marker,
         exists,

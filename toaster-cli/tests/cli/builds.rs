@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::Scratch;
 
 /// A small event log as a recorder on another host writes it (format version 1).
-fn event_log(s: &Scratch, name: &str, cut: bool) -> PathBuf {
+pub(super) fn event_log(s: &Scratch, name: &str, cut: bool) -> PathBuf {
     let mut lines = vec![
         r#"{"format":"toaster-events","version":1,"build":{"project":"demo","host":"farm7","build_dir":"/srv/farm7/build","machine":"qemuarm64","distro":"poky","targets":["core-image-minimal"],"layers":[{"name":"meta","source":"https://git.openembedded.org/openembedded-core","reference":"scarthgap","commit":"0123456789abcdef0123456789abcdef01234567"}],"started_at":1795765414000}}"#,
         r#"{"event":"parse_started","total":2}"#,

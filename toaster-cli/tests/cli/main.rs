@@ -1,4 +1,5 @@
-//! End-to-end tests of the `toaster` command: real processes on real SQLite files.
+//! End-to-end tests of the `toaster` command: real processes on real SQLite files (and a
+//! real PostgreSQL server, see postgres.rs).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -117,6 +118,7 @@ mod json;
 mod layers;
 mod packages;
 mod paths;
+mod postgres;
 mod project_safety;
 mod standing;
 mod terminal;

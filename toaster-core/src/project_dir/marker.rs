@@ -5,6 +5,7 @@ use std::ffi::CStr;
 use std::path::{Path, PathBuf};
 
 use crate::model::Name;
+use crate::store::is_database_url;
 
 /// The file that marks a directory as a project's own.
 pub const MARKER: &str = ".toaster-project";
@@ -15,12 +16,13 @@ pub(super) const MARKER_C: &CStr = c".toaster-project";
 const PROJECT: &str = "project = ";
 const DATABASE: &str = "database = ";
 
-/// The marker's text for `project` of the database at `database` (absolute). A database
+/// The marker's text for `project` of the database at `database` (absolute, or a
+/// PostgreSQL URL, which holds no password). A database
 /// path that is not one line of UTF-8 text is left out: the marker then names the project
 /// only, as markers written before databases were recorded do.
 pub(super) fn text(project: &Name, database: Option<&Path>) -> String {
     let database = database
-        .filter(|path| path.is_absolute())
+        .filter(|path| path.is_absolute() || is_database_url(path))
         .and_then(Path::to_str)
         .filter(|path| !path.chars().any(char::is_control))
         .map(|path| format!("{DATABASE}{path}\n"))
@@ -54,7 +56,7 @@ pub(super) fn named(text: &str) -> Option<&str> {
 pub(super) fn database(text: &str) -> Option<PathBuf> {
     field(text, DATABASE)
         .map(PathBuf::from)
-        .filter(|path| path.is_absolute())
+        .filter(|path| path.is_absolute() || is_database_url(path))
 }
 
 fn field<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {

@@ -38,7 +38,7 @@ impl PreparedDir {
 /// one (compared by canonical path and by device/inode, so links do not hide them),
 /// creates it with its parents if absent, accepts it if it is an empty directory, refuses
 /// it otherwise, and writes the marker naming `project` and `database` (the database file
-/// the project is recorded in, made absolute here).
+/// the project is recorded in, made absolute here, or its PostgreSQL URL).
 pub fn prepare(
     dir: &Path,
     project: &Name,
@@ -75,7 +75,11 @@ pub fn prepare(
     }
     let prepared = PreparedDir { path, created };
     let marker = prepared.path.join(MARKER);
-    let database = database.map(|db| fs::canonicalize(db).or_else(|_| std::path::absolute(db)));
+    // A PostgreSQL URL is kept as it is; a file is made absolute.
+    let database = database.map(|db| match crate::store::is_database_url(db) {
+        true => Ok(db.to_owned()),
+        false => fs::canonicalize(db).or_else(|_| std::path::absolute(db)),
+    });
     let database = database.and_then(Result::ok);
     // `create_new`: of two processes preparing the same empty directory at once, one wins;
     // the other is told the directory is taken and removes nothing.

@@ -260,6 +260,15 @@ fn the_marker_records_the_database_and_is_found_from_below() {
 }
 
 #[test]
+fn the_marker_records_a_postgres_url_as_it_is() {
+    let tmp = tempfile::tempdir().unwrap();
+    let url = Path::new("postgres://toaster@db.example.com:5432/toaster?sslmode=require");
+    let prepared = prepare(&tmp.path().join("demo"), &name("demo"), Some(url), &[]).unwrap();
+    let found = find_marked(prepared.path()).unwrap().expect("found");
+    assert_eq!(found.database.as_deref(), Some(url), "not made a path");
+}
+
+#[test]
 fn an_old_marker_names_its_project_without_a_database() {
     let tmp = tempfile::tempdir().unwrap();
     let old = "# This directory belongs to the Toaster project below.\nproject = legacy\n";

@@ -4,16 +4,29 @@
 //! Each method is atomic on its own. No driver type appears in a signature or in
 //! [`StoreError`]: each backend maps its driver's errors onto it.
 
+mod contents;
 mod error;
+mod lifecycle;
+pub(crate) mod postgres;
+mod rights;
 pub(crate) mod sqlite;
 
 #[cfg(any(test, feature = "test-support"))]
 pub mod conformance;
+#[cfg(any(test, feature = "test-support"))]
+pub mod test_server;
 
+pub use self::postgres::PostgresStore;
 pub use error::StoreError;
 pub use sqlite::SqliteStore;
 
 use std::path::Path;
+
+/// Whether `location` (a `--db` value, `TOASTER_DB`, a marker's record) names a PostgreSQL
+/// database (`postgres://…`) rather than an SQLite file.
+pub fn is_database_url(location: &Path) -> bool {
+    location.to_str().is_some_and(PostgresStore::is_url)
+}
 
 use crate::model::{
     ArtifactRecord, Attempt, AuditEntry, AuditFilter, Build, BuildArchive, BuildFilter, BuildId,

@@ -64,6 +64,7 @@ use crate::Error;
 use crate::access::{self, Action, Principal};
 use crate::model::{AuditAction, Name, NewAudit, NewOwner, Owner, Project, Revision, check_client};
 use crate::schema::Schema;
+use crate::store::PostgresStore;
 use crate::store::sqlite::SqliteStore;
 use crate::store::{Store, StoreError};
 
@@ -77,6 +78,9 @@ const RETRIES: u32 = 64;
 pub struct Toaster {
     store: Arc<dyn Store>,
     database: Option<PathBuf>,
+    /// How other processes and project markers reach this database: the file, or the URL
+    /// (without password) of a PostgreSQL database.
+    reach: Option<PathBuf>,
     schema: Arc<Schema>,
 }
 
@@ -94,6 +98,7 @@ impl Toaster {
         Toaster {
             store,
             database: None,
+            reach: None,
             schema: Arc::new(Schema::builtin().clone()),
         }
     }
@@ -114,6 +119,7 @@ impl Toaster {
     pub fn open_sqlite(path: &Path) -> Result<Toaster, Error> {
         Ok(Toaster {
             database: Some(path.to_owned()),
+            reach: Some(path.to_owned()),
             ..Toaster::new(Arc::new(SqliteStore::open(path)?))
         })
     }
@@ -122,8 +128,40 @@ impl Toaster {
     pub fn init_sqlite(path: &Path) -> Result<Toaster, Error> {
         Ok(Toaster {
             database: Some(path.to_owned()),
+            reach: Some(path.to_owned()),
             ..Toaster::new(Arc::new(SqliteStore::init(path)?))
         })
+    }
+
+    /// Opens the database at `location`: a PostgreSQL URL (`postgres://USER@HOST:PORT/DB`,
+    /// see [`PostgresStore::open`]) or the path of an SQLite file.
+    pub fn open(location: &Path) -> Result<Toaster, Error> {
+        match location.to_str().filter(|l| PostgresStore::is_url(l)) {
+            Some(url) => Ok(Toaster::on_postgres(PostgresStore::open(url)?)),
+            None => Toaster::open_sqlite(location),
+        }
+    }
+
+    /// Creates the database at `location` (a PostgreSQL URL of an empty database, or the
+    /// path of a new SQLite file).
+    pub fn init(location: &Path) -> Result<Toaster, Error> {
+        match location.to_str().filter(|l| PostgresStore::is_url(l)) {
+            Some(url) => Ok(Toaster::on_postgres(PostgresStore::init(url)?)),
+            None => Toaster::init_sqlite(location),
+        }
+    }
+
+    fn on_postgres(store: PostgresStore) -> Toaster {
+        Toaster {
+            reach: Some(PathBuf::from(store.location())),
+            ..Toaster::new(Arc::new(store))
+        }
+    }
+
+    /// How other processes reach this database (a file, or a URL without password), when
+    /// it was opened by location.
+    pub fn reach(&self) -> Option<&Path> {
+        self.reach.as_deref()
     }
 
     /// Where the data lives, for messages.

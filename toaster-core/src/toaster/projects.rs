@@ -111,7 +111,7 @@ impl Actor {
         let prepared = project_dir::prepare(
             dir,
             &name,
-            self.toaster.database.as_deref(),
+            self.toaster.reach.as_deref(),
             &self.other_projects(None)?,
         )?;
         let new = NewProject {
@@ -191,7 +191,7 @@ impl Actor {
             Some(project_dir::Removal::check(
                 &project.dir,
                 &project.name,
-                self.toaster.database.as_deref(),
+                self.toaster.reach.as_deref(),
                 &self.other_projects(Some(&project))?,
             )?)
         } else {

@@ -256,7 +256,7 @@ impl Actor {
         }
         check_python(&bitbake, options)?;
         self.write_conf_of(project, &config, build.revision)?;
-        let Some(database) = self.toaster.database.as_deref() else {
+        let Some(database) = self.toaster.reach.as_deref() else {
             return Err(Error::NoDirectory {
                 project: project.name.to_string(),
             });

@@ -6,10 +6,10 @@ use super::SqliteStore;
 use super::package_contents as contents;
 use super::rows::int;
 use crate::model::{
-    ArtifactRecord, BuildId, BuildState, BuildWrite, LogLevel, ScriptType, SstateResult,
-    TaskOutcome, Timestamp,
+    ArtifactRecord, BuildId, BuildState, BuildWrite, ScriptType, SstateResult, TaskOutcome,
+    Timestamp,
 };
-use crate::store::StoreError;
+use crate::store::{StoreError, lifecycle};
 
 const TASK: &str = "INSERT INTO task (build_id, recipe, name, position, outcome, started_at, \
      ended_at, cpu_ms, read_bytes, write_bytes, log_file, sstate_result, executed, script_type) \
@@ -121,11 +121,11 @@ impl SqliteStore {
         let mut s = self
             .statements(tx)
             .map_err(|e| self.err(e, "prepared to record"))?;
-        let (mut errors, mut warnings) = (0u32, 0u32);
+        let mut counts = (0u32, 0u32);
         for write in writes {
             let done = match write {
                 BuildWrite::State(next, at) => {
-                    if !state.may_become(*next) || state == *next {
+                    if !lifecycle::moves(state, *next) {
                         continue;
                     }
                     state = *next;
@@ -202,11 +202,7 @@ impl SqliteStore {
                         contents::insert_relations(tx, build, &p.name, &p.relations).map(|m| n + m)
                     }),
                 BuildWrite::Log(l) => {
-                    match l.level {
-                        LogLevel::Warning => warnings += 1,
-                        LogLevel::Error | LogLevel::Critical => errors += 1,
-                        LogLevel::Debug | LogLevel::Note => {}
-                    }
+                    lifecycle::tally(l.level, &mut counts);
                     s.log.execute(params![
                         build.0,
                         l.level.as_str(),
@@ -226,7 +222,7 @@ impl SqliteStore {
             };
             done.map_err(|e| self.err(e, "recorded build events"))?;
         }
-        Ok((errors, warnings))
+        Ok(counts)
     }
 
     /// The build's state, if it may still take records.
@@ -235,20 +231,7 @@ impl SqliteStore {
             .prepare_cached("SELECT state FROM build WHERE id = ?1")
             .and_then(|mut s| s.query_row([build.0], |r| r.get(0)).optional())
             .map_err(|e| self.err(e, "read a build's state"))?;
-        let Some(state) = state else {
-            return Err(StoreError::NotFound {
-                entity: "build",
-                key: build.to_string(),
-            });
-        };
-        let state = BuildState::parse(&state).map_err(|e| StoreError::Corrupt {
-            what: "build state",
-            detail: e.to_string(),
-        })?;
-        if state.is_final() {
-            return Err(StoreError::BuildEnded { build, state });
-        }
-        Ok(state)
+        lifecycle::live_state(build, state)
     }
 
     fn statements<'t>(&self, tx: &'t Transaction<'_>) -> rusqlite::Result<Statements<'t>> {

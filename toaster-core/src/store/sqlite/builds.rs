@@ -14,7 +14,7 @@ use crate::model::{
     LogLevel, LogRecord, NewAudit, NewBuild, PackageRecord, Provider, RecipeEdge, RecipeRecord,
     Task, TaskEdge, TaskFilter, TaskName, TaskOutcome, Timestamp, Visibility,
 };
-use crate::store::StoreError;
+use crate::store::{StoreError, lifecycle};
 
 impl SqliteStore {
     pub(super) fn build_in(&self, conn: &Connection, id: BuildId) -> Result<Build, StoreError> {
@@ -131,9 +131,7 @@ impl SqliteStore {
             )?;
         }
         let project = self.project_name_of(tx, build.project)?;
-        let mut entry = audit.clone();
-        entry.detail = format!("{verb} build {id}: {}", audit.detail);
-        entry.project.get_or_insert(project);
+        let entry = lifecycle::started_entry(audit, verb, id, project);
         self.append_audit(tx, &entry, Some(build.project))?;
         Ok(BuildId(id))
     }

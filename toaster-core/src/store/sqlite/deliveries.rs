@@ -8,7 +8,7 @@ use crate::model::{
     Attempt, AttemptResult, BuildId, Delivery, DeliveryClaim, DeliveryId, DeliveryState, Hook,
     NextAttempt, ProjectId, Timestamp,
 };
-use crate::store::StoreError;
+use crate::store::{StoreError, lifecycle};
 
 const DELIVERY: &str = "SELECT d.id, d.build_id, d.hook, d.state, d.due_at, \
      CASE WHEN d.claim_until >= ?2 THEN d.claimed_by END FROM hook_delivery d";
@@ -129,18 +129,10 @@ impl SqliteStore {
                     key: delivery.to_string(),
                 });
             };
-            if state != DeliveryState::Pending.as_str() || holder.as_deref() != Some(&attempt.by) {
-                return Err(StoreError::DeliveryLost {
-                    delivery,
-                    by: attempt.by.clone(),
-                });
-            }
+            lifecycle::check_holder(delivery, &state, holder.as_deref(), &attempt.by)?;
             self.insert_attempt(tx, delivery, attempt)?;
-            let (state, due) = match (attempt.result.delivered, next) {
-                (true, _) => (DeliveryState::Delivered, None),
-                (false, NextAttempt::None) => (DeliveryState::Failed, None),
-                (false, NextAttempt::At(at)) => (DeliveryState::Pending, Some(at.0)),
-            };
+            let (state, due) = lifecycle::after_attempt(attempt.result.delivered, next);
+            let due = due.map(|at| at.0);
             self.execute(
                 tx,
                 "UPDATE hook_delivery SET state = ?2, due_at = coalesce(?3, due_at), \

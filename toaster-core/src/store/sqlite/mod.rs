@@ -14,7 +14,7 @@ mod operations;
 mod package_contents;
 mod permission;
 mod queue;
-mod rows;
+pub(in crate::store) mod rows;
 mod tokens;
 mod variables;
 

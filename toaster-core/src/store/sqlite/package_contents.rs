@@ -11,7 +11,7 @@ use crate::model::{
     BuildId, FileType, ImageDependency, ImageDependencyKind, ImageFile, ImageFiles, ImagePackages,
     ImageSummary, InstalledPackage, PackageFile, PackageFiles, RelationKind,
 };
-use crate::store::StoreError;
+use crate::store::{StoreError, contents};
 
 // A row a build already has keeps its first record.
 const PACKAGE_FILE: &str = "INSERT OR IGNORE INTO package_file (build_id, package, path, size) \
@@ -130,16 +130,7 @@ impl SqliteStore {
             };
             Ok(Ok((r.get::<_, String>(0)?, kind, r.get::<_, String>(2)?)))
         })?;
-        let mut relations: BTreeMap<String, BTreeMap<RelationKind, Vec<String>>> = BTreeMap::new();
-        for (package, kind, name) in rows {
-            relations
-                .entry(package)
-                .or_default()
-                .entry(kind)
-                .or_default()
-                .push(name);
-        }
-        Ok(relations)
+        Ok(contents::relations(rows))
     }
 
     pub(super) fn read_package_files(
@@ -180,33 +171,12 @@ impl SqliteStore {
                 },
             )))
         })?;
-        let mut depends: BTreeMap<(String, String), Vec<ImageDependency>> = BTreeMap::new();
-        for (key, dependency) in edges {
-            depends.entry(key).or_default().push(dependency);
-        }
         let sql = "SELECT target, package, size FROM image_package WHERE build_id = ?1 \
                    ORDER BY target, package";
         let packages = self.list(&self.conn(), sql, [build.0], |r| {
-            Ok(Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get(2)?,
-            )))
+            Ok(Ok((r.get(0)?, r.get(1)?, size(r.get(2)?))))
         })?;
-        Ok(packages
-            .into_iter()
-            .map(|(target, name, bytes)| {
-                let key = (target, name);
-                let depends = depends.remove(&key).unwrap_or_default();
-                let (target, name) = key;
-                let package = InstalledPackage {
-                    name,
-                    size: size(bytes),
-                    depends,
-                };
-                (target, package)
-            })
-            .collect())
+        Ok(contents::installed(packages, edges))
     }
 
     pub(super) fn read_image_files(

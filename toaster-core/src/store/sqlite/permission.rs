@@ -1,14 +1,12 @@
 //! Checking, inside a change's transaction, that the acting owner still holds the right
 //! its audit entry says the change requires, or may build what it claims.
 
-use std::collections::HashMap;
-
 use rusqlite::Connection;
 
 use super::SqliteStore;
-use crate::access::{self, Principal};
-use crate::model::{Action, GroupId, NewAudit, OwnerId, ProjectId, Right};
-use crate::store::StoreError;
+use crate::access::Principal;
+use crate::model::{GroupId, NewAudit, OwnerId, ProjectId};
+use crate::store::{StoreError, rights};
 
 impl SqliteStore {
     /// `Denied` unless the owner acting in `audit` may do what it `requires` (on `project`,
@@ -20,37 +18,12 @@ impl SqliteStore {
         audit: &NewAudit,
         project: Option<ProjectId>,
     ) -> Result<(), StoreError> {
-        let Some(action) = audit.requires else {
-            return Ok(());
-        };
-        let denied = |project| StoreError::Denied {
-            owner: audit.owner_name.clone(),
-            action,
-            project,
-        };
-        let Some(owner) = audit.owner else {
-            return Err(denied(audit.project.clone()));
-        };
-        let owner = self.owner_with_id(conn, owner)?;
-        let principal = Principal::new(&owner, self.groups_with(conn, owner.id)?);
-        let (allowed, project) = match project {
-            Some(id) => {
-                let project = self.project_by_id(conn, id)?;
-                (
-                    access::allows(&principal, &project, action),
-                    Some(project.name),
-                )
-            }
-            None => (
-                access::allows_instance(&principal, action),
-                audit.project.clone(),
-            ),
-        };
-        if allowed {
-            Ok(())
-        } else {
-            Err(denied(project))
-        }
+        rights::authorize(audit, project, |owner, project| {
+            let owner = self.owner_with_id(conn, owner)?;
+            let principal = Principal::new(&owner, self.groups_with(conn, owner.id)?);
+            let project = project.map(|id| self.project_by_id(conn, id)).transpose()?;
+            Ok((principal, project))
+        })
     }
 
     /// The first of `candidates` (each with its project) whose project `owner` may build,
@@ -65,19 +38,10 @@ impl SqliteStore {
             return Ok(None);
         }
         let owner = self.owner_with_id(conn, owner)?;
-        let principal = Principal::new(&owner, self.groups_with(conn, owner.id)?);
-        let mut may_build = HashMap::new();
+        let mut builder =
+            rights::Builder::new(Principal::new(&owner, self.groups_with(conn, owner.id)?));
         for (candidate, project) in candidates {
-            let allowed = match may_build.get(&project) {
-                Some(allowed) => *allowed,
-                None => {
-                    let found = self.project_by_id(conn, project)?;
-                    let allowed = access::allows(&principal, &found, Action::Project(Right::Build));
-                    may_build.insert(project, allowed);
-                    allowed
-                }
-            };
-            if allowed {
+            if builder.may_build(project, |id| self.project_by_id(conn, id))? {
                 return Ok(Some(candidate));
             }
         }

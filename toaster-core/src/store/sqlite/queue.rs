@@ -5,10 +5,9 @@
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::SqliteStore;
-use crate::model::{
-    Build, BuildId, BuildState, ClaimRequest, NewAudit, ProjectId, RunnerId, Timestamp,
-};
+use crate::model::{Build, BuildId, ClaimRequest, NewAudit, ProjectId, RunnerId, Timestamp};
 use crate::store::StoreError;
+use crate::store::lifecycle::{self, Release};
 
 /// Requested builds a runner on `?1` could take, oldest first: queued, unclaimed, the oldest
 /// waiting build of their project, and with no claimed build that has not ended holding
@@ -87,34 +86,22 @@ impl SqliteStore {
     pub(super) fn release(&self, build: BuildId, runner: &RunnerId) -> Result<Build, StoreError> {
         self.write("released a claim", |tx| {
             let current = self.build_in(tx, build)?;
-            if current.claim.as_ref().map(|c| &c.runner) != Some(runner) {
-                return Err(lost(build, runner));
-            }
-            if current.state.is_final() {
-                return Ok(current);
-            }
-            let now = Timestamp::now().0;
-            let ending = if current.cancel_requested_at.is_some() {
-                // Asked to cancel and stopped: cancelled, whether it had started or not.
-                BuildState::Cancelled
-            } else if current.state == BuildState::Queued {
-                self.execute(
+            match lifecycle::release(&current, runner)? {
+                Release::Keep => return Ok(current),
+                Release::Requeue => self.execute(
                     tx,
                     "UPDATE build SET claimed_by = NULL, claimed_at = NULL, lease_until = NULL \
                      WHERE id = ?1",
                     [build.0],
                     "released a claim",
-                )?;
-                return self.build_in(tx, build);
-            } else {
-                BuildState::Interrupted
+                )?,
+                Release::End(ending) => self.execute(
+                    tx,
+                    "UPDATE build SET state = ?2, ended_at = ?3 WHERE id = ?1",
+                    params![build.0, ending.as_str(), Timestamp::now().0],
+                    "released a claim",
+                )?,
             };
-            self.execute(
-                tx,
-                "UPDATE build SET state = ?2, ended_at = ?3 WHERE id = ?1",
-                params![build.0, ending.as_str(), now],
-                "released a claim",
-            )?;
             self.build_in(tx, build)
         })
     }
@@ -123,30 +110,13 @@ impl SqliteStore {
         self.write("asked to cancel a build", |tx| {
             let current = self.build_in(tx, build)?;
             self.authorize(tx, audit, Some(current.project))?;
-            if current.state.is_final() {
-                return Err(StoreError::BuildEnded {
-                    build,
-                    state: current.state,
-                });
-            }
-            let waiting =
-                current.requested && current.state == BuildState::Queued && current.claim.is_none();
-            let (sql, outcome) = if waiting {
-                (
-                    "UPDATE build SET state = 'cancelled', ended_at = ?2, \
-                     cancel_requested_at = ?2 WHERE id = ?1",
-                    format!("cancelled build {build} before it started"),
-                )
+            let cancel = lifecycle::cancel(&current, audit)?;
+            let sql = if cancel.at_once {
+                "UPDATE build SET state = 'cancelled', ended_at = ?2, \
+                 cancel_requested_at = ?2 WHERE id = ?1"
             } else {
-                let holder = current.claim.as_ref().map_or_else(
-                    || "its recorder".to_owned(),
-                    |c| format!("runner {}", c.runner),
-                );
-                (
-                    "UPDATE build SET cancel_requested_at = coalesce(cancel_requested_at, ?2) \
-                     WHERE id = ?1",
-                    format!("asked {holder} to stop build {build} ({})", current.state),
-                )
+                "UPDATE build SET cancel_requested_at = coalesce(cancel_requested_at, ?2) \
+                 WHERE id = ?1"
             };
             self.execute(
                 tx,
@@ -154,14 +124,7 @@ impl SqliteStore {
                 params![build.0, Timestamp::now().0],
                 "asked to cancel a build",
             )?;
-            let mut entry = audit.clone();
-            entry.detail = if audit.detail.is_empty() {
-                outcome
-            } else {
-                format!("{outcome}: {}", audit.detail)
-            };
-            entry.project.get_or_insert(current.project_name.clone());
-            self.append_audit(tx, &entry, Some(current.project))?;
+            self.append_audit(tx, &cancel.entry, Some(current.project))?;
             self.build_in(tx, build)
         })
     }

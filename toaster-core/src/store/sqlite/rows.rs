@@ -48,12 +48,12 @@ pub(super) const AUDIT_SELECT: &str =
     "SELECT id, at, owner_name, client, action, project_id, project, detail, owner_id FROM audit";
 
 /// A count or size for an INTEGER column (SQLite's are signed 64-bit; larger saturates).
-pub(super) fn int(value: u64) -> i64 {
+pub(in crate::store) fn int(value: u64) -> i64 {
     i64::try_from(value).unwrap_or(i64::MAX)
 }
 
 /// Paths are stored as UTF-8 text so that every backend and every host can read them.
-pub(super) fn path_text(path: &Path) -> Result<&str, StoreError> {
+pub(in crate::store) fn path_text(path: &Path) -> Result<&str, StoreError> {
     path.to_str().ok_or_else(|| StoreError::Io {
         path: path.to_owned(),
         source: std::io::Error::new(
@@ -63,7 +63,9 @@ pub(super) fn path_text(path: &Path) -> Result<&str, StoreError> {
     })
 }
 
-fn corrupt(what: &'static str) -> impl FnOnce(crate::model::ModelError) -> StoreError {
+pub(in crate::store) fn corrupt(
+    what: &'static str,
+) -> impl FnOnce(crate::model::ModelError) -> StoreError {
     move |e| StoreError::Corrupt {
         what,
         detail: e.to_string(),
@@ -71,7 +73,7 @@ fn corrupt(what: &'static str) -> impl FnOnce(crate::model::ModelError) -> Store
 }
 
 /// Decodes a stored name; a name that no longer passes the rules is damage.
-pub(super) fn name(value: String) -> Result<Name, StoreError> {
+pub(in crate::store) fn name(value: String) -> Result<Name, StoreError> {
     Name::parse("name", &value).map_err(corrupt("name"))
 }
 

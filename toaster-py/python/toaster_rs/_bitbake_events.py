@@ -24,7 +24,9 @@ running task) and writes each fact once:
   (its setscene task failed, so it ran), ``miss`` (openembedded-core's ``MissedSstate``
   metadata event named it) or ``na``;
 - packages, from the ``SinglePackageInfo`` (worker) and ``ImagePkgList`` (cooker)
-  metadata events of openembedded-core's ``toaster.bbclass``, each package once;
+  metadata events of openembedded-core's ``toaster.bbclass``, each package once, with its
+  relations and files; and each image's installed packages and file listing (see
+  :mod:`toaster_rs._bitbake_packages`);
 - task CPU time and I/O, from its ``BuildStatsList``;
 - log records at or above the chosen level, ``NoProvider``, and the task failures the
   console reports;
@@ -53,6 +55,8 @@ import re
 from json.encoder import encode_basestring as _quote
 from time import time as _time
 from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
+
+from toaster_rs import _bitbake_packages as packages
 
 #: Log levels by name, as BitBake numbers them (``bb.msg.BBLogFormatter``: the "once"
 #: variants of warnings and errors sit one below their level).
@@ -696,6 +700,7 @@ class EventMapper:
                     depends = [dep for dep, kind in facts.get("depends", ()) if kind == "depends"]
                     size = int(info.get("PKGSIZE") or facts.get("size") or 0)
                     self._package(info.get("OPKGN") or name, info, size, depends)
+        self.lines.extend(packages.image_lines(data, self.warning))
 
     def _package(self, name: str, info: Dict[str, Any], size: int, depends: List[str]) -> None:
         if name in self._packages:
@@ -705,9 +710,17 @@ class EventMapper:
         if info.get("PKGE"):
             version = "%s:%s" % (info["PKGE"], version)
         self.lines.append(
-            '{"event":"package","name":%s,"version":%s,"size":%d,"recipe":%s,"depends":[%s]}'
-            % (_quote(name), _quote(version), max(size, 0), _quote(info["PN"]), ",".join(map(_quote, depends)))
+            '{"event":"package","name":%s,"version":%s,"size":%d,"recipe":%s,"depends":[%s]%s}'
+            % (
+                _quote(name),
+                _quote(version),
+                max(size, 0),
+                _quote(info["PN"]),
+                ",".join(map(_quote, depends)),
+                packages.relations(info),
+            )
         )
+        self.lines.extend(packages.package_files(name, info, self.warning))
 
     def _missed_sstate(self, data: Dict[str, Any]) -> None:
         # openembedded-core's sstate.bbclass: (task file, setscene task, hash, path) of each

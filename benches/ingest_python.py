@@ -3,8 +3,8 @@ objects (from the PyPI package ``bitbake-setup``) through ``toaster_rs.bitbake``
 meta-toaster's ``toaster-recorder`` class takes inside a BitBake server.
 
 The build is the one ``toaster_core::ingest::synthetic::Workload::LARGE_IMAGE`` describes
-(10,000 tasks, 700 recipes, 7,000 packages with 3 dependencies each, 500 log messages, 20
-layers, 20 variables with 3 history lines each, read from the datastore at ``BuildInit``) and ``cargo bench --bench ingest`` records from Rust: the same recipes, tasks and
+(10,000 tasks, 700 recipes, 7,000 packages with 3 dependencies each and 21,000 files, an
+image of 1,000 packages and 5,000 files, 500 log messages, 20 layers, 20 variables with 3 history lines each, read from the datastore at ``BuildInit``) and ``cargo bench --bench ingest`` records from Rust: the same recipes, tasks and
 outcomes, packages, log levels and artifacts, in the order BitBake sends them: packages as
 the ``do_package`` tasks that make them run, build statistics and artifacts at the end.
 Each event goes where BitBake delivers it: the class's events to
@@ -37,6 +37,7 @@ import toaster_rs.bitbake
 TASKS, RECIPES, PACKAGES, DEPENDS, LOGS, LAYERS = 10_000, 700, 7_000, 3, 500, 20
 TASK_DEPENDENCIES, RECIPE_DEPENDENCIES, VIRTUAL_PROVIDERS = 12_749, 3_449, 10
 VARIABLES, VARIABLE_HISTORY = 20, 3
+PACKAGE_FILES, IMAGE_PACKAGES, IMAGE_FILES = 21_000, 1_000, 5_000
 LOG_EVERY = TASKS // LOGS
 HEARTBEAT_EVERY = 1_000
 
@@ -147,6 +148,7 @@ class Build:
         manifest.write_bytes(b"m" * 12_000)
         self.cooker(bb.event.MetadataEvent("TaskArtifacts", {"task": recipe_file(0) + ":do_image_complete", "artifacts": [str(image), str(manifest)]}))
         self.cooker(bb.event.MetadataEvent("BuildStatsList", stats_list))
+        self.cooker(bb.event.MetadataEvent("ImagePkgList", image_package_list()))
         self.cooker(bb.event.BuildCompleted(TASKS, "20260101120000", ["core-image-minimal:do_build"], 0, 0))
         self.to_class(bb.command.CommandCompleted())
 
@@ -237,7 +239,23 @@ def recipe_file(r: int) -> str:
 def package_info(p: int) -> dict:
     """What toaster.bbclass reads from package p's pkgdata file."""
     depends = " ".join("package%d" % ((p + d * 31) % PACKAGES) for d in range(1, DEPENDS + 1))
-    return {"PKG": "package%d" % p, "PN": "recipe%d" % (p % RECIPES), "PKGV": "2.%d" % (p % 5), "PKGR": "r1", "PKGSIZE": str((p + 1) * 4096), "RDEPENDS": depends}
+    each, more = divmod(PACKAGE_FILES, PACKAGES)
+    files = {"/usr/lib/package%d/file%d.so" % (p, f): (p * 7 + f * 13) % 100_000 + 1 for f in range(each + (1 if p < more else 0))}
+    info = {"PKG": "package%d" % p, "PN": "recipe%d" % (p % RECIPES), "PKGV": "2.%d" % (p % 5), "PKGR": "r1", "PKGSIZE": str((p + 1) * 4096), "RDEPENDS": depends, "FILES_INFO": files}
+    if p % 10 == 0:
+        info["RRECOMMENDS"] = "package%d" % ((p + 1) % PACKAGES)
+    return info
+
+
+def image_package_list() -> dict:
+    """What toaster.bbclass sends of the image at the build's end (``ImagePkgList``): its
+    installed packages (package i pulls in the two after it) and its file listing."""
+    installed = {
+        "package%d" % i: {"size": (i + 1) * 4096, "depends": [("package%d" % n, "recommends" if n % 5 == 0 else "depends") for n in (i + 1, i + 2) if n < IMAGE_PACKAGES]}
+        for i in range(IMAGE_PACKAGES)
+    }
+    files = [["-rw-r--r--", "root", "root", str((e % 10_000) * 10), "./usr/lib/dir%d/file%d" % (e % 50, e)] for e in range(IMAGE_FILES)]
+    return {"pkgdata": {}, "imgdata": {"core-image-minimal": installed}, "filedata": {"core-image-minimal": {"dirs": [], "syms": [], "files": files}}}
 
 
 def log_record(bb: Any, n: int, pid: int) -> logging.LogRecord:
@@ -274,14 +292,15 @@ def run(build: Build, scratch: Path, number: int) -> float:
         recorded = db.act_as("alice").build(build_id)
     # Its log has error messages, which make a BitBake build fail (as knotty's exit code).
     assert recorded.state == "failed" and sum((recorded.tasks or {}).values()) == TASKS, recorded
-    # The same work as the baseline: every task and recipe dependency, the providers, and the
-    # variables with their history.
+    # The same work as the baseline: every task and recipe dependency, the providers, the
+    # package files and relations, the image's contents, and the variables with their history.
     with sqlite3.connect(database) as raw:
         counted = [raw.execute("SELECT count(*) FROM %s WHERE build_id = ?" % t, (build_id,)).fetchone()[0]
-                   for t in ("task_dependency", "recipe_dependency", "provider")]
+                   for t in ("task_dependency", "recipe_dependency", "provider", "package_file", "package_relation", "image_package", "image_dependency", "image_file")]
         counted += [raw.execute("SELECT count(*) FROM %s WHERE build_id = ? AND name LIKE 'VARIABLE\\_%%' ESCAPE '\\'" % t, (build_id,)).fetchone()[0]
                     for t in ("build_variable", "build_variable_history")]
-    expected = [TASK_DEPENDENCIES, RECIPE_DEPENDENCIES, VIRTUAL_PROVIDERS, VARIABLES, VARIABLES * VARIABLE_HISTORY]
+    image_edges = 2 * IMAGE_PACKAGES - 3
+    expected = [TASK_DEPENDENCIES, RECIPE_DEPENDENCIES, VIRTUAL_PROVIDERS, PACKAGE_FILES, PACKAGES // 10, IMAGE_PACKAGES, image_edges, IMAGE_FILES, VARIABLES, VARIABLES * VARIABLE_HISTORY]
     assert counted == expected, counted
     return elapsed
 

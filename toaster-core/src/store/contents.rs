@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{ImageDependency, InstalledPackage, RelationKind};
+use crate::model::{ImageDependency, InstalledPackage, PackageRecord, RelationKind};
 
 /// A build's package relations, by package and kind, from rows `(package, kind, name)`
 /// sorted by package, kind and name.
@@ -20,6 +20,31 @@ pub(crate) fn relations(
             .push(name);
     }
     relations
+}
+
+/// A row of a build's packages: name, version, size, recipe, and its run-time dependencies
+/// joined by spaces.
+pub(crate) type PackageRow = (String, String, i64, String, Option<String>);
+
+/// A build's packages from their rows, each with its relations (from [`relations`]).
+pub(crate) fn packages(
+    rows: Vec<PackageRow>,
+    mut relations: BTreeMap<String, BTreeMap<RelationKind, Vec<String>>>,
+) -> Vec<PackageRecord> {
+    rows.into_iter()
+        .map(|(name, version, size, recipe, depends)| PackageRecord {
+            relations: relations.remove(&name).unwrap_or_default(),
+            name,
+            version,
+            size: u64::try_from(size).unwrap_or(0),
+            recipe,
+            depends: depends
+                .iter()
+                .flat_map(|d| d.split(' '))
+                .map(str::to_owned)
+                .collect(),
+        })
+        .collect()
 }
 
 /// The packages installed in each image, `(target, package)` with what each pulled in,

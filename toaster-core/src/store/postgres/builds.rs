@@ -1,6 +1,5 @@
 //! Builds on PostgreSQL: starting (or queueing), reading back, hiding and deleting.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::transaction::Tx;
@@ -290,28 +289,11 @@ impl PostgresStore {
                      WHERE package_id = p.id) \
                    FROM package p WHERE p.build_id = $1 ORDER BY p.id";
         self.read(|tx| {
-            let mut relations = self.relations_in(tx, build)?;
-            let mut packages = self.list(tx, sql, &[&build.0], |r| {
-                let (size, depends): (i64, Option<String>) = (get(r, 2)?, get(r, 4)?);
-                Ok(PackageRecord {
-                    name: get(r, 0)?,
-                    version: get(r, 1)?,
-                    size: u64::try_from(size).unwrap_or(0),
-                    recipe: get(r, 3)?,
-                    depends: depends
-                        .iter()
-                        .flat_map(|d| d.split(' '))
-                        .map(str::to_owned)
-                        .collect(),
-                    relations: BTreeMap::new(),
-                })
+            let relations = self.relations_in(tx, build)?;
+            let rows = self.list(tx, sql, &[&build.0], |r| {
+                Ok((get(r, 0)?, get(r, 1)?, get(r, 2)?, get(r, 3)?, get(r, 4)?))
             })?;
-            for package in &mut packages {
-                if let Some(r) = relations.remove(&package.name) {
-                    package.relations = r;
-                }
-            }
-            Ok(packages)
+            Ok(crate::store::contents::packages(rows, relations))
         })
     }
 

@@ -1,6 +1,5 @@
 //! Builds on SQLite: starting (or queueing), reading back, hiding and deleting.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rusqlite::types::Value;
@@ -287,28 +286,11 @@ impl SqliteStore {
                    (SELECT group_concat(name, ' ') FROM (SELECT name FROM package_dependency \
                      WHERE package_id = p.id ORDER BY name)) \
                    FROM package p WHERE p.build_id = ?1 ORDER BY p.id";
-        let mut relations = self.read_relations(build)?;
-        let mut packages = self.list(&self.conn(), sql, [build.0], |r| {
-            let (size, depends): (i64, Option<String>) = (r.get(2)?, r.get(4)?);
-            Ok(Ok(PackageRecord {
-                name: r.get(0)?,
-                version: r.get(1)?,
-                size: u64::try_from(size).unwrap_or(0),
-                recipe: r.get(3)?,
-                depends: depends
-                    .iter()
-                    .flat_map(|d| d.split(' '))
-                    .map(str::to_owned)
-                    .collect(),
-                relations: BTreeMap::new(),
-            }))
+        let relations = self.read_relations(build)?;
+        let rows = self.list(&self.conn(), sql, [build.0], |r| {
+            Ok(Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
         })?;
-        for package in &mut packages {
-            if let Some(r) = relations.remove(&package.name) {
-                package.relations = r;
-            }
-        }
-        Ok(packages)
+        Ok(crate::store::contents::packages(rows, relations))
     }
 
     pub(super) fn read_logs(

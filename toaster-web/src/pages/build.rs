@@ -111,10 +111,10 @@ async fn build_page(
             dt { "Targets" } dd { (b.targets.join(" ")) }
             dt { "Machine" } dd { (b.machine.as_deref().unwrap_or("-")) }
             dt { "Distro" } dd { (b.distro.as_deref().unwrap_or("-")) }
-            dt { "Duration" } dd { (duration(b.duration_ms)) }
+            dt { "Duration" } dd data-duration { (duration(b.duration_ms)) }
             dt { "Started" } dd { (b.started_at) " by " (b.owner) }
-            dt { "Errors" } dd { (b.errors) }
-            dt { "Warnings" } dd { (b.warnings) }
+            dt { "Errors" } dd data-errors { (b.errors) }
+            dt { "Warnings" } dd data-warnings { (b.warnings) }
             @if let Some(revision) = b.revision { dt { "Revision" } dd { (revision) } }
         }
         @if !facts.ended {

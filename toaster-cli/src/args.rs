@@ -166,6 +166,10 @@ pub enum Command {
     /// Instance settings: the SMTP server, hook retries and time limits (admins change them).
     #[command(subcommand)]
     Settings(SettingsCommand),
+    /// Build hosts: the runners taking builds from this database, what each host runs,
+    /// and each host's own settings (its toaster-host.conf).
+    #[command(subcommand)]
+    Host(HostCommand),
     /// Build archives: import one written elsewhere (`toaster build archive` writes them).
     #[command(subcommand)]
     Archive(ArchiveCommand),
@@ -352,6 +356,42 @@ pub enum SettingsCommand {
     },
 }
 
+/// `toaster host …`
+#[derive(Debug, Subcommand)]
+pub enum HostCommand {
+    /// Every host with a runner or a running build: alive or silent (by the database's
+    /// clock), its runners, the builds it runs.
+    #[command(after_help = "Examples:\n  toaster host list\n  toaster host list --json")]
+    List,
+    /// One host: its runners, the builds it runs and its settings.
+    #[command(after_help = "Example:\n  toaster host show buildhost1")]
+    Show {
+        /// The host's name (as `toaster host list` shows it).
+        host: String,
+    },
+    /// Set variables of a host's toaster-host.conf, where and how fast builds run there
+    /// (admins only): they take the place of the project's own values on that host.
+    #[command(
+        after_help = "Example:\n  toaster host set buildhost1 DL_DIR /srv/dl SSTATE_DIR /srv/sstate BB_NUMBER_THREADS 16"
+    )]
+    Set {
+        /// The host's name.
+        host: String,
+        /// Pairs of NAME VALUE (infrastructure variables only).
+        #[arg(value_name = "NAME VALUE", num_args = 2.., required = true)]
+        pairs: Vec<String>,
+    },
+    /// Unset variables of a host's toaster-host.conf (admins only).
+    #[command(after_help = "Example:\n  toaster host unset buildhost1 BB_NUMBER_THREADS")]
+    Unset {
+        /// The host's name.
+        host: String,
+        /// The variables.
+        #[arg(required = true)]
+        names: Vec<String>,
+    },
+}
+
 /// `toaster bitbake …`
 #[derive(Debug, Subcommand)]
 pub enum BitbakeCommand {
@@ -414,6 +454,11 @@ pub struct RunnerArgs {
     /// killed, its builds end `interrupted` that long after, and their projects are free.
     #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(3..=86400))]
     pub lease: u64,
+    /// Build each project in DIR/PROJECT, made for it here: its layers cloned at the
+    /// commits the build pins, its conf files generated with this host's settings
+    /// (`toaster host set`). Default: in the project's own directory.
+    #[arg(long, value_name = "DIR")]
+    pub workdir: Option<PathBuf>,
 }
 
 /// `toaster serve`
@@ -599,6 +644,9 @@ pub enum BuildCommand {
         /// With --wait: write the build's tasks to FILE as JUnit XML.
         #[arg(long, value_name = "FILE", requires = "wait")]
         junit: Option<PathBuf>,
+        /// Only a runner on host HOST may take it (`toaster host list` shows the hosts).
+        #[arg(long, value_name = "HOST", conflicts_with = "wait")]
+        host: Option<String>,
     },
     /// Follow a build (started here, by a runner, or by hand) until it ends: exit 0 when
     /// it succeeded, 1 otherwise.

@@ -49,6 +49,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => commands::serve::run(&ctx, args),
         Command::Hook(command) => commands::hook::run(&ctx, &out, command),
         Command::Settings(command) => commands::settings::run(&ctx, &out, command),
+        Command::Host(command) => commands::host::run(&ctx, &out, command),
         Command::Archive(command) => commands::archive::run(&ctx, &out, command),
         Command::Recipe(command) => commands::recipe::run(&ctx, &out, command),
         Command::Status => commands::status::run(&ctx, &out),

@@ -131,6 +131,16 @@ pub enum Error {
         /// The project.
         project: Name,
     },
+    /// A host setting must be a variable whose value belongs to a host (infrastructure).
+    #[error(
+        "{name} is a {class} variable, not a host setting: a host sets only where and how fast builds run (DL_DIR, SSTATE_DIR, BB_NUMBER_THREADS, PARALLEL_MAKE, ...)"
+    )]
+    NotHostSetting {
+        /// The variable given.
+        name: String,
+        /// Its class in the variable schema.
+        class: &'static str,
+    },
     /// A build recorded from a `bitbake` run by hand cannot be stopped by Toaster.
     #[error(
         "build {build} was started by hand on {host}, not by a Toaster runner; Toaster cannot stop it"
@@ -412,6 +422,7 @@ impl Error {
             | Error::NoProjectForImport { .. }
             | Error::NoDirectory { .. }
             | Error::NoTargets { .. }
+            | Error::NotHostSetting { .. }
             | Error::NotCancellable { .. } => ErrorKind::Invalid,
             Error::OwnersExist { .. } => ErrorKind::AlreadyExists,
             Error::Ingest(IngestError::Store { source, .. }) => store_kind(source),
@@ -580,6 +591,9 @@ impl Error {
                 w(Remedy::BuildTargets { project: project.as_str() }),
                 w(Remedy::SetTargets { project: project.as_str() })
             ),
+            Error::NotHostSetting { .. } => "set it on the projects that need it, in their \
+                configuration, so that every host builds them alike"
+                .to_owned(),
             Error::NotCancellable { .. } => {
                 "stop it where it runs (Ctrl-C in the terminal running `bitbake`)".to_owned()
             }

@@ -43,12 +43,12 @@ mod toaster;
 
 pub use error::{Error, ErrorKind};
 pub use toaster::{
-    ARCHIVE_DIR, Actor, Archived, BUILD_LEASE, BitbakeGit, BuildDetail, BuildQuery, BuildRequest,
-    COMMAND_LINE_PROJECT, ChangeOutcome, CleanReport, ClonedProject, ConfEvaluation, DeliverUntil,
-    Deliverer, DeliveryPolicy, DeliveryReport, Downloaded, Exported, ImportReport, Imported,
-    ImportedRecipe, OwnerEdit, ProjectOptions, RUNNER_LEASE, RecipeImportRequest, Recording,
-    RecordingRequest, RecordingWarning, RunOptions, RunOutcome, RunnerEvent, SettingValue,
-    SharedCaches, TaskWalk, Toaster, Until, Warning,
+    ARCHIVE_DIR, Actor, Archived, BUILD_LEASE, BitbakeGit, BuildDetail, BuildHost, BuildQuery,
+    BuildRequest, COMMAND_LINE_PROJECT, ChangeOutcome, CleanReport, ClonedProject, ConfEvaluation,
+    DeliverUntil, Deliverer, DeliveryPolicy, DeliveryReport, Downloaded, Exported, ImportReport,
+    Imported, ImportedRecipe, OwnerEdit, ProjectOptions, RUNNER_LEASE, RecipeImportRequest,
+    Recording, RecordingRequest, RecordingWarning, RunOptions, RunOutcome, RunnerEvent,
+    SettingValue, SharedCaches, TaskWalk, Toaster, Until, Warning,
 };
 pub use toaster::{CreatedToken, TOKEN_CLIENT_PREFIX};
 pub use views::BuildView;

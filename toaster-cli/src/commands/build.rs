@@ -26,11 +26,17 @@ pub fn run(ctx: &Context, out: &Output, command: BuildCommand) -> Outcome {
             targets,
             wait,
             junit,
+            host,
         } => {
             let args = project.into_iter().chain(targets).collect();
             let (project, targets) =
                 ctx.project_and_args(&actor, project_option.project, args, START)?;
-            start(out, &actor, &project, &targets, wait, junit.as_deref())
+            let on = match host {
+                Some(host) => RunOn::Host(host),
+                None if wait => RunOn::Here,
+                None => RunOn::Anywhere,
+            };
+            start(out, &actor, &project, &targets, on, junit.as_deref())
         }
         BuildCommand::Watch { id, junit } => {
             let build = crate::progress::follow(&actor, BuildId(id), &|| false)?;
@@ -180,14 +186,26 @@ const LIST: &str = "build list [PROJECT]";
 
 /// Queues a build of `project` (of `targets`, else the project's), or with `wait` runs it
 /// here and waits for its end.
+/// Where a build started from the command line may run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum RunOn {
+    /// Here, by this process, which waits for its end (`--wait`).
+    Here,
+    /// On this host only (`--host`).
+    Host(String),
+    /// On any host with a runner.
+    Anywhere,
+}
+
 fn start(
     out: &Output,
     actor: &Actor,
     project: &str,
     targets: &[String],
-    wait: bool,
+    on: RunOn,
     junit: Option<&Path>,
 ) -> Outcome {
+    let wait = on == RunOn::Here;
     let targets = (!targets.is_empty())
         .then(|| targets.iter().map(|t| Target::parse(t)).collect())
         .transpose()
@@ -196,15 +214,23 @@ fn start(
     let request = BuildRequest {
         targets,
         host: here.clone(),
-        run_on: wait.then(|| here.clone()),
+        run_on: match on {
+            RunOn::Here => Some(here.clone()),
+            RunOn::Host(host) => Some(host),
+            RunOn::Anywhere => None,
+        },
     };
     let build = actor.request_build(project, &request)?;
     if !wait {
         let view = BuildView::from(&build);
+        let by = match &build.run_on {
+            Some(host) => format!("a runner on {} takes it", escape(host)),
+            None => "a runner takes it (`toaster runner`)".to_owned(),
+        };
         return Ok(out.emit(&view, |w| {
             writeln!(
                 w,
-                "build {} queued: a runner takes it (`toaster runner`); follow it with `toaster build show {}`",
+                "build {} queued: {by}; follow it with `toaster build show {}`",
                 view.id, view.id
             )
         })?);

@@ -13,6 +13,7 @@ pub mod conf;
 pub mod config;
 pub mod group;
 pub mod hook;
+pub mod host;
 pub mod layer;
 pub mod owner;
 pub mod project;

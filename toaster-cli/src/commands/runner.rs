@@ -17,8 +17,13 @@ pub fn run(ctx: &Context, _out: &Output, args: RunnerArgs) -> Outcome {
     } else {
         Until::Stopped
     };
+    let work_root = match &args.workdir {
+        Some(dir) => Some(work_root(dir)?),
+        None => None,
+    };
     let options = RunOptions {
         lease: Duration::from_secs(args.lease),
+        work_root,
         ..RunOptions::default()
     };
     serve(
@@ -29,6 +34,19 @@ pub fn run(ctx: &Context, _out: &Output, args: RunnerArgs) -> Outcome {
         &Stop::on_signals().map_err(toaster_core::Error::from)?,
     )?;
     Ok(())
+}
+
+/// The work root of `runner --workdir`, made if missing, absolute and canonical: the
+/// build directories recorded under it must name it the same way from every process.
+fn work_root(dir: &std::path::Path) -> Result<std::path::PathBuf, Failure> {
+    let made = std::fs::create_dir_all(dir).and_then(|()| std::fs::canonicalize(dir));
+    made.map_err(|e| Failure::User {
+        message: format!(
+            "the work root {} cannot be made: {e}",
+            escape(&dir.display().to_string())
+        ),
+        hint: "give --workdir a directory this user may create and write".to_owned(),
+    })
 }
 
 /// Runs queued builds of this host until `until`, saying on standard error what starts

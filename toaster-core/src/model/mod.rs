@@ -8,6 +8,7 @@ mod artifact;
 mod audit;
 mod build;
 mod build_comparison;
+mod build_host;
 mod build_record;
 mod build_variable;
 mod config;
@@ -45,6 +46,7 @@ pub use build::{
 pub use build_comparison::{
     BuildComparison, ComparedBuild, PackageChange, PackageSide, ValueChange,
 };
+pub use build_host::{RegisteredRunner, RunnerRegistration};
 pub use build_record::{
     ArtifactKind, BuildWrite, LogLevel, LogRecord, PackageRecord, RecipeRecord, ScriptType,
     SstateResult, Task, TaskFilter, TaskOutcome, TaskRecord,

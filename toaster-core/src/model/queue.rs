@@ -101,6 +101,18 @@ pub struct ClaimRequest {
     /// The time now, as the runner's clock says; claims whose lease ended before it are
     /// expired first.
     pub now: Timestamp,
+    /// Where the runner places the projects it builds (`runner --workdir`): the build it
+    /// claims gets the build directory `WORK_ROOT/PROJECT/build`. `None`: the project's own.
+    pub work_root: Option<std::path::PathBuf>,
+}
+
+impl ClaimRequest {
+    /// The build directory a build of `project` gets in this claim, when the runner places
+    /// projects in a work root of its own.
+    pub fn build_dir_for(&self, project: &str) -> Option<std::path::PathBuf> {
+        let root = self.work_root.as_ref()?;
+        Some(root.join(project).join("build"))
+    }
 }
 
 #[cfg(test)]

@@ -34,8 +34,8 @@ use crate::model::{
     ImageSummary, ImportedRecord, InstalledPackage, LogLevel, LogRecord, Mode, Name, NewAudit,
     NewBuild, NewOwner, NewProject, NewRevision, NewToken, NextAttempt, Owner, OwnerId, OwnerToken,
     OwnerUpdate, PackageFile, PackageRecord, Project, ProjectAccess, ProjectId, Provider,
-    RecipeEdge, RecipeRecord, Revision, RevisionNumber, RunnerId, Task, TaskEdge, TaskFilter,
-    TaskOutcome, Timestamp,
+    RecipeEdge, RecipeRecord, RegisteredRunner, Revision, RevisionNumber, RunnerId,
+    RunnerRegistration, Task, TaskEdge, TaskFilter, TaskOutcome, Timestamp,
 };
 
 /// The storage of owners, groups, projects, configuration revisions and the audit log.
@@ -314,6 +314,19 @@ pub trait Store: Send + Sync {
     /// (at the lease's end), which frees its project and build directory for the next
     /// claim; returns them. The claim stays on the build, to show which runner had it.
     fn expire_claims(&self, now: Timestamp) -> Result<Vec<BuildId>, StoreError>;
+
+    /// Registers a runner as it starts (again, with the same id: its row is replaced),
+    /// stamped by the store's clock; on PostgreSQL its address is the client's as the
+    /// server sees it. `NotFound` for an owner that does not exist.
+    fn register_runner(&self, runner: &RunnerRegistration) -> Result<RegisteredRunner, StoreError>;
+    /// Says a registered runner is alive now, by the store's clock. `NotFound` when it is
+    /// not registered (register it again).
+    fn runner_alive(&self, runner: &RunnerId) -> Result<RegisteredRunner, StoreError>;
+    /// Removes a runner that stops; one not registered is no error.
+    fn unregister_runner(&self, runner: &RunnerId) -> Result<(), StoreError>;
+    /// The store's clock now, and every registered runner, by host, then by when it
+    /// started: silence is measured against that clock, never a host's own.
+    fn runners(&self) -> Result<(Timestamp, Vec<RegisteredRunner>), StoreError>;
 
     /// The deliveries of a build's hooks, oldest first, with their attempts. A build gets
     /// them in the transaction that ends it, whichever operation ends it: one for each hook

@@ -67,7 +67,7 @@ impl Actor {
         number: RevisionNumber,
     ) -> Result<Vec<PathBuf>, Error> {
         let origin = format!("project {}, revision {number}", project.name);
-        let config = self.with_shared_caches(config)?;
+        let config = self.with_host_settings(self.with_shared_caches(config)?)?;
         let generated = conf::generate(&config, &project.dir, self.schema(), &origin)?;
         let _writing = self.hold_dir(project)?;
         Ok(conf::write_build_conf(&project.build_dir(), &generated)?)

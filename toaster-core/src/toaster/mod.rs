@@ -6,6 +6,7 @@ mod artifacts;
 mod audit;
 mod bitbake_source;
 mod build_comparison;
+mod build_hosts;
 mod build_variables;
 mod builds;
 mod caches;
@@ -23,6 +24,7 @@ mod layers;
 mod own_builds;
 mod owners;
 mod package_contents;
+mod placement;
 mod projects;
 mod queue;
 mod recipe_dependencies;
@@ -43,6 +45,7 @@ use std::sync::Arc;
 pub use self::archive::{ARCHIVE_DIR, Archived};
 pub use self::artifacts::Downloaded;
 pub use self::bitbake_source::BitbakeGit;
+pub use self::build_hosts::BuildHost;
 pub use self::builds::{BUILD_LEASE, BuildDetail, BuildQuery, COMMAND_LINE_PROJECT, ImportReport};
 pub use self::caches::SharedCaches;
 pub use self::clean::CleanReport;
@@ -345,6 +348,8 @@ mod access_tests;
 mod archive_tests;
 #[cfg(test)]
 mod artifact_tests;
+#[cfg(test)]
+mod build_host_tests;
 #[cfg(test)]
 mod build_log_tests;
 #[cfg(test)]

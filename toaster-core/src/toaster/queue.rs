@@ -80,7 +80,8 @@ impl Actor {
     }
 
     /// Claims the next build `runner` on `host` may run, for `lease` from now, or `None`
-    /// when none is waiting: the oldest requested build of a project this actor may build,
+    /// when none is waiting (placed in `work_root`, when given: see
+    /// [`ClaimRequest::work_root`]): the oldest requested build of a project this actor may build,
     /// asked to run on `host` or anywhere, whose project and build directory no running
     /// claim holds (see [`crate::store::Store::claim_build`]). Claims of dead runners whose
     /// lease ran out are ended `interrupted` first. Racing runners never get the same build.
@@ -89,6 +90,7 @@ impl Actor {
         runner: &RunnerId,
         host: &str,
         lease: Duration,
+        work_root: Option<&std::path::Path>,
     ) -> Result<Option<Build>, Error> {
         check_host(host)?;
         let now = Timestamp::now();
@@ -98,6 +100,7 @@ impl Actor {
             owner: self.owner.id,
             lease_until: after(now, lease),
             now,
+            work_root: work_root.map(ToOwned::to_owned),
         };
         Ok(self.store().claim_build(&claim)?)
     }

@@ -34,6 +34,11 @@ pub struct RunOptions {
     pub grace: Duration,
     /// How long a claim holds unless renewed (renewed every third of it).
     pub lease: Duration,
+    /// Where this runner places the projects it builds (`runner --workdir`): each in
+    /// `WORK_ROOT/PROJECT`, its layers cloned there at the commits its build pins and its
+    /// conf files generated there with this host's settings. `None`: in the project's own
+    /// directory.
+    pub work_root: Option<PathBuf>,
 }
 
 impl Default for RunOptions {
@@ -42,6 +47,7 @@ impl Default for RunOptions {
             path: std::env::var_os("PATH"),
             grace: Duration::from_secs(30),
             lease: RUNNER_LEASE,
+            work_root: None,
         }
     }
 }
@@ -72,7 +78,10 @@ impl Actor {
         stop: &Stop,
     ) -> Result<RunOutcome, Error> {
         let (build, project) = self.build_for(build.id, Action::Project(Right::Build))?;
-        let (bitbake, recording, log) = match self.make_ready(&build, &project, options) {
+        let ready = self
+            .placed(project.clone(), &build)
+            .and_then(|placed| self.make_ready(&build, &placed, options));
+        let (bitbake, recording, log) = match ready {
             Ok(ready) => ready,
             Err(refused) => {
                 let build = self.end_build(&build, BuildState::Failed, &refused.to_string())?;

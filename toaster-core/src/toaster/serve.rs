@@ -57,7 +57,30 @@ impl Actor {
         let working = AtomicUsize::new(jobs.max(1));
         let deliverer = self.deliverer(host, None)?;
         let told = |report: &DeliveryReport| tell(RunnerEvent::Delivered(report));
+        self.register_runner(&runner, host, jobs, options)?;
         std::thread::scope(|scope| {
+            // Says the runner is alive every third of its lease, until it stops.
+            scope.spawn(|| {
+                let every = (options.lease / 3).max(IDLE);
+                let mut last = std::time::Instant::now();
+                while !stop.requested() && working.load(Ordering::Acquire) > 0 {
+                    std::thread::sleep(IDLE.min(every));
+                    if last.elapsed() < every {
+                        continue;
+                    }
+                    last = std::time::Instant::now();
+                    let beat = self.runner_alive(&runner).or_else(|e| match e {
+                        // Removed meanwhile (a database copied, say): register again.
+                        Error::Store(crate::store::StoreError::NotFound { .. }) => {
+                            self.register_runner(&runner, host, jobs, options)
+                        }
+                        e => Err(e),
+                    });
+                    if let Err(e) = beat {
+                        tell(RunnerEvent::Problem(&e));
+                    }
+                }
+            });
             if until == Until::Stopped {
                 scope.spawn(|| {
                     let done = || stop.requested() || working.load(Ordering::Acquire) == 0;
@@ -70,9 +93,14 @@ impl Actor {
             for _ in 0..jobs.max(1) {
                 scope.spawn(|| {
                     while !stop.requested() {
-                        let claimed = self
-                            .expire_claims()
-                            .and_then(|_| self.claim_next_build(&runner, host, options.lease));
+                        let claimed = self.expire_claims().and_then(|_| {
+                            self.claim_next_build(
+                                &runner,
+                                host,
+                                options.lease,
+                                options.work_root.as_deref(),
+                            )
+                        });
                         match claimed {
                             Ok(Some(build)) => {
                                 tell(RunnerEvent::Started(&build));
@@ -99,6 +127,9 @@ impl Actor {
                 });
             }
         });
+        if let Err(e) = self.unregister_runner(&runner) {
+            tell(RunnerEvent::Problem(&e));
+        }
         let ended = ended.into_inner().unwrap_or_else(|p| p.into_inner());
         if until == Until::QueueEmpty && !stop.requested() {
             for build in &ended {

@@ -8,6 +8,7 @@ mod audit;
 mod bitbake;
 mod build;
 mod build_comparison;
+mod build_host;
 mod build_variable;
 mod change;
 mod config;
@@ -38,6 +39,7 @@ pub use self::build_comparison::{
     BuildComparisonView, ChangeOf, PackageChangeView, PackageSideView, PackagesComparedView,
     SizeChangeView,
 };
+pub use self::build_host::{HostView, RunnerView};
 pub use self::build_variable::VariableView;
 pub use self::change::ChangeView;
 pub use self::config::ConfigView;

@@ -193,6 +193,7 @@ fn every_way_a_build_ends_fires_its_hooks(store: &dyn Store) {
         owner: alice.id,
         now,
         lease_until: Timestamp(now.0 + lease_ms),
+        work_root: None,
     };
     let released = start(store, &alice, &demo, requested());
     store.claim_build(&claim_request(60_000)).unwrap().unwrap();

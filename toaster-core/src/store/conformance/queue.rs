@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::{Check, acting, new_build, owner, project};
 use crate::model::{
     Action, AuditAction, AuditFilter, Build, BuildId, BuildState, BuildWrite, ClaimRequest,
-    NewBuild, Owner, Project, Right, RunnerId, Timestamp,
+    NewBuild, Owner, Project, Right, RunnerId, RunnerRegistration, Timestamp,
 };
 use crate::store::{Store, StoreError};
 
@@ -60,6 +60,14 @@ pub const CHECKS: &[(&str, Check)] = &[
         "racing_claims_have_one_winner",
         racing_claims_have_one_winner,
     ),
+    (
+        "claims_in_a_work_root_get_its_build_dir",
+        claims_in_a_work_root_get_its_build_dir,
+    ),
+    (
+        "runners_register_say_they_are_alive_and_leave",
+        runners_register_say_they_are_alive_and_leave,
+    ),
 ];
 
 /// How long test claims hold.
@@ -112,6 +120,7 @@ fn claim_at(
             owner: who.id,
             lease_until: later(now, LEASE_MS),
             now,
+            work_root: None,
         })
         .unwrap()
 }
@@ -661,4 +670,94 @@ fn racing_claims_have_one_winner(store: &dyn Store) {
         "a build claimed twice: {claimed:?}"
     );
     assert_eq!(distinct, queued, "every build claimed once");
+}
+
+fn claims_in_a_work_root_get_its_build_dir(store: &dyn Store) {
+    let alice = owner(store, "alice");
+    let (p1, p2) = (project(store, &alice, "p1"), project(store, &alice, "p2"));
+    let (b1, b2) = (queue(store, &p1, &alice), queue(store, &p2, &alice));
+    let now = Timestamp::now();
+    let placed = store
+        .claim_build(&ClaimRequest {
+            runner: runner("host-w/1/x"),
+            host: "host-w".to_owned(),
+            owner: alice.id,
+            lease_until: later(now, LEASE_MS),
+            now,
+            work_root: Some(PathBuf::from("/srv/toaster/work")),
+        })
+        .unwrap()
+        .unwrap();
+    assert_eq!(placed.id, b1.id);
+    assert_eq!(
+        placed.build_dir,
+        PathBuf::from("/srv/toaster/work/p1/build")
+    );
+    assert_eq!(placed.host, "host-w");
+    assert_eq!(store.build(b1.id).unwrap().build_dir, placed.build_dir);
+    // A runner without a work root builds in the project's own directory.
+    let own = claim(store, &alice, &runner("host-o/1/x"), "host-o").unwrap();
+    assert_eq!((own.id, &own.build_dir), (b2.id, &b2.build_dir));
+}
+
+fn runners_register_say_they_are_alive_and_leave(store: &dyn Store) {
+    let alice = owner(store, "alice");
+    let registration = |id: &str, host: &str, jobs: u32| RunnerRegistration {
+        runner: runner(id),
+        host: host.to_owned(),
+        version: "1.2.3".to_owned(),
+        jobs,
+        work_root: Some(PathBuf::from("/srv/work")),
+        lease_ms: LEASE_MS,
+        owner: alice.id,
+    };
+    let before = Timestamp::now();
+    let b = store
+        .register_runner(&registration("host-b/2/y", "host-b", 2))
+        .unwrap();
+    let a = store
+        .register_runner(&registration("host-a/1/x", "host-a", 1))
+        .unwrap();
+    assert_eq!(
+        (a.host.as_str(), a.jobs, a.owner_name.as_str()),
+        ("host-a", 1, "alice")
+    );
+    assert_eq!(a.work_root, Some(PathBuf::from("/srv/work")));
+    assert_eq!((a.version.as_str(), a.lease_ms), ("1.2.3", LEASE_MS));
+    assert_eq!(a.started_at, a.heartbeat_at);
+    // The store's clock, which on a server is not this process's: near it, not equal.
+    assert!((a.started_at.0 - before.0).abs() < 60_000, "{a:?}");
+    let (now, listed) = store.runners().unwrap();
+    assert_eq!(listed, vec![a.clone(), b.clone()], "by host");
+    assert!(listed.iter().all(|r| r.is_alive(now)));
+
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let beat = store.runner_alive(&a.runner).unwrap();
+    assert!(beat.heartbeat_at > a.heartbeat_at && beat.started_at == a.started_at);
+    // Registering again with the same id replaces the row.
+    let again = store
+        .register_runner(&registration("host-a/1/x", "host-a", 4))
+        .unwrap();
+    assert_eq!(again.jobs, 4);
+    assert_eq!(store.runners().unwrap().1.len(), 2);
+
+    store.unregister_runner(&a.runner).unwrap();
+    store.unregister_runner(&a.runner).unwrap();
+    assert_eq!(store.runners().unwrap().1, vec![b]);
+    assert!(matches!(
+        store.runner_alive(&a.runner),
+        Err(StoreError::NotFound {
+            entity: "runner",
+            ..
+        })
+    ));
+    let nobody = RunnerRegistration {
+        owner: crate::model::OwnerId(9_999),
+        ..registration("host-c/1/z", "host-c", 1)
+    };
+    assert!(matches!(
+        store.register_runner(&nobody),
+        Err(StoreError::NotFound { .. })
+    ));
+    assert_eq!(store.runners().unwrap().1.len(), 1, "nothing written");
 }

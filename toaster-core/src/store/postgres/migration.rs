@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_package_contents.sql"),
     include_str!("migrations/0011_build_variables.sql"),
     include_str!("migrations/0012_owner_tokens.sql"),
+    include_str!("migrations/0013_build_hosts.sql"),
 ];
 
 /// The schema version this code writes.

@@ -20,6 +20,7 @@ mod password;
 mod permission;
 mod queue;
 mod rows;
+mod runners;
 mod tokens;
 mod transaction;
 mod variables;

@@ -26,7 +26,7 @@ const CANDIDATES: &str = "b.requested AND b.state = 'queued' AND b.claimed_by IS
        AND (o.project_id = b.project_id OR o.build_dir = b.build_dir))";
 
 const CLAIM: &str = "UPDATE build SET claimed_by = $2, host = $3, claimed_at = $4, \
-     lease_until = $5 WHERE id = $1";
+     lease_until = $5, build_dir = coalesce($6, build_dir) WHERE id = $1";
 
 /// Claimed builds not ended whose lease ended before `$1`.
 const EXPIRED: &str = "claimed_by IS NOT NULL AND state IN ('queued', 'parsing', 'running') \
@@ -62,6 +62,15 @@ impl PostgresStore {
                 if taken.is_none() {
                     continue;
                 }
+                let build_dir = match &claim.work_root {
+                    Some(_) => {
+                        let project = self.build_in(tx, id)?.project_name;
+                        claim
+                            .build_dir_for(project.as_str())
+                            .map(|d| d.to_string_lossy().into_owned())
+                    }
+                    None => None,
+                };
                 self.execute(
                     tx,
                     CLAIM,
@@ -71,6 +80,7 @@ impl PostgresStore {
                         &claim.host,
                         &claim.now.0,
                         &claim.lease_until.0,
+                        &build_dir,
                     ],
                     "claimed a build",
                 )?;

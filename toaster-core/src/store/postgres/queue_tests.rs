@@ -57,6 +57,7 @@ fn racing_runners_claim_every_build_once() {
                             owner: alice.id,
                             lease_until: Timestamp(now.0 + 60_000),
                             now,
+                            work_root: None,
                         };
                         match store.claim_build(&claim).unwrap() {
                             Some(build) => mine.push(build.id),

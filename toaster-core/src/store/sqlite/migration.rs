@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_package_contents.sql"),
     include_str!("migrations/0011_build_variables.sql"),
     include_str!("migrations/0012_owner_tokens.sql"),
+    include_str!("migrations/0013_build_hosts.sql"),
 ];
 
 /// The first migration, for tests that build a database as an older Toaster left it.

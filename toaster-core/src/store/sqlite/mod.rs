@@ -15,6 +15,7 @@ mod package_contents;
 mod permission;
 mod queue;
 pub(in crate::store) mod rows;
+mod runners;
 mod tokens;
 mod variables;
 

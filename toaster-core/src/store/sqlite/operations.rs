@@ -11,8 +11,9 @@ use crate::model::{
     BuildWrite, ClaimRequest, Delivery, DeliveryClaim, DeliveryId, Group, GroupId, ImportedRecord,
     LogLevel, LogRecord, Mode, Name, NewAudit, NewBuild, NewOwner, NewProject, NewRevision,
     NewToken, NextAttempt, Owner, OwnerId, OwnerToken, OwnerUpdate, PackageRecord, Project,
-    ProjectAccess, ProjectId, Provider, RecipeEdge, RecipeRecord, Revision, RevisionNumber,
-    RunnerId, Task, TaskEdge, TaskFilter, TaskOutcome, Timestamp,
+    ProjectAccess, ProjectId, Provider, RecipeEdge, RecipeRecord, RegisteredRunner, Revision,
+    RevisionNumber, RunnerId, RunnerRegistration, Task, TaskEdge, TaskFilter, TaskOutcome,
+    Timestamp,
 };
 use crate::store::{Store, StoreError};
 
@@ -732,6 +733,22 @@ impl Store for SqliteStore {
 
     fn expire_claims(&self, now: Timestamp) -> Result<Vec<BuildId>, StoreError> {
         self.expire(now)
+    }
+
+    fn register_runner(&self, runner: &RunnerRegistration) -> Result<RegisteredRunner, StoreError> {
+        self.insert_runner(runner)
+    }
+
+    fn runner_alive(&self, runner: &RunnerId) -> Result<RegisteredRunner, StoreError> {
+        self.touch_runner(runner)
+    }
+
+    fn unregister_runner(&self, runner: &RunnerId) -> Result<(), StoreError> {
+        self.remove_runner(runner)
+    }
+
+    fn runners(&self) -> Result<(Timestamp, Vec<RegisteredRunner>), StoreError> {
+        self.list_runners()
     }
 
     fn deliveries(&self, build: BuildId) -> Result<Vec<Delivery>, StoreError> {

@@ -23,7 +23,7 @@ const CANDIDATES: &str = "SELECT b.id, b.project_id FROM build b \
      ORDER BY b.id";
 
 const CLAIM: &str = "UPDATE build SET claimed_by = ?2, host = ?3, claimed_at = ?4, \
-     lease_until = ?5 WHERE id = ?1";
+     lease_until = ?5, build_dir = coalesce(?6, build_dir) WHERE id = ?1";
 
 /// Claimed builds not ended whose lease ended before `?1`.
 const EXPIRED: &str = "claimed_by IS NOT NULL AND state IN ('queued', 'parsing', 'running') \
@@ -44,6 +44,15 @@ impl SqliteStore {
             let Some(id) = self.first_buildable(tx, claim.owner, candidates)? else {
                 return Ok(None);
             };
+            let build_dir = match &claim.work_root {
+                Some(_) => {
+                    let project = self.build_in(tx, id)?.project_name;
+                    claim
+                        .build_dir_for(project.as_str())
+                        .map(|d| d.to_string_lossy().into_owned())
+                }
+                None => None,
+            };
             self.execute(
                 tx,
                 CLAIM,
@@ -52,7 +61,8 @@ impl SqliteStore {
                     claim.runner.as_str(),
                     claim.host,
                     claim.now.0,
-                    claim.lease_until.0
+                    claim.lease_until.0,
+                    build_dir
                 ],
                 "claimed a build",
             )?;

@@ -70,6 +70,7 @@ fn claim_helper() {
             owner: alice.id,
             lease_until: Timestamp(now.0 + 60_000),
             now,
+            work_root: None,
         };
         match store.claim_build(&claim).unwrap() {
             Some(build) => println!("claimed {} by {me}", build.id),

@@ -1,0 +1,63 @@
+//! Build hosts: the runners taking builds from one database, each on a host, as they
+//! registered and as they last said they were alive.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Name, OwnerId, RunnerId, Timestamp};
+
+/// What a runner says of itself when it starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunnerRegistration {
+    /// The runner (unique per process).
+    pub runner: RunnerId,
+    /// Its host's name (checked with [`super::check_host`]).
+    pub host: String,
+    /// Toaster's version it runs.
+    pub version: String,
+    /// How many builds it runs at once.
+    pub jobs: u32,
+    /// Where it places the projects it builds (`runner --workdir`); `None`: in each
+    /// project's own directory.
+    pub work_root: Option<PathBuf>,
+    /// How long its claims hold unless renewed; it says it is alive well within it.
+    pub lease_ms: i64,
+    /// The owner it acts as.
+    pub owner: OwnerId,
+}
+
+/// A runner as the store keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisteredRunner {
+    /// The runner.
+    pub runner: RunnerId,
+    /// Its host's name.
+    pub host: String,
+    /// Its address as the database server saw it (PostgreSQL); `None` for an embedded
+    /// database.
+    pub address: Option<String>,
+    /// Toaster's version it runs.
+    pub version: String,
+    /// How many builds it runs at once.
+    pub jobs: u32,
+    /// Where it places the projects it builds, if not in their own directories.
+    pub work_root: Option<PathBuf>,
+    /// How long its claims hold unless renewed.
+    pub lease_ms: i64,
+    /// The owner it acts as.
+    pub owner: OwnerId,
+    /// That owner's name.
+    pub owner_name: Name,
+    /// When it registered, by the store's clock.
+    pub started_at: Timestamp,
+    /// When it last said it was alive, by the store's clock.
+    pub heartbeat_at: Timestamp,
+}
+
+impl RegisteredRunner {
+    /// Whether it said it was alive within its lease before `now` (the store's clock).
+    pub fn is_alive(&self, now: Timestamp) -> bool {
+        now.0 - self.heartbeat_at.0 <= self.lease_ms
+    }
+}

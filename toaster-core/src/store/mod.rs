@@ -315,6 +315,11 @@ pub trait Store: Send + Sync {
     /// claim; returns them. The claim stays on the build, to show which runner had it.
     fn expire_claims(&self, now: Timestamp) -> Result<Vec<BuildId>, StoreError>;
 
+    /// The store's clock: this process's for an embedded database, the server's for
+    /// PostgreSQL. Leases, claims and silence are measured by it, so that a host whose
+    /// clock is off by minutes neither loses its builds nor takes over live ones.
+    fn clock(&self) -> Result<Timestamp, StoreError>;
+
     /// Registers a runner as it starts (again, with the same id: its row is replaced),
     /// stamped by the store's clock; on PostgreSQL its address is the client's as the
     /// server sees it. `NotFound` for an owner that does not exist.

@@ -246,7 +246,7 @@ impl Actor {
 
     pub(super) fn interrupt_silent(&self, lease: Duration) -> Result<Vec<BuildId>, Error> {
         let lease_ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX);
-        let since = Timestamp(Timestamp::now().0.saturating_sub(lease_ms));
+        let since = Timestamp(self.store().clock()?.0.saturating_sub(lease_ms));
         Ok(self.store().interrupt_silent_builds(since)?)
     }
 

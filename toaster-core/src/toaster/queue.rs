@@ -93,7 +93,7 @@ impl Actor {
         work_root: Option<&std::path::Path>,
     ) -> Result<Option<Build>, Error> {
         check_host(host)?;
-        let now = Timestamp::now();
+        let now = self.store().clock()?;
         let claim = ClaimRequest {
             runner: runner.clone(),
             host: host.to_owned(),
@@ -116,7 +116,7 @@ impl Actor {
         lease: Duration,
     ) -> Result<Build, Error> {
         self.build_for(id, Action::Project(Right::Build))?;
-        let until = after(Timestamp::now(), lease);
+        let until = after(self.store().clock()?, lease);
         Ok(self.store().renew_lease(id, runner, until)?)
     }
 
@@ -132,7 +132,7 @@ impl Actor {
     /// `interrupted`, freeing their projects and build directories; returns them. Anyone
     /// may: only builds nobody keeps alive end.
     pub fn expire_claims(&self) -> Result<Vec<BuildId>, Error> {
-        Ok(self.store().expire_claims(Timestamp::now())?)
+        Ok(self.store().expire_claims(self.store().clock()?)?)
     }
 }
 

@@ -738,6 +738,10 @@ impl Store for PostgresStore {
         self.expire(now)
     }
 
+    fn clock(&self) -> Result<Timestamp, StoreError> {
+        self.read(|tx| self.clock(tx))
+    }
+
     fn register_runner(&self, runner: &RunnerRegistration) -> Result<RegisteredRunner, StoreError> {
         self.insert_runner(runner)
     }

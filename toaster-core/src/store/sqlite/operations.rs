@@ -735,6 +735,10 @@ impl Store for SqliteStore {
         self.expire(now)
     }
 
+    fn clock(&self) -> Result<Timestamp, StoreError> {
+        Ok(Timestamp::now())
+    }
+
     fn register_runner(&self, runner: &RunnerRegistration) -> Result<RegisteredRunner, StoreError> {
         self.insert_runner(runner)
     }

@@ -1,9 +1,10 @@
 //! Conformance checks of build lists: of several projects' builds interleaved, newest
-//! first, by visibility, page by page.
+//! first, by visibility, page by page, each build whole (its layers too).
 
 use super::{Check, acting, new_build, owner, project, starting};
 use crate::model::{
-    Action, AuditAction, Build, BuildFilter, BuildId, Project, ProjectId, Right, Visibility,
+    Action, AuditAction, Build, BuildFilter, BuildId, BuildLayer, NewBuild, Project, ProjectId,
+    Right, Visibility,
 };
 use crate::store::Store;
 
@@ -56,9 +57,23 @@ fn builds_of_several_projects_are_listed_newest_first_page_by_page(store: &dyn S
         })
         .collect();
     let mut all = Vec::new();
+    let mut written = std::collections::HashMap::new();
     for (n, (p, who)) in order.into_iter().enumerate() {
+        // Some with no layers, some with one or two of their own.
+        let layers: Vec<BuildLayer> = (0..n % 3)
+            .map(|l| BuildLayer {
+                name: format!("meta-{n}-{l}"),
+                source: format!("https://git.example/meta-{n}"),
+                reference: (l == 0).then(|| "scarthgap".to_owned()),
+                commit: Some(format!("{n:040x}")),
+            })
+            .collect();
+        let new = NewBuild {
+            layers: layers.clone(),
+            ..new_build(p, who)
+        };
         let build = store
-            .start_build(&new_build(p, who), &starting(who, p.name.as_str()))
+            .start_build(&new, &starting(who, p.name.as_str()))
             .expect("start a build");
         let hidden = n % 4 == 1;
         if hidden {
@@ -72,6 +87,7 @@ fn builds_of_several_projects_are_listed_newest_first_page_by_page(store: &dyn S
                 .set_build_hidden(build.id, true, &audit)
                 .expect("hide a build");
         }
+        written.insert(build.id, layers);
         all.push((build.id, p.id, hidden));
     }
 
@@ -105,6 +121,7 @@ fn builds_of_several_projects_are_listed_newest_first_page_by_page(store: &dyn S
                         &store.build(build.id).expect("a build"),
                         "{filter:?}"
                     );
+                    assert_eq!(build.layers, written[&build.id], "{filter:?}");
                 }
             }
         }

@@ -1,5 +1,6 @@
 //! Builds on SQLite: starting (or queueing), reading back, hiding and deleting.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rusqlite::types::Value;
@@ -24,16 +25,10 @@ impl SqliteStore {
     }
 
     fn layers_of(&self, conn: &Connection, id: BuildId) -> Result<Vec<BuildLayer>, StoreError> {
-        let sql = "SELECT name, source, reference, git_commit FROM build_layer \
+        let sql = "SELECT build_id, name, source, reference, git_commit FROM build_layer \
                    WHERE build_id = ?1 ORDER BY position";
-        self.list(conn, sql, [id.0], |r| {
-            Ok(Ok(BuildLayer {
-                name: r.get(0)?,
-                source: r.get(1)?,
-                reference: r.get(2)?,
-                commit: r.get(3)?,
-            }))
-        })
+        let layers = self.list(conn, sql, [id.0], build_layer)?;
+        Ok(layers.into_iter().map(|(_, layer)| layer).collect())
     }
 
     pub(super) fn start_build_tx(
@@ -197,13 +192,20 @@ impl SqliteStore {
         }
         // Bound, not written into the text: pages of one size share one prepared statement.
         let slots: Vec<String> = (1..=page.len()).map(|n| format!("?{n}")).collect();
+        let slots = slots.join(",");
+        let sql = format!("{BUILD_SELECT} WHERE b.id IN ({slots}) ORDER BY b.id DESC");
+        let mut builds = self.list(&conn, &sql, params_from_iter(&page), rows::build)?;
+        // The page's layers in one read, not one per build.
         let sql = format!(
-            "{BUILD_SELECT} WHERE b.id IN ({}) ORDER BY b.id DESC",
-            slots.join(",")
+            "SELECT build_id, name, source, reference, git_commit FROM build_layer \
+             WHERE build_id IN ({slots}) ORDER BY build_id, position"
         );
-        let mut builds = self.list(&conn, &sql, params_from_iter(page), rows::build)?;
+        let mut layers: HashMap<i64, Vec<BuildLayer>> = HashMap::new();
+        for (id, layer) in self.list(&conn, &sql, params_from_iter(&page), build_layer)? {
+            layers.entry(id).or_default().push(layer);
+        }
         for build in &mut builds {
-            build.layers = self.layers_of(&conn, build.id)?;
+            build.layers = layers.remove(&build.id.0).unwrap_or_default();
         }
         Ok(builds)
     }
@@ -472,4 +474,17 @@ impl SqliteStore {
             self.append_audit(tx, audit, Some(current.project))
         })
     }
+}
+
+/// A row `build_id, name, source, reference, git_commit` of `build_layer`.
+fn build_layer(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<(i64, BuildLayer), StoreError>> {
+    Ok(Ok((
+        r.get(0)?,
+        BuildLayer {
+            name: r.get(1)?,
+            source: r.get(2)?,
+            reference: r.get(3)?,
+            commit: r.get(4)?,
+        },
+    )))
 }

@@ -12,7 +12,7 @@
 //! `cargo bench --bench serve` prints a table and, last, the line
 //! `serve: list <rps> rps p99 <ms> ms, page <rps> rps p99 <ms> ms, baseline <rps> rps p99 <ms> ms, <KiB> KiB per watcher`.
 //! RUNS (default 3) sets how many times each endpoint is loaded (medians are shown, the
-//! endpoints taking turns); SECONDS (default 10) each load's length; BUILDS (default
+//! endpoints taking turns); DURATION (default 10) each load's length in seconds; BUILDS (default
 //! 10000) the builds in the database; WATCHERS (default 500) the event streams held.
 //! Needs `wrk` (`apt-get install wrk`).
 
@@ -42,7 +42,7 @@ fn main() {
         return;
     }
     let runs = env_number("RUNS", 3);
-    let seconds = env_number("SECONDS", 10);
+    let seconds = env_number("DURATION", 10);
     let builds = env_number("BUILDS", 10_000);
     let watchers = env_number("WATCHERS", 500);
     require_wrk();

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod archives;
+mod build_list;
 mod build_record;
 mod deliveries;
 mod package_contents;
@@ -109,9 +110,12 @@ pub const PACKAGE_CONTENTS_CHECKS: &[(&str, Check)] = package_contents::CHECKS;
 /// The checks of owner tokens, by name.
 pub const TOKEN_CHECKS: &[(&str, Check)] = tokens::CHECKS;
 
+/// The checks of build lists (several projects, visibility, pages), by name.
+pub const BUILD_LIST_CHECKS: &[(&str, Check)] = build_list::CHECKS;
+
 /// Every check of [`CHECKS`], [`QUEUE_CHECKS`], [`DELIVERY_CHECKS`], [`ARCHIVE_CHECKS`],
 /// [`BUILD_RECORD_CHECKS`], [`RECIPE_RECORD_CHECKS`], [`VARIABLE_RECORD_CHECKS`],
-/// [`PACKAGE_CONTENTS_CHECKS`] and [`TOKEN_CHECKS`], by name.
+/// [`PACKAGE_CONTENTS_CHECKS`], [`TOKEN_CHECKS`] and [`BUILD_LIST_CHECKS`], by name.
 pub fn all_checks() -> impl Iterator<Item = &'static (&'static str, Check)> {
     CHECKS
         .iter()
@@ -123,6 +127,7 @@ pub fn all_checks() -> impl Iterator<Item = &'static (&'static str, Check)> {
         .chain(VARIABLE_RECORD_CHECKS)
         .chain(PACKAGE_CONTENTS_CHECKS)
         .chain(TOKEN_CHECKS)
+        .chain(BUILD_LIST_CHECKS)
 }
 
 /// Runs every check, each on a fresh store from `fresh`.

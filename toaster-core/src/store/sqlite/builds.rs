@@ -1,5 +1,6 @@
 //! Builds on SQLite: starting (or queueing), reading back, hiding and deleting.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rusqlite::types::Value;
@@ -24,16 +25,10 @@ impl SqliteStore {
     }
 
     fn layers_of(&self, conn: &Connection, id: BuildId) -> Result<Vec<BuildLayer>, StoreError> {
-        let sql = "SELECT name, source, reference, git_commit FROM build_layer \
+        let sql = "SELECT build_id, name, source, reference, git_commit FROM build_layer \
                    WHERE build_id = ?1 ORDER BY position";
-        self.list(conn, sql, [id.0], |r| {
-            Ok(Ok(BuildLayer {
-                name: r.get(0)?,
-                source: r.get(1)?,
-                reference: r.get(2)?,
-                commit: r.get(3)?,
-            }))
-        })
+        let layers = self.list(conn, sql, [id.0], build_layer)?;
+        Ok(layers.into_iter().map(|(_, layer)| layer).collect())
     }
 
     pub(super) fn start_build_tx(
@@ -154,30 +149,63 @@ impl SqliteStore {
         self.build_in(&self.conn(), id)
     }
 
+    /// The page's ids are picked first, each project's newest read from its index
+    /// `build_project (project_id, id)` down to the page's end only (SQLite would otherwise
+    /// sort every build of several projects, reading each whole, for one page); then the
+    /// builds of the page are read whole.
     pub(super) fn list_builds(&self, filter: &BuildFilter) -> Result<Vec<Build>, StoreError> {
-        let mut conditions = Vec::new();
-        if let Some(projects) = &filter.projects {
-            let ids: Vec<String> = projects.iter().map(|p| p.0.to_string()).collect();
-            conditions.push(format!("b.project_id IN ({})", ids.join(",")));
-        }
-        match filter.visibility {
-            Visibility::Visible => conditions.push("b.hidden = 0".to_owned()),
-            Visibility::Hidden => conditions.push("b.hidden = 1".to_owned()),
-            Visibility::All => {}
-        }
-        let mut sql = BUILD_SELECT.to_owned();
-        if !conditions.is_empty() {
-            sql.push_str(" WHERE ");
-            sql.push_str(&conditions.join(" AND "));
-        }
-        sql.push_str(&format!(
-            " ORDER BY b.id DESC LIMIT {} OFFSET {}",
-            filter.limit, filter.offset
-        ));
+        let visible = match filter.visibility {
+            Visibility::Visible => " AND hidden = 0",
+            Visibility::Hidden => " AND hidden = 1",
+            Visibility::All => "",
+        };
+        let id = |r: &rusqlite::Row<'_>| Ok(Ok(r.get::<_, i64>(0)?));
         let conn = self.conn();
-        let mut builds = self.list(&conn, &sql, [], rows::build)?;
+        let page: Vec<i64> = match &filter.projects {
+            None => self.list(
+                &conn,
+                &format!(
+                    "SELECT id FROM build WHERE 1{visible} ORDER BY id DESC LIMIT ?1 OFFSET ?2"
+                ),
+                [i64::from(filter.limit), i64::from(filter.offset)],
+                id,
+            )?,
+            Some(projects) => {
+                let end = i64::from(filter.limit) + i64::from(filter.offset);
+                let sql = format!(
+                    "SELECT id FROM build WHERE project_id = ?1{visible} ORDER BY id DESC LIMIT ?2"
+                );
+                let mut ids = Vec::new();
+                for project in projects {
+                    ids.extend(self.list(&conn, &sql, [project.0, end], id)?);
+                }
+                ids.sort_unstable_by_key(|id| std::cmp::Reverse(*id));
+                ids.dedup();
+                ids.into_iter()
+                    .skip(filter.offset as usize)
+                    .take(filter.limit as usize)
+                    .collect()
+            }
+        };
+        if page.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Bound, not written into the text: pages of one size share one prepared statement.
+        let slots: Vec<String> = (1..=page.len()).map(|n| format!("?{n}")).collect();
+        let slots = slots.join(",");
+        let sql = format!("{BUILD_SELECT} WHERE b.id IN ({slots}) ORDER BY b.id DESC");
+        let mut builds = self.list(&conn, &sql, params_from_iter(&page), rows::build)?;
+        // The page's layers in one read, not one per build.
+        let sql = format!(
+            "SELECT build_id, name, source, reference, git_commit FROM build_layer \
+             WHERE build_id IN ({slots}) ORDER BY build_id, position"
+        );
+        let mut layers: HashMap<i64, Vec<BuildLayer>> = HashMap::new();
+        for (id, layer) in self.list(&conn, &sql, params_from_iter(&page), build_layer)? {
+            layers.entry(id).or_default().push(layer);
+        }
         for build in &mut builds {
-            build.layers = self.layers_of(&conn, build.id)?;
+            build.layers = layers.remove(&build.id.0).unwrap_or_default();
         }
         Ok(builds)
     }
@@ -446,4 +474,17 @@ impl SqliteStore {
             self.append_audit(tx, audit, Some(current.project))
         })
     }
+}
+
+/// A row `build_id, name, source, reference, git_commit` of `build_layer`.
+fn build_layer(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<(i64, BuildLayer), StoreError>> {
+    Ok(Ok((
+        r.get(0)?,
+        BuildLayer {
+            name: r.get(1)?,
+            source: r.get(2)?,
+            reference: r.get(3)?,
+            commit: r.get(4)?,
+        },
+    )))
 }

@@ -124,7 +124,7 @@ impl Actor {
             }
         };
         let (exit, stopped) =
-            runtime.block_on(self.supervise(&mut bitbake, &build, runner, options, stop))?;
+            self.supervise(&runtime, &mut bitbake, &build, runner, options, stop)?;
         // Changes made while it ran were kept out of its build directory: now they go in.
         if let Ok(project) = self.store().project(project.name.as_str()) {
             if let Ok(newest) = self.store().revision(project.id, project.head) {
@@ -155,9 +155,12 @@ impl Actor {
     }
 
     /// Waits for BitBake to end, renewing the claim; stops it on a cancel request, a stop
-    /// or a lost claim. Returns its exit status and whether it was stopped.
-    async fn supervise(
+    /// or a lost claim. Returns its exit status and whether it was stopped. The store is
+    /// called outside the runtime, which runs only while waiting: a store's blocking
+    /// client (PostgreSQL's runs a runtime of its own) must not be called from inside one.
+    fn supervise(
         &self,
+        runtime: &tokio::runtime::Runtime,
         bitbake: &mut Bitbake,
         build: &Build,
         runner: &RunnerId,
@@ -193,10 +196,11 @@ impl Actor {
                     .is_ok_and(|current| current.cancel_requested_at.is_some());
             }
             if stopping {
-                let status = bitbake.stop(options.grace).await.map_err(io)?;
+                let status = runtime.block_on(bitbake.stop(options.grace)).map_err(io)?;
                 return Ok((status, true));
             }
-            tokio::time::sleep(POLL).await;
+            // The timer is made inside the runtime: outside, it has no clock to use.
+            runtime.block_on(async { tokio::time::sleep(POLL).await });
         }
     }
 

@@ -92,6 +92,9 @@ impl Actor {
             }
             for _ in 0..jobs.max(1) {
                 scope.spawn(|| {
+                    // Counted out however this job ends, a panic too: the threads that
+                    // wait for the jobs must not wait for ever.
+                    let _counted = Counted(&working);
                     while !stop.requested() {
                         let claimed = self.expire_claims().and_then(|_| {
                             self.claim_next_build(
@@ -123,7 +126,6 @@ impl Actor {
                             }
                         }
                     }
-                    working.fetch_sub(1, Ordering::AcqRel);
                 });
             }
         });
@@ -142,5 +144,14 @@ impl Actor {
             }
         }
         Ok(ended)
+    }
+}
+
+/// One job of a runner, counted out of `working` when it ends.
+struct Counted<'a>(&'a AtomicUsize);
+
+impl Drop for Counted<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
     }
 }

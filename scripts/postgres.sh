@@ -2,7 +2,9 @@
 # A throwaway PostgreSQL server for the tests: `start DIR` makes a cluster in DIR (initdb,
 # trust authentication, listening on 127.0.0.1 only, on a free port, TLS with a
 # self-signed certificate when openssl is there), starts it, makes the
-# database toaster_test and prints its URL; `stop DIR` stops it and removes DIR. As root it
+# database toaster_test and prints its URL; `stop DIR` stops it and removes DIR. With
+# TOASTER_PG_LISTEN="10.0.1.1,10.0.2.1" it also listens on those addresses (the test's own
+# network namespaces reach it there) and trusts the subnets they are on. As root it
 # runs the server as the `postgres` user, since PostgreSQL refuses to run as root.
 # The binaries are found on PATH or under /usr/lib/postgresql/*/bin (Debian's package).
 set -euo pipefail
@@ -55,9 +57,14 @@ start() {
         chmod 600 "$dir/data/server.key"
         tls="-c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key"
     fi
+    local listen=127.0.0.1
+    if [ -n "${TOASTER_PG_LISTEN:-}" ]; then
+        listen="127.0.0.1,$TOASTER_PG_LISTEN"
+        echo "host all all samenet trust" >> "$dir/data/pg_hba.conf"
+    fi
     # Durability is not needed for a throwaway server: fsync off makes the tests faster.
     as_server "$bin/pg_ctl" --pgdata="$dir/data" --log="$dir/server.log" --wait \
-        --options="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='$dir' -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off $tls" \
+        --options="-c listen_addresses=$listen -c port=$port -c unix_socket_directories='$dir' -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off $tls" \
         start >/dev/null || { cat "$dir/server.log" >&2; return 1; }
     "$bin/createdb" --host=127.0.0.1 --port="$port" --username=toaster toaster_test
     echo "postgres://toaster@127.0.0.1:$port/toaster_test?sslmode=disable"

@@ -114,6 +114,7 @@ mod git_https;
 mod git_remote;
 mod golden;
 mod hostile_input;
+mod hosts;
 mod json;
 mod layers;
 mod packages;

@@ -45,6 +45,22 @@ impl Table {
         names.join(", ")
     }
 
+    /// The query of every row, ordered by [`Table::order`]'s columns, each as `term` writes
+    /// it (with the collation that sorts text bytewise on its backend).
+    pub(super) fn select_ordered(&self, term: impl Fn(&Column) -> String) -> String {
+        let order: Vec<String> = self
+            .order()
+            .into_iter()
+            .map(|i| term(&self.columns[i]))
+            .collect();
+        format!(
+            "SELECT {} FROM {} ORDER BY {}",
+            self.column_list(),
+            quote(&self.name),
+            order.join(", ")
+        )
+    }
+
     /// This table with its columns in the order of `other`'s (the same table in another
     /// database); `SchemaMismatch` when they do not have the same columns.
     pub(super) fn aligned_to(&self, other: &Table) -> Result<Table, CopyError> {

@@ -291,26 +291,15 @@ impl Side for PostgresDb {
         body: &mut dyn FnMut(&mut Rows<'_>) -> Result<u64, CopyError>,
     ) -> Result<u64, CopyError> {
         let whole_row = table.key.is_empty();
-        let order: Vec<String> = table
-            .order()
-            .into_iter()
-            .map(|i| {
-                let column = &table.columns[i];
-                let collate = if column.kind.is_text() {
-                    " COLLATE \"C\""
-                } else {
-                    ""
-                };
-                let nulls = if whole_row { " NULLS FIRST" } else { "" };
-                format!("{}{collate}{nulls}", quote(&column.name))
-            })
-            .collect();
-        let sql = format!(
-            "SELECT {} FROM {} ORDER BY {}",
-            table.column_list(),
-            quote(&table.name),
-            order.join(", ")
-        );
+        let sql = table.select_ordered(|column| {
+            let collate = if column.kind.is_text() {
+                " COLLATE \"C\""
+            } else {
+                ""
+            };
+            let nulls = if whole_row { " NULLS FIRST" } else { "" };
+            format!("{}{collate}{nulls}", quote(&column.name))
+        });
         let failed = self.failed("read rows");
         let kinds: Vec<Kind> = table.columns.iter().map(|c| c.kind).collect();
         let mut found = self

@@ -274,17 +274,7 @@ impl Side for SqliteFile {
         table: &Table,
         body: &mut dyn FnMut(&mut Rows<'_>) -> Result<u64, CopyError>,
     ) -> Result<u64, CopyError> {
-        let order: Vec<String> = table
-            .order()
-            .into_iter()
-            .map(|i| format!("{} COLLATE BINARY", quote(&table.columns[i].name)))
-            .collect();
-        let sql = format!(
-            "SELECT {} FROM {} ORDER BY {}",
-            table.column_list(),
-            quote(&table.name),
-            order.join(", ")
-        );
+        let sql = table.select_ordered(|column| format!("{} COLLATE BINARY", quote(&column.name)));
         let failed = self.failed("read rows");
         let location = self.location.clone();
         let mut stmt = self.conn.prepare(&sql).map_err(&failed)?;

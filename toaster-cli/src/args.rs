@@ -177,6 +177,27 @@ pub enum Command {
     /// the project's own layer.
     #[command(subcommand)]
     Recipe(RecipeCommand),
+    /// The database itself: copy it whole into another (SQLite to PostgreSQL, or back).
+    #[command(subcommand)]
+    Db(DbCommand),
+}
+
+/// `toaster db …`
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Copy the whole database in effect (--db, TOASTER_DB, the project directory's or
+    /// toaster.sqlite) into an empty one: every table, keys kept, in one transaction that
+    /// compares each table with the source row by row before it commits. The source is
+    /// only read.
+    #[command(
+        after_help = "Examples:\n  toaster db copy --to postgres://toaster@db.example.com:5432/toaster\n  toaster --db postgres://toaster@db.example.com/toaster db copy --to back.sqlite\n\nThe password comes from PGPASSWORD or ~/.pgpass, never the command line. A target\nholding any row is refused: copy into a new SQLite file or an empty database."
+    )]
+    Copy {
+        /// Where to: postgres://USER@HOST:PORT/DB (an empty database, or schema with
+        /// ?options=-c%20search_path%3DNAME), or an SQLite file (made if missing).
+        #[arg(long, value_name = "TARGET")]
+        to: std::path::PathBuf,
+    },
 }
 
 const STATUS_HELP: &str = "\

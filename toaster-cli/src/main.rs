@@ -53,6 +53,7 @@ fn main() -> ExitCode {
         Command::Archive(command) => commands::archive::run(&ctx, &out, command),
         Command::Recipe(command) => commands::recipe::run(&ctx, &out, command),
         Command::Status => commands::status::run(&ctx, &out),
+        Command::Db(command) => commands::db::run(&ctx, &out, command),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

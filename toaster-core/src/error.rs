@@ -13,6 +13,7 @@ use crate::remedy::{CommandLine, Remedy, Wording, option, option_with};
 use crate::runner::RunnerError;
 use crate::schema::SchemaError;
 use crate::store::StoreError;
+use crate::store::copy::CopyError;
 
 /// Everything the [`crate::Toaster`] facade can report.
 #[derive(Debug, thiserror::Error)]
@@ -230,6 +231,9 @@ pub enum Error {
     /// The sources of a recipe to import could not be had, or were refused.
     #[error(transparent)]
     Source(#[from] crate::recipes::SourceError),
+    /// A database could not be copied (`toaster db copy`).
+    #[error(transparent)]
+    Copy(#[from] crate::store::copy::CopyError),
     /// A source tree that could not be looked at.
     #[error(transparent)]
     Facts(#[from] crate::recipes::facts::FactsError),
@@ -474,6 +478,7 @@ impl Error {
                 _ => ErrorKind::Invalid,
             },
             Error::Facts(crate::recipes::facts::FactsError::Io { .. }) => ErrorKind::Internal,
+            Error::Copy(e) => copy_kind(e),
             Error::Facts(_) | Error::RecipeWrite(_) => ErrorKind::Invalid,
             Error::RecipeExists { .. } => ErrorKind::AlreadyExists,
             Error::NoRecipe { .. } => ErrorKind::NotFound,
@@ -694,6 +699,17 @@ impl Error {
             Error::KasIn(e) => e.hint(),
             Error::Source(e) => return e.hint_in(words),
             Error::Facts(e) => return e.hint(),
+            Error::Copy(CopyError::Source {
+                source: StoreError::Missing { .. } | StoreError::Empty { .. },
+                ..
+            }) => format!(
+                "name the database to copy with {} (or TOASTER_DB)",
+                w(option_with("db", "PATH"))
+            ),
+            Error::Copy(CopyError::Source { source, .. } | CopyError::Target { source, .. }) => {
+                return Error::hint_store(source, words);
+            }
+            Error::Copy(e) => return e.hint(),
             Error::RecipeWrite(_) => return None,
             Error::RecipeExists { .. } => format!(
                 "choose another name with {}, or remove the other recipe first",
@@ -875,6 +891,22 @@ impl Error {
                 StoreError::Io { .. } | StoreError::Backend { .. } => return None,
             };
         Some(hint)
+    }
+}
+
+/// The class of a copy's error: a database refused as it is, a target not empty, or a
+/// database failing.
+fn copy_kind(e: &CopyError) -> ErrorKind {
+    match e {
+        CopyError::Source { source, .. } | CopyError::Target { source, .. } => store_kind(source),
+        CopyError::SourceVersion { .. } => ErrorKind::Database,
+        CopyError::SameDatabase { .. } | CopyError::NotEmpty { .. } | CopyError::Value { .. } => {
+            ErrorKind::Invalid
+        }
+        CopyError::SchemaMismatch { .. }
+        | CopyError::Unsupported { .. }
+        | CopyError::Mismatch { .. }
+        | CopyError::Database { .. } => ErrorKind::Internal,
     }
 }
 

@@ -11,6 +11,7 @@ pub mod build_packages;
 pub mod build_variables;
 pub mod conf;
 pub mod config;
+pub mod db;
 pub mod group;
 pub mod hook;
 pub mod host;

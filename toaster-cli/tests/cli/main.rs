@@ -108,6 +108,7 @@ mod builds;
 mod concurrency;
 mod conf;
 mod conf_confinement;
+mod db_copy;
 mod errors;
 mod everyday;
 mod git_https;

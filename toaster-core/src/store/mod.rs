@@ -5,6 +5,7 @@
 //! [`StoreError`]: each backend maps its driver's errors onto it.
 
 mod contents;
+pub mod copy;
 mod error;
 mod lifecycle;
 pub(crate) mod postgres;

@@ -51,7 +51,7 @@ pub(super) const LOCK_TIMEOUT: Duration = Duration::from_secs(30);
 const POOL_SIZE: u32 = 8;
 
 /// A database to connect to.
-pub(super) struct Target {
+pub(in crate::store) struct Target {
     config: postgres::Config,
 }
 
@@ -59,7 +59,7 @@ impl Target {
     /// Reads `url`. `sslmode` may be `disable`, `prefer` (the default) or `require`, with
     /// libpq's meaning: `require` encrypts but, like libpq, does not check the server's
     /// certificate.
-    pub(super) fn parse(url: &str) -> Result<Target, StoreError> {
+    pub(in crate::store) fn parse(url: &str) -> Result<Target, StoreError> {
         let invalid = |detail: String| StoreError::Backend {
             operation: "read the database URL",
             detail: format!(
@@ -104,7 +104,7 @@ impl Target {
     }
 
     /// The URL without the password: what messages show.
-    pub(super) fn location(&self) -> String {
+    pub(in crate::store) fn location(&self) -> String {
         let c = &self.config;
         let host = match c.get_hosts().first() {
             Some(Host::Tcp(name)) if name.contains(':') => format!("[{name}]"),
@@ -140,7 +140,7 @@ impl Target {
     }
 
     /// One connection, for opening checks and migrations.
-    pub(super) fn connect(&self) -> Result<Client, StoreError> {
+    pub(in crate::store) fn connect(&self) -> Result<Client, StoreError> {
         let mut client = self
             .config
             .connect(tls()?)

@@ -66,7 +66,7 @@ pub(super) fn classify(e: &postgres::Error) -> Failure {
 }
 
 /// The server's message (with its detail), or the driver's.
-pub(super) fn message(e: &postgres::Error) -> String {
+pub(in crate::store) fn message(e: &postgres::Error) -> String {
     match e.as_db_error() {
         Some(db) => match db.detail() {
             Some(detail) => format!("{} ({detail})", db.message()),

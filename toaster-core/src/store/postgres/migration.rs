@@ -27,7 +27,7 @@ const MIGRATIONS: &[&str] = &[
 ];
 
 /// The schema version this code writes.
-pub(super) const LATEST: i64 = MIGRATIONS.len() as i64;
+pub(in crate::store) const LATEST: i64 = MIGRATIONS.len() as i64;
 
 /// The application the marker table names.
 const APPLICATION: &str = "toaster";
@@ -110,7 +110,10 @@ pub(super) fn migrate(
 
 /// The schema version of a database (its current schema) that is Toaster's (0: empty) and
 /// not newer than this code; refuses any other. Only reads.
-fn check(tx: &mut postgres::Transaction<'_>, location: &str) -> Result<i64, StoreError> {
+pub(in crate::store) fn check(
+    tx: &mut postgres::Transaction<'_>,
+    location: &str,
+) -> Result<i64, StoreError> {
     let failed = |e: postgres::Error| StoreError::Backend {
         operation: "read the schema version",
         detail: format!("{} ({location})", message(&e)),

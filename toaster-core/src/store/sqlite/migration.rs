@@ -31,7 +31,7 @@ pub(super) const FIRST: &str = MIGRATIONS[0];
 pub(super) const APPLICATION_ID: i64 = 0x5453_5452;
 
 /// The schema version this code writes.
-pub(super) const LATEST: i64 = MIGRATIONS.len() as i64;
+pub(in crate::store) const LATEST: i64 = MIGRATIONS.len() as i64;
 
 /// Brings the schema up to [`LATEST`] in one transaction, or refuses a database that is not
 /// Toaster's or is newer than this code. A database already current is only read: opening
@@ -68,7 +68,10 @@ pub(super) fn migrate(conn: &mut Connection, location: &std::path::Path) -> Resu
 
 /// The schema version of a database that is Toaster's (0: empty) and not newer than this
 /// code; refuses any other. Only reads.
-pub(super) fn check(conn: &Connection, location: &std::path::Path) -> Result<i64, StoreError> {
+pub(in crate::store) fn check(
+    conn: &Connection,
+    location: &std::path::Path,
+) -> Result<i64, StoreError> {
     let read = |sql: &str| {
         conn.query_row(sql, [], |r| r.get::<_, i64>(0))
             .map_err(|e| map_open_error(e, location))
@@ -97,7 +100,10 @@ pub(super) fn check(conn: &Connection, location: &std::path::Path) -> Result<i64
 /// Errors while opening: "file is not a database" becomes [`StoreError::NotADatabase`],
 /// a directory SQLite may not make its WAL files in [`StoreError::ReadOnlyDirectory`], and
 /// a write refused [`StoreError::ReadOnly`].
-pub(super) fn map_open_error(e: rusqlite::Error, location: &std::path::Path) -> StoreError {
+pub(in crate::store) fn map_open_error(
+    e: rusqlite::Error,
+    location: &std::path::Path,
+) -> StoreError {
     if is_not_a_database(&e) {
         StoreError::NotADatabase {
             path: location.to_owned(),

@@ -9,7 +9,7 @@ mod connection;
 mod deliveries;
 mod driver;
 mod inspect;
-mod migration;
+pub(in crate::store) mod migration;
 mod operations;
 mod package_contents;
 mod permission;

@@ -58,6 +58,10 @@ fn filled(dir: &Path) -> (PathBuf, Actor) {
         .set_setting("smtp.host", Some("mail.example.com"))
         .unwrap();
     alice.create_token(Some("laptop"), None).unwrap();
+    let runner = crate::model::RunnerId::generate("bh1").unwrap();
+    alice
+        .register_runner(&runner, "bh1", 2, &crate::RunOptions::default())
+        .unwrap();
     alice
         .create_project(
             "demo",
@@ -143,7 +147,7 @@ fn a_database_goes_to_postgres_and_back_unchanged() {
     let back = copy(Path::new(&url), &back_path).unwrap();
 
     let before = dump(&original);
-    assert_eq!(before.len(), 31, "every table: {:?}", before.keys());
+    assert_eq!(before.len(), 32, "every table: {:?}", before.keys());
     let counts: Vec<TableCount> = before
         .iter()
         .map(|(table, rows)| TableCount {

@@ -23,7 +23,7 @@ fn runner(row: &Row) -> Result<RegisteredRunner, StoreError> {
         host: get(row, 1)?,
         address: get(row, 2)?,
         version: get(row, 3)?,
-        jobs: get::<i32>(row, 4)?.unsigned_abs(),
+        jobs: u32::try_from(get::<i64>(row, 4)?).unwrap_or(u32::MAX),
         work_root: get::<Option<String>>(row, 5)?.map(Into::into),
         lease_ms: get(row, 6)?,
         owner: OwnerId(get(row, 7)?),
@@ -40,7 +40,7 @@ impl PostgresStore {
     ) -> Result<RegisteredRunner, StoreError> {
         self.write("registered a runner", |tx| {
             self.owner_with_id(tx, new.owner)?;
-            let jobs = i32::try_from(new.jobs).unwrap_or(i32::MAX);
+            let jobs = i64::from(new.jobs);
             let work_root = new
                 .work_root
                 .as_ref()

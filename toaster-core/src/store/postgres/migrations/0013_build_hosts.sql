@@ -7,7 +7,7 @@ CREATE TABLE build_runner (
     host          TEXT    NOT NULL,
     address       TEXT,
     version       TEXT    NOT NULL,
-    jobs          INTEGER NOT NULL CHECK (jobs > 0),
+    jobs          BIGINT  NOT NULL CHECK (jobs > 0),
     work_root     TEXT,
     lease_ms      BIGINT  NOT NULL CHECK (lease_ms > 0),
     owner_id      BIGINT  NOT NULL REFERENCES owner (id) ON DELETE CASCADE,

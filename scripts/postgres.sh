@@ -4,7 +4,8 @@
 # self-signed certificate when openssl is there), starts it, makes the
 # database toaster_test and prints its URL; `stop DIR` stops it and removes DIR. With
 # TOASTER_PG_LISTEN="10.0.1.1,10.0.2.1" it also listens on those addresses (the test's own
-# network namespaces reach it there) and trusts the subnets they are on. As root it
+# network namespaces reach it there) and trusts the subnets they are on. The role
+# toaster_pw (password pw-right) must give its password, for the tests of a wrong one. As root it
 # runs the server as the `postgres` user, since PostgreSQL refuses to run as root.
 # The binaries are found on PATH or under /usr/lib/postgresql/*/bin (Debian's package).
 set -euo pipefail
@@ -52,11 +53,13 @@ start() {
     # and prefer are tested against a server that offers it.
     local tls=""
     if command -v openssl >/dev/null 2>&1 \
-        && as_server openssl req -new -x509 -days 2 -nodes -subj "/CN=127.0.0.1" \
+        && as_server openssl req -new -x509 -days 2 -nodes -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
             -keyout "$dir/data/server.key" -out "$dir/data/server.crt" >/dev/null 2>&1; then
         chmod 600 "$dir/data/server.key"
         tls="-c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key"
     fi
+    # One role logs in with a password (the rest are trusted), for the tests of a wrong one.
+    sed -i '1i host all toaster_pw 127.0.0.1/32 scram-sha-256' "$dir/data/pg_hba.conf"
     local listen=127.0.0.1
     if [ -n "${TOASTER_PG_LISTEN:-}" ]; then
         listen="127.0.0.1,$TOASTER_PG_LISTEN"
@@ -67,6 +70,8 @@ start() {
         --options="-c listen_addresses=$listen -c port=$port -c unix_socket_directories='$dir' -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off $tls" \
         start >/dev/null || { cat "$dir/server.log" >&2; return 1; }
     "$bin/createdb" --host=127.0.0.1 --port="$port" --username=toaster toaster_test
+    "$bin/psql" --host=127.0.0.1 --port="$port" --username=toaster --quiet toaster_test \
+        -c "CREATE ROLE toaster_pw LOGIN PASSWORD 'pw-right'" >/dev/null
     echo "postgres://toaster@127.0.0.1:$port/toaster_test?sslmode=disable"
 }
 

@@ -126,11 +126,11 @@ fn an_unreachable_server_says_where_and_what_to_check() {
 
 #[test]
 fn unsupported_ssl_modes_are_refused_before_connecting() {
-    let error = PostgresStore::open("postgres://u@127.0.0.1:1/db?sslmode=verify-full")
+    let error = PostgresStore::open("postgres://u@127.0.0.1:1/db?sslmode=allow")
         .unwrap_err()
         .to_string();
     assert!(
-        error.contains("sslmode `verify-full` is not supported"),
+        error.contains("sslmode `allow` is not supported"),
         "{error}"
     );
 }
@@ -276,4 +276,159 @@ fn batches_survive_the_server_dropping_the_connections() {
         .map(|l| l.text)
         .collect();
     assert_eq!(texts, ["before", "after"]);
+}
+
+/// The server's certificate as it presents it (`openssl s_client -starttls postgres`), PEM.
+fn presented_certificate(url: &str) -> Option<String> {
+    let port = url.split(':').nth(2)?.split('/').next()?;
+    let out = std::process::Command::new("openssl")
+        .args(["s_client", "-starttls", "postgres", "-connect"])
+        .arg(format!("127.0.0.1:{port}"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let text = String::from_utf8(out.stdout).ok()?;
+    let start = text.find("-----BEGIN CERTIFICATE-----")?;
+    let end = text.find("-----END CERTIFICATE-----")? + "-----END CERTIFICATE-----".len();
+    Some(format!("{}\n", &text[start..end]))
+}
+
+#[test]
+fn verifying_modes_check_the_servers_certificate() {
+    let Some(server) = test_server::server("verifying_modes_check_the_servers_certificate") else {
+        return;
+    };
+    let url = server.fresh_schema();
+    let Some(pem) = presented_certificate(&url).filter(|_| url.contains("sslmode=disable")) else {
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED verifying_modes_check_the_servers_certificate: the test server offers no TLS (scripts/postgres.sh gives it a certificate when openssl is there)"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // scripts/postgres.sh's certificate is self-signed: it is its own CA.
+    let ca = dir.path().join("root.crt");
+    std::fs::write(&ca, pem).unwrap();
+    let other = dir.path().join("other.crt");
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-new",
+            "-x509",
+            "-days",
+            "1",
+            "-nodes",
+            "-subj",
+            "/CN=other",
+        ])
+        .arg("-keyout")
+        .arg(dir.path().join("other.key"))
+        .arg("-out")
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert!(made.status.success());
+    let with = |mode: &str, root: &std::path::Path, host: &str| {
+        url.replacen(
+            "sslmode=disable",
+            &format!("sslmode={mode}&sslrootcert={}", root.display()),
+            1,
+        )
+        .replacen("@127.0.0.1:", &format!("@{host}:"), 1)
+    };
+    let encrypted = |url: &str| -> Result<bool, StoreError> {
+        let mut client = Target::parse(url)?.connect()?;
+        Ok(client
+            .query_one(
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                &[],
+            )
+            .unwrap()
+            .get(0))
+    };
+    // Signed by the CA given: both modes connect, encrypted; verify-full also checks the
+    // name (the certificate names 127.0.0.1, not localhost).
+    assert!(encrypted(&with("verify-ca", &ca, "127.0.0.1")).unwrap());
+    assert!(encrypted(&with("verify-full", &ca, "127.0.0.1")).unwrap());
+    assert!(encrypted(&with("verify-ca", &ca, "localhost")).unwrap());
+    let wrong_name = encrypted(&with("verify-full", &ca, "localhost")).unwrap_err();
+    assert!(
+        wrong_name.to_string().contains("certificate"),
+        "{wrong_name}"
+    );
+    // Signed by another CA: refused by both.
+    for mode in ["verify-ca", "verify-full"] {
+        let refused = PostgresStore::open_or_init(&with(mode, &other, "127.0.0.1")).unwrap_err();
+        assert!(refused.to_string().contains("certificate"), "{refused}");
+    }
+    // No CA certificate to check against: refused before connecting, saying where to put one.
+    let missing = dir.path().join("missing.crt");
+    let err = Target::parse(&with("verify-full", &missing, "127.0.0.1"))
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        err.contains("sslrootcert=FILE") && err.contains("PGSSLROOTCERT"),
+        "{err}"
+    );
+    // What messages show names the mode and the CA file.
+    let shown = Target::parse(&with("verify-full", &ca, "127.0.0.1"))
+        .unwrap()
+        .location();
+    assert!(
+        shown.contains("sslmode=verify-full&sslrootcert="),
+        "{shown}"
+    );
+    PostgresStore::open_or_init(&with("verify-full", &ca, "127.0.0.1")).unwrap();
+}
+
+#[test]
+fn a_wrong_password_is_refused_and_never_shown() {
+    let Some(server) = test_server::server("a_wrong_password_is_refused_and_never_shown") else {
+        return;
+    };
+    let url = server.fresh_schema();
+    let has_role = Target::parse(&url)
+        .unwrap()
+        .connect()
+        .unwrap()
+        .query_opt("SELECT 1 FROM pg_roles WHERE rolname = 'toaster_pw'", &[])
+        .unwrap()
+        .is_some();
+    if !has_role {
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED a_wrong_password_is_refused_and_never_shown: the test server has no role toaster_pw (scripts/postgres.sh makes one)"
+        );
+        return;
+    }
+    let as_pw = |password: &str| {
+        url.replacen(
+            "postgres://toaster@",
+            &format!("postgres://toaster_pw:{password}@"),
+            1,
+        )
+    };
+    let refused = PostgresStore::open_or_init(&as_pw("pw-wrong"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        refused.contains("password authentication failed for user \"toaster_pw\""),
+        "{refused}"
+    );
+    assert!(
+        refused.contains("PGPASSWORD or ~/.pgpass") && !refused.contains("pw-wrong"),
+        "{refused}"
+    );
+    // The right one, from the URL: connected.
+    let mut client = Target::parse(&as_pw("pw-right"))
+        .unwrap()
+        .connect()
+        .unwrap();
+    let user: String = client
+        .query_one("SELECT current_user::text", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(user, "toaster_pw");
 }

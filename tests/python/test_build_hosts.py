@@ -1,10 +1,12 @@
-"""Many build hosts on one PostgreSQL database: three runners, each on a "host" of its own
-(a network namespace with a veth link and a UTS namespace with its own host name, made by
-this test), take 30 queued builds of toy layers with real BitBake. Each build runs exactly
-once, every host takes some, each records its host and the directory it ran in (the
-runner's work root, where the project's git layer was cloned at the pinned commit and its
-conf files were generated with that host's settings); one host killed mid-build has its
-build interrupted after the lease while the others finish the rest.
+"""Many build hosts on one PostgreSQL database: runners on three "hosts" of their own
+(network namespaces with a veth link and UTS namespaces with their own host names, made by
+this test; host 1 runs two runners sharing one work root) take 30 queued builds of toy
+layers with real BitBake. Each build runs exactly once, every host takes some, each
+records its host and the directory it ran in (the runner's work root, where the project's
+git layer was cloned at the pinned commit and its conf files were generated with that
+host's settings). One host killed mid-build, and another cut off from the network
+mid-build, have their builds interrupted after the lease while the others finish the
+rest; the cut-off host comes back and says it is alive again.
 
 Skipped, saying so, where namespaces cannot be made (not root, no `ip`) or PostgreSQL is
 not installed; ``TOASTER_TEST_REQUIRE_HOSTS`` (set by ``.ci/run``) makes that a failure."""
@@ -20,7 +22,7 @@ import signal
 import subprocess
 import tempfile
 import time
-from typing import Dict, Iterator, List
+from typing import Dict, Iterator, List, Tuple
 
 import pytest
 import toy_bitbake
@@ -168,58 +170,76 @@ def test_three_hosts_share_one_queue_and_a_dead_host_loses_only_its_build(hosts,
     builds = [toaster.json("build", "start", name)["id"] for _ in range(BUILDS_EACH) for name in names]
     assert len(set(builds)) == PROJECTS * BUILDS_EACH
 
-    # Three runners, each on its host, reaching the database over its link.
+    # A runner on each host, reaching the database over its link; host 1 has a second
+    # runner sharing its work root.
     port = re.search(r":(\d+)/", url).group(1)  # type: ignore[union-attr]
-    runners = []
-    for n, ns in enumerate(hosts.names, start=1):
+    runners: List[Tuple[int, "subprocess.Popen[str]"]] = []
+    for n, ns in [(n, ns) for n, ns in enumerate(hosts.names, start=1)] + [(1, hosts.names[0])]:
         env = dict(toaster.env, TOASTER_DB="postgres://toaster@%s.1:%s/toaster_test?sslmode=disable" % (SUBNET % n, port))
         argv = [
             "ip", "netns", "exec", ns, "unshare", "--uts", "sh", "-c",
             'hostname "$0" && exec "$@"', "host%d" % n,
             str(toaster_bin()), "--as", "alice", "runner", "--lease", str(LEASE), "--workdir", str(tmp_path / ("work%d" % n)),
         ]
-        runners.append(subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env))
-    outputs: Dict[int, str] = {}
-    try:
-        # Host 3 dies mid-build: every process in it killed at once.
-        deadline = time.monotonic() + 240
+        runners.append((n, subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)))
+    outputs: Dict[int, str] = {1: "", 2: "", 3: ""}
+    deadline = time.monotonic() + 600
+
+    def running_on(host: str) -> Dict[str, object]:
         while True:
             listed = toaster.json("build", "list", "--limit", "100")
-            doomed = [b for b in listed if b["host"] == "host3" and b["state"] == "running"]
-            if doomed:
-                break
-            ended = [r.stderr.read() for r in runners if r.poll() is not None and r.stderr]
+            found = [b for b in listed if b["host"] == host and b["state"] == "running"]
+            if found:
+                return found[0]
+            ended = [r.stderr.read() for _, r in runners if r.poll() is not None and r.stderr]
             assert time.monotonic() < deadline and not ended, "\n".join(ended)
             time.sleep(0.2)
-        [doomed_build] = doomed
+
+    try:
+        # Host 3 dies mid-build: every process in it killed at once.
+        doomed = running_on("host3")
         alive = toaster.json("host", "list")
         assert sorted(h["host"] for h in alive if h["state"] == "alive") == ["host1", "host2", "host3"]
         hosts.kill_all_in(hosts.names[2])
-        runners[2].wait(timeout=30)
+        runners[2][1].wait(timeout=30)
+        # Host 2 is cut off mid-build for three leases, then comes back.
+        cut = running_on("host2")
+        run("ip", "link", "set", hosts.links[1], "down")
+        while toaster.json("build", "show", str(cut["id"]))["state"] != "interrupted":
+            assert time.monotonic() < deadline, "host 2's build was never interrupted"
+            time.sleep(0.5)
+        time.sleep(LEASE)
+        run("ip", "link", "set", hosts.links[1], "up")
+        healed = time.monotonic()
 
-        # The others finish every other build; the dead host's build ends with its lease.
+        # The others finish every other build.
         while True:
             shown = {b: toaster.json("build", "show", str(b)) for b in builds}
             if all(s["state"] in ("succeeded", "failed", "cancelled", "interrupted") for s in shown.values()):
                 break
-            assert time.monotonic() < deadline + 300, {b: s["state"] for b, s in shown.items()}
+            assert time.monotonic() < deadline, {b: s["state"] for b, s in shown.items()}
             time.sleep(1)
-        listing = {h["host"]: h for h in toaster.json("host", "list")}
+        # Host 2 says it is alive again once its link is back.
+        while True:
+            listing = {h["host"]: h for h in toaster.json("host", "list")}
+            if listing["host2"]["state"] == "alive" or time.monotonic() > healed + 6 * LEASE:
+                break
+            time.sleep(0.5)
     finally:
-        for runner in runners:
+        for _, runner in runners:
             if runner.poll() is None:
                 runner.send_signal(signal.SIGTERM)
-        for n, runner in enumerate(runners, start=1):
+        for n, runner in runners:
             try:
                 _, err = runner.communicate(timeout=60)
             except subprocess.TimeoutExpired:
                 runner.kill()
                 _, err = runner.communicate()
-            outputs[n] = err
+            outputs[n] += err
 
     states = {b: s["state"] for b, s in shown.items()}
-    assert states[doomed_build["id"]] == "interrupted", states
-    assert sorted(states.values()).count("succeeded") == len(builds) - 1, (states, outputs)
+    assert states[doomed["id"]] == "interrupted" and states[cut["id"]] == "interrupted", states
+    assert sorted(states.values()).count("succeeded") == len(builds) - 2, (states, outputs)
     # Each build ran exactly once, on one host; every host took some.
     started = [b for n in outputs for b in started_builds(outputs[n])]
     assert sorted(started) == sorted(builds), outputs
@@ -229,7 +249,7 @@ def test_three_hosts_share_one_queue_and_a_dead_host_loses_only_its_build(hosts,
         for build in taken:
             s = shown[build]
             assert s["host"] == "host%d" % n, s
-            # The build ran in the host's work root, with the git layer cloned there.
+            # The build ran in the host's work root, with the git layer pinned.
             assert s["build_dir"] == str((tmp_path / ("work%d" % n)).resolve() / s["project"] / "build"), s
             [pinned] = [lr for lr in s["layers"] if lr["source"] == layer.as_uri()]
             assert pinned["commit"] == commit, s["layers"]
@@ -246,13 +266,14 @@ def test_three_hosts_share_one_queue_and_a_dead_host_loses_only_its_build(hosts,
             conf = (tmp_path / ("work%d" % n) / project / "build" / "conf" / "toaster-host.conf").read_text()
             assert ('BB_NUMBER_THREADS = "3"' in conf) == (n == 1), (n, conf)
     # Hosts as the database saw them: addresses inside the test's namespaces; host 3
-    # silent, its runner's row kept; the others alive until they stopped.
+    # silent, its runner's row kept; host 2 alive again after its partition.
     assert listing["host3"]["state"] == "silent", listing
     assert listing["host1"]["state"] == listing["host2"]["state"] == "alive", listing
+    assert len(listing["host1"]["runners"]) == 2, listing["host1"]
     for n in (1, 2, 3):
-        [runner] = listing["host%d" % n]["runners"]
-        assert runner["address"] == (SUBNET % n) + ".2", runner
-        assert runner["work_root"] == str((tmp_path / ("work%d" % n)).resolve())
+        for runner in listing["host%d" % n]["runners"]:
+            assert runner["address"] == (SUBNET % n) + ".2", runner
+            assert runner["work_root"] == str((tmp_path / ("work%d" % n)).resolve())
     after = {h["host"]: h for h in toaster.json("host", "list")}
     assert set(after) == {"host3"}, "runners that stop remove themselves"
 

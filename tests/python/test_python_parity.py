@@ -97,6 +97,10 @@ PYTHON: Dict[str, List[str]] = {
     "settings show": ["Actor.settings"],
     "settings set": ["Actor.set_setting"],
     "settings unset": ["Actor.set_setting"],
+    "host list": ["Actor.build_hosts"],
+    "host show": ["Actor.build_hosts", "Actor.host_settings"],
+    "host set": ["Actor.set_host_settings"],
+    "host unset": ["Actor.set_host_settings"],
     "archive import": ["Actor.import_archive"],
     "recipe import": ["Actor.import_recipe"],
     "recipe list": ["Actor.imported_recipes"],
@@ -106,6 +110,8 @@ PYTHON: Dict[str, List[str]] = {
 
 # CLI commands that have no Python counterpart, and why.
 NOT_IN_PYTHON: Dict[str, str] = {
+    "db copy": "an operator's one-off move of a whole database between SQLite and PostgreSQL "
+    "(the library's store::copy); tooling then opens the copy with toaster_rs.Toaster.open",
     "runner": "a service of the host that claims queued builds and runs BitBake until stopped; "
     "Python queues builds (Actor.request_build) and waits for them (Actor.wait_for_build)",
     "serve": "a web server of the host (pages, a JSON API and downloads for browsers and HTTP "

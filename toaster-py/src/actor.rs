@@ -19,7 +19,7 @@ use toaster_core::views::{
     ImportedRecipeView, OwnRecipeView, PackageView, RecipeReachedView, RecipeView, TaskReachedView,
     TaskView,
 };
-use toaster_core::views::{CreatedTokenView, TokenView};
+use toaster_core::views::{CreatedTokenView, HostView, TokenView};
 use toaster_core::{BuildRequest, DeliverUntil, RecipeImportRequest, TaskWalk};
 
 use crate::builds::{Build, LayerDicts, observed};
@@ -1214,6 +1214,32 @@ impl Actor {
     ) -> PyResult<Bound<'py, PyAny>> {
         let setting = self.detach(py, || self.inner.set_setting(name, value))?;
         to_python(py, &SettingView::from(&setting))
+    }
+
+    /// Every build host: alive or silent by the database's clock, its runners, the builds
+    /// it runs and its settings (`host list`).
+    fn build_hosts<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let hosts = self.detach(py, || self.inner.build_hosts())?;
+        list_to_python(py, hosts.iter().map(HostView::from))
+    }
+
+    /// A host's settings, the variables of its `toaster-host.conf` (`host show`).
+    fn host_settings<'py>(&self, py: Python<'py>, host: &str) -> PyResult<Bound<'py, PyAny>> {
+        let settings = self.detach(py, || self.inner.host_settings(host))?;
+        to_python(py, &settings)
+    }
+
+    /// Sets (a value) or unsets (`None`) variables of a host's `toaster-host.conf`, in one
+    /// change (admins only; infrastructure variables only); returns its settings.
+    fn set_host_settings<'py>(
+        &self,
+        py: Python<'py>,
+        host: &str,
+        settings: std::collections::BTreeMap<String, Option<String>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let changes: Vec<(String, Option<String>)> = settings.into_iter().collect();
+        let settings = self.detach(py, || self.inner.set_host_settings(host, &changes))?;
+        to_python(py, &settings)
     }
 
     /// The text of a recipe imported into the project's own layer.

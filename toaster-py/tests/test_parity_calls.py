@@ -64,6 +64,16 @@ def test_settings_are_read_set_and_cleared(alice):
         alice.set_setting("no.such.setting", "1")
 
 
+def test_build_hosts_and_their_settings(alice):
+    assert alice.build_hosts() == []
+    settings = alice.set_host_settings("bh1", {"DL_DIR": "/srv/dl", "BB_NUMBER_THREADS": "8"})
+    assert settings == {"BB_NUMBER_THREADS": "8", "DL_DIR": "/srv/dl"}
+    assert alice.set_host_settings("bh1", {"BB_NUMBER_THREADS": None}) == {"DL_DIR": "/srv/dl"}
+    assert alice.host_settings("bh1") == {"DL_DIR": "/srv/dl"}
+    with pytest.raises(toaster_rs.ValidationError, match="MACHINE is a managed variable"):
+        alice.set_host_settings("bh1", {"MACHINE": "qemuarm"})
+
+
 def test_a_project_imported_from_a_build_directory(alice, tmp_path):
     build = tmp_path / "old" / "build"
     (build / "conf").mkdir(parents=True)

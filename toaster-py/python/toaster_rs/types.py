@@ -8,7 +8,7 @@ mypy's stubtest can match the runtime value to it.)
 """
 
 import datetime
-from typing import Dict, List, Literal, Optional, TypedDict, Union
+from typing import Any, Dict, List, Literal, Optional, TypedDict, Union
 
 BuildState = Union[
     Literal["queued"],
@@ -516,6 +516,32 @@ class Setting(TypedDict):
     about: str
 
 
+class HostRunner(TypedDict):
+    """A runner of a build host (``host list --json``, ``runners``)."""
+
+    runner: str
+    address: Optional[str]
+    version: str
+    jobs: int
+    work_root: Optional[str]
+    owner: str
+    started_at: datetime.datetime
+    heartbeat_at: datetime.datetime
+
+
+class BuildHost(TypedDict):
+    """A build host (``host list --json``): ``running`` holds its builds as ``build show
+    --json`` prints them; ``settings`` the variables of its ``toaster-host.conf``."""
+
+    host: str
+    state: Literal["alive", "silent", "gone"]
+    heartbeat_at: Optional[datetime.datetime]
+    silent_s: Optional[float]
+    runners: List[HostRunner]
+    running: List[Dict[str, Any]]
+    settings: Dict[str, str]
+
+
 class BitbakeSource(TypedDict):
     """Where a project's builds get BitBake (``bitbake show --json``)."""
 
@@ -562,6 +588,8 @@ class ConfEvaluation(TypedDict):
 
 
 __all__ = [
+    "BuildHost",
+    "HostRunner",
     "CreatedToken",
     "Token",
     "ArchivedBuild",

@@ -181,6 +181,8 @@ def test_three_hosts_share_one_queue_and_a_dead_host_loses_only_its_build(hosts,
             'hostname "$0" && exec "$@"', "host%d" % n,
             str(toaster_bin()), "--as", "alice", "runner", "--lease", str(LEASE), "--workdir", str(tmp_path / ("work%d" % n)),
         ]
+        if n == 3:
+            argv += ["--release", toy_bitbake.SERIES]
         runners.append((n, subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)))
     outputs: Dict[int, str] = {1: "", 2: "", 3: ""}
     deadline = time.monotonic() + 600
@@ -270,6 +272,8 @@ def test_three_hosts_share_one_queue_and_a_dead_host_loses_only_its_build(hosts,
     assert listing["host3"]["state"] == "silent", listing
     assert listing["host1"]["state"] == listing["host2"]["state"] == "alive", listing
     assert len(listing["host1"]["runners"]) == 2, listing["host1"]
+    assert listing["host3"]["runners"][0]["releases"] == [toy_bitbake.SERIES]
+    assert listing["host1"]["runners"][0]["releases"] == []
     for n in (1, 2, 3):
         for runner in listing["host%d" % n]["runners"]:
             assert runner["address"] == (SUBNET % n) + ".2", runner

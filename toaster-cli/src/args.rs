@@ -480,6 +480,10 @@ pub struct RunnerArgs {
     /// (`toaster host set`). Default: in the project's own directory.
     #[arg(long, value_name = "DIR")]
     pub workdir: Option<PathBuf>,
+    /// Take only builds of projects of this release series (repeat for several, e.g.
+    /// --release scarthgap --release wrynose). Default: every release.
+    #[arg(long = "release", value_name = "SERIES")]
+    pub releases: Vec<String>,
 }
 
 /// `toaster serve`

@@ -110,9 +110,14 @@ fn show(w: &mut dyn Write, v: &HostView) -> std::io::Result<()> {
     for r in &v.runners {
         writeln!(
             w,
-            "  runner {}: {} jobs, toaster {}, as {}, since {}, alive at {}{}{}",
+            "  runner {}: {} jobs, {}, toaster {}, as {}, since {}, alive at {}{}{}",
             escape(&r.runner),
             r.jobs,
+            if r.releases.is_empty() {
+                "every release".to_owned()
+            } else {
+                r.releases.join(" ")
+            },
             escape(&r.version),
             r.owner,
             r.started_at,

@@ -21,9 +21,16 @@ pub fn run(ctx: &Context, _out: &Output, args: RunnerArgs) -> Outcome {
         Some(dir) => Some(work_root(dir)?),
         None => None,
     };
+    let releases = args
+        .releases
+        .iter()
+        .map(|r| toaster_core::model::Release::parse(r))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(toaster_core::Error::from)?;
     let options = RunOptions {
         lease: Duration::from_secs(args.lease),
         work_root,
+        releases,
         ..RunOptions::default()
     };
     serve(

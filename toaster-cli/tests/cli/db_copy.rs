@@ -57,7 +57,7 @@ fn a_database_copies_into_a_new_sqlite_file_and_a_full_one_is_refused() {
     let s = filled();
     let report = s.json(&["db", "copy", "--to", "copy.sqlite"]);
     let counts = counts(&report);
-    assert_eq!(counts.len(), 31, "{counts:?}");
+    assert_eq!(counts.len(), 32, "{counts:?}");
     let rows = |table: &str| counts.iter().find(|(t, _)| t == table).map(|(_, n)| *n);
     assert_eq!(rows("owner"), Some(1));
     assert_eq!(rows("build"), Some(1));

@@ -25,6 +25,8 @@ pub struct RunnerRegistration {
     pub lease_ms: i64,
     /// The owner it acts as.
     pub owner: OwnerId,
+    /// The release series it builds; empty: every release.
+    pub releases: Vec<String>,
 }
 
 /// A runner as the store keeps it.
@@ -47,6 +49,8 @@ pub struct RegisteredRunner {
     pub lease_ms: i64,
     /// The owner it acts as.
     pub owner: OwnerId,
+    /// The release series it builds; empty: every release.
+    pub releases: Vec<String>,
     /// That owner's name.
     pub owner_name: Name,
     /// When it registered, by the store's clock.

@@ -104,9 +104,21 @@ pub struct ClaimRequest {
     /// Where the runner places the projects it builds (`runner --workdir`): the build it
     /// claims gets the build directory `WORK_ROOT/PROJECT/build`. `None`: the project's own.
     pub work_root: Option<std::path::PathBuf>,
+    /// The release series the runner builds (`runner --release`): it takes only builds of
+    /// projects of these. Empty: every release.
+    pub releases: Vec<super::Release>,
 }
 
 impl ClaimRequest {
+    /// The releases the runner builds, space-separated, as the stores match them; `None`
+    /// for every release.
+    pub fn release_names(&self) -> Option<String> {
+        (!self.releases.is_empty()).then(|| {
+            let names: Vec<&str> = self.releases.iter().map(|r| r.name()).collect();
+            names.join(" ")
+        })
+    }
+
     /// The build directory a build of `project` gets in this claim, when the runner places
     /// projects in a work root of its own.
     pub fn build_dir_for(&self, project: &str) -> Option<std::path::PathBuf> {

@@ -284,7 +284,8 @@ pub trait Store: Send + Sync {
     /// Claims the next requested build for a runner, in one transaction that also expires
     /// the claims whose lease ended before `claim.now` (as [`Store::expire_claims`]). The
     /// build taken is the one with the lowest id that is requested, still queued, unclaimed
-    /// and not asked to cancel; asked to run on `claim.host` or on any host; of a project
+    /// and not asked to cancel; asked to run on `claim.host` or on any host; of a project of one of `claim.releases`
+    /// (any when empty); of a project
     /// `claim.owner` may build; the oldest waiting build of its project (builds of a project
     /// run in the order they were asked for); and whose project and build directory no
     /// claimed build that has not ended holds. It is claimed by `claim.runner` until

@@ -94,7 +94,13 @@ fn hosts_are_listed_with_their_runners_and_running_builds() {
     let queued = queued.unwrap();
     let claimed = f
         .alice
-        .claim_next_build(&runner, "bh1", RUNNER_LEASE, options.work_root.as_deref())
+        .claim_next_build(
+            &runner,
+            "bh1",
+            RUNNER_LEASE,
+            options.work_root.as_deref(),
+            &[],
+        )
         .unwrap()
         .unwrap();
     assert_eq!(claimed.id, queued.id);
@@ -136,7 +142,7 @@ fn a_runner_places_a_project_in_its_work_root() {
         .unwrap();
     let build = f
         .alice
-        .claim_next_build(&runner, "bh1", RUNNER_LEASE, Some(&work))
+        .claim_next_build(&runner, "bh1", RUNNER_LEASE, Some(&work), &[])
         .unwrap()
         .unwrap();
     let project = f.alice.project("demo").unwrap();

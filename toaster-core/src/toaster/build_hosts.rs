@@ -62,6 +62,11 @@ impl Actor {
             work_root: options.work_root.clone(),
             lease_ms: i64::try_from(options.lease.as_millis()).unwrap_or(i64::MAX),
             owner: self.owner.id,
+            releases: options
+                .releases
+                .iter()
+                .map(|r| r.name().to_owned())
+                .collect(),
         })?)
     }
 

@@ -81,7 +81,7 @@ impl Actor {
 
     /// Claims the next build `runner` on `host` may run, for `lease` from now, or `None`
     /// when none is waiting (placed in `work_root`, when given: see
-    /// [`ClaimRequest::work_root`]): the oldest requested build of a project this actor may build,
+    /// [`ClaimRequest::work_root`]; of a project of one of `releases`, any when empty): the oldest requested build of a project this actor may build,
     /// asked to run on `host` or anywhere, whose project and build directory no running
     /// claim holds (see [`crate::store::Store::claim_build`]). Claims of dead runners whose
     /// lease ran out are ended `interrupted` first. Racing runners never get the same build.
@@ -91,6 +91,7 @@ impl Actor {
         host: &str,
         lease: Duration,
         work_root: Option<&std::path::Path>,
+        releases: &[crate::model::Release],
     ) -> Result<Option<Build>, Error> {
         check_host(host)?;
         let now = self.store().clock()?;
@@ -101,6 +102,7 @@ impl Actor {
             lease_until: after(now, lease),
             now,
             work_root: work_root.map(ToOwned::to_owned),
+            releases: releases.to_vec(),
         };
         Ok(self.store().claim_build(&claim)?)
     }

@@ -186,7 +186,7 @@ fn cancelling_a_claimed_build_asks_its_runner_and_an_ended_one_is_refused() {
     let runner = RunnerId::generate("host-1").unwrap();
     let claimed = f
         .alice
-        .claim_next_build(&runner, "host-1", RUNNER_LEASE, None)
+        .claim_next_build(&runner, "host-1", RUNNER_LEASE, None, &[])
         .unwrap()
         .expect("a build waits");
     assert_eq!(claimed.id, build.id);
@@ -196,7 +196,7 @@ fn cancelling_a_claimed_build_asks_its_runner_and_an_ended_one_is_refused() {
     assert!(claim.lease_until.0 - claim.claimed_at.0 >= 60_000);
     assert!(
         f.alice
-            .claim_next_build(&runner, "host-1", RUNNER_LEASE, None)
+            .claim_next_build(&runner, "host-1", RUNNER_LEASE, None, &[])
             .unwrap()
             .is_none()
     );
@@ -245,7 +245,7 @@ fn a_runner_takes_builds_of_projects_its_owner_may_build() {
     let bobs_runner = RunnerId::generate("host-b").unwrap();
     let claim = |actor: &Actor, runner: &RunnerId| {
         actor
-            .claim_next_build(runner, "host-b", RUNNER_LEASE, None)
+            .claim_next_build(runner, "host-b", RUNNER_LEASE, None, &[])
             .unwrap()
             .map(|b| b.id)
     };
@@ -295,7 +295,7 @@ fn a_dead_runners_build_ends_interrupted_after_its_lease() {
     let short = Duration::from_millis(20);
     assert_eq!(
         f.alice
-            .claim_next_build(&dead, "host-1", short, None)
+            .claim_next_build(&dead, "host-1", short, None, &[])
             .unwrap()
             .map(|b| b.id),
         Some(build.id)
@@ -319,7 +319,7 @@ fn a_dead_runners_build_ends_interrupted_after_its_lease() {
     let alive = RunnerId::generate("host-2").unwrap();
     let taken = f
         .alice
-        .claim_next_build(&alive, "host-2", short, None)
+        .claim_next_build(&alive, "host-2", short, None, &[])
         .unwrap()
         .expect("the project is free again");
     assert_eq!(taken.id, next.id);

@@ -39,6 +39,9 @@ pub struct RunOptions {
     /// conf files generated there with this host's settings. `None`: in the project's own
     /// directory.
     pub work_root: Option<PathBuf>,
+    /// The release series this runner builds (`runner --release`); empty: every one. A
+    /// host without what older releases need leaves their builds to other hosts.
+    pub releases: Vec<crate::model::Release>,
 }
 
 impl Default for RunOptions {
@@ -48,6 +51,7 @@ impl Default for RunOptions {
             grace: Duration::from_secs(30),
             lease: RUNNER_LEASE,
             work_root: None,
+            releases: Vec::new(),
         }
     }
 }

@@ -102,6 +102,7 @@ impl Actor {
                                 host,
                                 options.lease,
                                 options.work_root.as_deref(),
+                                &options.releases,
                             )
                         });
                         match claimed {

@@ -44,6 +44,8 @@ pub struct RunnerView {
     pub work_root: Option<String>,
     /// The owner it acts as.
     pub owner: String,
+    /// The release series it builds; empty: every release.
+    pub releases: Vec<String>,
     /// When it started (RFC 3339).
     pub started_at: String,
     /// When it last said it was alive (RFC 3339).
@@ -59,6 +61,7 @@ impl From<&RegisteredRunner> for RunnerView {
             jobs: r.jobs,
             work_root: r.work_root.as_ref().map(|p| p.display().to_string()),
             owner: r.owner_name.to_string(),
+            releases: r.releases.clone(),
             started_at: r.started_at.to_rfc3339(),
             heartbeat_at: r.heartbeat_at.to_rfc3339(),
         }

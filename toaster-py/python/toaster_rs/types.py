@@ -525,6 +525,7 @@ class HostRunner(TypedDict):
     jobs: int
     work_root: Optional[str]
     owner: str
+    releases: List[str]
     started_at: datetime.datetime
     heartbeat_at: datetime.datetime
 

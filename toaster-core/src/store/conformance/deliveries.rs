@@ -194,6 +194,7 @@ fn every_way_a_build_ends_fires_its_hooks(store: &dyn Store) {
         now,
         lease_until: Timestamp(now.0 + lease_ms),
         work_root: None,
+        releases: Vec::new(),
     };
     let released = start(store, &alice, &demo, requested());
     store.claim_build(&claim_request(60_000)).unwrap().unwrap();

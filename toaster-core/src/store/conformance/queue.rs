@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::{Check, acting, new_build, owner, project};
 use crate::model::{
     Action, AuditAction, AuditFilter, Build, BuildId, BuildState, BuildWrite, ClaimRequest,
-    NewBuild, Owner, Project, Right, RunnerId, RunnerRegistration, Timestamp,
+    NewBuild, Owner, Project, Release, Right, RunnerId, RunnerRegistration, Timestamp,
 };
 use crate::store::{Store, StoreError};
 
@@ -68,6 +68,10 @@ pub const CHECKS: &[(&str, Check)] = &[
         "runners_register_say_they_are_alive_and_leave",
         runners_register_say_they_are_alive_and_leave,
     ),
+    (
+        "runners_take_only_the_releases_they_build",
+        runners_take_only_the_releases_they_build,
+    ),
 ];
 
 /// How long test claims hold.
@@ -121,6 +125,7 @@ fn claim_at(
             lease_until: later(now, LEASE_MS),
             now,
             work_root: None,
+            releases: Vec::new(),
         })
         .unwrap()
 }
@@ -685,6 +690,7 @@ fn claims_in_a_work_root_get_its_build_dir(store: &dyn Store) {
             lease_until: later(now, LEASE_MS),
             now,
             work_root: Some(PathBuf::from("/srv/toaster/work")),
+            releases: Vec::new(),
         })
         .unwrap()
         .unwrap();
@@ -710,6 +716,7 @@ fn runners_register_say_they_are_alive_and_leave(store: &dyn Store) {
         work_root: Some(PathBuf::from("/srv/work")),
         lease_ms: LEASE_MS,
         owner: alice.id,
+        releases: vec!["scarthgap".to_owned(), "wrynose".to_owned()],
     };
     let before = Timestamp::now();
     let b = store
@@ -762,4 +769,59 @@ fn runners_register_say_they_are_alive_and_leave(store: &dyn Store) {
         Err(StoreError::NotFound { .. })
     ));
     assert_eq!(store.runners().unwrap().1.len(), 1, "nothing written");
+}
+
+fn runners_take_only_the_releases_they_build(store: &dyn Store) {
+    let alice = owner(store, "alice");
+    let newest = project(store, &alice, "newest");
+    let older = crate::model::NewProject {
+        name: crate::model::Name::parse("project", "older").unwrap(),
+        dir: PathBuf::from("/srv/projects/older"),
+        release: Release::parse("scarthgap").unwrap(),
+        owner: alice.id,
+        group: None,
+        mode: crate::model::Mode::PRIVATE,
+    };
+    let audit = super::entry(
+        "alice",
+        AuditAction::ProjectCreate,
+        Some("older"),
+        "created",
+    );
+    let older = store
+        .create_project(
+            &older,
+            &super::revision(&alice, "created", older.release.defaults()),
+            &audit,
+        )
+        .unwrap();
+    let (b_older, b_newest) = (queue(store, &older, &alice), queue(store, &newest, &alice));
+    let claim_for = |id: &str, releases: &[&str]| {
+        let now = Timestamp::now();
+        store
+            .claim_build(&ClaimRequest {
+                runner: runner(id),
+                host: "h".to_owned(),
+                owner: alice.id,
+                lease_until: later(now, LEASE_MS),
+                now,
+                work_root: None,
+                releases: releases
+                    .iter()
+                    .map(|r| Release::parse(r).unwrap())
+                    .collect(),
+            })
+            .unwrap()
+            .map(|b| b.id)
+    };
+    assert_eq!(
+        claim_for("h/1/a", &["wrynose"]),
+        Some(b_newest.id),
+        "the older one waits"
+    );
+    assert_eq!(claim_for("h/1/a", &["wrynose"]), None);
+    assert_eq!(
+        claim_for("h/2/b", &["kirkstone", "scarthgap"]),
+        Some(b_older.id)
+    );
 }

@@ -14,11 +14,14 @@ use crate::store::lifecycle::{self, Release};
 const WAITING: &str = "b.requested AND b.state = 'queued' AND b.claimed_by IS NULL \
      AND b.cancel_requested_at IS NULL";
 
-/// Requested builds a runner on `$1` could take, oldest first: waiting, the oldest waiting
-/// build of their project, and with no claimed build that has not ended holding their
-/// project or their build directory.
+/// Requested builds a runner on `$1` could take, oldest first: waiting, of a project of
+/// one of the releases `$2` names (space-separated; NULL: any), the oldest waiting build
+/// of their project, and with no claimed build that has not ended holding their project
+/// or their build directory.
 const CANDIDATES: &str = "b.requested AND b.state = 'queued' AND b.claimed_by IS NULL \
      AND b.cancel_requested_at IS NULL AND (b.run_on IS NULL OR b.run_on = $1) \
+     AND ($2::text IS NULL OR strpos(' ' || $2 || ' ', \
+       ' ' || (SELECT p.release FROM project p WHERE p.id = b.project_id) || ' ') > 0) \
      AND NOT EXISTS (SELECT 1 FROM build e WHERE e.requested AND e.state = 'queued' \
        AND e.claimed_by IS NULL AND e.project_id = b.project_id AND e.id < b.id) \
      AND NOT EXISTS (SELECT 1 FROM build o WHERE o.claimed_by IS NOT NULL \
@@ -43,7 +46,8 @@ impl PostgresStore {
             self.expire_in(tx, claim.now)?;
             let sql =
                 format!("SELECT b.id, b.project_id FROM build b WHERE {CANDIDATES} ORDER BY b.id");
-            let candidates = self.list(tx, &sql, &[&claim.host], |r| {
+            let releases = claim.release_names();
+            let candidates = self.list(tx, &sql, &[&claim.host, &releases], |r| {
                 Ok((BuildId(get(r, 0)?), ProjectId(get(r, 1)?)))
             })?;
             if candidates.is_empty() {

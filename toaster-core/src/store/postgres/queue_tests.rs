@@ -58,6 +58,7 @@ fn racing_runners_claim_every_build_once() {
                             lease_until: Timestamp(now.0 + 60_000),
                             now,
                             work_root: None,
+                            releases: Vec::new(),
                         };
                         match store.claim_build(&claim).unwrap() {
                             Some(build) => mine.push(build.id),

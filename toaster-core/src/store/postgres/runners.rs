@@ -7,10 +7,11 @@ use postgres::Row;
 use super::{CLOCK, PostgresStore, get};
 use crate::model::{OwnerId, RegisteredRunner, RunnerId, RunnerRegistration, Timestamp};
 use crate::store::StoreError;
+use crate::store::lifecycle::{joined, split};
 use crate::store::sqlite::rows::name;
 
 const RUNNER_SELECT: &str = "SELECT r.runner, r.host, r.address, r.version, r.jobs, \
-     r.work_root, r.lease_ms, r.owner_id, o.name, r.started_at, r.heartbeat_at \
+     r.work_root, r.lease_ms, r.owner_id, o.name, r.started_at, r.heartbeat_at, r.releases \
      FROM build_runner r JOIN owner o ON o.id = r.owner_id";
 
 fn runner(row: &Row) -> Result<RegisteredRunner, StoreError> {
@@ -27,6 +28,7 @@ fn runner(row: &Row) -> Result<RegisteredRunner, StoreError> {
         work_root: get::<Option<String>>(row, 5)?.map(Into::into),
         lease_ms: get(row, 6)?,
         owner: OwnerId(get(row, 7)?),
+        releases: split(get(row, 11)?),
         owner_name: name(get(row, 8)?)?,
         started_at: Timestamp(get(row, 9)?),
         heartbeat_at: Timestamp(get(row, 10)?),
@@ -47,13 +49,14 @@ impl PostgresStore {
                 .map(|p| p.to_string_lossy().into_owned());
             let sql = format!(
                 "INSERT INTO build_runner (runner, host, address, version, jobs, work_root, \
-                 lease_ms, owner_id, started_at, heartbeat_at) \
-                 VALUES ($1, $2, host(inet_client_addr()), $3, $4, $5, $6, $7, {CLOCK}, {CLOCK}) \
+                 lease_ms, owner_id, started_at, heartbeat_at, releases) \
+                 VALUES ($1, $2, host(inet_client_addr()), $3, $4, $5, $6, $7, {CLOCK}, {CLOCK}, \
+                 $8) \
                  ON CONFLICT (runner) DO UPDATE SET host = excluded.host, \
                  address = excluded.address, version = excluded.version, jobs = excluded.jobs, \
                  work_root = excluded.work_root, lease_ms = excluded.lease_ms, \
                  owner_id = excluded.owner_id, started_at = excluded.started_at, \
-                 heartbeat_at = excluded.heartbeat_at"
+                 heartbeat_at = excluded.heartbeat_at, releases = excluded.releases"
             );
             self.execute(
                 tx,
@@ -66,6 +69,7 @@ impl PostgresStore {
                     &work_root,
                     &new.lease_ms,
                     &new.owner.0,
+                    &joined(&new.releases),
                 ],
                 "registered a runner",
             )?;

@@ -9,12 +9,15 @@ use crate::model::{Build, BuildId, ClaimRequest, NewAudit, ProjectId, RunnerId, 
 use crate::store::StoreError;
 use crate::store::lifecycle::{self, Release};
 
-/// Requested builds a runner on `?1` could take, oldest first: queued, unclaimed, the oldest
+/// Requested builds a runner on `?1` could take, oldest first: queued, unclaimed, of a
+/// project of one of the releases `?2` names (space-separated; NULL: any), the oldest
 /// waiting build of their project, and with no claimed build that has not ended holding
 /// their project or their build directory.
 const CANDIDATES: &str = "SELECT b.id, b.project_id FROM build b \
      WHERE b.requested = 1 AND b.state = 'queued' AND b.claimed_by IS NULL \
      AND b.cancel_requested_at IS NULL AND (b.run_on IS NULL OR b.run_on = ?1) \
+     AND (?2 IS NULL OR instr(' ' || ?2 || ' ', \
+       ' ' || (SELECT p.release FROM project p WHERE p.id = b.project_id) || ' ') > 0) \
      AND NOT EXISTS (SELECT 1 FROM build e WHERE e.requested = 1 AND e.state = 'queued' \
        AND e.claimed_by IS NULL AND e.project_id = b.project_id AND e.id < b.id) \
      AND NOT EXISTS (SELECT 1 FROM build o WHERE o.claimed_by IS NOT NULL \
@@ -38,7 +41,8 @@ impl SqliteStore {
     pub(super) fn claim_next(&self, claim: &ClaimRequest) -> Result<Option<Build>, StoreError> {
         self.write("claimed a build", |tx| {
             self.expire_in(tx, claim.now)?;
-            let candidates = self.list(tx, CANDIDATES, [&claim.host], |r| {
+            let releases = claim.release_names();
+            let candidates = self.list(tx, CANDIDATES, params![claim.host, releases], |r| {
                 Ok(Ok((BuildId(r.get(0)?), ProjectId(r.get(1)?))))
             })?;
             let Some(id) = self.first_buildable(tx, claim.owner, candidates)? else {

@@ -71,6 +71,7 @@ fn claim_helper() {
             lease_until: Timestamp(now.0 + 60_000),
             now,
             work_root: None,
+            releases: Vec::new(),
         };
         match store.claim_build(&claim).unwrap() {
             Some(build) => println!("claimed {} by {me}", build.id),

@@ -7,15 +7,17 @@ use super::SqliteStore;
 use super::rows::name;
 use crate::model::{OwnerId, RegisteredRunner, RunnerId, RunnerRegistration, Timestamp};
 use crate::store::StoreError;
+use crate::store::lifecycle::{joined, split};
 
 const RUNNER_SELECT: &str = "SELECT r.runner, r.host, r.address, r.version, r.jobs, \
-     r.work_root, r.lease_ms, r.owner_id, o.name, r.started_at, r.heartbeat_at \
+     r.work_root, r.lease_ms, r.owner_id, o.name, r.started_at, r.heartbeat_at, r.releases \
      FROM build_runner r JOIN owner o ON o.id = r.owner_id";
 
 fn runner(row: &Row<'_>) -> rusqlite::Result<Result<RegisteredRunner, StoreError>> {
     let id: String = row.get(0)?;
     let owner_name: String = row.get(8)?;
     let work_root: Option<String> = row.get(5)?;
+    let releases: Option<String> = row.get(11)?;
     let (host, address, version, jobs, lease_ms, owner, started_at, heartbeat_at) = (
         row.get(1)?,
         row.get(2)?,
@@ -39,6 +41,7 @@ fn runner(row: &Row<'_>) -> rusqlite::Result<Result<RegisteredRunner, StoreError
             work_root: work_root.map(Into::into),
             lease_ms,
             owner: OwnerId(owner),
+            releases: split(releases),
             owner_name: name(owner_name)?,
             started_at: Timestamp(started_at),
             heartbeat_at: Timestamp(heartbeat_at),
@@ -57,8 +60,8 @@ impl SqliteStore {
             self.execute(
                 tx,
                 "INSERT OR REPLACE INTO build_runner (runner, host, address, version, jobs, \
-                 work_root, lease_ms, owner_id, started_at, heartbeat_at) \
-                 VALUES (?1, ?2, NULL, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+                 work_root, lease_ms, owner_id, started_at, heartbeat_at, releases) \
+                 VALUES (?1, ?2, NULL, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
                 params![
                     new.runner.as_str(),
                     new.host,
@@ -67,7 +70,8 @@ impl SqliteStore {
                     new.work_root.as_ref().map(|p| p.to_string_lossy()),
                     new.lease_ms,
                     new.owner.0,
-                    now
+                    now,
+                    joined(&new.releases)
                 ],
                 "registered a runner",
             )?;

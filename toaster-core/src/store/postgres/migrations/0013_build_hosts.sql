@@ -9,6 +9,7 @@ CREATE TABLE build_runner (
     version       TEXT    NOT NULL,
     jobs          BIGINT  NOT NULL CHECK (jobs > 0),
     work_root     TEXT,
+    releases      TEXT,
     lease_ms      BIGINT  NOT NULL CHECK (lease_ms > 0),
     owner_id      BIGINT  NOT NULL REFERENCES owner (id) ON DELETE CASCADE,
     started_at    BIGINT  NOT NULL,

@@ -10,6 +10,7 @@ CREATE TABLE build_runner (
     version       TEXT    NOT NULL,
     jobs          INTEGER NOT NULL CHECK (jobs > 0),
     work_root     TEXT,
+    releases      TEXT,
     lease_ms      INTEGER NOT NULL CHECK (lease_ms > 0),
     owner_id      INTEGER NOT NULL REFERENCES owner (id) ON DELETE CASCADE,
     started_at    INTEGER NOT NULL,

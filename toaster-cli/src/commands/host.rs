@@ -36,15 +36,7 @@ pub fn run(ctx: &Context, out: &Output, command: HostCommand) -> Outcome {
             let found = actor.build_hosts()?.into_iter().find(|h| h.host == host);
             let view = match found {
                 Some(h) => HostView::from(&h),
-                None => HostView {
-                    host: host.clone(),
-                    state: "unknown",
-                    heartbeat_at: None,
-                    silent_s: None,
-                    runners: Vec::new(),
-                    running: Vec::new(),
-                    settings: actor.host_settings(&host)?,
-                },
+                None => HostView::unknown(&host, actor.host_settings(&host)?),
             };
             out.emit(&view, |w| show(w, &view))?;
         }

@@ -14,8 +14,9 @@ pub struct HostView {
     /// The host's name.
     pub host: String,
     /// `alive` (a runner said so within its lease), `silent` (its runners stopped saying
-    /// so: their builds end interrupted when their lease runs out) or `gone` (no runner
-    /// registered, a build of it not ended yet).
+    /// so: their builds end interrupted when their lease runs out), `gone` (no runner
+    /// registered, a build of it not ended yet) or `unknown` (nothing of it but its
+    /// settings, as `host show` says of a host no runner has registered from).
     pub state: &'static str,
     /// When it last said it was alive (RFC 3339), by the database's clock.
     pub heartbeat_at: Option<String>,
@@ -64,6 +65,21 @@ impl From<&RegisteredRunner> for RunnerView {
             releases: r.releases.clone(),
             started_at: r.started_at.to_rfc3339(),
             heartbeat_at: r.heartbeat_at.to_rfc3339(),
+        }
+    }
+}
+
+impl HostView {
+    /// A host no runner has registered from and that runs nothing: only its settings.
+    pub fn unknown(host: &str, settings: BTreeMap<String, String>) -> HostView {
+        HostView {
+            host: host.to_owned(),
+            state: "unknown",
+            heartbeat_at: None,
+            silent_s: None,
+            runners: Vec::new(),
+            running: Vec::new(),
+            settings,
         }
     }
 }

@@ -535,7 +535,7 @@ class BuildHost(TypedDict):
     --json`` prints them; ``settings`` the variables of its ``toaster-host.conf``."""
 
     host: str
-    state: Literal["alive", "silent", "gone"]
+    state: Literal["alive", "silent", "gone", "unknown"]
     heartbeat_at: Optional[datetime.datetime]
     silent_s: Optional[float]
     runners: List[HostRunner]

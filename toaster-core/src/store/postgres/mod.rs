@@ -21,6 +21,7 @@ mod permission;
 mod queue;
 mod rows;
 mod runners;
+mod server_clock;
 mod tokens;
 mod transaction;
 mod variables;
@@ -50,6 +51,7 @@ const ATTEMPTS: u32 = 60;
 pub struct PostgresStore {
     location: String,
     pool: Pool<Manager>,
+    server_clock: server_clock::ServerClock,
 }
 
 impl std::fmt::Debug for PostgresStore {
@@ -88,7 +90,11 @@ impl PostgresStore {
         migration::migrate(&mut client, &location, purpose)?;
         drop(client);
         let pool = target.pool()?;
-        Ok(PostgresStore { location, pool })
+        Ok(PostgresStore {
+            location,
+            pool,
+            server_clock: server_clock::ServerClock::default(),
+        })
     }
 
     /// Whether `text` names a PostgreSQL database rather than a file.

@@ -739,7 +739,7 @@ impl Store for PostgresStore {
     }
 
     fn clock(&self) -> Result<Timestamp, StoreError> {
-        self.read(|tx| self.clock(tx))
+        self.server_clock.now(|| self.read(|tx| self.clock(tx)))
     }
 
     fn register_runner(&self, runner: &RunnerRegistration) -> Result<RegisteredRunner, StoreError> {

@@ -59,6 +59,19 @@ pub struct RegisteredRunner {
     pub heartbeat_at: Timestamp,
 }
 
+/// Releases as the stores keep them: space-separated, `None` for every release (as
+/// [`super::ClaimRequest::release_names`] matches them).
+pub(crate) fn releases_text(releases: &[String]) -> Option<String> {
+    (!releases.is_empty()).then(|| releases.join(" "))
+}
+
+/// Releases as the stores keep them, read back.
+pub(crate) fn releases_from_text(stored: Option<String>) -> Vec<String> {
+    stored
+        .map(|s| s.split_whitespace().map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
 impl RegisteredRunner {
     /// Whether it said it was alive within its lease before `now` (the store's clock).
     pub fn is_alive(&self, now: Timestamp) -> bool {

@@ -8,7 +8,7 @@ mod artifact;
 mod audit;
 mod build;
 mod build_comparison;
-mod build_host;
+pub(crate) mod build_host;
 mod build_record;
 mod build_variable;
 mod config;

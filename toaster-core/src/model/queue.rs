@@ -119,11 +119,18 @@ impl ClaimRequest {
         })
     }
 
-    /// The build directory a build of `project` gets in this claim, when the runner places
-    /// projects in a work root of its own.
-    pub fn build_dir_for(&self, project: &str) -> Option<std::path::PathBuf> {
-        let root = self.work_root.as_ref()?;
-        Some(root.join(project).join("build"))
+    /// The build directory (as stored) the build claimed gets when the runner places
+    /// projects in a work root of its own: `WORK_ROOT/PROJECT/build`, `project` naming the
+    /// build's project (asked only then); `None` otherwise.
+    pub fn build_dir_with<E>(
+        &self,
+        project: impl FnOnce() -> Result<String, E>,
+    ) -> Result<Option<String>, E> {
+        let Some(root) = &self.work_root else {
+            return Ok(None);
+        };
+        let dir = root.join(project()?).join("build");
+        Ok(Some(dir.to_string_lossy().into_owned()))
     }
 }
 

@@ -154,15 +154,3 @@ pub(crate) fn after_attempt(
         (false, NextAttempt::At(at)) => (DeliveryState::Pending, Some(at)),
     }
 }
-
-/// A runner's releases as stored: space-separated, `None` for every release.
-pub(crate) fn joined(releases: &[String]) -> Option<String> {
-    (!releases.is_empty()).then(|| releases.join(" "))
-}
-
-/// A runner's releases as stored, read back.
-pub(crate) fn split(stored: Option<String>) -> Vec<String> {
-    stored
-        .map(|s| s.split_whitespace().map(str::to_owned).collect())
-        .unwrap_or_default()
-}

@@ -66,15 +66,8 @@ impl PostgresStore {
                 if taken.is_none() {
                     continue;
                 }
-                let build_dir = match &claim.work_root {
-                    Some(_) => {
-                        let project = self.build_in(tx, id)?.project_name;
-                        claim
-                            .build_dir_for(project.as_str())
-                            .map(|d| d.to_string_lossy().into_owned())
-                    }
-                    None => None,
-                };
+                let build_dir =
+                    claim.build_dir_with(|| Ok(self.build_in(tx, id)?.project_name.to_string()))?;
                 self.execute(
                     tx,
                     CLAIM,

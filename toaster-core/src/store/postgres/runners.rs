@@ -5,9 +5,9 @@
 use postgres::Row;
 
 use super::{CLOCK, PostgresStore, get};
+use crate::model::build_host::{releases_from_text, releases_text};
 use crate::model::{OwnerId, RegisteredRunner, RunnerId, RunnerRegistration, Timestamp};
 use crate::store::StoreError;
-use crate::store::lifecycle::{joined, split};
 use crate::store::sqlite::rows::name;
 
 const RUNNER_SELECT: &str = "SELECT r.runner, r.host, r.address, r.version, r.jobs, \
@@ -28,7 +28,7 @@ fn runner(row: &Row) -> Result<RegisteredRunner, StoreError> {
         work_root: get::<Option<String>>(row, 5)?.map(Into::into),
         lease_ms: get(row, 6)?,
         owner: OwnerId(get(row, 7)?),
-        releases: split(get(row, 11)?),
+        releases: releases_from_text(get(row, 11)?),
         owner_name: name(get(row, 8)?)?,
         started_at: Timestamp(get(row, 9)?),
         heartbeat_at: Timestamp(get(row, 10)?),
@@ -69,7 +69,7 @@ impl PostgresStore {
                     &work_root,
                     &new.lease_ms,
                     &new.owner.0,
-                    &joined(&new.releases),
+                    &releases_text(&new.releases),
                 ],
                 "registered a runner",
             )?;

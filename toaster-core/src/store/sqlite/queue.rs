@@ -48,15 +48,8 @@ impl SqliteStore {
             let Some(id) = self.first_buildable(tx, claim.owner, candidates)? else {
                 return Ok(None);
             };
-            let build_dir = match &claim.work_root {
-                Some(_) => {
-                    let project = self.build_in(tx, id)?.project_name;
-                    claim
-                        .build_dir_for(project.as_str())
-                        .map(|d| d.to_string_lossy().into_owned())
-                }
-                None => None,
-            };
+            let build_dir =
+                claim.build_dir_with(|| Ok(self.build_in(tx, id)?.project_name.to_string()))?;
             self.execute(
                 tx,
                 CLAIM,

@@ -5,9 +5,9 @@ use rusqlite::{Row, params};
 
 use super::SqliteStore;
 use super::rows::name;
+use crate::model::build_host::{releases_from_text, releases_text};
 use crate::model::{OwnerId, RegisteredRunner, RunnerId, RunnerRegistration, Timestamp};
 use crate::store::StoreError;
-use crate::store::lifecycle::{joined, split};
 
 const RUNNER_SELECT: &str = "SELECT r.runner, r.host, r.address, r.version, r.jobs, \
      r.work_root, r.lease_ms, r.owner_id, o.name, r.started_at, r.heartbeat_at, r.releases \
@@ -41,7 +41,7 @@ fn runner(row: &Row<'_>) -> rusqlite::Result<Result<RegisteredRunner, StoreError
             work_root: work_root.map(Into::into),
             lease_ms,
             owner: OwnerId(owner),
-            releases: split(releases),
+            releases: releases_from_text(releases),
             owner_name: name(owner_name)?,
             started_at: Timestamp(started_at),
             heartbeat_at: Timestamp(heartbeat_at),
@@ -71,7 +71,7 @@ impl SqliteStore {
                     new.lease_ms,
                     new.owner.0,
                     now,
-                    joined(&new.releases)
+                    releases_text(&new.releases)
                 ],
                 "registered a runner",
             )?;
